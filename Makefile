@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/lms
+DEV := DEBUG=1
+
+.PHONY: install messages migrate run test test-sqlite test-postgres lint format makemessages bench
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	$(PY) manage.py compilemessages --ignore "$(VENV)" --ignore "node_modules" -v0
+
+makemessages: install
+	$(DEV) $(PY) manage.py makemessages -l zh_Hans --ignore "$(VENV)/*" --ignore "staticfiles/*" --no-obsolete
+
+migrate: messages
+	$(DEV) $(PY) manage.py migrate --noinput
+
+## Set everything up and serve the site with demo data on http://127.0.0.1:8000
+run: migrate
+	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## Run the test suite on SQLite, then on PostgreSQL
+test: test-sqlite test-postgres
+
+test-sqlite: messages
+	env -u DATABASE_URL $(PY) -m pytest -q
+
+test-postgres: messages
+	@if $(PY) .ci/pg_ready.py "$(PG_URL)"; then \
+		DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_URL): failing, as CI must test it."; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_URL): skipped the PostgreSQL run."; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentsConfig(AppConfig):
+    """Question bank, quizzes, imported metrics, five-part scoring and certificates."""
+
+    name = "assessments"
+    verbose_name = _("Assessment")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from lms import views
+
+app_name = "lms"
+
+urlpatterns = [
+    path("account/", views.account, name="account"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<str:employee_number>/", views.staff_detail, name="staff_detail"),
+    path("staff/<str:employee_number>/invite/", views.staff_invite, name="staff_invite"),
+    path("staff/<str:employee_number>/leave/", views.staff_leave, name="staff_leave"),
+    path("staff/<str:employee_number>/reinstate/", views.staff_reinstate, name="staff_reinstate"),
+    path("staff/<str:employee_number>/roles/", views.staff_roles, name="staff_roles"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

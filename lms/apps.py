@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LmsConfig(AppConfig):
+    name = "lms"
+    verbose_name = _("People and organisation")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lms import handlers  # noqa: F401

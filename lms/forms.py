@@ -1,0 +1,69 @@
+"""Forms for sign-in and for HR's staff pages."""
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lms.models import OrgUnit, Position
+from lms.roles import ROLE_LABELS, Role
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login, labelled for staff: employee number or e-mail."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["login"]
+        field.label = _("Employee number or e-mail")
+        field.widget.attrs.update(
+            {"placeholder": "", "autocomplete": "username", "autocapitalize": "none"}
+        )
+        self.fields["password"].widget.attrs["placeholder"] = ""
+
+
+class OrgUnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.depth_indent}{obj.name}"
+
+
+class StaffCreateForm(forms.Form):
+    employee_number = forms.CharField(label=_("Employee number"), max_length=32)
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    org_unit = OrgUnitChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none())
+    position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
+    hire_date = forms.DateField(
+        label=_("Hire date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_(
+            "The set-password link is sent here. Without one, hand the link over in person."
+        ),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+
+    def __init__(self, *args, org_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = (
+            org_units if org_units is not None else OrgUnit.objects.all()
+        )
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=[(role.value, ROLE_LABELS[role]) for role in Role],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    trainer_units = forms.ModelMultipleChoiceField(
+        label=_("Org units followed as trainer"),
+        queryset=OrgUnit.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,97 @@
+"""Request-wide behaviour: language, audit context, and the MFA requirement."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from lms.audit import context_from_request, reset_request_context, set_request_context
+from lms.roles import MFA_REQUIRED_ROLES, roles_of
+
+SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def language_for(request) -> str:
+    """The cookie, then the signed-in person's saved choice, then zh-hans.
+
+    The browser's Accept-Language is ignored on purpose: the site is
+    Chinese first, whatever the phone's system language.
+    """
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in SUPPORTED_LANGUAGES:
+        return cookie
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language in SUPPORTED_LANGUAGES:
+        return user.language
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class AuditContextMiddleware:
+    """Lets `audit_record` know who is acting and from where."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = set_request_context(context_from_request(request))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_request_context(token)
+
+
+MFA_SESSION_KEY = "lms_mfa_ok"
+# Paths an HR user or administrator without a second factor may still reach.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/", "/healthz")
+
+
+def user_has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class RequireMFAMiddleware:
+    """With LMS_ENFORCE_MFA, HR and Administrators must set up TOTP before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.LMS_ENFORCE_MFA
+            and request.user.is_authenticated
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not request.session.get(MFA_SESSION_KEY)
+            and roles_of(request.user) & MFA_REQUIRED_ROLES
+        ):
+            if not user_has_mfa(request.user):
+                from django.contrib import messages
+                from django.utils.translation import gettext as _
+
+                messages.warning(
+                    request,
+                    _(
+                        "Your role requires two-factor authentication. "
+                        "Set up an authenticator app to continue."
+                    ),
+                )
+                return redirect("mfa_activate_totp")
+            request.session[MFA_SESSION_KEY] = True
+        return self.get_response(request)

@@ -1,0 +1,15 @@
+from lms.models.accounts import Position, StaffProfile, StaffStatus, User
+from lms.models.audit import AuditEvent
+from lms.models.org import OrgUnit, OrgUnitKind
+from lms.models.pages import HomePage
+
+__all__ = [
+    "AuditEvent",
+    "HomePage",
+    "OrgUnit",
+    "OrgUnitKind",
+    "Position",
+    "StaffProfile",
+    "StaffStatus",
+    "User",
+]

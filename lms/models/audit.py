@@ -1,0 +1,58 @@
+"""The audit log: who did what, when, from where, to which object."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "auth.login", _("Signed in")
+    LOGIN_FAILED = "auth.login_failed", _("Sign-in failed")
+    LOGOUT = "auth.logout", _("Signed out")
+    PASSWORD_CHANGED = "auth.password_changed", _("Password changed")
+    PASSWORD_RESET = "auth.password_reset", _("Password reset")
+    MFA_ADDED = "mfa.added", _("Second factor added")
+    MFA_REMOVED = "mfa.removed", _("Second factor removed")
+    MFA_RECOVERY_CODES_RESET = "mfa.reset", _("Recovery codes regenerated")
+    ROLE_ADDED = "role.added", _("Role granted")
+    ROLE_REMOVED = "role.removed", _("Role withdrawn")
+    STAFF_CREATED = "staff.created", _("Staff account created")
+    STAFF_UPDATED = "staff.updated", _("Staff profile changed")
+    STAFF_LEFT = "staff.left", _("Staff marked as left")
+    STAFF_INVITED = "staff.invited", _("Set-password link sent")
+
+
+class AuditEvent(models.Model):
+    """One thing that happened. Rows are only ever added."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_label = models.CharField(
+        _("who (as recorded)"),
+        max_length=150,
+        blank=True,
+        help_text=_("The identifier given, kept even when no account matches it."),
+    )
+    action = models.CharField(_("what"), max_length=40, choices=AuditAction.choices, db_index=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

@@ -1,0 +1,97 @@
+"""Who may see whose records: one rule, two faces.
+
+`staff_scope(user)` decides once what part of the staff a user may see.
+The same scope gives both the `Q` filter for lists (`StaffVisibility.q`) and
+the yes/no answer for one record (`StaffVisibility.allows`), so the two
+cannot drift apart:
+
+- HR and Administrators see everyone;
+- a trainer sees the staff of the org units they are assigned to (and
+  everything below them), and their own records;
+- anyone else — a learner — sees only their own records.
+
+Models that belong to a person (attempts, results, certificates...) reuse
+the rule with `via`, the lookup path from that model to `StaffProfile`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from lms.roles import Role, roles_of
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    everyone: bool
+    user_id: int | None
+    unit_paths: tuple[str, ...] = ()
+
+
+NOBODY = StaffScope(everyone=False, user_id=None)
+
+
+def staff_scope(user) -> StaffScope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOBODY
+    cached = getattr(user, "_lms_staff_scope", None)
+    if cached is not None:
+        return cached
+    roles = roles_of(user)
+    if roles & {Role.HR, Role.ADMINISTRATOR}:
+        scope = StaffScope(everyone=True, user_id=user.pk)
+    elif Role.TRAINER in roles:
+        from lms.models import OrgUnit
+
+        paths = OrgUnit.objects.filter(trainers__user=user).values_list("path", flat=True)
+        scope = StaffScope(everyone=False, user_id=user.pk, unit_paths=tuple(sorted(paths)))
+    else:
+        scope = StaffScope(everyone=False, user_id=user.pk)
+    user._lms_staff_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    user.__dict__.pop("_lms_staff_scope", None)
+
+
+class StaffVisibility:
+    """The staff-visibility rule for a model reached from `StaffProfile` by `via`."""
+
+    def __init__(self, via: str = ""):
+        self.via = via
+
+    def _lookup(self, field: str) -> str:
+        return f"{self.via}__{field}" if self.via else field
+
+    def q(self, user) -> Q:
+        scope = staff_scope(user)
+        if scope.everyone:
+            return Q()
+        if scope.user_id is None:
+            return Q(pk__in=[])
+        q = Q(**{self._lookup("user_id"): scope.user_id})
+        for path in scope.unit_paths:
+            q |= Q(**{self._lookup("org_unit__path__startswith"): path})
+        return q
+
+    def allows(self, user, profile) -> bool:
+        """Whether `user` may see the records of the member of staff `profile`."""
+        scope = staff_scope(user)
+        if scope.everyone:
+            return True
+        if scope.user_id is None:
+            return False
+        if profile.user_id == scope.user_id:
+            return True
+        unit_path = profile.org_unit.path
+        return any(unit_path.startswith(path) for path in scope.unit_paths)
+
+
+staff_visibility = StaffVisibility()
+
+
+def can_read_audit_log(user) -> bool:
+    return bool(roles_of(user) & {Role.HR, Role.ADMINISTRATOR})

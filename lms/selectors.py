@@ -1,0 +1,59 @@
+"""Reads: querysets with their joins already right, scoped by `lms.permissions`."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from lms.models import AuditEvent, OrgUnit, StaffProfile, StaffStatus
+from lms.permissions import can_read_audit_log, staff_scope, staff_visibility
+from lms.roles import roles_of
+
+
+def staff_visible_to(user) -> QuerySet[StaffProfile]:
+    """The staff profiles `user` may see (see `lms.permissions`)."""
+    return (
+        StaffProfile.objects.filter(staff_visibility.q(user))
+        .select_related("user", "org_unit")
+        .order_by("user__username")
+    )
+
+
+def staff_under_unit(unit: OrgUnit, *, active_only: bool = True) -> QuerySet[StaffProfile]:
+    """Everyone in `unit` or any unit below it: one prefix match on the tree path."""
+    qs = StaffProfile.objects.filter(org_unit__path__startswith=unit.path)
+    if active_only:
+        qs = qs.filter(status=StaffStatus.ACTIVE)
+    return qs.select_related("user", "org_unit")
+
+
+def org_units_visible_to(user) -> QuerySet[OrgUnit]:
+    """The org units whose staff `user` may see, for filters and pickers."""
+    scope = staff_scope(user)
+    if scope.everyone:
+        return OrgUnit.objects.all()
+    if not scope.unit_paths:
+        return OrgUnit.objects.none()
+    q = Q()
+    for path in scope.unit_paths:
+        q |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(q)
+
+
+def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
+    if not can_read_audit_log(user):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.select_related("actor")
+
+
+def home_summary_for(user) -> dict:
+    """What the home page shows a signed-in person about themselves."""
+    profile = (
+        StaffProfile.objects.select_related("org_unit").filter(user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    return {
+        "profile": profile,
+        "unit_path": profile.org_unit.full_path_names() if profile else [],
+        "roles": sorted(roles_of(user)),
+    }

@@ -1,0 +1,240 @@
+"""Writes for people and the organisation: one function per use case."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from lms.audit import audit_record
+from lms.models import OrgUnit, OrgUnitKind, Position, StaffProfile, StaffStatus, User
+from lms.models.audit import AuditAction
+from lms.models.org import CHILD_KIND
+from lms.permissions import forget_scope
+from lms.roles import Role, forget_roles
+from lms.signals import staff_created
+
+# The role each position gets when an account is created for it.
+DEFAULT_ROLES: dict[str, tuple[Role, ...]] = {
+    Position.COURIER: (Role.LEARNER,),
+    Position.CUSTOMER_SERVICE: (Role.LEARNER,),
+    Position.STATION_STAFF: (Role.LEARNER,),
+    Position.MANAGER: (Role.LEARNER,),
+    Position.TRAINER: (Role.LEARNER, Role.TRAINER),
+    Position.HR: (Role.LEARNER, Role.HR),
+}
+
+
+@transaction.atomic
+def orgunit_create(
+    *, name: str, kind: OrgUnitKind | str, code: str, parent: OrgUnit | None = None
+) -> OrgUnit:
+    """Add a unit to the tree; a child's kind must be the one below its parent's."""
+    kind = OrgUnitKind(kind)
+    if parent is None:
+        if kind != OrgUnitKind.COMPANY:
+            raise ValidationError(_("Only a company can be at the top of the tree."))
+        unit = OrgUnit.add_root(name=name, kind=kind, code=code)
+    else:
+        expected = CHILD_KIND.get(OrgUnitKind(parent.kind))
+        if kind != expected:
+            raise ValidationError(
+                _("A unit under a %(parent)s must be a %(expected)s.")
+                % {
+                    "parent": OrgUnitKind(parent.kind).label,
+                    "expected": expected.label if expected else _("nothing (teams have no units)"),
+                }
+            )
+        unit = parent.add_child(name=name, kind=kind, code=code)
+    return unit
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    employee_number: str,
+    full_name: str,
+    org_unit: OrgUnit,
+    position: Position | str,
+    hire_date: datetime.date,
+    email: str = "",
+    phone: str = "",
+    roles: Iterable[Role] | None = None,
+    by: User | None = None,
+    password: str | None = None,
+) -> StaffProfile:
+    """Create the account and profile of a new member of staff.
+
+    Without a password the account cannot sign in until the person sets one
+    through the link `staff_invite` sends.
+    """
+    employee_number = employee_number.strip()
+    email = email.strip().lower()  # allauth looks e-mail addresses up in lower case
+    user = User(username=employee_number, email=email, is_active=True)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    profile = StaffProfile(
+        user=user,
+        full_name=full_name.strip(),
+        org_unit=org_unit,
+        position=position,
+        hire_date=hire_date,
+        phone=phone.strip(),
+    )
+    profile.full_clean()
+    profile.save()
+    staff_set_roles(user=user, roles=roles if roles is not None else DEFAULT_ROLES[position])
+    audit_record(action=AuditAction.STAFF_CREATED, actor=by, target=profile)
+    transaction.on_commit(lambda: staff_created.send(sender=StaffProfile, profile=profile, by=by))
+    return profile
+
+
+_PROFILE_FIELDS = ("full_name", "org_unit", "position", "hire_date", "phone")
+
+
+@transaction.atomic
+def staff_update(*, profile: StaffProfile, by: User | None = None, **changes) -> StaffProfile:
+    """Change a profile's HR fields (and e-mail); records what changed."""
+    unknown = set(changes) - set(_PROFILE_FIELDS) - {"email"}
+    if unknown:
+        raise TypeError(f"staff_update() got unexpected fields: {sorted(unknown)}")
+    if "email" in changes:
+        changes["email"] = changes["email"].strip().lower()
+    changed: dict[str, list[str]] = {}
+    for field, value in changes.items():
+        target = profile.user if field == "email" else profile
+        old = getattr(target, field)
+        if old != value:
+            changed[field] = [str(old), str(value)]
+            setattr(target, field, value)
+    if not changed:
+        return profile
+    if "email" in changed:
+        profile.user.full_clean(exclude=["password"])
+        profile.user.save(update_fields=["email"])
+    profile.full_clean()
+    profile.save()
+    audit_record(
+        action=AuditAction.STAFF_UPDATED, actor=by, target=profile, details={"changed": changed}
+    )
+    return profile
+
+
+@transaction.atomic
+def staff_mark_left(
+    *, profile: StaffProfile, on: datetime.date, by: User | None = None
+) -> StaffProfile:
+    """A leaver keeps every record; only the account is switched off."""
+    if profile.status == StaffStatus.LEFT:
+        return profile
+    profile.status = StaffStatus.LEFT
+    profile.left_on = on
+    profile.save(update_fields=["status", "left_on"])
+    profile.user.is_active = False
+    profile.user.save(update_fields=["is_active"])
+    audit_record(
+        action=AuditAction.STAFF_LEFT, actor=by, target=profile, details={"on": on.isoformat()}
+    )
+    return profile
+
+
+@transaction.atomic
+def staff_reinstate(*, profile: StaffProfile, by: User | None = None) -> StaffProfile:
+    """Undo a leaving (a returner, or a mistaken roster)."""
+    if profile.status == StaffStatus.ACTIVE:
+        return profile
+    profile.status = StaffStatus.ACTIVE
+    profile.left_on = None
+    profile.save(update_fields=["status", "left_on"])
+    profile.user.is_active = True
+    profile.user.save(update_fields=["is_active"])
+    audit_record(
+        action=AuditAction.STAFF_UPDATED,
+        actor=by,
+        target=profile,
+        details={"changed": {"status": [StaffStatus.LEFT, StaffStatus.ACTIVE]}},
+    )
+    return profile
+
+
+@transaction.atomic
+def staff_set_roles(*, user: User, roles: Iterable[Role]) -> None:
+    """Give `user` exactly these roles; the change is audited by the groups signal."""
+    wanted = {Role(role).value for role in roles}
+    groups = list(Group.objects.filter(name__in=wanted))
+    missing = wanted - {group.name for group in groups}
+    if missing:
+        raise ValidationError(
+            _("Unknown roles: %(roles)s") % {"roles": ", ".join(sorted(missing))}
+        )
+    user.groups.set(groups)
+    forget_roles(user)
+    forget_scope(user)
+
+
+@transaction.atomic
+def trainer_assign_units(
+    *, profile: StaffProfile, units: Iterable[OrgUnit], by: User | None = None
+) -> None:
+    units = list(units)
+    profile.trainer_units.set(units)
+    forget_scope(profile.user)
+    audit_record(
+        action=AuditAction.STAFF_UPDATED,
+        actor=by,
+        target=profile,
+        details={"changed": {"trainer_units": [", ".join(u.code for u in units)]}},
+    )
+
+
+def set_password_url(user: User) -> str:
+    """A one-time link to choose a password; it stops working once used."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def staff_invite(*, user: User, by: User | None = None) -> str:
+    """Send (if there is an e-mail) and return the first-time set-password link."""
+    url = set_password_url(user)
+    if user.email:
+        language = user.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {"user": user, "url": url, "site_name": settings.WAGTAIL_SITE_NAME}
+            subject = render_to_string("account/email/invite_subject.txt", context).strip()
+            body = render_to_string("account/email/invite_message.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    audit_record(
+        action=AuditAction.STAFF_INVITED,
+        actor=by,
+        target=user,
+        details={"emailed": bool(user.email)},
+    )
+    return url
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -1,0 +1,10 @@
+"""Hooks that higher apps register with, so that `lms` never imports them.
+
+`staff_created` is sent after a new member of staff is saved (by HR or an
+import); the courses app listens to give them the onboarding path.
+"""
+
+from django.dispatch import Signal
+
+# sender=StaffProfile, profile=<StaffProfile>, by=<User or None>
+staff_created = Signal()

@@ -1,0 +1,228 @@
+"""HTTP only: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from lms import selectors, services
+from lms.filters import AuditFilter, StaffFilter
+from lms.forms import LeaveForm, RolesForm, StaffCreateForm
+from lms.middleware import SUPPORTED_LANGUAGES, user_has_mfa
+from lms.models import StaffProfile
+from lms.permissions import can_read_audit_log
+from lms.roles import Role, has_role, roles_of
+
+STAFF_ROLES = (Role.TRAINER, Role.HR, Role.ADMINISTRATOR)
+PAGE_SIZE = 50
+
+
+def _require(user, *roles: Role) -> None:
+    if not has_role(user, *roles):
+        raise PermissionDenied
+
+
+def set_language(request):
+    """Django's set_language, also remembered on the account for other devices."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in SUPPORTED_LANGUAGES
+    ):
+        services.user_set_language(user=request.user, language=language)
+    return response
+
+
+@login_required
+def account(request):
+    profile = StaffProfile.objects.select_related("org_unit").filter(user=request.user).first()
+    return render(
+        request,
+        "lms/account.html",
+        {
+            "profile": profile,
+            "unit_path": profile.org_unit.full_path_names() if profile else [],
+            "roles": [role.label for role in sorted(roles_of(request.user))],
+            "has_mfa": user_has_mfa(request.user),
+        },
+    )
+
+
+@login_required
+def staff_list(request):
+    _require(request.user, *STAFF_ROLES)
+    org_units = selectors.org_units_visible_to(request.user)
+    staff_filter = StaffFilter(
+        request.GET, queryset=selectors.staff_visible_to(request.user), org_units=org_units
+    )
+    page = Paginator(staff_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "lms/staff_list.html",
+        {
+            "filter": staff_filter,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "can_create": has_role(request.user, Role.HR, Role.ADMINISTRATOR),
+        },
+    )
+
+
+def _visible_profile(user, employee_number: str) -> StaffProfile:
+    profile = (
+        selectors.staff_visible_to(user)
+        .prefetch_related("trainer_units", "user__groups")
+        .filter(user__username=employee_number)
+        .first()
+    )
+    if profile is None:
+        raise Http404
+    return profile
+
+
+@login_required
+def staff_detail(request, employee_number: str):
+    profile = _visible_profile(request.user, employee_number)
+    is_manager = has_role(request.user, Role.HR, Role.ADMINISTRATOR)
+    is_admin = has_role(request.user, Role.ADMINISTRATOR)
+    roles_form = None
+    if is_admin:
+        roles_form = RolesForm(
+            initial={
+                "roles": [group.name for group in profile.user.groups.all()],
+                "trainer_units": list(profile.trainer_units.all()),
+            }
+        )
+    return render(
+        request,
+        "lms/staff_detail.html",
+        {
+            "profile": profile,
+            "unit_path": profile.org_unit.full_path_names(),
+            "roles": [Role(group.name).label for group in profile.user.groups.all()],
+            "is_manager": is_manager,
+            "roles_form": roles_form,
+            "leave_form": LeaveForm(initial={"left_on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+def staff_create(request):
+    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    form = StaffCreateForm(
+        request.POST or None, org_units=selectors.org_units_visible_to(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.staff_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                target = "employee_number" if field == "username" else field
+                for message in errors:
+                    form.add_error(target if target in form.fields else None, message)
+        else:
+            url = services.staff_invite(user=profile.user, by=request.user)
+            if profile.user.email:
+                messages.success(
+                    request, _("Account created; the set-password link was e-mailed.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Account created. Give the person this one-time set-password link: %(url)s")
+                    % {"url": url},
+                )
+            return redirect("lms:staff_detail", employee_number=profile.user.username)
+    return render(request, "lms/staff_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+def staff_invite(request, employee_number: str):
+    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    profile = _visible_profile(request.user, employee_number)
+    url = services.staff_invite(user=profile.user, by=request.user)
+    messages.success(request, _("New one-time set-password link: %(url)s") % {"url": url})
+    return redirect("lms:staff_detail", employee_number=employee_number)
+
+
+@require_POST
+@login_required
+def staff_leave(request, employee_number: str):
+    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    profile = _visible_profile(request.user, employee_number)
+    form = LeaveForm(request.POST)
+    if form.is_valid():
+        services.staff_mark_left(profile=profile, on=form.cleaned_data["left_on"], by=request.user)
+        messages.success(
+            request,
+            _("%(name)s is marked as left; their records are kept.") % {"name": profile.full_name},
+        )
+    else:
+        messages.error(request, _("Give the person's last day as a date."))
+    return redirect("lms:staff_detail", employee_number=employee_number)
+
+
+@require_POST
+@login_required
+def staff_reinstate(request, employee_number: str):
+    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    profile = _visible_profile(request.user, employee_number)
+    services.staff_reinstate(profile=profile, by=request.user)
+    messages.success(request, _("%(name)s is active again.") % {"name": profile.full_name})
+    return redirect("lms:staff_detail", employee_number=employee_number)
+
+
+@require_POST
+@login_required
+def staff_roles(request, employee_number: str):
+    _require(request.user, Role.ADMINISTRATOR)
+    profile = _visible_profile(request.user, employee_number)
+    form = RolesForm(request.POST)
+    if form.is_valid():
+        services.staff_set_roles(user=profile.user, roles=form.cleaned_data["roles"])
+        services.trainer_assign_units(
+            profile=profile, units=form.cleaned_data["trainer_units"], by=request.user
+        )
+        messages.success(request, _("Roles saved."))
+    else:
+        messages.error(request, _("The roles could not be saved; check the choices."))
+    return redirect(reverse("lms:staff_detail", args=[employee_number]))
+
+
+@login_required
+def audit_log(request):
+    if not can_read_audit_log(request.user):
+        raise PermissionDenied
+    audit_filter = AuditFilter(
+        request.GET, queryset=selectors.audit_events_visible_to(request.user)
+    )
+    page = Paginator(audit_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "lms/audit_log.html",
+        {
+            "filter": audit_filter,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "today": datetime.date.today(),
+        },
+    )

@@ -1,0 +1,66 @@
+import pytest
+from django.core.cache import cache
+
+from lms.roles import Role
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Rate limits live in the cache; every test starts with none used.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def org(db):
+    return factories.org_tree()
+
+
+@pytest.fixture
+def make_staff(org):
+    def make(unit_code="pudong-team", **kwargs):
+        return factories.staff(org[unit_code], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def people(org, make_staff):
+    """One person per role, plus colleagues in the east and the south."""
+    return {
+        "learner": make_staff("pudong-team", roles=[Role.LEARNER], name="王喆", number="L001"),
+        "colleague": make_staff("pudong-team", roles=[Role.LEARNER], name="李堃", number="L002"),
+        "xihu": make_staff("xihu", roles=[Role.LEARNER], name="刘䶮", number="L003"),
+        "south": make_staff("tianhe", roles=[Role.LEARNER], name="黄丽", number="L004"),
+        "trainer": make_staff(
+            "east",
+            roles=[Role.LEARNER, Role.TRAINER],
+            position="trainer",
+            name="林海峰",
+            number="TR01",
+            trainer_units=[org["east"]],
+        ),
+        "hr": make_staff(
+            "co", roles=[Role.LEARNER, Role.HR], position="hr", name="陈静", number="HR01"
+        ),
+        "admin": make_staff(
+            "co", roles=[Role.ADMINISTRATOR], position="manager", name="周远", number="AD01"
+        ),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def do(profile_or_user):
+        user = getattr(profile_or_user, "user", profile_or_user)
+        client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture
+def no_mfa_enforcement(settings):
+    settings.LMS_ENFORCE_MFA = False

@@ -1,0 +1,57 @@
+"""Test data, built through the services so that tests see what users see."""
+
+import datetime
+import itertools
+
+from lms import services
+from lms.models import OrgUnit, StaffProfile
+from lms.roles import Role
+
+PASSWORD = "correct-horse-battery"
+_numbers = itertools.count(1)
+
+
+def org_tree() -> dict[str, OrgUnit]:
+    """company → two regions → a station each (and a second in the east) → teams."""
+    company = services.orgunit_create(name="测试快递", kind="company", code="co")
+    east = services.orgunit_create(name="华东区", kind="region", code="east", parent=company)
+    south = services.orgunit_create(name="华南区", kind="region", code="south", parent=company)
+    pudong = services.orgunit_create(name="浦东站", kind="station", code="pudong", parent=east)
+    xihu = services.orgunit_create(name="西湖站", kind="station", code="xihu", parent=east)
+    tianhe = services.orgunit_create(name="天河站", kind="station", code="tianhe", parent=south)
+    pudong_team = services.orgunit_create(
+        name="浦东收派组",
+        kind="team",
+        code="pudong-team",
+        parent=OrgUnit.objects.get(pk=pudong.pk),
+    )
+    return {
+        unit.code: OrgUnit.objects.get(pk=unit.pk)
+        for unit in (company, east, south, pudong, xihu, tianhe, pudong_team)
+    }
+
+
+def staff(
+    unit: OrgUnit,
+    *,
+    roles: list[Role] | None = None,
+    position: str = "courier",
+    name: str = "张伟",
+    email: str = "",
+    number: str | None = None,
+    trainer_units: list[OrgUnit] | None = None,
+    password: str = PASSWORD,
+) -> StaffProfile:
+    profile = services.staff_create(
+        employee_number=number or f"T{next(_numbers):05d}",
+        full_name=name,
+        org_unit=unit,
+        position=position,
+        hire_date=datetime.date(2025, 3, 1),
+        email=email,
+        roles=roles,
+        password=password,
+    )
+    if trainer_units:
+        services.trainer_assign_units(profile=profile, units=trainer_units)
+    return profile

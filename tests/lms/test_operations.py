@@ -1,0 +1,81 @@
+"""Operator-facing behaviour: the deploy check and the demo data command."""
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from lms import demo
+from lms.models import OrgUnit, StaffProfile, User
+
+
+def test_deploy_check_is_clean_with_production_values(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
+        "DJANGO_SETTINGS_MODULE": "lms.settings.base",
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "lms.example.com",
+        "BASE_URL": "https://lms.example.com",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:6379/1",
+        "EMAIL_URL": "smtp://mailer:secret@smtp.example.com:587/?tls=True",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update({"DEBUG": "false", "DJANGO_SETTINGS_MODULE": "lms.settings.base"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_gives_the_same_data():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (OrgUnit.objects.count(), StaffProfile.objects.count(), User.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (OrgUnit.objects.count(), StaffProfile.objects.count(), User.objects.count())
+    assert 35 <= StaffProfile.objects.count() <= 45
+    assert OrgUnit.objects.filter(kind="station").count() == 4
+    assert OrgUnit.objects.filter(kind="region").count() == 2
+    for name in ("王喆", "李堃", "刘䶮"):
+        assert StaffProfile.objects.filter(full_name=name).exists()
+    for number, *_rest, roles, _units, _email in demo.DEMO_ACCOUNTS:
+        user = User.objects.get(username=number)
+        assert user.check_password(demo.DEMO_PASSWORD)
+        assert set(user.groups.values_list("name", flat=True)) == set(roles)
+
+
+@pytest.mark.django_db
+def test_demo_accounts_can_sign_in(client, settings):
+    settings.LMS_ENFORCE_MFA = False
+    call_command("seed_demo", stdout=io.StringIO())
+    response = client.post("/accounts/login/", {"login": "T0001", "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/staff/").content.decode()
+    assert "E1001" in page and "E1016" not in page  # east trainer: not the south

@@ -1,0 +1,84 @@
+"""HR's staff pages: create, invite, mark as left, reinstate; roles by administrators."""
+
+import pytest
+from django.core import mail
+
+from lms.models import StaffProfile, StaffStatus, User
+from lms.models.audit import AuditAction, AuditEvent
+
+pytestmark = pytest.mark.usefixtures("no_mfa_enforcement")
+
+
+@pytest.mark.django_db
+def test_hr_creates_staff_and_the_link_is_emailed(people, org, login):
+    client = login(people["hr"])
+    response = client.post(
+        "/staff/new/",
+        {
+            "employee_number": "N0001",
+            "full_name": "赵一鸣",
+            "org_unit": org["pudong-team"].pk,
+            "position": "courier",
+            "hire_date": "2026-11-20",
+            "email": "Zhao@Example.com",
+        },
+    )
+    assert response.status_code == 302
+    profile = StaffProfile.objects.get(user__username="N0001")
+    assert profile.user.email == "zhao@example.com"
+    assert not profile.user.has_usable_password()
+    assert set(profile.user.groups.values_list("name", flat=True)) == {"Learner"}
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(
+        action=AuditAction.STAFF_CREATED, actor=people["hr"].user
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_duplicate_employee_number_is_refused_and_nothing_changes(people, org, login):
+    client = login(people["hr"])
+    before = User.objects.count()
+    response = client.post(
+        "/staff/new/",
+        {
+            "employee_number": "L001",
+            "full_name": "重复",
+            "org_unit": org["pudong"].pk,
+            "position": "courier",
+            "hire_date": "2026-11-20",
+        },
+    )
+    assert response.status_code == 200
+    assert "L001" in response.content.decode()
+    assert response.context["form"].errors["employee_number"]
+    assert User.objects.count() == before
+    assert len(mail.outbox) == 0
+
+
+@pytest.mark.django_db
+def test_hr_marks_a_leaver_and_keeps_the_record(people, login):
+    client = login(people["hr"])
+    response = client.post("/staff/L002/leave/", {"left_on": "2026-10-31"})
+    assert response.status_code == 302
+    profile = StaffProfile.objects.get(user__username="L002")
+    assert profile.status == StaffStatus.LEFT
+    assert not profile.user.is_active
+    client.post("/staff/L002/reinstate/")
+    profile.refresh_from_db()
+    profile.user.refresh_from_db()
+    assert profile.status == StaffStatus.ACTIVE and profile.user.is_active
+
+
+@pytest.mark.django_db
+def test_only_administrators_change_roles_and_it_is_audited(people, org, login):
+    hr_client = login(people["hr"])
+    assert hr_client.post("/staff/L001/roles/", {"roles": ["HR"]}).status_code == 403
+    client = login(people["admin"])
+    response = client.post(
+        "/staff/L001/roles/", {"roles": ["Learner", "Trainer"], "trainer_units": [org["south"].pk]}
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="L001")
+    assert set(user.groups.values_list("name", flat=True)) == {"Learner", "Trainer"}
+    added = AuditEvent.objects.filter(action=AuditAction.ROLE_ADDED, object_id=str(user.pk))
+    assert added.filter(details__role="Trainer", actor=people["admin"].user).exists()
