@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 messages: install
-	$(PY) manage.py compilemessages --ignore "$(VENV)" --ignore "node_modules" -v0
+	$(DEV) $(PY) manage.py compilemessages --ignore "$(VENV)" --ignore "node_modules" -v0
 
 makemessages: install
 	$(DEV) $(PY) manage.py makemessages -l zh_Hans --ignore "$(VENV)/*" --ignore "staticfiles/*" --no-obsolete
