@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lms.models import AuditEvent, OrgUnit, Position, StaffProfile, StaffStatus
 from lms.models.audit import AuditAction
@@ -40,18 +41,20 @@ class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("What"), choices=AuditAction.choices)
     who = django_filters.CharFilter(label=_("Who (employee number)"), method="by_who")
     since = django_filters.DateFilter(
-        label=_("From"),
+        label=pgettext_lazy("date range", "From"),
         field_name="at",
         lookup_expr="date__gte",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
     until = django_filters.DateFilter(
-        label=_("Until"),
+        label=pgettext_lazy("date range", "Until"),
         field_name="at",
         lookup_expr="date__lte",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
-    ip_address = django_filters.CharFilter(label=_("From address"), lookup_expr="startswith")
+    ip_address = django_filters.CharFilter(
+        label=_("IP address starts with"), lookup_expr="startswith"
+    )
 
     class Meta:
         model = AuditEvent

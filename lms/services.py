@@ -190,6 +190,8 @@ def trainer_assign_units(
     *, profile: StaffProfile, units: Iterable[OrgUnit], by: User | None = None
 ) -> None:
     units = list(units)
+    if {u.pk for u in units} == set(profile.trainer_units.values_list("pk", flat=True)):
+        return
     profile.trainer_units.set(units)
     forget_scope(profile.user)
     audit_record(

@@ -79,3 +79,23 @@ def test_demo_accounts_can_sign_in(client, settings):
     assert response.status_code == 302
     page = client.get("/staff/").content.decode()
     assert "E1001" in page and "E1016" not in page  # east trainer: not the south
+
+
+def test_deploy_check_warns_when_rate_limits_are_not_shared(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL")},
+        "DJANGO_SETTINGS_MODULE": "lms.settings.base",
+        "DEBUG": "false",
+        "SECRET_KEY": "s" * 60,
+        "ALLOWED_HOSTS": "lms.example.com",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "lms.W001" in result.stdout + result.stderr

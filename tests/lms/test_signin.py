@@ -79,7 +79,10 @@ def test_there_is_no_open_sign_up(client):
 
 
 @pytest.mark.django_db
-def test_failed_sign_ins_are_rate_limited(client, make_staff, settings):
+@pytest.mark.parametrize("cache_kind", ["local memory", "redis"])
+def test_failed_sign_ins_are_rate_limited(client, make_staff, settings, cache_kind, request):
+    if cache_kind == "redis":
+        request.getfixturevalue("redis_cache")
     settings.LANGUAGE_CODE = "en"
     make_staff(number="E2004")
     pages = [post_login(client, "E2004", f"wrong-{i}").content.decode() for i in range(6)]
@@ -148,3 +151,28 @@ def test_wagtail_admin_signs_in_through_allauth(client):
     response = client.get("/cms/")
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/login/", "/accounts/password/reset/", "/accounts/password/reset/done/"],
+)
+def test_sign_in_pages_use_the_site_layout(client, path):
+    html = client.get(path).content.decode()
+    assert 'class="site-header"' in html
+    assert 'action="/i18n/setlang/"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/accounts/2fa/", "/accounts/password/change/", "/account/"])
+def test_account_pages_for_a_learner(login, people, path):
+    response = login(people["learner"]).get(path)
+    assert response.status_code == 200
+    assert 'class="site-header"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_hr_reaches_the_wagtail_admin(login, people, no_mfa_enforcement):
+    assert login(people["hr"]).get("/cms/").status_code == 200
+    assert login(people["learner"]).get("/cms/").status_code == 302
