@@ -13,5 +13,8 @@ urlpatterns = [
     path("staff/<str:employee_number>/leave/", views.staff_leave, name="staff_leave"),
     path("staff/<str:employee_number>/reinstate/", views.staff_reinstate, name="staff_reinstate"),
     path("staff/<str:employee_number>/roles/", views.staff_roles, name="staff_roles"),
+    path("org/", views.org_tree, name="org_tree"),
+    path("org/add/", views.org_unit_add, name="org_company_add"),
+    path("org/<slug:code>/add/", views.org_unit_add, name="org_unit_add"),
     path("audit/", views.audit_log, name="audit_log"),
 ]

@@ -16,6 +16,8 @@ def navigation(request):
             items.append({"label": _("Staff"), "url": reverse("lms:staff_list")})
         if roles & {Role.TRAINER, Role.HR, Role.ADMINISTRATOR}:
             items.append({"label": _("Admin"), "url": reverse("wagtailadmin_home")})
+        if roles & {Role.HR, Role.ADMINISTRATOR}:
+            items.append({"label": _("Organisation"), "url": reverse("lms:org_tree")})
         if can_read_audit_log(user):
             items.append({"label": _("Audit log"), "url": reverse("lms:audit_log")})
         items.append({"label": _("My account"), "url": reverse("lms:account")})

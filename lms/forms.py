@@ -65,5 +65,14 @@ class RolesForm(forms.Form):
     )
 
 
+class OrgUnitForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=50,
+        help_text=_("A short, stable identifier used by imports, e.g. sh-pudong."),
+    )
+
+
 class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))

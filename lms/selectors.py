@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lms.models import AuditEvent, OrgUnit, StaffProfile, StaffStatus
 from lms.permissions import can_read_audit_log, staff_scope, staff_visibility
@@ -37,6 +37,24 @@ def org_units_visible_to(user) -> QuerySet[OrgUnit]:
     for path in scope.unit_paths:
         q |= Q(path__startswith=path)
     return OrgUnit.objects.filter(q)
+
+
+def org_tree_with_counts() -> list[tuple[OrgUnit, int, int]]:
+    """Every unit in tree order, with its own active staff and everyone under it (2 queries)."""
+    units = list(OrgUnit.get_tree())
+    direct = dict(
+        StaffProfile.objects.filter(status=StaffStatus.ACTIVE)
+        .values_list("org_unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("org_unit_id", "n")
+    )
+    under: dict[str, int] = {}
+    for unit in units:
+        own = direct.get(unit.pk, 0)
+        for depth in range(1, unit.depth + 1):
+            prefix = unit.path[: depth * OrgUnit.steplen]
+            under[prefix] = under.get(prefix, 0) + own
+    return [(unit, direct.get(unit.pk, 0), under.get(unit.path, 0)) for unit in units]
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:

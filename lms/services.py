@@ -59,6 +59,23 @@ def orgunit_create(
 
 
 @transaction.atomic
+def orgunit_add(
+    *, parent: OrgUnit | None, name: str, code: str, by: User | None = None
+) -> OrgUnit:
+    """Add a unit one level below `parent` (a region under a company...), or a company."""
+    kind = CHILD_KIND.get(OrgUnitKind(parent.kind)) if parent else OrgUnitKind.COMPANY
+    if kind is None:
+        raise ValidationError(_("A team cannot have units under it."))
+    if OrgUnit.objects.filter(code=code).exists():
+        raise ValidationError(
+            _("Another org unit already uses the code %(code)s.") % {"code": code}
+        )
+    unit = orgunit_create(name=name.strip(), kind=kind, code=code, parent=parent)
+    audit_record(action=AuditAction.ORG_UNIT_CREATED, actor=by, target=unit)
+    return unit
+
+
+@transaction.atomic
 def staff_create(
     *,
     employee_number: str,

@@ -18,9 +18,9 @@ from django.views.i18n import set_language as django_set_language
 
 from lms import selectors, services
 from lms.filters import AuditFilter, StaffFilter
-from lms.forms import LeaveForm, RolesForm, StaffCreateForm
+from lms.forms import LeaveForm, OrgUnitForm, RolesForm, StaffCreateForm
 from lms.middleware import SUPPORTED_LANGUAGES, user_has_mfa
-from lms.models import StaffProfile
+from lms.models import OrgUnit, StaffProfile
 from lms.permissions import can_read_audit_log
 from lms.roles import Role, has_role, roles_of
 
@@ -204,6 +204,46 @@ def staff_roles(request, employee_number: str):
     else:
         messages.error(request, _("The roles could not be saved; check the choices."))
     return redirect(reverse("lms:staff_detail", args=[employee_number]))
+
+
+@login_required
+def org_tree(request):
+    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    return render(
+        request,
+        "lms/org_tree.html",
+        {
+            "rows": selectors.org_tree_with_counts(),
+            "can_edit": has_role(request.user, Role.ADMINISTRATOR),
+            "form": OrgUnitForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def org_unit_add(request, code: str | None = None):
+    """Add a unit under `code` (its kind is the one below the parent's), or a company."""
+    _require(request.user, Role.ADMINISTRATOR)
+    parent = None
+    if code is not None:
+        parent = OrgUnit.objects.filter(code=code).first()
+        if parent is None:
+            raise Http404
+    form = OrgUnitForm(request.POST)
+    if form.is_valid():
+        try:
+            unit = services.orgunit_add(parent=parent, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": unit.name})
+    else:
+        messages.error(
+            request,
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+        )
+    return redirect("lms:org_tree")
 
 
 @login_required

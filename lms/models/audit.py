@@ -20,6 +20,7 @@ class AuditAction(models.TextChoices):
     STAFF_UPDATED = "staff.updated", _("Staff profile changed")
     STAFF_LEFT = "staff.left", _("Staff marked as left")
     STAFF_INVITED = "staff.invited", _("Set-password link sent")
+    ORG_UNIT_CREATED = "org.created", _("Org unit added")
 
 
 class AuditEvent(models.Model):
