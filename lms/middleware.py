@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from lms.audit import context_from_request, reset_request_context, set_request_context
 from lms.roles import MFA_REQUIRED_ROLES, roles_of
@@ -82,9 +84,6 @@ class RequireMFAMiddleware:
             and roles_of(request.user) & MFA_REQUIRED_ROLES
         ):
             if not user_has_mfa(request.user):
-                from django.contrib import messages
-                from django.utils.translation import gettext as _
-
                 messages.warning(
                     request,
                     _(

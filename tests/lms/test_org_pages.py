@@ -21,6 +21,9 @@ def test_head_counts_include_everyone_below(people, django_assert_max_num_querie
 @pytest.mark.django_db
 def test_administrator_adds_a_unit_of_the_right_kind(people, org, login):
     client = login(people["admin"])
+    html = client.get("/org/").content.decode()
+    assert 'action="/org/xihu/add/"' in html
+    assert 'action="/org/pudong-team/add/"' not in html  # teams have no units under them
     response = client.post("/org/xihu/add/", {"name": "西湖客服组", "code": "xihu-service"})
     assert response.status_code == 302
     unit = OrgUnit.objects.get(code="xihu-service")
@@ -55,6 +58,6 @@ def test_first_administrator_starts_the_tree(client):
 
     admin = User.objects.create_superuser("root", "root@example.com", "a-long-password-1")
     client.force_login(admin)
-    assert client.get("/org/").status_code == 200
+    assert 'action="/org/add/"' in client.get("/org/").content.decode()
     client.post("/org/add/", {"name": "新公司", "code": "newco"})
     assert OrgUnit.objects.get(code="newco").kind == "company"
