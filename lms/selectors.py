@@ -65,11 +65,7 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
 
 def home_summary_for(user) -> dict:
     """What the home page shows a signed-in person about themselves."""
-    profile = (
-        StaffProfile.objects.select_related("org_unit").filter(user=user).first()
-        if user.is_authenticated
-        else None
-    )
+    profile = StaffProfile.objects.select_related("org_unit").filter(user=user).first()
     return {
         "profile": profile,
         "unit_path": profile.org_unit.full_path_names() if profile else [],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -263,6 +261,5 @@ def audit_log(request):
             "filter": audit_filter,
             "page_obj": page,
             "query": query.urlencode(),
-            "today": datetime.date.today(),
         },
     )
