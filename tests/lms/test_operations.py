@@ -99,3 +99,21 @@ def test_deploy_check_warns_when_rate_limits_are_not_shared(tmp_path):
         check=False,
     )
     assert "lms.W001" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_invite_staff_prints_working_links(make_staff):
+    from django.core import mail
+    from django.core.management.base import CommandError
+
+    make_staff(number="V001", email="v@example.com", password="")
+    make_staff(number="V002", password="")
+    out = io.StringIO()
+    call_command("invite_staff", "V001", "V002", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["V001", "V002"]
+    assert "/accounts/password/reset/key/" in lines[1]
+    assert len(mail.outbox) == 1
+    with pytest.raises(CommandError, match="NOPE"):
+        call_command("invite_staff", "V001", "NOPE", stdout=io.StringIO())
+    assert len(mail.outbox) == 1  # nothing sent when any number is wrong

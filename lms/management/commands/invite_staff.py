@@ -1,0 +1,28 @@
+"""Print (and e-mail, where there is an address) one-time set-password links."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from lms import services
+from lms.models import User
+
+
+class Command(BaseCommand):
+    help = "Send new one-time set-password links to the given employee numbers and print them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("employee_numbers", nargs="+", metavar="EMPLOYEE_NUMBER")
+
+    def handle(self, *args, employee_numbers, **options):
+        users = {u.username: u for u in User.objects.filter(username__in=employee_numbers)}
+        unknown = [n for n in employee_numbers if n not in users]
+        if unknown:
+            raise CommandError(f"No account with employee number: {', '.join(unknown)}")
+        inactive = [n for n in employee_numbers if not users[n].is_active]
+        if inactive:
+            raise CommandError(
+                f"These people have left; reinstate them first: {', '.join(inactive)}"
+            )
+        for number in employee_numbers:
+            url = services.staff_invite(user=users[number])
+            emailed = " (e-mailed)" if users[number].email else ""
+            self.stdout.write(f"{number}\t{url}{emailed}")
