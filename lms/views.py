@@ -31,6 +31,17 @@ def _require(user, *roles: Role) -> None:
         raise PermissionDenied
 
 
+def _filtered_page(request, filterset) -> dict:
+    """One page of a filtered list, and the filters' query string for the pager links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filter": filterset,
+        "page_obj": Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+    }
+
+
 def set_language(request):
     """Django's set_language, also remembered on the account for other devices."""
     response = django_set_language(request)
@@ -66,16 +77,11 @@ def staff_list(request):
     staff_filter = StaffFilter(
         request.GET, queryset=selectors.staff_visible_to(request.user), org_units=org_units
     )
-    page = Paginator(staff_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "lms/staff_list.html",
         {
-            "filter": staff_filter,
-            "page_obj": page,
-            "query": query.urlencode(),
+            **_filtered_page(request, staff_filter),
             "can_create": has_role(request.user, Role.HR, Role.ADMINISTRATOR),
         },
     )
@@ -251,15 +257,4 @@ def audit_log(request):
     audit_filter = AuditFilter(
         request.GET, queryset=selectors.audit_events_visible_to(request.user)
     )
-    page = Paginator(audit_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "lms/audit_log.html",
-        {
-            "filter": audit_filter,
-            "page_obj": page,
-            "query": query.urlencode(),
-        },
-    )
+    return render(request, "lms/audit_log.html", _filtered_page(request, audit_filter))

@@ -82,3 +82,18 @@ def test_only_administrators_change_roles_and_it_is_audited(people, org, login):
     assert set(user.groups.values_list("name", flat=True)) == {"Learner", "Trainer"}
     added = AuditEvent.objects.filter(action=AuditAction.ROLE_ADDED, object_id=str(user.pk))
     assert added.filter(details__role="Trainer", actor=people["admin"].user).exists()
+
+
+@pytest.mark.django_db
+def test_staff_list_pages_keep_the_filters(people, make_staff, login):
+    for i in range(55):
+        make_staff("xihu", number=f"PG{i:03d}")
+    client = login(people["hr"])
+    first = client.get("/staff/", {"position": "courier"}).content.decode()
+    assert "position=courier&amp;page=2" in first
+    row = '<td><a href="/staff/'
+    # 55 new couriers and the 4 learners of the fixture (also couriers), 50 per page
+    assert first.count(row) == 50
+    second = client.get("/staff/", {"position": "courier", "page": 2}).content.decode()
+    assert second.count(row) == 9
+    assert "PG054" in second and "HR01" not in second
