@@ -3,20 +3,18 @@
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-PER_PROCESS_CACHES = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-)
-
 
 @register(Tags.security, deploy=True)
-def shared_cache_for_rate_limits(app_configs, **kwargs):
-    if settings.CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES:
+def cache_keeps_rate_limits(app_configs, **kwargs):
+    """A dummy cache forgets every failed login, which switches the rate limits off.
+
+    (Local memory works for one app server; several need REDIS_URL, as the README says.)
+    """
+    if settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.dummy.DummyCache":
         return [
             Warning(
-                "The cache is per process, so login rate limits are not shared between "
-                "app servers or workers.",
-                hint="Set REDIS_URL (or CACHE_URL) to a shared cache.",
+                "The dummy cache keeps nothing, so login rate limits are off.",
+                hint="Set REDIS_URL (or CACHE_URL) to a real cache.",
                 id="lms.W001",
             )
         ]

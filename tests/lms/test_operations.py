@@ -2,6 +2,7 @@
 
 import io
 import os
+import secrets
 import subprocess
 import sys
 
@@ -81,9 +82,10 @@ def test_demo_accounts_can_sign_in(client, settings):
     assert "E1001" in page and "E1016" not in page  # east trainer: not the south
 
 
-def test_deploy_check_warns_when_rate_limits_are_not_shared(tmp_path):
+def test_deploy_check_warns_when_rate_limits_are_off(tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL")},
+        "CACHE_URL": "dummycache://",
         "DJANGO_SETTINGS_MODULE": "lms.settings.base",
         "DEBUG": "false",
         "SECRET_KEY": "s" * 60,
@@ -117,3 +119,23 @@ def test_invite_staff_prints_working_links(make_staff):
     with pytest.raises(CommandError, match="NOPE"):
         call_command("invite_staff", "V001", "NOPE", stdout=io.StringIO())
     assert len(mail.outbox) == 1  # nothing sent when any number is wrong
+
+
+def test_deploy_check_is_clean_on_a_single_server_without_redis(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL")},
+        "DJANGO_SETTINGS_MODULE": "lms.settings.base",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "lms.example.com",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
