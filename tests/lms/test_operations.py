@@ -13,44 +13,57 @@ from django.core.management import call_command
 from lms import demo
 from lms.models import OrgUnit, StaffProfile, User
 
+# Variables a test's subprocess must not inherit from the shell that runs the suite.
+INHERITED_CONFIG = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "EMAIL_URL", "DEBUG")
 
-def test_deploy_check_is_clean_with_production_values(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
-        "DJANGO_SETTINGS_MODULE": "lms.settings.base",
-        "DEBUG": "false",
-        "SECRET_KEY": "k" * 20 + "production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "lms.example.com",
-        "BASE_URL": "https://lms.example.com",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-        "REDIS_URL": "redis://127.0.0.1:6379/1",
-        "EMAIL_URL": "smtp://mailer:secret@smtp.example.com:587/?tls=True",
+
+def manage(*args, tmp_path, **env):
+    """Run manage.py with the base settings and only the configuration given here."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in INHERITED_CONFIG
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    clean.update(
+        DJANGO_SETTINGS_MODULE="lms.settings.base",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env=env,
+        env=clean,
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "lms.example.com",
+}
+
+
+def test_deploy_check_is_clean_with_production_values(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        **PRODUCTION,
+        BASE_URL="https://lms.example.com",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        EMAIL_URL="smtp://mailer:secret@smtp.example.com:587/?tls=True",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update({"DEBUG": "false", "DJANGO_SETTINGS_MODULE": "lms.settings.base"})
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = manage("check", tmp_path=tmp_path, DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
@@ -83,22 +96,8 @@ def test_demo_accounts_can_sign_in(client, settings):
 
 
 def test_deploy_check_warns_when_rate_limits_are_off(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL")},
-        "CACHE_URL": "dummycache://",
-        "DJANGO_SETTINGS_MODULE": "lms.settings.base",
-        "DEBUG": "false",
-        "SECRET_KEY": "s" * 60,
-        "ALLOWED_HOSTS": "lms.example.com",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = manage(
+        "check", "--deploy", tmp_path=tmp_path, **PRODUCTION, CACHE_URL="dummycache://"
     )
     assert "lms.W001" in result.stdout + result.stderr
 
@@ -122,20 +121,7 @@ def test_invite_staff_prints_working_links(make_staff):
 
 
 def test_deploy_check_is_clean_on_a_single_server_without_redis(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL")},
-        "DJANGO_SETTINGS_MODULE": "lms.settings.base",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "lms.example.com",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, **PRODUCTION
     )
     assert result.returncode == 0, result.stdout + result.stderr
