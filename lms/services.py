@@ -40,6 +40,10 @@ def orgunit_create(
 ) -> OrgUnit:
     """Add a unit to the tree; a child's kind must be the one below its parent's."""
     kind = OrgUnitKind(kind)
+    if OrgUnit.objects.filter(code=code).exists():
+        raise ValidationError(
+            _("Another org unit already uses the code %(code)s.") % {"code": code}
+        )
     if parent is None:
         if kind != OrgUnitKind.COMPANY:
             raise ValidationError(_("Only a company can be at the top of the tree."))
@@ -66,10 +70,6 @@ def orgunit_add(
     kind = CHILD_KIND.get(OrgUnitKind(parent.kind)) if parent else OrgUnitKind.COMPANY
     if kind is None:
         raise ValidationError(_("A team cannot have units under it."))
-    if OrgUnit.objects.filter(code=code).exists():
-        raise ValidationError(
-            _("Another org unit already uses the code %(code)s.") % {"code": code}
-        )
     unit = orgunit_create(name=name.strip(), kind=kind, code=code, parent=parent)
     audit_record(action=AuditAction.ORG_UNIT_CREATED, actor=by, target=unit)
     return unit

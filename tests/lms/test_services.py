@@ -108,3 +108,10 @@ def test_role_changes_are_audited_from_either_side(make_staff):
         ("role.added", "HR"),
         ("role.removed", "HR"),
     ]
+
+
+@pytest.mark.django_db
+def test_org_unit_codes_are_unique_with_a_clear_error(org):
+    with pytest.raises(ValidationError, match="east"):
+        services.orgunit_create(name="另一个", kind="region", code="east", parent=org["co"])
+    assert OrgUnit.objects.filter(code="east").count() == 1
