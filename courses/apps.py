@@ -8,3 +8,12 @@ class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Training")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from courses import handlers  # noqa: F401  (connects the receivers)
+        from lms.context_processors import MANAGERS, NavItem, register_nav_item
+
+        register_nav_item(NavItem(_("My learning"), "courses:my_learning", order=10))
+        register_nav_item(NavItem(_("Courses"), "courses:catalogue", order=20))
+        register_nav_item(NavItem(_("Assignments"), "courses:assignment_list", MANAGERS, 30))
+        register_nav_item(NavItem(_("Progress reports"), "courses:report", MANAGERS, 40))

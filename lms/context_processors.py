@@ -1,4 +1,10 @@
-"""Template context every page needs: the navigation that fits the person's role."""
+"""Template context every page needs: the navigation that fits the person's role.
+
+Higher apps add their own entries with `register_nav_item`, so that `lms`
+never imports them.
+"""
+
+from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -6,15 +12,36 @@ from django.utils.translation import gettext_lazy as _
 from lms.permissions import can_read_audit_log
 from lms.roles import Role, roles_of
 
+MANAGERS = frozenset({Role.TRAINER, Role.HR, Role.ADMINISTRATOR})
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset | None = None  # None: everyone signed in
+    order: int = 50
+
+
+_registered: list[NavItem] = []
+
+
+def register_nav_item(item: NavItem) -> None:
+    if item not in _registered:
+        _registered.append(item)
+        _registered.sort(key=lambda i: i.order)
+
 
 def navigation(request):
     user = getattr(request, "user", None)
     items = [{"label": _("Home"), "url": "/"}]
     if user is not None and user.is_authenticated:
         roles = roles_of(user)
-        if roles & {Role.TRAINER, Role.HR, Role.ADMINISTRATOR}:
+        for item in _registered:
+            if item.roles is None or roles & item.roles:
+                items.append({"label": item.label, "url": reverse(item.url_name)})
+        if roles & MANAGERS:
             items.append({"label": _("Staff"), "url": reverse("lms:staff_list")})
-        if roles & {Role.TRAINER, Role.HR, Role.ADMINISTRATOR}:
             items.append({"label": _("Admin"), "url": reverse("wagtailadmin_home")})
         if roles & {Role.HR, Role.ADMINISTRATOR}:
             items.append({"label": _("Organisation"), "url": reverse("lms:org_tree")})

@@ -8,3 +8,8 @@ from django.dispatch import Signal
 
 # sender=StaffProfile, profile=<StaffProfile>, by=<User or None>
 staff_created = Signal()
+
+# Sent by `manage.py seed_demo` after the demo organisation and staff are in
+# place (outside its transaction), so that higher apps load their demo content.
+# sender=None, stdout=<OutputWrapper>
+demo_seeded = Signal()

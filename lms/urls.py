@@ -15,6 +15,7 @@ urlpatterns = [
     path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("learning/", include("courses.urls")),
     path("", include("lms.app_urls")),
 ]
 

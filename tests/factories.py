@@ -55,3 +55,47 @@ def staff(
     if trainer_units:
         services.trainer_assign_units(profile=profile, units=trainer_units)
     return profile
+
+
+# Training pages ------------------------------------------------------------
+
+
+def training_site(*, title="培训中心"):
+    """The training home and a course index under the site's home page."""
+    from courses.models import CourseIndexPage, TrainingHomePage
+    from lms.models import HomePage
+
+    home = HomePage.objects.first()
+    training = TrainingHomePage(title=title, slug="training")
+    home.add_child(instance=training)
+    training.save_revision().publish()
+    index = CourseIndexPage(title="课程", slug="courses")
+    training.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def course(index, title, *, module="service", lessons=3, slug=None, body=None, **fields):
+    """A published course with `lessons` published lessons; returns (course, lessons)."""
+    from courses.models import CoursePage, LessonPage
+
+    page = CoursePage(
+        title=title, slug=slug or f"course-{index.numchild + 1}", module=module,
+        summary=f"{title}的课程简介。", **fields,
+    )  # fmt: skip
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    index.refresh_from_db()
+    made = []
+    for n in range(1, lessons + 1):
+        lesson = LessonPage(
+            title=f"{title} 第{n}课",
+            slug=f"lesson-{n}",
+            body=body
+            or [("text", f"<p>第{n}课:客户投诉须在24小时内回复,服务时效是考核重点。</p>")],
+        )
+        page.add_child(instance=lesson)
+        lesson.save_revision().publish()
+        made.append(lesson)
+    page.refresh_from_db()
+    return page, made

@@ -21,6 +21,8 @@ class AuditAction(models.TextChoices):
     STAFF_LEFT = "staff.left", _("Staff marked as left")
     STAFF_INVITED = "staff.invited", _("Set-password link sent")
     ORG_UNIT_CREATED = "org.created", _("Org unit added")
+    COURSE_ASSIGNED = "course.assigned", _("Course assigned")
+    COURSE_ASSIGNMENT_CANCELLED = "course.unassigned", _("Course assignment cancelled")
 
 
 class AuditEvent(models.Model):

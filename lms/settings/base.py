@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -203,7 +204,20 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv", "docx", "key", "m4v", "mp4", "odt", "ogv", "pdf", "pptx", "rtf", "txt", "webm", "xlsx",
+    "zip",
+]  # fmt: skip
+
+# --- Background tasks (django-tasks) ----------------------------------------
+# Embedded default: tasks run in the request or command that queues them.
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# --- Learning ---------------------------------------------------------------
+
+# Reminders go out this many days before a course's due date.
+LMS_REMINDER_DAYS_BEFORE = env.int("LMS_REMINDER_DAYS_BEFORE", default=3)
 
 # --- E-mail -----------------------------------------------------------------
 

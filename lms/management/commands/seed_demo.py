@@ -6,13 +6,19 @@ from django.db import transaction
 from lms import demo, services
 from lms.models import OrgUnit, StaffProfile, User
 from lms.roles import Role
+from lms.signals import demo_seeded
 
 
 class Command(BaseCommand):
     help = "Create the demo org tree, about 40 staff and a demo account for each role."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            self._people()
+        # Courses, quizzes and the rest load their demo content on this signal.
+        demo_seeded.send(sender=None, stdout=self.stdout)
+
+    def _people(self):
         units = self._org_units()
         created = 0
         for index, (number, name, unit, position, roles, trainer_units, email) in enumerate(

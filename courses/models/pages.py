@@ -1,0 +1,226 @@
+"""The training pages: training home → course index → course → lesson.
+
+Every page type names its parents, so the tree keeps its shape in the admin:
+a lesson can only sit in a course, a course only in a course index.
+"""
+
+from django import forms
+from django.db import models
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses import search
+from courses.blocks import LessonBodyBlock
+from lms.models import Position
+
+
+class ModuleCategory(models.TextChoices):
+    """The five training modules of the service manual, 6.1.1 to 6.1.5."""
+
+    CULTURE = "culture", _("Culture and values")
+    SERVICE = "service", _("Customer-service knowledge")
+    PROCESS = "process", _("Business process and operating rules")
+    EMERGENCY = "emergency", _("Emergency handling")
+    TEAMWORK = "teamwork", _("Teamwork and communication")
+
+
+MODULE_CLAUSES = {
+    ModuleCategory.CULTURE: "6.1.1",
+    ModuleCategory.SERVICE: "6.1.2",
+    ModuleCategory.PROCESS: "6.1.3",
+    ModuleCategory.EMERGENCY: "6.1.4",
+    ModuleCategory.TEAMWORK: "6.1.5",
+}
+
+
+class PositionsField(models.JSONField):
+    """A list of positions, edited as checkboxes."""
+
+    def formfield(self, **kwargs):
+        return forms.TypedMultipleChoiceField(
+            choices=Position.choices,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+
+class TrainingHomePage(Page):
+    """The front door of the training: what there is and where to start."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["lms.HomePage"]
+    max_count = 1
+    template = "courses/training_home_page.html"
+
+    class Meta:
+        verbose_name = _("training home")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["indexes"] = CourseIndexPage.objects.child_of(self).live().specific()
+        return context
+
+
+class CourseIndexPage(Page):
+    """A catalogue of courses, grouped by module."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["courses.TrainingHomePage"]
+    template = "courses/course_index_page.html"
+
+    class Meta:
+        verbose_name = _("course index")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import catalogue_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = catalogue_for(request.user, self)
+        return context
+
+
+class CoursePage(Page):
+    """A course of one of the five modules; its lessons are its child pages."""
+
+    module = models.CharField(_("module"), max_length=16, choices=ModuleCategory.choices)
+    summary = models.TextField(
+        _("summary"), help_text=_("One or two sentences for the catalogue.")
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=30, help_text=_("How long the whole course takes.")
+    )
+    target_positions = PositionsField(
+        _("target positions"),
+        default=list,
+        blank=True,
+        help_text=_("Who the course is written for. Leave empty for everyone."),
+    )
+    prerequisites = ParentalManyToManyField(
+        "self",
+        verbose_name=_("prerequisites"),
+        blank=True,
+        symmetrical=False,
+        related_name="required_by",
+        help_text=_("Courses to complete before this one can be started."),
+    )
+    onboarding_order = models.PositiveSmallIntegerField(
+        _("place in the onboarding path"),
+        null=True,
+        blank=True,
+        help_text=_("New staff get the onboarding courses in this order. Empty: not onboarding."),
+    )
+    onboarding_due_days = models.PositiveSmallIntegerField(
+        _("onboarding due (days after hire)"), default=30
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("module"), FieldPanel("estimated_minutes")]),
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("target_positions"),
+        FieldPanel("prerequisites", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("onboarding_order"), FieldPanel("onboarding_due_days")],
+            heading=_("Onboarding"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("search_text"),
+        index.FilterField("module"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    template = "courses/course_page.html"
+
+    class Meta:
+        verbose_name = _("course")
+
+    @property
+    def module_clause(self) -> str:
+        return MODULE_CLAUSES.get(self.module, "")
+
+    def search_text(self) -> str:
+        return search.index_text(f"{self.title} {self.summary}")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_progress_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["progress"] = course_progress_for(request.user, self)
+        return context
+
+
+class LessonPage(Page):
+    """One lesson: read on a phone, finished by reaching the end and confirming."""
+
+    summary = models.TextField(_("summary"), blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("search_text")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+    template = "courses/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def body_text(self) -> str:
+        """Every word a reader sees in the body, as plain text."""
+        return " ".join(_block_text(block.value) for block in self.body)
+
+    def search_text(self) -> str:
+        return search.index_text(f"{self.title} {self.summary} {self.body_text()}")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import lesson_state_for
+        from courses.services import lesson_visited
+
+        context = super().get_context(request, *args, **kwargs)
+        state = lesson_state_for(request.user, self)
+        context["state"] = state
+        if (
+            request.user.is_authenticated
+            and state.course
+            and not getattr(request, "is_preview", False)
+        ):
+            lesson_visited(user=request.user, lesson=self, course_id=state.course.pk)
+        return context
+
+
+def _block_text(value) -> str:
+    """The readable text of a block value, whatever its shape."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return ""
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "source"):  # RichText
+        return strip_tags(value.source)
+    if isinstance(value, dict):  # StructValue
+        return " ".join(_block_text(v) for v in value.values())
+    if isinstance(value, (list, tuple)) or hasattr(value, "__iter__"):
+        return " ".join(_block_text(v) for v in value)
+    return ""
