@@ -58,7 +58,7 @@ def live_lesson_ids(course: CoursePage) -> list[int]:
 
 def prerequisites_missing(user, course: CoursePage) -> list[CoursePage]:
     """The prerequisites of `course` that `user` has not completed, in title order."""
-    required = list(course.prerequisites.live().order_by("title"))
+    required = list(CoursePage.objects.live().filter(required_by=course.pk).order_by("title"))
     if not required:
         return []
     done = set(

@@ -35,8 +35,10 @@ def register_nav_item(item: NavItem) -> None:
 def navigation(request):
     user = getattr(request, "user", None)
     items = [{"label": _("Home"), "url": "/"}]
+    editor = False
     if user is not None and user.is_authenticated:
         roles = roles_of(user)
+        editor = bool(roles & MANAGERS)
         for item in _registered:
             if item.roles is None or roles & item.roles:
                 items.append({"label": item.label, "url": reverse(item.url_name)})
@@ -48,4 +50,6 @@ def navigation(request):
         if can_read_audit_log(user):
             items.append({"label": _("Audit log"), "url": reverse("lms:audit_log")})
         items.append({"label": _("My account"), "url": reverse("lms:account")})
-    return {"nav_items": items}
+    # Only editors get Wagtail's user bar: for everyone else it would cost two
+    # permission queries on every page to show nothing.
+    return {"nav_items": items, "show_userbar": editor}

@@ -41,13 +41,14 @@ def staff(
     number: str | None = None,
     trainer_units: list[OrgUnit] | None = None,
     password: str = PASSWORD,
+    hire_date: datetime.date = datetime.date(2025, 3, 1),
 ) -> StaffProfile:
     profile = services.staff_create(
         employee_number=number or f"T{next(_numbers):05d}",
         full_name=name,
         org_unit=unit,
         position=position,
-        hire_date=datetime.date(2025, 3, 1),
+        hire_date=hire_date,
         email=email,
         roles=roles,
         password=password,
