@@ -10,8 +10,15 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from courses import handlers  # noqa: F401  (connects the receivers)
+        from courses import (
+            handlers,  # noqa: F401  (connects the receivers)
+            panels,
+        )
         from lms.context_processors import MANAGERS, NavItem, register_nav_item
+        from lms.panels import home_panels, staff_panels
+
+        home_panels.register(panels.HOME)
+        staff_panels.register(panels.STAFF)
 
         register_nav_item(NavItem(_("My learning"), "courses:my_learning", order=10))
         register_nav_item(NavItem(_("Courses"), "courses:catalogue", order=20))

@@ -16,9 +16,9 @@ from courses import reports, selectors, services
 from courses.forms import AssignmentForm, ReportFilterForm
 from courses.models import Assignment, CoursePage, LessonPage
 from lms.exports import table_response
-from lms.roles import Role, has_role
+from lms.context_processors import MANAGERS
+from lms.roles import has_role
 
-MANAGERS = (Role.TRAINER, Role.HR, Role.ADMINISTRATOR)
 PAGE_SIZE = 50
 EXPORT_CHUNK = 1000
 
@@ -99,7 +99,8 @@ def assignment_list(request):
 @login_required
 def assignment_create(request):
     _require_manager(request.user)
-    form = AssignmentForm(request.POST or None, user=request.user)
+    initial = {"employee_numbers": request.GET.get("employee", "")}
+    form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -19,6 +19,7 @@ from lms.filters import AuditFilter, StaffFilter
 from lms.forms import LeaveForm, OrgUnitForm, RolesForm, StaffCreateForm
 from lms.middleware import SUPPORTED_LANGUAGES, user_has_mfa
 from lms.models import OrgUnit, StaffProfile
+from lms.panels import staff_panels
 from lms.permissions import can_read_audit_log
 from lms.roles import Role, has_role, roles_of
 
@@ -122,6 +123,7 @@ def staff_detail(request, employee_number: str):
             "is_manager": is_manager,
             "roles_form": roles_form,
             "leave_form": LeaveForm(initial={"left_on": timezone.localdate()}),
+            "panels": staff_panels.render(request, profile.user),
         },
     )
 

@@ -19,9 +19,11 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from lms.panels import home_panels
         from lms.selectors import home_summary_for
 
         context = super().get_context(request, *args, **kwargs)
         if request.user.is_authenticated:
             context["summary"] = home_summary_for(request.user)
+            context["panels"] = home_panels.render(request, request.user)
         return context

@@ -114,3 +114,16 @@ class TestExports:
     def test_safe_cell_neutralises_every_formula_prefix(self, text):
         assert safe_cell(text) == "'" + text
         assert safe_cell(-1) == -1 and safe_cell("王喆") == "王喆"
+
+
+class TestPerson:
+    def test_a_persons_page_shows_their_courses_to_their_trainer(self, people, progress, login):
+        client = login(people["trainer"])
+        html = client.get("/staff/L003/").content.decode()
+        assert progress.title in html and 'value="33"' in html
+        assert "/learning/assignments/new/?employee=L003" in html
+
+    def test_the_home_page_shows_the_learner_what_to_do_next(self, people, progress, login):
+        html = login(people["xihu"]).get("/").content.decode()
+        assert progress.title in html
+        assert progress.lessons[1].url in html  # continue with the second lesson

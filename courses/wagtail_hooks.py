@@ -1,0 +1,28 @@
+"""The learning pages, reachable from the Wagtail admin's menu."""
+
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from lms.context_processors import MANAGERS
+from lms.roles import has_role
+
+
+class ManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return has_role(request.user, *MANAGERS)
+
+
+@hooks.register("register_admin_menu_item")
+def assignments_menu_item():
+    return ManagerMenuItem(
+        _("Assignments"), reverse_lazy("courses:assignment_list"), icon_name="calendar", order=250
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def reports_menu_item():
+    return ManagerMenuItem(
+        _("Progress reports"), reverse_lazy("courses:report"), icon_name="table", order=260
+    )
