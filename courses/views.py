@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from courses import reports, selectors, services
 from courses.forms import AssignmentForm, ReportFilterForm
 from courses.models import Assignment, CoursePage, LessonPage
-from lms.exports import table_response
 from lms.context_processors import MANAGERS
+from lms.exports import table_response
 from lms.roles import has_role
 
 PAGE_SIZE = 50

@@ -44,3 +44,7 @@ def query_terms(query: str) -> list[str]:
             if gram not in terms:
                 terms.append(gram)
     return terms
+
+
+def has_han(text: str) -> bool:
+    return any(_HAN_RUN.match(token) for token in _TOKEN.findall(text))

@@ -14,8 +14,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from courses import search
 from courses.blocks import LessonBodyBlock
+from lms import search
 from lms.models import Position
 
 
@@ -145,6 +145,7 @@ class CoursePage(Page):
     ]
     search_fields = Page.search_fields + [
         index.SearchField("search_text"),
+        index.AutocompleteField("search_text"),  # the admin's page search
         index.FilterField("module"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
@@ -180,7 +181,10 @@ class LessonPage(Page):
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("search_text")]
+    search_fields = Page.search_fields + [
+        index.SearchField("search_text"),
+        index.AutocompleteField("search_text"),  # the admin's page search
+    ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
     template = "courses/lesson_page.html"

@@ -203,7 +203,7 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = [
     "csv", "docx", "key", "m4v", "mp4", "odt", "ogv", "pdf", "pptx", "rtf", "txt", "webm", "xlsx",
     "zip",

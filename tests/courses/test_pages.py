@@ -188,6 +188,13 @@ class TestSearch:
         assert response.status_code == 200
         assert "客户服务知识 第1课" in response.content.decode()
 
+    def test_the_admin_search_finds_chinese_words_too(self, index, people, login):
+        _c, (lesson,) = factories.course(
+            index, "应急处理", lessons=1, body=[("text", "<p>客户投诉必须在24小时内回复。</p>")]
+        )
+        html = login(people["trainer"]).get("/cms/pages/search/", {"q": "投诉 回复"}).content
+        assert lesson.title in html.decode()
+
     def test_drafts_are_not_found(self, index):
         _course, (lesson,) = factories.course(index, "应急处理", lessons=1)
         lesson.body = [("text", "<p>暴雨天气的派送安排</p>")]
