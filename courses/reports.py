@@ -167,13 +167,14 @@ def with_progress(enrolments) -> list[PersonRow]:
         course_id = course_paths.get(path[:-steplen])
         if course_id:
             lessons[course_id].add(lesson_id)
-    all_lessons = set().union(*lessons.values()) if lessons else set()
+    course_of = {lesson: course for course, ids in lessons.items() for lesson in ids}
     done: dict[tuple[int, int], int] = defaultdict(int)
-    for user_id, course_id, lesson_id in LessonCompletion.objects.filter(
-        user_id__in={e.user_id for e in enrolments}, lesson_id__in=all_lessons
-    ).values_list("user_id", "course_id", "lesson_id"):
-        if lesson_id in lessons.get(course_id, ()):
-            done[(user_id, course_id)] += 1
+    # Counted by the course each lesson is in now, so a lesson moved between courses counts
+    # where it is.
+    for user_id, lesson_id in LessonCompletion.objects.filter(
+        user_id__in={e.user_id for e in enrolments}, lesson_id__in=list(course_of)
+    ).values_list("user_id", "lesson_id"):
+        done[(user_id, course_of[lesson_id])] += 1
     return [
         PersonRow(e, done[(e.user_id, e.course_id)], len(lessons.get(e.course_id, ())))
         for e in enrolments
