@@ -69,15 +69,19 @@ def prerequisites_missing(user, course: CoursePage) -> list[CoursePage]:
     return [c for c in required if c.pk not in done]
 
 
-@transaction.atomic
-def course_start(*, user: User, course: CoursePage) -> Enrolment:
-    """Enrol `user` in `course` of their own choice (or return their enrolment)."""
+def _require_prerequisites(user, course: CoursePage) -> None:
     missing = prerequisites_missing(user, course)
     if missing:
         raise ValidationError(
             _("Complete these courses first: %(courses)s")
             % {"courses": "、".join(c.title for c in missing)}
         )
+
+
+@transaction.atomic
+def course_start(*, user: User, course: CoursePage) -> Enrolment:
+    """Enrol `user` in `course` of their own choice (or return their enrolment)."""
+    _require_prerequisites(user, course)
     enrolment, _created = Enrolment.objects.get_or_create(
         user=user,
         course=course,
@@ -96,12 +100,7 @@ def lesson_visited(*, user: User, lesson: LessonPage, course_id: int) -> None:
 def lesson_complete(*, user: User, lesson: LessonPage) -> LessonCompletion:
     """Record that `user` finished `lesson`. Recorded once; a repeat returns the first."""
     course = lesson.get_parent().specific
-    missing = prerequisites_missing(user, course)
-    if missing:
-        raise ValidationError(
-            _("Complete these courses first: %(courses)s")
-            % {"courses": "、".join(c.title for c in missing)}
-        )
+    _require_prerequisites(user, course)
     now = timezone.now()
     try:
         with transaction.atomic():

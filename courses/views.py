@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from courses import reports, selectors, services
@@ -222,7 +223,7 @@ def _people_rows(queryset):
 def _export_people(fmt: str, queryset):
     headers = [
         _("Employee number"),
-        _("Name"),
+        pgettext("person", "Name"),
         _("Org unit"),
         _("Position"),
         _("Course"),
