@@ -69,6 +69,7 @@ class UnitRow:
     unit: OrgUnit
     counts: Counts
     has_children: bool
+    direct: bool = False  # the staff attached to the unit itself, not to a unit below
 
 
 def by_unit(user, *, parent: OrgUnit | None = None, course: CoursePage | None = None):
@@ -103,6 +104,8 @@ def by_unit(user, *, parent: OrgUnit | None = None, course: CoursePage | None = 
             u.depth == unit.depth + 1 and u.path.startswith(unit.path) for u in units
         )
         rows.append(UnitRow(unit, counts, has_children))
+    if parent is not None and parent.path in per_path:
+        rows.append(UnitRow(parent, per_path[parent.path], False, direct=True))
     for c in per_path.values():
         total.add(c)
     return total, rows

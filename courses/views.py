@@ -246,7 +246,13 @@ def _export_summary(request, unit, course):
         _("Overdue"),
     ]
     rows = [
-        [r.unit.name, r.counts.enrolled, r.counts.completed, r.counts.rate, r.counts.overdue]
+        [
+            _("%(unit)s itself") % {"unit": r.unit.name} if r.direct else r.unit.name,
+            r.counts.enrolled,
+            r.counts.completed,
+            r.counts.rate,
+            r.counts.overdue,
+        ]
         for r in unit_rows
     ]
     rows.append([_("Total"), total.enrolled, total.completed, total.rate, total.overdue])

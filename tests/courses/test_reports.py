@@ -49,6 +49,16 @@ class TestSummary:
         )
         assert (by_code["south"].enrolled, by_code["south"].overdue) == (1, 1)
 
+    def test_staff_attached_to_a_unit_itself_have_their_own_row(self, people, progress):
+        services.lesson_complete(user=people["trainer"].user, lesson=progress.lessons[0])
+        total, rows = reports.by_unit(people["hr"].user, parent=people["trainer"].org_unit)
+        assert [(r.unit.code, r.direct, r.counts.enrolled) for r in rows] == [
+            ("pudong", False, 2),
+            ("xihu", False, 1),
+            ("east", True, 1),
+        ]
+        assert total.enrolled == 4
+
     def test_a_trainer_sees_only_their_units(self, people, progress):
         total, rows = reports.by_unit(people["trainer"].user)
         assert [r.unit.code for r in rows] == ["east"]
