@@ -52,3 +52,8 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+## Measure speed (tests/benchmarks/): one table, written to tests/benchmarks/RESULTS.md
+## (recreates the PostgreSQL database lms_bench; BENCH_ARGS="--requests 200" to pass options)
+bench: messages
+	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)

@@ -1,0 +1,168 @@
+"""The learner's pages under gunicorn: a lesson and "My learning", next to a bare view (issue 3).
+
+A learner with finished courses and one in progress is signed in; the lesson is the one they
+would continue with, so the page shows the "I have finished this lesson" form. Each URL is
+warmed up, then timed twice: one client after another (the latency a person sees: median
+and p95), and several clients at once (throughput, and p95 under that load). The bare view
+is fetched without a session, so it touches neither the database nor a template.
+
+Targets: lesson page p95 under 50 ms; its throughput at least a fifth of the bare view's.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from tests.benchmarks.harness import Context, Row
+
+TITLE = "Learning pages (lesson, My learning) under gunicorn"
+
+LESSON_P95_MS = 50.0
+LESSON_SHARE_OF_BARE = 1 / 5
+BARE = "/bench/bare/"
+MY_LEARNING = "/learning/"
+
+
+def check_lesson(html: str, data, lesson) -> None:
+    """The lesson as its signed-in learner sees it, before finishing it."""
+    assert lesson.title in html, "the lesson's title is missing"
+    assert data.learner_name in html, "the learner's name is missing: not signed in?"
+    action = reverse("courses:lesson_complete", args=[lesson.pk])
+    assert f'action="{action}"' in html, "the 'I have finished this lesson' form is missing"
+
+
+def check_my_learning(html: str, data, lesson) -> None:
+    """The learner's courses, with the lesson to continue with."""
+    assert data.learner_name in html, "the learner's name is missing: not signed in?"
+    assert f'href="{lesson.url}"' in html, "the lesson to continue with is missing"
+
+
+def queries(path: str, headers: dict[str, str]) -> tuple[int, list[tuple[float, str]], int]:
+    """(status, [(seconds, SQL)], size in bytes) of one warm request, served in-process."""
+    client = Client(HTTP_HOST="127.0.0.1", headers=headers)
+    client.get(path)  # caches filled, as on a warm server
+    timings: list[tuple[float, str]] = []
+
+    def timer(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append((time.perf_counter() - start, sql))
+
+    with connection.execute_wrapper(timer):
+        response = client.get(path)
+    return response.status_code, timings, len(response.content)
+
+
+def run(ctx: Context) -> list[Row]:
+    from courses.models import LessonPage
+
+    data = ctx.dataset
+    o = ctx.options
+    lesson = LessonPage.objects.get(pk=data.lesson_id)
+    signed_in = ctx.session_cookie(data.learner_id)
+    pages = [
+        ("bare view", BARE, {}, None),
+        ("lesson page", lesson.url, signed_in, check_lesson),
+        ("My learning", MY_LEARNING, signed_in, check_my_learning),
+    ]
+
+    # What each page asks of the database (in-process, same settings and data).
+    counted = {}
+    for name, path, headers, _check in pages:
+        status, sql, size = queries(path, headers)
+        assert status == 200, f"{name} ({path}) answered {status} in-process"
+        counted[name] = (sql, size)
+        ctx.details.append(_query_listing(name, path, sql, size))
+
+    server = ctx.server
+    results = {}
+    for name, path, headers, check in pages:
+        status, body = server.get(path, headers)
+        assert status == 200, f"{name} ({path}) answered {status}"
+        if check:
+            check(body.decode(), data, lesson)
+        server.load(path, requests=o.warmup, clients=2, headers=headers)
+        timed = {"requests": o.requests, "headers": headers, "max_seconds": o.max_seconds}
+        single = server.load(path, clients=1, **timed)
+        loaded = server.load(path, clients=o.clients, **timed)
+        for result in (single, loaded):
+            assert not result.errors, f"{name}: answers other than 200: {dict(result.statuses)}"
+        results[name] = (single, loaded)
+        ctx.log(
+            f"  {name:12} {path}: median {single.median_ms:.1f} ms, p95 {single.p95_ms:.1f} ms "
+            f"({len(single.latencies)} requests, 1 client); {loaded.per_second:.0f} req/s, "
+            f"p95 {loaded.p95_ms:.1f} ms ({len(loaded.latencies)} requests, {o.clients} clients)"
+        )
+
+    bare_single, bare_loaded = results["bare view"]
+    rows = [
+        Row("bare view: median, 1 client", bare_single.median_ms, "ms"),
+        Row("bare view: p95, 1 client", bare_single.p95_ms, "ms"),
+        Row(f"bare view: throughput, {o.clients} clients", bare_loaded.per_second, "req/s"),
+    ]
+    for name in ("lesson page", "My learning"):
+        single, loaded = results[name]
+        sql, size = counted[name]
+        is_lesson = name == "lesson page"
+        share = loaded.per_second / bare_loaded.per_second
+        rows += [
+            Row(
+                f"{name}: median, 1 client",
+                single.median_ms,
+                "ms",
+                comparison=f"bare view {bare_single.median_ms:.1f} ms",
+            ),
+            Row(
+                f"{name}: p95, 1 client",
+                single.p95_ms,
+                "ms",
+                target=f"< {LESSON_P95_MS:.0f} ms" if is_lesson else "",
+                met=single.p95_ms < LESSON_P95_MS if is_lesson else None,
+                comparison=f"bare view {bare_single.p95_ms:.1f} ms",
+            ),
+            Row(
+                f"{name}: p95, {o.clients} clients",
+                loaded.p95_ms,
+                "ms",
+                comparison=f"bare view {bare_loaded.p95_ms:.1f} ms",
+            ),
+            Row(
+                f"{name}: throughput, {o.clients} clients",
+                loaded.per_second,
+                "req/s",
+                target="≥ 1/5 of bare view" if is_lesson else "",
+                met=share >= LESSON_SHARE_OF_BARE if is_lesson else None,
+                comparison=f"{share:.2f} of bare view ({bare_loaded.per_second:.0f} req/s)",
+            ),
+            Row(
+                f"{name}: SQL queries per view",
+                len(sql),
+                comparison=f"{sum(t for t, _sql in sql) * 1000:.1f} ms in SQL; "
+                f"page {size / 1024:.0f} KB",
+            ),
+        ]
+    return rows
+
+
+def _query_listing(name: str, path: str, sql: list[tuple[float, str]], size: int) -> str:
+    """A Markdown list of a page's queries, slowest first, for RESULTS.md."""
+    if not sql:
+        return f"**{name}** (`{path}`): no queries."
+    total = sum(seconds for seconds, _sql in sql) * 1000
+    lines = [
+        f"**{name}** (`{path}`, {size / 1024:.0f} KB): {len(sql)} queries, {total:.1f} ms "
+        "in SQL (in-process, warm, one request), slowest first:",
+        "",
+    ]
+    for seconds, text in sorted(sql, key=lambda q: -q[0]):
+        text = " ".join(text.split())
+        if len(text) > 160:
+            text = text[:157] + "..."
+        lines.append(f"- {seconds * 1000:.2f} ms `{text}`")
+    return "\n".join(lines)

@@ -1,0 +1,442 @@
+"""What every benchmark uses: result rows, the shared context, the server and the HTTP client.
+
+A benchmark module (`bench_*.py`) gets a `Context` and returns `Row`s; the runner
+(`run.py`) prints them as one table and writes RESULTS.md. The context builds the expensive
+things once and only when a benchmark asks: the data set (`ctx.dataset`) and the gunicorn
+server (`ctx.server`).
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# Rows of the table -----------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the results table.
+
+    `target` says what is wanted ("< 50 ms"), `met` whether the value meets it (None: no
+    target); `comparison` gives the figure to read the value against ("bare view: 1.2 ms").
+    """
+
+    measure: str
+    value: float | int | str
+    unit: str = ""
+    target: str = ""
+    met: bool | None = None
+    comparison: str = ""
+
+    @property
+    def value_text(self) -> str:
+        if isinstance(self.value, float):
+            digits = 0 if abs(self.value) >= 100 else 1 if abs(self.value) >= 10 else 2
+            text = f"{self.value:,.{digits}f}"
+        elif isinstance(self.value, int):
+            text = f"{self.value:,}"
+        else:
+            text = str(self.value)
+        return f"{text} {self.unit}".strip()
+
+    @property
+    def target_text(self) -> str:
+        if self.met is None:
+            return self.target
+        return f"{self.target} {'✓ met' if self.met else '✗ MISSED'}"
+
+
+# Timings -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """The latencies (seconds) of a run of requests, and how long the run took."""
+
+    latencies: list[float]
+    seconds: float
+    statuses: Counter = field(default_factory=Counter)
+    clients: int = 1
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.latencies) * 1000
+
+    @property
+    def p95_ms(self) -> float:
+        return percentile(self.latencies, 95) * 1000
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status != 200)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The nearest-rank percentile: the smallest value with `pct`% of values at or below it."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+# The server --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving `lms.wsgi` with the benchmark settings, on a free loopback port."""
+
+    host = "127.0.0.1"
+
+    def __init__(self, *, workers: int, env: dict[str, str], ready_path: str = "/bench/bare/"):
+        self.workers = workers
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "lms.wsgi",
+                "--chdir", str(ROOT),
+                "--bind", f"{self.host}:{self.port}",
+                "--workers", str(workers),
+                "--log-level", "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                if fetch(self.host, self.port, ready_path)[0] == 200:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("gunicorn did not answer within 60 s")
+            time.sleep(0.2)
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        status, body, _seconds = fetch(self.host, self.port, path, headers)
+        return status, body
+
+    def load(self, path: str, **kwargs) -> Result:
+        return load(self.host, self.port, path, **kwargs)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# The client --------------------------------------------------------------------------------
+
+
+def fetch(
+    host: str, port: int, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, bytes, float]:
+    """GET `path` on a new connection; (status, body, seconds from connect to last byte).
+
+    A new connection each time: gunicorn's sync workers (its default, and production's)
+    close the connection after every response, as a browser behind a proxy would see.
+    """
+    start = time.perf_counter()
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Connection": "close", **(headers or {})})
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    return response.status, body, time.perf_counter() - start
+
+
+def load(
+    host: str,
+    port: int,
+    path: str,
+    *,
+    requests: int,
+    clients: int = 1,
+    headers: dict[str, str] | None = None,
+    max_seconds: float | None = None,
+) -> Result:
+    """`requests` GETs of `path` from `clients` threads, each sending one after another.
+
+    With `max_seconds`, no request starts after that time: a slow page is measured on fewer
+    requests rather than making the run long.
+    """
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    numbers = itertools.count()
+    lock = threading.Lock()
+    deadline = time.perf_counter() + max_seconds if max_seconds else math.inf
+
+    def client() -> None:
+        mine, seen = [], Counter()
+        while next(numbers) < requests and time.perf_counter() < deadline:
+            status, _body, seconds = fetch(host, port, path, headers)
+            mine.append(seconds)
+            seen[status] += 1
+        with lock:
+            latencies.extend(mine)
+            statuses.update(seen)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(latencies, time.perf_counter() - start, statuses, clients)
+
+
+def busy_elsewhere(seconds: float = 1.0) -> float | None:
+    """The share of the machine's CPU in use over `seconds` while this run does nothing.
+
+    Other work on the machine (a test run, a build) slows every figure; the runner reports
+    this before measuring. None where /proc/stat is not available.
+    """
+
+    def sample() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except OSError:
+        return None
+    total = total1 - total0
+    return 1 - (idle1 - idle0) / total if total else 0.0
+
+
+def wait_until_quiet(max_seconds: float, log: Callable[[str], None]) -> float | None:
+    """Wait (up to `max_seconds`) for other processes to leave the CPU; returns their share."""
+    deadline = time.monotonic() + max_seconds
+    busy = busy_elsewhere()
+    if busy is not None and busy > QUIET and max_seconds > 0:
+        log(f"  {busy:.0%} of the CPU is in use by other processes; waiting...")
+        while busy is not None and busy > QUIET and time.monotonic() < deadline:
+            busy = busy_elsewhere(2.0)
+    return busy
+
+
+QUIET = 0.10
+
+
+def _ticks(pid: int) -> tuple[str, int]:
+    """(command name, CPU ticks used so far) of a process; ("", 0) if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "", 0
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
+    return name, int(fields[11]) + int(fields[12])  # utime + stime
+
+
+class OthersWatch:
+    """CPU used, while measuring, by processes that are not this run's (nor PostgreSQL's).
+
+    A lower bound of the interference: processes that start and end within the window, and
+    other users of the same PostgreSQL server, are not seen.
+    """
+
+    def __init__(self, ours: Callable[[], set[int]]):
+        self.ours = ours
+        self.start = self._sample()
+        self.started = time.monotonic()
+
+    def _sample(self) -> dict[int, int]:
+        ours = self.ours()
+        sample = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) not in ours:
+                name, ticks = _ticks(int(entry.name))
+                if name and name != "postgres":
+                    sample[int(entry.name)] = ticks
+        return sample
+
+    def share(self) -> float:
+        """The share of the machine's CPU they used since the watch began."""
+        end = self._sample()
+        used = sum(ticks - self.start.get(pid, 0) for pid, ticks in end.items())
+        seconds = time.monotonic() - self.started
+        capacity = seconds * os.sysconf("SC_CLK_TCK") * (os.cpu_count() or 1)
+        return max(0.0, used / capacity) if capacity else 0.0
+
+
+def descendants(pid: int) -> set[int]:
+    """A process and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        found.add(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+# The context -------------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    staff: int = 5000
+    completions: int = 200_000
+    courses: int = 10
+    lessons: int = 8
+    requests: int = 500
+    warmup: int = 50
+    clients: int = 4
+    workers: int = 2
+    max_seconds: float = 30.0  # per timed phase
+    quiet_wait: float = 60.0  # seconds to wait for other processes to leave the CPU
+
+
+class Context:
+    """Shared by every benchmark of a run; builds the data set and the server on first use."""
+
+    def __init__(self, options: Options, *, log: Callable[[str], None] = print):
+        self.options = options
+        self.log = log
+        self.rows: list[Row] = []  # the run's own rows (set-up times)
+        self.facts: dict[str, str] = {}  # set-up facts for RESULTS.md
+        self.details: list[str] = []  # Markdown paragraphs for RESULTS.md
+        self._server: Server | None = None
+        self._watch: OthersWatch | None = None
+
+    @cached_property
+    def dataset(self):
+        from django.db import connection
+
+        from tests.benchmarks.data import generate
+
+        o = self.options
+        self.log(f"Generating {o.staff:,} staff and {o.completions:,} completions...")
+        start = time.perf_counter()
+        data = generate(
+            staff=o.staff,
+            completions=o.completions,
+            courses=o.courses,
+            lessons_per_course=o.lessons,
+        )
+        seconds = time.perf_counter() - start
+        self.log(f"  generated in {seconds:.1f} s: {data}")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        self.rows.append(
+            Row(
+                f"data set: {data.staff:,} staff, {data.completions:,} completions",
+                seconds,
+                "s",
+                comparison=f"{data.enrolments:,} enrolments, {data.lessons} lessons",
+            )
+        )
+        self.facts["data set"] = (
+            f"{data.staff:,} staff in {data.org_units} org units, {data.courses} courses of "
+            f"{o.lessons} lessons, {data.enrolments:,} enrolments "
+            f"({data.completed_enrolments:,} completed), {data.completions:,} lesson "
+            f"completions, {data.reminders:,} reminders"
+        )
+        return data
+
+    @property
+    def server(self) -> Server:
+        if self._server is None:
+            busy = wait_until_quiet(self.options.quiet_wait, self.log)
+            if busy is not None:
+                self.facts["other processes' CPU use before measuring"] = f"{busy:.0%}"
+                if busy > QUIET:
+                    self.log(
+                        f"WARNING: {busy:.0%} of the CPU is in use by other processes: "
+                        "the figures will be slower than this machine can do."
+                    )
+            self.log(f"Starting gunicorn with {self.options.workers} workers...")
+            env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings"}
+            self._server = Server(workers=self.options.workers, env=env)
+            server_pid = self._server.process.pid
+            if Path("/proc/stat").exists():
+                self._watch = OthersWatch(lambda: {os.getpid()} | descendants(server_pid))
+            self.facts["server"] = (
+                f"gunicorn {version('gunicorn')}, {self.options.workers} sync workers on 127.0.0.1"
+            )
+        return self._server
+
+    def session_cookie(self, user_id: int) -> dict[str, str]:
+        """Headers of a signed-in session for the user (made server-side, no login form)."""
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        client = Client()
+        client.force_login(get_user_model().objects.get(pk=user_id))
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+
+    def close(self) -> None:
+        if self._watch is not None:
+            share = self._watch.share()
+            self._watch = None
+            self.facts["other processes' CPU use while measuring"] = (
+                f"at least {share:.0%} of the machine (PostgreSQL not counted)"
+            )
+            if share > QUIET:
+                self.log(
+                    f"WARNING: other processes used at least {share:.0%} of the CPU while "
+                    "measuring: the figures are slower than this machine can do."
+                )
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+
+def version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version(distribution)
+    except PackageNotFoundError:
+        return "?"
