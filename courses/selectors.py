@@ -14,6 +14,7 @@ from operator import or_
 
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.models import Page
 
 from courses import completion
 from courses.models import (
@@ -182,7 +183,7 @@ def course_progress_for(user, course: CoursePage) -> CourseProgress:
 
 @dataclass
 class LessonState:
-    course: CoursePage
+    course: Page  # the lesson's course, as a plain page
     number: int
     count: int
     previous: LessonPage | None
@@ -193,11 +194,7 @@ class LessonState:
 
 def lesson_state_for(user, lesson: LessonPage) -> LessonState:
     """The lesson's place in its course and whether this person has finished it."""
-    course = (
-        CoursePage.objects.filter(path=lesson.path[: -CoursePage.steplen])
-        .only("pk", "title", "path", "depth", "url_path", "module")
-        .first()
-    )
+    course = lesson.get_parent()  # routing has usually fetched it already
     siblings = lessons_by_course([course])[course.pk] if course else [lesson]
     ids = [s.pk for s in siblings]
     index = ids.index(lesson.pk) if lesson.pk in ids else 0
@@ -276,8 +273,6 @@ def my_learning(user) -> MyLearning:
 
 def search_lessons(query: str, *, limit: int = 50):
     """Live courses and lessons that match `query` (Chinese words too: see lms.search_backend)."""
-    from wagtail.models import Page
-
     if not query.strip():
         return []
     return list(Page.objects.live().type(LessonPage, CoursePage).specific().search(query)[:limit])

@@ -5,8 +5,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from lms.routing import FastRouteMixin
 
-class HomePage(Page):
+
+class HomePage(FastRouteMixin, Page):
     """The front page: a welcome for visitors, the person's own start page once signed in."""
 
     intro = RichTextField(_("introduction"), blank=True)

@@ -12,9 +12,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# The most each page may take: session, user, roles, site, the page route (one
-# query per level of the tree), the learner's progress, the profile.
-MAX_QUERIES = {"lesson": 21, "course": 18, "catalogue": 16, "my_learning": 9}
+# The most each page may take: session, user, roles, site, the page route (two
+# queries, see lms.routing), view restrictions, the learner's progress, the profile.
+MAX_QUERIES = {"lesson": 14, "course": 14, "catalogue": 14, "my_learning": 9}
 
 
 def count_queries(client, url) -> int:
