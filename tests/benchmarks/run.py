@@ -17,8 +17,8 @@ target, comparison), printed and written to tests/benchmarks/RESULTS.md with the
 machine. The database is left in place afterwards, for looking at with psql.
 
 Environment: BENCH_DATABASE_URL (see above); BENCH_CACHE_URL (default: Redis db 14 on
-127.0.0.1 if it answers, else local memory); CONN_MAX_AGE as in production (default 0, a new
-database connection per request). `make bench BENCH_ARGS="--requests 200"` passes options.
+127.0.0.1 if it answers, else local memory); CONN_MAX_AGE as in production (default 60: a database
+connection kept between requests). `make bench BENCH_ARGS="--requests 200"` passes options.
 
 Exit status: 1 if a benchmark failed (an error, an answer other than 200, a page that is not
 what it should be); a missed target is shown in the table and fails only with --strict.
