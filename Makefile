@@ -4,6 +4,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lms
 DEV := DEBUG=1
+# Tests run in parallel, one worker per core (at most 4), each with its own test database.
+PYTEST_ARGS ?= -n auto --maxprocesses 4
 
 .PHONY: install messages migrate run test test-sqlite test-postgres lint format makemessages bench
 
@@ -34,11 +36,11 @@ run: migrate
 test: test-sqlite test-postgres
 
 test-sqlite: messages
-	env -u DATABASE_URL $(PY) -m pytest -q
+	env -u DATABASE_URL $(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-postgres: messages
 	@if $(PY) .ci/pg_ready.py "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q; \
+		DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL): failing, as CI must test it."; exit 1; \
 	else \

@@ -97,26 +97,26 @@ def lesson_visited(*, user: User, lesson: LessonPage, course_id: int) -> None:
     )
 
 
+@transaction.atomic
 def lesson_complete(*, user: User, lesson: LessonPage) -> LessonCompletion:
     """Record that `user` finished `lesson`. Recorded once; a repeat returns the first."""
     course = lesson.get_parent().specific
     _require_prerequisites(user, course)
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a double tap, or two tabs: the second one loses
             record = LessonCompletion.objects.create(
                 user=user, lesson=lesson, course=course, completed_at=now
             )
     except IntegrityError:
         return LessonCompletion.objects.get(user=user, lesson=lesson)
-    with transaction.atomic():
-        enrolment, _created = Enrolment.objects.get_or_create(
-            user=user,
-            course=course,
-            defaults={"source": EnrolmentSource.SELF, "enrolled_at": now},
-        )
-        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
-        enrolment_refresh_completion(user=user, course=course)
+    enrolment, _created = Enrolment.objects.get_or_create(
+        user=user,
+        course=course,
+        defaults={"source": EnrolmentSource.SELF, "enrolled_at": now},
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
+    enrolment_refresh_completion(user=user, course=course)
     return record
 
 
