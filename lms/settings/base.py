@@ -116,8 +116,8 @@ CACHES = {
 AUTH_USER_MODEL = "lms.User"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "lms.auth_backends.ModelBackend",
+    "lms.auth_backends.AuthenticationBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -153,6 +153,27 @@ class TestRevisions:
         assert not lesson.completions.exists()
         assert client.get(lesson.url).content.decode().count("草稿标题") == 0
 
+    @pytest.mark.parametrize("kind", ["lesson", "course"])
+    def test_a_new_page_is_previewed_before_it_is_first_saved(self, course, people, kind):
+        from django.contrib.sessions.backends.db import SessionStore
+        from django.test import RequestFactory
+        from wagtail.models import Page
+
+        if kind == "lesson":
+            parent = course
+            page = LessonPage(title="新课预览", slug="new", body=[("text", "<p>预览内容</p>")])
+        else:
+            parent = CourseIndexPage.objects.get()
+            page = CoursePage(title="新课预览", slug="new", module="culture", summary="预览内容")
+        # What Wagtail's "preview on create" does with a page that is not in the tree yet.
+        page.depth = parent.depth + 1
+        page.path = Page._get_children_path_interval(parent.path)[1]
+        request = RequestFactory().get("/")
+        request.user, request.session = people["trainer"].user, SessionStore()
+        response = page.make_preview_request(request)
+        assert response.status_code == 200
+        assert "预览内容" in response.content.decode()
+
     def test_scheduled_publishing_makes_a_lesson_live_at_its_time(self, course):
         lesson = LessonPage(title="定时发布的课", slug="scheduled", body=[("text", "<p>x</p>")])
         course.add_child(instance=lesson)

@@ -12,9 +12,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# The most each page may take: session, user, roles, site, the page route (two
-# queries, see lms.routing), view restrictions, the learner's progress, the profile.
-MAX_QUERIES = {"lesson": 14, "course": 14, "catalogue": 14, "my_learning": 9}
+# The most each page may take: session, user with profile, roles, site, the route (two
+# queries, see lms.routing), view restrictions, the learner's progress.
+MAX_QUERIES = {"lesson": 13, "course": 13, "catalogue": 13, "my_learning": 8}
 
 
 def count_queries(client, url) -> int:
