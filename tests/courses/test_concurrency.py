@@ -9,7 +9,7 @@ from courses import services
 from courses.models import Enrolment, LessonCompletion
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs a database that runs writers at once"
     ),

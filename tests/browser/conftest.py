@@ -1,0 +1,62 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live test server.
+
+Chromium is the system's (`/usr/bin/chromium`, or `CHROMIUM`); `.ci/run`
+installs it. Without it the tests are skipped locally and fail in CI.
+"""
+
+import os
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
+# make between browser steps are still synchronous, so Django's guard is lifted here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is not at {CHROMIUM}; CI must run the browser tests.")
+        pytest.skip(f"Chromium is not at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, settings):
+    """A fresh phone-sized page, in Chinese, pointed at the live server."""
+    settings.LMS_ENFORCE_MFA = False
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, username, password):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
