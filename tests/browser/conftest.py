@@ -17,7 +17,28 @@ PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _serialized_db(django_db_setup):
+    """The database as migrations left it, read before Playwright starts.
+
+    Playwright's sync API runs an event loop in the test's thread, and Django keeps a
+    connection per context: once the browser runs, tests get a new connection object,
+    which lacks the serialized copy that transactional tests restore after each test.
+    """
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _restorable_db(_serialized_db):
+    from django.db import connection
+
+    if _serialized_db is not None and not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = _serialized_db
+
+
+@pytest.fixture(scope="session")
+def browser(_serialized_db):
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is not at {CHROMIUM}; CI must run the browser tests.")
