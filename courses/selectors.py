@@ -227,6 +227,7 @@ class LearningItem:
     enrolment: Enrolment
     status: Status
     continue_lesson: LessonPage | None
+    locked_by: list[str] = field(default_factory=list)  # prerequisites still to complete
 
 
 @dataclass
@@ -251,12 +252,19 @@ def my_learning(user) -> MyLearning:
     lessons = lessons_by_course(courses)
     done = completed_lesson_ids(user, [lesson.pk for ls in lessons.values() for lesson in ls])
     now = timezone.localdate()
+    finished = {e.course_id for e in enrolments if e.completed_at}
+    locks = _prerequisites_of([e.course_id for e in enrolments if not e.completed_at], finished)
     open_items: list[LearningItem] = []
     completed_items: list[LearningItem] = []
     for enrolment in enrolments:
         ls = lessons[enrolment.course_id]
         status = Status(len(ls), sum(1 for lesson in ls if lesson.pk in done), enrolment, now)
-        item = LearningItem(enrolment, status, _continue_lesson(ls, done, enrolment))
+        item = LearningItem(
+            enrolment,
+            status,
+            _continue_lesson(ls, done, enrolment),
+            locks.get(enrolment.course_id, []),
+        )
         (completed_items if status.complete else open_items).append(item)
     far = datetime.date.max
     open_items.sort(key=lambda i: (i.enrolment.due_on or far, i.enrolment.course.path))
@@ -269,6 +277,21 @@ def my_learning(user) -> MyLearning:
         .order_by("-created_at")
     )
     return MyLearning(open=open_items, completed=completed_items, reminders=reminders)
+
+
+def _prerequisites_of(course_ids, finished: set[int]) -> dict[int, list[str]]:
+    """For each course, the titles of its live prerequisites not yet finished. One query."""
+    if not course_ids:
+        return {}
+    through = CoursePage.prerequisites.through
+    pairs = through.objects.filter(
+        from_coursepage_id__in=course_ids, to_coursepage__live=True
+    ).values_list("from_coursepage_id", "to_coursepage_id", "to_coursepage__title")
+    locks: dict[int, list[str]] = {}
+    for course_id, required_id, title in pairs.order_by("to_coursepage__path"):
+        if required_id not in finished:
+            locks.setdefault(course_id, []).append(title)
+    return locks
 
 
 def search_lessons(query: str, *, limit: int = 50):

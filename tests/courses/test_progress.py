@@ -119,9 +119,18 @@ class TestPrerequisites:
         with pytest.raises(ValidationError):
             services.course_start(user=people["learner"].user, course=advanced)
 
+        services.assignment_create(
+            by=people["hr"].user, course=advanced, people=[people["learner"].user]
+        )
+        item = selectors.my_learning(people["learner"].user).open[0]
+        assert item.locked_by == ["业务流程"]
+        html = client.get("/learning/").content.decode()
+        assert lessons[0].url not in html  # no "start" link, the lock instead
+
         finish(client, basic_lessons[0])
         finish(client, lessons[0])
         assert LessonCompletion.objects.count() == 2
+        assert selectors.my_learning(people["learner"].user).open == []
 
 
 class TestMyLearning:

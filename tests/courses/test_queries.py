@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 # The most each page may take: session, user with profile, roles, site, the route (two
 # queries, see lms.routing), view restrictions, the learner's progress.
-MAX_QUERIES = {"lesson": 13, "course": 13, "catalogue": 13, "my_learning": 8}
+MAX_QUERIES = {"lesson": 13, "course": 13, "catalogue": 13, "my_learning": 9}
 
 
 def count_queries(client, url) -> int:
