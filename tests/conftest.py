@@ -94,3 +94,17 @@ def redis_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def index(db):
+    """The training home and its course index."""
+    return factories.training_site()
+
+
+@pytest.fixture
+def course(index):
+    """A customer-service course with three lessons (`course.lessons`)."""
+    page, lessons = factories.course(index, "客户服务知识")
+    page.lessons = lessons
+    return page
