@@ -8,3 +8,9 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessment")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from assessments.completion import required_quizzes
+        from courses.completion import register_requirement_provider
+
+        register_requirement_provider(required_quizzes)

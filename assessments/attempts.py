@@ -1,0 +1,333 @@
+"""Writes of an attempt: start (and draw), save an answer, submit and grade.
+
+- Starting draws the questions once: fixed slots, then N at random from a
+  category, each pinned to its current version, options shuffled if the quiz
+  says so. A learner has at most one open attempt per quiz (a database
+  constraint): starting again returns it.
+- Saving an answer is one conditional UPDATE: it lands only while the attempt
+  is open and before its deadline (plus a few seconds for the request in
+  flight), so nothing is saved into a closed attempt.
+- Submitting locks the attempt row, grades every item with the pure grader and
+  writes the results in bulk; a second submit (another tab, a double tap, the
+  deadline sweep) finds the attempt closed and grades nothing again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from assessments import grading
+from assessments.models import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    Question,
+    QuestionVersion,
+    QuizPage,
+)
+from assessments.questions import Question as QuestionData
+from assessments.questions import QuestionType, Response
+from assessments.services import question_record_version
+
+# An answer sent this long after the deadline still counts: it left the phone in time.
+GRACE = datetime.timedelta(seconds=5)
+
+
+# Starting -----------------------------------------------------------------------
+
+
+def quiz_unavailable_reason(quiz: QuizPage, user, *, now=None) -> str | None:
+    """Why `user` cannot start a new attempt now, or None if they can."""
+    now = now or timezone.now()
+    if quiz.opens_at and now < quiz.opens_at:
+        return _("This quiz opens on %(when)s.") % {"when": _local(quiz.opens_at)}
+    if quiz.closes_at and now >= quiz.closes_at:
+        return _("This quiz closed on %(when)s.") % {"when": _local(quiz.closes_at)}
+    done = Attempt.objects.filter(quiz=quiz, user=user).exclude(state=AttemptState.IN_PROGRESS)
+    if quiz.attempts_allowed and done.count() >= quiz.attempts_allowed:
+        return _("You have used all %(n)d attempts.") % {"n": quiz.attempts_allowed}
+    last = done.aggregate(last=Max("submitted_at"))["last"]
+    if quiz.wait_minutes and last:
+        ready = last + datetime.timedelta(minutes=quiz.wait_minutes)
+        if now < ready:
+            return _("You can try again from %(when)s.") % {"when": _local(ready)}
+    return None
+
+
+def attempt_start(*, quiz: QuizPage, user, now=None, rng: random.Random | None = None) -> Attempt:
+    """The learner's open attempt at `quiz`, started (and drawn) if there is none."""
+    now = now or timezone.now()
+    attempts_close_overdue(quiz=quiz, user=user, now=now)
+    current = Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS).first()
+    if current is not None:
+        return current
+    reason = quiz_unavailable_reason(quiz, user, now=now)
+    if reason:
+        raise ValidationError(reason)
+    drawn = draw(quiz, rng or random.SystemRandom())
+    number = (
+        Attempt.objects.filter(quiz=quiz, user=user).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    deadline = None
+    if quiz.time_limit_minutes:
+        deadline = now + datetime.timedelta(minutes=quiz.time_limit_minutes)
+    if quiz.closes_at:
+        deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=number,
+                started_at=now,
+                deadline=deadline,
+                max_score=sum((mark for _version, mark, _order in drawn), Decimal(0)),
+            )
+            AttemptItem.objects.bulk_create(
+                AttemptItem(
+                    attempt=attempt,
+                    position=position,
+                    version=version,
+                    mark=mark,
+                    option_order=order,
+                )
+                for position, (version, mark, order) in enumerate(drawn, start=1)
+            )
+    except IntegrityError:
+        # Two tabs started at once: the other one won; both get its attempt.
+        return Attempt.objects.get(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS)
+    return attempt
+
+
+def draw(quiz: QuizPage, rng: random.Random) -> list[tuple[QuestionVersion, Decimal, list[int]]]:
+    """The questions of a new attempt: (version, mark, option order) in the order shown."""
+    slots = list(quiz.slots.select_related("question", "category").order_by("sort_order"))
+    chosen: list[tuple[int, Decimal | None]] = []
+    taken: set[int] = {slot.question_id for slot in slots if slot.question_id}
+    for slot in slots:
+        if slot.question_id:
+            chosen.append((slot.question_id, slot.mark))
+            continue
+        categories = (
+            slot.category.descendant_ids() if slot.include_subcategories else {slot.category_id}
+        )
+        pool = sorted(
+            set(
+                Question.objects.filter(category_id__in=categories, archived=False)
+                .exclude(pk__in=taken)
+                .values_list("pk", flat=True)
+            )
+        )
+        if len(pool) < slot.count:
+            raise ValidationError(
+                _("The category %(category)s has %(have)d questions; the quiz needs %(need)d.")
+                % {"category": slot.category, "have": len(pool), "need": slot.count}
+            )
+        picked = rng.sample(pool, slot.count)
+        taken.update(picked)
+        chosen.extend((pk, slot.mark) for pk in picked)
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    versions = _current_versions([pk for pk, _mark in chosen])
+    drawn = []
+    for pk, mark in chosen:
+        version = versions[pk]
+        content = version.content
+        mark = mark if mark is not None else content.default_mark
+        drawn.append((version, mark, _option_order(content, quiz.shuffle_choices, rng)))
+    return drawn
+
+
+def _current_versions(question_ids: Sequence[int]) -> dict[int, QuestionVersion]:
+    latest: dict[int, QuestionVersion] = {}
+    for version in QuestionVersion.objects.filter(question_id__in=question_ids).order_by(
+        "question_id", "-number"
+    ):
+        latest.setdefault(version.question_id, version)
+    for question in Question.objects.filter(pk__in=set(question_ids) - set(latest)):
+        latest[question.pk] = question_record_version(question=question)
+    return latest
+
+
+def _option_order(content: QuestionData, shuffle: bool, rng: random.Random) -> list[int]:
+    if content.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        order = list(range(len(content.choices)))
+    elif content.qtype == QuestionType.MATCHING:
+        order = list(range(len(content.pairs)))  # the answers offered to every prompt
+    else:
+        return []
+    if shuffle:
+        rng.shuffle(order)
+    return order
+
+
+# Answering ----------------------------------------------------------------------
+
+
+def response_from(content: QuestionData, item_order: list[int], data: dict) -> Response:
+    """A learner's submitted form values as a `Response`, refusing anything malformed."""
+    try:
+        if content.qtype == QuestionType.SINGLE:
+            value = data.get("choice")
+            return Response(choice=_index(value, item_order))
+        if content.qtype == QuestionType.MULTIPLE:
+            return Response(
+                choices=frozenset(_index(v, item_order) for v in data.get("choices") or [])
+            )
+        if content.qtype == QuestionType.TRUE_FALSE:
+            truth = data.get("truth")
+            return Response(truth=None if truth in (None, "") else str(truth) in ("true", "1"))
+        if content.qtype == QuestionType.MATCHING:
+            answers = {
+                int(prompt): content.pairs[_index(choice, item_order)].answer
+                for prompt, choice in (data.get("matches") or {}).items()
+                if choice not in (None, "")
+            }
+            prompts = {i for i, pair in enumerate(content.pairs) if pair.prompt}
+            if not set(answers) <= prompts:
+                raise ValueError("unknown prompt")
+            return Response(matches=answers)
+        return Response(text=str(data.get("text") or "")[:10_000])
+    except (TypeError, ValueError, IndexError, KeyError) as error:
+        raise ValidationError(_("This answer could not be read.")) from error
+
+
+def _index(value, order: list[int]) -> int | None:
+    if value in (None, ""):
+        return None
+    index = int(value)
+    if index not in order:
+        raise ValueError(f"no option {index}")
+    return index
+
+
+def response_to_json(response: Response) -> dict:
+    return {
+        "choice": response.choice,
+        "choices": sorted(response.choices),
+        "truth": response.truth,
+        "text": response.text,
+        "matches": {str(k): v for k, v in response.matches.items()},
+    }
+
+
+def response_from_json(data: dict | None) -> Response:
+    if not data:
+        return Response()
+    return Response(
+        choice=data.get("choice"),
+        choices=frozenset(data.get("choices") or ()),
+        truth=data.get("truth"),
+        text=data.get("text") or "",
+        matches={int(k): v for k, v in (data.get("matches") or {}).items()},
+    )
+
+
+def answer_save(*, attempt: Attempt, position: int, data: dict, now=None) -> bool:
+    """Save the answer to one question; False if the attempt has closed meanwhile."""
+    now = now or timezone.now()
+    item = (
+        AttemptItem.objects.filter(attempt=attempt, position=position)
+        .select_related("version")
+        .first()
+    )
+    if item is None:
+        raise ValidationError(_("This question is not part of the attempt."))
+    response = response_from(item.version.content, item.option_order, data)
+    saved = (
+        AttemptItem.objects.filter(
+            pk=item.pk,
+            attempt__state=AttemptState.IN_PROGRESS,
+        )
+        .filter(Q(attempt__deadline__isnull=True) | Q(attempt__deadline__gte=now - GRACE))
+        .update(response=response_to_json(response), saved_at=now)
+    )
+    if not saved:
+        attempts_close_overdue(quiz=attempt.quiz, user=attempt.user, now=now)
+    return bool(saved)
+
+
+# Submitting and grading -----------------------------------------------------------
+
+
+def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt:
+    """Close and grade the attempt, once, whoever asks first."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz")
+            .get(pk=attempt.pk)
+        )
+        if locked.state != AttemptState.IN_PROGRESS:
+            return locked
+        items = list(locked.items.select_related("version").order_by("position"))
+        grades = []
+        for item in items:
+            grade = grading.grade(
+                item.version.content, response_from_json(item.response), item.mark
+            )
+            item.state, item.fraction, item.score = str(grade.state), grade.fraction, grade.score
+            grades.append(grade)
+        AttemptItem.objects.bulk_update(items, ["state", "fraction", "score"])
+        locked.submitted_at = min(now, locked.deadline) if auto and locked.deadline else now
+        locked.auto_submitted = auto
+        _set_result(locked, grades, now)
+        locked.save()
+        if locked.passed:
+            _refresh_course(locked)
+    return locked
+
+
+def _refresh_course(attempt: Attempt) -> None:
+    """A passed module test may be what its course was waiting for."""
+    from courses.models import CoursePage
+    from courses.services import enrolment_refresh_completion
+
+    course = CoursePage.objects.filter(pk=attempt.quiz.get_parent().pk).first()
+    if course is not None and attempt.quiz.required_for_completion:
+        enrolment_refresh_completion(user=attempt.user, course=course)
+
+
+def _set_result(attempt: Attempt, grades: list[grading.Grade], now) -> None:
+    total = grading.attempt_total(grades)
+    if total is None:
+        attempt.state = AttemptState.NEEDS_GRADING
+        attempt.score = attempt.percent = attempt.passed = None
+        return
+    attempt.state = AttemptState.GRADED
+    attempt.score = total
+    attempt.percent = (
+        grading.percent(total, attempt.max_score) if attempt.max_score else Decimal(100)
+    )
+    attempt.passed = attempt.percent >= attempt.quiz.pass_percent
+    attempt.graded_at = now
+
+
+def attempts_close_overdue(*, quiz: QuizPage | None = None, user=None, now=None) -> int:
+    """Submit every open attempt whose deadline has passed, with what it saved by then."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lt=now - GRACE)
+    if quiz is not None:
+        overdue = overdue.filter(quiz=quiz)
+    if user is not None:
+        overdue = overdue.filter(user=user)
+    closed = 0
+    for attempt in overdue.select_related("quiz"):
+        attempt_submit(attempt=attempt, now=now, auto=True)
+        closed += 1
+    return closed
+
+
+def _local(when) -> str:
+    return date_format(timezone.localtime(when), "DATETIME_FORMAT")

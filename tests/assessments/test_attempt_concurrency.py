@@ -1,0 +1,71 @@
+"""Submitting the same attempt from several requests at once grades it once (PostgreSQL)."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from assessments import attempts, services
+from assessments.models import Attempt, AttemptItem, AttemptState, QuizPage, QuizSlot
+from tests.assessments.test_attempts import single
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs a database that runs writers at once"
+    ),
+]
+
+
+def run_at_once(functions):
+    barrier = threading.Barrier(len(functions))
+    errors = []
+
+    def run(function):
+        try:
+            barrier.wait()
+            function()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_concurrent_submits_and_answers(course, people, make_staff):
+    questions = services.questions_import([single(n) for n in range(10)], default_category="并发")
+    quiz = QuizPage(title="并发测验", slug="concurrent")
+    course.add_child(instance=quiz)
+    QuizSlot.objects.create(quiz=quiz, category=questions[0].category, count=10)
+    learners = [people["learner"].user] + [
+        make_staff("xihu", number=f"C{n:03d}").user for n in range(7)
+    ]
+    started = [attempts.attempt_start(quiz=quiz, user=user) for user in learners]
+
+    # Every learner answers all ten questions at the same moment as the others.
+    def answer_all(attempt):
+        def go():
+            for position in range(1, 11):
+                attempts.answer_save(attempt=attempt, position=position, data={"choice": 0})
+
+        return go
+
+    run_at_once([answer_all(a) for a in started])
+    assert AttemptItem.objects.filter(response__isnull=False).count() == 80
+
+    # The first learner's attempt is submitted from four tabs at once, the others once each.
+    first = started[0]
+    run_at_once(
+        [lambda: attempts.attempt_submit(attempt=first) for _ in range(4)]
+        + [lambda a=a: attempts.attempt_submit(attempt=a) for a in started[1:]]
+    )
+    assert Attempt.objects.filter(state=AttemptState.GRADED).count() == 8
+    assert set(Attempt.objects.values_list("score", flat=True)) == {Decimal("10.00")}
+    assert AttemptItem.objects.filter(state="graded").count() == 80
