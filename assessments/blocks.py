@@ -29,12 +29,13 @@ class SingleChoiceBlock(blocks.StructBlock):
         blocks.StructBlock(
             [
                 ("text", blocks.CharBlock(label=_("Answer"), max_length=1000)),
-                ("correct", blocks.BooleanBlock(label=_("Right answer"), required=False)),
+                ("weight", _weight(0)),
                 ("feedback", _feedback()),
             ]
         ),
         label=_("Answers"),
         min_num=2,
+        help_text=_("Give the right answer 100; a nearly right one may earn part of the mark."),
     )
 
     class Meta:
@@ -43,9 +44,11 @@ class SingleChoiceBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        if sum(1 for c in value["choices"] if c["correct"]) != 1:
+        if not any(c["weight"] == 100 for c in value["choices"]):
             raise StructBlockValidationError(
-                block_errors={"choices": ValidationError(_("Mark exactly one answer right."))}
+                block_errors={
+                    "choices": ValidationError(_("Give one answer the weight 100: the right one."))
+                }
             )
         return value
 
@@ -70,7 +73,7 @@ class MultipleChoiceBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         positive = sum(c["weight"] for c in value["choices"] if c["weight"] > 0)
-        if positive != 100:
+        if round(positive, 2) != 100:  # thirds are written 33.33333 (Moodle's rule)
             raise StructBlockValidationError(
                 block_errors={
                     "choices": ValidationError(
@@ -131,6 +134,14 @@ class NumericalBlock(blocks.StructBlock):
                 ),
                 ("low", blocks.DecimalBlock(label=_("or from"), required=False)),
                 ("high", blocks.DecimalBlock(label=_("to"), required=False)),
+                (
+                    "any_number",
+                    blocks.BooleanBlock(
+                        label=_("or any other number"),
+                        required=False,
+                        help_text=_("Catches every other number, e.g. for its feedback."),
+                    ),
+                ),
                 ("weight", _weight()),
                 ("feedback", _feedback()),
             ]
@@ -148,11 +159,16 @@ class NumericalBlock(blocks.StructBlock):
         for answer in value["answers"]:
             exact = answer["value"] is not None
             ranged = answer["low"] is not None and answer["high"] is not None
-            if exact == ranged:
+            if answer.get("any_number") and not exact and not ranged:
+                continue
+            if exact == ranged or answer.get("any_number"):
                 raise StructBlockValidationError(
                     block_errors={
                         "answers": ValidationError(
-                            _("Give each answer a number (with a tolerance) or a range, not both.")
+                            _(
+                                "Give each answer one of: a number (with a tolerance), a range, "
+                                "or any other number."
+                            )
                         )
                     }
                 )
@@ -181,6 +197,14 @@ class MatchingBlock(blocks.StructBlock):
     class Meta:
         label = _("Matching")
         icon = "list-ul"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if sum(1 for pair in value["pairs"] if pair["prompt"]) < 2:
+            raise StructBlockValidationError(
+                block_errors={"pairs": ValidationError(_("Give at least two prompts to match."))}
+            )
+        return value
 
 
 class EssayBlock(blocks.StaticBlock):

@@ -59,3 +59,33 @@ def questions_import(
         question_record_version(question=question, by=by)
         made.append(question)
     return made
+
+
+def questions_import_file(
+    filename: str, data: bytes, *, default_category: str = "", by=None
+) -> list[Question]:
+    """Check a whole file, then import all of it; QuestionImportError and nothing written."""
+    from django.utils.translation import gettext as _
+
+    from assessments import question_files
+
+    questions = question_files.read(filename, data)
+    fallback = default_category or _("Uncategorised")
+    return questions_import(questions, default_category=fallback, by=by)
+
+
+def questions_in(category: QuestionCategory | None = None):
+    """The bank's questions (not archived), in a category and below it if given."""
+    questions = Question.objects.filter(archived=False).select_related("category")
+    if category is not None:
+        questions = questions.filter(category_id__in=category.descendant_ids())
+    return questions.prefetch_related("tags").order_by("category_id", "pk")
+
+
+def find_category(path: str) -> QuestionCategory | None:
+    node = None
+    for name in [n.strip() for n in path.split("/") if n.strip()]:
+        node = QuestionCategory.objects.filter(parent=node, name=name).first()
+        if node is None:
+            return None
+    return node

@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from assessments import services
+from assessments.admin_views import QuestionFilesViewSet
 from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionType
 
@@ -42,7 +43,7 @@ class QuestionBankGroup(SnippetViewSetGroup):
     menu_label = _("Question bank")
     menu_icon = "help"
     menu_order = 240
-    items = (QuestionViewSet, QuestionCategoryViewSet)
+    items = (QuestionViewSet, QuestionCategoryViewSet, QuestionFilesViewSet)
 
 
 register_snippet(QuestionBankGroup)

@@ -201,14 +201,8 @@ class Question(index.Indexed, ClusterableModel):
             "default_mark": Decimal(self.default_mark),
             "comment": self.note,
         }
-        if kind == "single":
-            choices = tuple(
-                Choice(c["text"], Decimal(1) if c["correct"] else Decimal(0), c["feedback"])
-                for c in value["choices"]
-            )
-            return QuestionData(QuestionType.SINGLE, choices=choices, **common)
-        if kind in ("multiple", "short"):
-            items = value["choices"] if kind == "multiple" else value["answers"]
+        if kind in ("single", "multiple", "short"):
+            items = value["answers"] if kind == "short" else value["choices"]
             choices = tuple(
                 Choice(c["text"], Decimal(c["weight"]) / HUNDRED, c["feedback"]) for c in items
             )
@@ -222,17 +216,7 @@ class Question(index.Indexed, ClusterableModel):
                 **common,
             )
         if kind == "numerical":
-            numbers = tuple(
-                NumericAnswer(
-                    fraction=Decimal(a["weight"]) / HUNDRED,
-                    value=a["value"],
-                    tolerance=a["tolerance"] or Decimal(0),
-                    low=a["low"] if a["value"] is None else None,
-                    high=a["high"] if a["value"] is None else None,
-                    feedback=a["feedback"],
-                )
-                for a in value["answers"]
-            )
+            numbers = tuple(_number(a) for a in value["answers"])
             return QuestionData(QuestionType.NUMERICAL, numbers=numbers, **common)
         if kind == "matching":
             pairs = tuple(MatchPair(p["prompt"], p["answer"]) for p in value["pairs"])
@@ -250,17 +234,29 @@ class Question(index.Indexed, ClusterableModel):
         self.answers = [(data.qtype.value, _block_value(data))]
 
 
+ANY_NUMBER = (Decimal("-Infinity"), Decimal("Infinity"))
+
+
+def _number(answer) -> NumericAnswer:
+    fraction = Decimal(answer["weight"]) / HUNDRED
+    if answer.get("any_number"):
+        return NumericAnswer(
+            fraction, low=ANY_NUMBER[0], high=ANY_NUMBER[1], feedback=answer["feedback"]
+        )
+    return NumericAnswer(
+        fraction=fraction,
+        value=answer["value"],
+        tolerance=answer["tolerance"] or Decimal(0),
+        low=answer["low"] if answer["value"] is None else None,
+        high=answer["high"] if answer["value"] is None else None,
+        feedback=answer["feedback"],
+    )
+
+
 def _block_value(data: QuestionData):
     pct = lambda fraction: fraction * HUNDRED  # noqa: E731
-    if data.qtype == QuestionType.SINGLE:
-        return {
-            "choices": [
-                {"text": c.text, "correct": c.fraction == 1, "feedback": c.feedback}
-                for c in data.choices
-            ]
-        }
-    if data.qtype in (QuestionType.MULTIPLE, QuestionType.SHORT):
-        key = "choices" if data.qtype == QuestionType.MULTIPLE else "answers"
+    if data.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SHORT):
+        key = "answers" if data.qtype == QuestionType.SHORT else "choices"
         return {
             key: [
                 {"text": c.text, "weight": pct(c.fraction), "feedback": c.feedback}
@@ -279,8 +275,9 @@ def _block_value(data: QuestionData):
                 {
                     "value": n.value,
                     "tolerance": n.tolerance if not n.is_range else None,
-                    "low": n.low,
-                    "high": n.high,
+                    "low": None if (n.low, n.high) == ANY_NUMBER else n.low,
+                    "high": None if (n.low, n.high) == ANY_NUMBER else n.high,
+                    "any_number": (n.low, n.high) == ANY_NUMBER,
                     "weight": pct(n.fraction),
                     "feedback": n.feedback,
                 }

@@ -24,7 +24,11 @@ EXAMPLES = [
         QuestionType.SINGLE,
         "上门收寄最长不得超过预约时间后多久?",
         name="收寄时效",
-        choices=(Choice("2小时", D(1), "对,见3.1.2。"), Choice("24小时", D(0), "这是派送时效。")),
+        choices=(
+            Choice("2小时", D(1), "对,见3.1.2。"),
+            Choice("120分钟以内", D("0.5"), "意思对,但请用手册的说法。"),
+            Choice("24小时", D(0), "这是派送时效。"),
+        ),
         general_feedback="手册3.1.2。",
     ),
     Q(
@@ -53,6 +57,7 @@ EXAMPLES = [
         numbers=(
             NumericAnswer(D(1), value=D(24)),
             NumericAnswer(D("0.5"), low=D(20), high=D(30), feedback="接近了。"),
+            NumericAnswer(D(0), low=D("-Infinity"), high=D("Infinity"), feedback="再看看3.1.3。"),
         ),
     ),
     Q(
@@ -77,6 +82,27 @@ def test_every_type_goes_into_the_bank_and_comes_back_the_same(data):
     back = question.to_data()
     assert back == Q(**{**data.__dict__, "category": "客户服务知识/投诉处理"})
     assert question.versions.get().content == back
+
+
+def test_the_admin_blocks_refuse_what_the_bank_cannot_hold():
+    from django.core.exceptions import ValidationError
+
+    from assessments.blocks import MatchingBlock, MultipleChoiceBlock, SingleChoiceBlock
+
+    def clean(block, value):
+        return block.clean(block.to_python(value))
+
+    with pytest.raises(ValidationError):  # no right answer
+        clean(SingleChoiceBlock(), {"choices": [{"text": "a", "weight": 50}, {"text": "b"}]})
+    thirds = [{"text": t, "weight": D("33.33333")} for t in "abc"] + [
+        {"text": "d", "weight": -100}
+    ]
+    assert clean(MultipleChoiceBlock(), {"choices": thirds})
+    with pytest.raises(ValidationError):  # one prompt is not a matching question
+        clean(
+            MatchingBlock(),
+            {"pairs": [{"prompt": "a", "answer": "1"}, {"answer": "2"}, {"answer": "3"}]},
+        )
 
 
 def test_editing_a_question_adds_a_version_and_keeps_the_old_one():

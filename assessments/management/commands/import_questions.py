@@ -1,0 +1,39 @@
+"""Import a GIFT, CSV or XLSX file of questions into the bank: all of it, or nothing."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments import services
+from assessments.question_errors import QuestionImportError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import questions from FILE (GIFT .gift/.txt, CSV or XLSX, by extension). The whole "
+        "file is checked first; on any error nothing is imported and every problem is listed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument(
+            "--category",
+            default="",
+            help="Category path (e.g. 客户服务知识/投诉处理) for questions the file puts in none.",
+        )
+
+    def handle(self, *args, file, category, **options):
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{file}: {error.strerror}") from error
+        try:
+            made = services.questions_import_file(path.name, data, default_category=category)
+        except QuestionImportError as error:
+            for problem in error.problems:
+                self.stderr.write(problem.message)
+            raise CommandError(
+                f"{file}: nothing imported ({len(error.problems)} problems)."
+            ) from None
+        self.stdout.write(self.style.SUCCESS(f"{len(made)} questions imported from {file}."))

@@ -1,0 +1,793 @@
+# ruff: noqa: RUF001 (full-width characters, on purpose)
+"""GIFT import and export: Moodle's unit tests and fixtures (question/format/gift/tests),
+its documentation's examples, the courier manual, and every kind of error."""
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from assessments import gift
+from assessments.gift import GiftError, parse, write
+from assessments.question_errors import QuestionImportError
+from assessments.questions import (
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    Question,
+    QuestionType,
+    TextFormat,
+)
+
+DATA = Path(__file__).parent / "data"
+INF = D("Infinity")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def one(text: str) -> Question:
+    questions = parse(text)
+    assert len(questions) == 1, questions
+    return questions[0]
+
+
+def problems(text) -> list[tuple[int, str]]:
+    with pytest.raises(GiftError) as caught:
+        parse(text)
+    return [(p.line, p.message) for p in caught.value.problems]
+
+
+# Moodle's unit tests (giftformat_test.php), case by case ------------------------------
+
+
+def test_import_essay():
+    q = one("\n// essay\n::Q8:: How are you? {}")
+    assert q == Question(QuestionType.ESSAY, "How are you?", name="Q8", comment="essay")
+
+
+def test_import_match_with_formats_and_a_distractor():
+    q = one(
+        "\n// question: 2  name: Moodle activities\n"
+        "::Moodle activities::[html]Match the <b>activity</b> to the description.{\n"
+        "    =[html]An activity supporting asynchronous discussions. -> Forum\n"
+        "    =[moodle]A teacher asks a question. -> Choice\n"
+        "    =[plain]A bank of record entries. -> Database\n"
+        "    =[markdown]A collection of web pages. -> Wiki\n"
+        "    = -> Chat\n"
+        "}"
+    )
+    assert q.qtype == QuestionType.MATCHING
+    assert q.name == "Moodle activities"
+    assert q.text == "Match the <b>activity</b> to the description."
+    assert q.text_format == TextFormat.HTML
+    assert q.pairs == (
+        MatchPair("An activity supporting asynchronous discussions.", "Forum"),
+        MatchPair("A teacher asks a question.", "Choice"),
+        MatchPair("A bank of record entries.", "Database"),
+        MatchPair("A collection of web pages.", "Wiki"),
+        MatchPair("", "Chat"),
+    )
+    assert q.comment == ""  # Moodle's own export header is not a comment worth keeping
+
+
+def test_import_multichoice_with_feedback_and_answer_formats():
+    q = one(
+        "// multiple choice with specified feedback for right and wrong answers\n"
+        "::Q2:: What's between orange and green in the spectrum?\n"
+        "{\n"
+        "    =yellow # right; good!\n"
+        "    ~red # [html]wrong, it's yellow\n"
+        "    ~[plain]blue # wrong, it's yellow\n"
+        "}"
+    )
+    assert q.qtype == QuestionType.SINGLE
+    assert q.text == "What's between orange and green in the spectrum?"
+    assert q.choices == (
+        Choice("yellow", D(1), "right; good!"),
+        Choice("red", D(0), "wrong, it's yellow"),
+        Choice("blue", D(0), "wrong, it's yellow"),
+    )
+    assert q.comment == "multiple choice with specified feedback for right and wrong answers"
+
+
+def test_import_multichoice_multi():
+    q = one(
+        "::colours:: What's between orange and green in the spectrum?\n"
+        "{\n"
+        "    ~%50%yellow # right; good!\n"
+        "    ~%-100%red # [html]wrong\n"
+        "    ~%50%off-beige # right; good!\n"
+        "    ~%-100%[plain]blue # wrong\n"
+        "}"
+    )
+    assert q.qtype == QuestionType.MULTIPLE
+    assert [c.fraction for c in q.choices] == [D("0.5"), D(-1), D("0.5"), D(-1)]
+    assert [c.text for c in q.choices] == ["yellow", "red", "off-beige", "blue"]
+    assert q.choices[1].feedback == "wrong"
+
+
+def test_import_multichoice_multi_tricky():
+    # No "=": multiple answers, even with one answer at 100 % (Moodle's rule).
+    q = one("::colours:: Which?{\n ~%100%yellow # right\n ~%-50%red # wrong\n ~%-50%blue}")
+    assert q.qtype == QuestionType.MULTIPLE
+    assert [c.fraction for c in q.choices] == [D(1), D("-0.5"), D("-0.5")]
+
+
+def test_import_numerical_with_the_any_other_answer():
+    q = one(
+        "// math range question\n::Q5:: What is a number from 1 to 5? {#3:2~#Completely wrong}"
+    )
+    assert q.qtype == QuestionType.NUMERICAL
+    assert q.text == "What is a number from 1 to 5?"
+    assert q.numbers == (
+        NumericAnswer(D(1), value=D(3), tolerance=D(2)),
+        NumericAnswer(D(0), low=-INF, high=INF, feedback="Completely wrong"),
+    )
+
+
+def test_import_shortanswer():
+    q = one(
+        "::Shortanswer::Which is the best animal?{\n"
+        "    =Frog#Good!\n"
+        "    =%50%Cat#What is it with Moodlers and cats?\n"
+        "    =%0%*#Completely wrong\n"
+        "}"
+    )
+    assert q.qtype == QuestionType.SHORT
+    assert q.choices == (
+        Choice("Frog", D(1), "Good!"),
+        Choice("Cat", D("0.5"), "What is it with Moodlers and cats?"),
+        Choice("*", D(0), "Completely wrong"),
+    )
+
+
+def test_import_shortanswer_with_general_feedback():
+    q = one(
+        "::Shortanswer::Which is the best animal?{\n"
+        "    =Frog#Good!\n"
+        "    =%50%Cat#Cats?\n"
+        "    ####[html]Here is some general feedback!\n"
+        "}"
+    )
+    assert q.general_feedback == "Here is some general feedback!"
+    assert len(q.choices) == 2
+
+
+def test_import_truefalse_feedback_goes_to_the_answer_given():
+    # {FALSE#wrong#right}: the first feedback is for a wrong answer ("true"), the
+    # second for the right one ("false").
+    q = one(
+        "// true/false\n::Q1:: 42 is the Absolute Answer to everything.{\n"
+        "FALSE#42 is the Ultimate Answer.#You gave the right answer.}"
+    )
+    assert q.qtype == QuestionType.TRUE_FALSE
+    assert q.correct is False
+    assert q.true_feedback == "42 is the Ultimate Answer."
+    assert q.false_feedback == "You gave the right answer."
+
+
+@pytest.mark.parametrize(
+    ("word", "correct"), [("T", True), ("TRUE", True), ("F", False), ("FALSE", False)]
+)
+def test_import_truefalse_words(word, correct):
+    q = one(f"// name 0-11\n::2-08 TSL::TSL is blablabla.{{{word}}}")
+    assert (q.name, q.text, q.correct) == ("2-08 TSL", "TSL is blablabla.", correct)
+    assert (q.true_feedback, q.false_feedback) == ("", "")
+
+
+def test_import_truefalse_true_with_feedback():
+    q = one("Scan at pickup.{TRUE#No: always scan.#Yes.####Manual 2.2.}")
+    assert (q.correct, q.true_feedback, q.false_feedback) == (True, "Yes.", "No: always scan.")
+    assert q.general_feedback == "Manual 2.2."
+
+
+def test_import_backslash():
+    # MDL-34171: \\ is one backslash.
+    q = one("// essay\n::double backslash:: A \\\\ B \\\\\\\\ C{}")
+    assert q.text == "A \\ B \\\\ C"
+
+
+def test_import_pre_content_with_escaped_braces():
+    q = one(
+        "::Q001::[html]<p>What would running the test method print?</p>\n"
+        "<pre>\n"
+        "    public void test() \\{\n"
+        "        method1();\n"
+        "    \\}\n"
+        "</pre>\n"
+        "{}"
+    )
+    # Moodle trims every line of a file before reading its questions.
+    assert q.text == (
+        "<p>What would running the test method print?</p>\n<pre>\n"
+        "public void test() {\nmethod1();\n}\n</pre>"
+    )
+    assert q.text_format == TextFormat.HTML
+
+
+def test_import_tags_from_comments():
+    q = one(
+        "// This question is to test importing tags: [tag:tag] [tag:other-tag].\n"
+        "// And an idnumber: [id:myid].\n"
+        "::Question name:: How are you? {}"
+    )
+    assert q.tags == ("tag", "other-tag")
+    assert q.comment == (
+        "This question is to test importing tags:  .\nAnd an idnumber: [id:myid]."
+    )
+
+
+def test_tags_alone_on_a_comment_line_leave_no_comment():
+    q = one("// [tag:收寄] [tag:时效]\nQ?{T}")
+    assert (q.tags, q.comment) == (("收寄", "时效"), "")
+
+
+def test_export_essay():
+    q = Question(QuestionType.ESSAY, "How are you?", name="Q8")
+    assert write([q]) == "::Q8::How are you?{}\n"
+
+
+def test_export_match():
+    q = Question(
+        QuestionType.MATCHING,
+        "Match the <b>activity</b> to the description.",
+        name="Moodle activities",
+        text_format=TextFormat.HTML,
+        pairs=(
+            MatchPair('<div class="frog">An activity for discussions.</div>', "Forum"),
+            MatchPair("A teacher asks a question.", "Choice"),
+            MatchPair("", "Chat"),
+        ),
+    )
+    assert write([q]) == (
+        "::Moodle activities::[html]Match the <b>activity</b> to the description.{\n"
+        '\t=<div class\\="frog">An activity for discussions.</div> -> Forum\n'
+        "\t=A teacher asks a question. -> Choice\n"
+        "\t= -> Chat\n"
+        "}\n"
+    )
+
+
+def test_export_multichoice():
+    q = Question(
+        QuestionType.SINGLE,
+        "What's between orange and green in the spectrum?",
+        name="Q8",
+        choices=(
+            Choice("yellow", D(1), "right; good!"),
+            Choice("red", D(0), "wrong, it's yellow"),
+            Choice("blue", D(0), "wrong, it's yellow"),
+        ),
+    )
+    assert write([q]) == (
+        "::Q8::What's between orange and green in the spectrum?{\n"
+        "\t=yellow#right; good!\n"
+        "\t~red#wrong, it's yellow\n"
+        "\t~blue#wrong, it's yellow\n"
+        "}\n"
+    )
+
+
+def test_export_multichoice_multi_tricky():
+    q = Question(
+        QuestionType.MULTIPLE,
+        "Which?",
+        name="Q8",
+        choices=(Choice("yellow", D(1)), Choice("red", D("-0.5")), Choice("blue", D("-0.5"))),
+    )
+    assert write([q]) == "::Q8::Which?{\n\t~%100%yellow\n\t~%-50%red\n\t~%-50%blue\n}\n"
+
+
+def test_export_numerical():
+    q = Question(
+        QuestionType.NUMERICAL,
+        "What is a number from 1 to 5?",
+        name="Q5",
+        numbers=(
+            NumericAnswer(D(1), value=D(3), tolerance=D(2)),
+            NumericAnswer(D(0), low=-INF, high=INF, feedback="Completely wrong"),
+        ),
+    )
+    assert write([q]) == (
+        "::Q5::What is a number from 1 to 5?{#\n\t=%100%3:2\n\t~#Completely wrong\n}\n"
+    )
+
+
+def test_export_shortanswer_with_general_feedback():
+    q = Question(
+        QuestionType.SHORT,
+        "Which is the best animal?",
+        name="Shortanswer",
+        general_feedback="Here is some general feedback!",
+        choices=(Choice("Frog", D(1), "Good!"), Choice("*", D(0), "Completely wrong")),
+    )
+    assert write([q]) == (
+        "::Shortanswer::Which is the best animal?{\n"
+        "\t=%100%Frog#Good!\n"
+        "\t=%0%*#Completely wrong\n"
+        "\t####Here is some general feedback!\n"
+        "}\n"
+    )
+
+
+def test_export_truefalse():
+    q = Question(
+        QuestionType.TRUE_FALSE,
+        "42 is the Absolute Answer to everything.",
+        name="Q1",
+        correct=True,
+        true_feedback="You gave the right answer.",
+        false_feedback="42 is the Ultimate Answer.",
+    )
+    assert write([q]) == (
+        "::Q1::42 is the Absolute Answer to everything."
+        "{TRUE#42 is the Ultimate Answer.#You gave the right answer.}\n"
+    )
+
+
+def test_export_truefalse_with_only_the_right_feedback():
+    q = Question(QuestionType.TRUE_FALSE, "Q?", correct=False, false_feedback="Right.")
+    assert write([q]) == "Q?{FALSE##Right.}\n"
+    assert parse(write([q])) == [q]
+
+
+def test_export_backslash():
+    q = Question(QuestionType.ESSAY, "A \\ B \\\\ C", name="backslash")
+    assert write([q]) == "::backslash::A \\\\ B \\\\\\\\ C{}\n"
+
+
+def test_export_tags_and_mark_as_a_comment():
+    q = Question(
+        QuestionType.TRUE_FALSE,
+        "The answer is true.",
+        name="True/false question",
+        text_format=TextFormat.HTML,
+        correct=True,
+        tags=("tag1", "tag2"),
+        default_mark=D("2.5"),
+        comment="For the pickup course.",
+        general_feedback="You should have selected true.",
+    )
+    assert write([q]) == (
+        "// For the pickup course.\n"
+        "// [tag:tag1] [tag:tag2] [mark:2.5]\n"
+        "::True/false question::[html]The answer is true.{TRUE####You should have selected "
+        "true.}\n"
+    )
+    assert parse(write([q])) == [q]
+
+
+# Moodle's fixtures and the documentation's examples -------------------------------------
+
+
+def test_moodle_fixture_reads_nine_questions():
+    # Moodle's behat test imports its fixture as 9 questions; ours has the same shape.
+    questions = parse((DATA / "moodle_style.gift").read_text(encoding="utf-8"))
+    assert [q.qtype for q in questions] == [
+        QuestionType.ESSAY,
+        QuestionType.MATCHING,
+        QuestionType.SINGLE,
+        QuestionType.MULTIPLE,
+        QuestionType.NUMERICAL,
+        QuestionType.SHORT,
+        QuestionType.TRUE_FALSE,
+        QuestionType.TRUE_FALSE,
+        QuestionType.TRUE_FALSE,
+    ]
+    assert parse(write(questions)) == questions
+
+
+def test_missing_word_format_leaves_a_blank():
+    q = one("Grant is {~buried =entombed ~living} in Grant's tomb.")
+    assert q.text == "Grant is _____ in Grant's tomb."
+    assert q.qtype == QuestionType.SINGLE
+    # Answers before the closing punctuation also make a blank.
+    assert one("Two plus two equals {=four =4}.").text == "Two plus two equals _____."
+
+
+def test_answers_on_their_own_lines_and_a_closing_brace_without_newline():
+    q = one("Which country? {\n    ~India\n    =China\n    ~Korea\n    ~Egypt}")
+    assert [c.fraction for c in q.choices] == [0, 1, 0, 0]
+
+
+def test_numerical_forms():
+    assert one("Born? {#1822}").numbers == (NumericAnswer(D(1), value=D(1822)),)
+    assert one("Pi? {#3.1415:0.0005}.").numbers == (
+        NumericAnswer(D(1), value=D("3.1415"), tolerance=D("0.0005")),
+    )
+    assert one("Pi? {#3.141..3.142}.").numbers == (
+        NumericAnswer(D(1), low=D("3.141"), high=D("3.142")),
+    )
+    assert one("Born? {#\n    =1822:0\n    =%50%1822:2}").numbers == (
+        NumericAnswer(D(1), value=D(1822), tolerance=D(0)),
+        NumericAnswer(D("0.5"), value=D(1822), tolerance=D(2)),
+    )
+    assert one("Below zero? {#-5..-1}").numbers == (NumericAnswer(D(1), low=D(-5), high=D(-1)),)
+
+
+def test_numerical_feedback_over_several_lines():
+    q = one(
+        "::Numerical example::\nWhen was Ulysses S. Grant born? {#\n"
+        "     =1822:0      #Correct! 100% credit\n"
+        "     =%50%1822:2  #He was born in 1822.\n"
+        "                  You get 50% credit for being close.\n}"
+    )
+    assert q.numbers[1].feedback == "He was born in 1822.\nYou get 50% credit for being close."
+    assert q.numbers[0].feedback == "Correct! 100% credit"
+
+
+def test_short_answer_without_equals_and_lower_case_true_as_moodle_reads_them():
+    # Moodle: an answer block without = ~ # or -> is a short answer, and only T, TRUE,
+    # F and FALSE (in capitals) make a true/false question.
+    assert one("Who?{nobody}").choices == (Choice("nobody", D(1)),)
+    q = one("Is it?{true}")
+    assert (q.qtype, q.choices) == (QuestionType.SHORT, (Choice("true", D(1)),))
+
+
+def test_any_other_number_without_feedback():
+    q = one("N?{#5~}")
+    assert q.numbers[-1] == NumericAnswer(D(0), low=-INF, high=INF)
+    assert one("N?{#=5 =%0%*#no}").numbers[-1] == NumericAnswer(
+        D(0), low=-INF, high=INF, feedback="no"
+    )
+
+
+def test_title_and_text_over_two_lines():
+    q = one("::Kanji Origins::Japanese characters originally\ncame from what country? {=China}")
+    assert q.name == "Kanji Origins"
+    assert q.text == "Japanese characters originally\ncame from what country?"
+    assert q.qtype == QuestionType.SHORT
+
+
+def test_feedback_and_weights_in_a_choice():
+    q = one(
+        "Difficult multiple choice question.{\n"
+        "     ~wrong answer           #comment on wrong answer\n"
+        "     ~%50%half credit answer #comment on answer\n"
+        "     =full credit answer     #well done!}"
+    )
+    assert q.qtype == QuestionType.SINGLE
+    assert q.choices == (
+        Choice("wrong answer", D(0), "comment on wrong answer"),
+        Choice("half credit answer", D("0.5"), "comment on answer"),
+        Choice("full credit answer", D(1), "well done!"),
+    )
+
+
+def test_special_characters():
+    q = one(
+        "::GIFT Control Characters::\n"
+        "Which of the following is NOT a control character for the GIFT import format? {\n"
+        "   ~ \\~     # \\~ is a control character.\n"
+        "   ~ \\=     # \\= is a control character.\n"
+        "   ~ \\#     # \\# is a control character.\n"
+        "   ~ \\{     # \\{ is a control character.\n"
+        "   ~ \\}     # \\} is a control character.\n"
+        "   = \\\\     # Correct! \\\\ (backslash) is not a control character. BUT,\n"
+        "              it is used to escape the control characters.\n"
+        "}"
+    )
+    assert [c.text for c in q.choices] == ["~", "=", "#", "{", "}", "\\"]
+    assert q.choices[5].fraction == 1
+    assert q.choices[5].feedback == (
+        "Correct! \\ (backslash) is not a control character. BUT,\n"
+        "it is used to escape the control characters."
+    )
+    assert one("1 + 2 \\= 3 \\: right?{T}").text == "1 + 2 = 3 : right?"
+    assert one("Line one\\nline two{T}").text == "Line one\nline two"
+
+
+def test_text_format_markdown_applies_to_feedback_too():
+    q = one("[markdown]Who's buried in **Grant's tomb**?{\n=no one#excellent answer!}")
+    assert (q.text_format, q.text) == (TextFormat.MARKDOWN, "Who's buried in **Grant's tomb**?")
+    assert q.choices[0].feedback == "excellent answer!"
+    assert one("[plain]Plain.{T}").text_format == TextFormat.PLAIN
+    assert one("[moodle]Default.{T}").text_format == TextFormat.MOODLE
+
+
+def test_an_unknown_bracket_is_text():
+    assert one("[注意] 快件破损时怎么办?{}").text == "[注意] 快件破损时怎么办?"
+
+
+def test_comment_lines_just_above_a_question_are_kept_and_others_dropped():
+    questions = parse(
+        "// ===Line Comments===\n\n"
+        "// Subheading: Numerical questions below\n"
+        "What's 2 plus 2? {#4}\n\n"
+        "//this comment will be ignored by the filter\n\n"
+        "Q? {T}"
+    )
+    assert [q.comment for q in questions] == ["Subheading: Numerical questions below", ""]
+
+
+def test_categories():
+    questions = parse(
+        "A?{T}\n\n"
+        "$CATEGORY: tom/dick/harry\n\n"
+        "B?{T}\n\n"
+        "// question: 0  name: Switch category to $course$/top/Default for C1\n"
+        "$CATEGORY: $course$/top/Default for C1\n\n"
+        "C?{T}\n\n"
+        "$CATEGORY: $system$/top\n"
+        "D?{T}\n\n"
+        "$CATEGORY:  客户服务知识 / 投诉处理 /\n\n"
+        "E?{T}"
+    )
+    assert [q.category for q in questions] == [
+        "",
+        "tom/dick/harry",
+        "Default for C1",
+        "",
+        "客户服务知识/投诉处理",
+    ]
+
+
+def test_bom_crlf_and_bytes():
+    text = "\ufeff// 一\r\n::标题::题目?{T}\r\n\r\n::二::第二题?{F}\r\n"
+    questions = parse(text)
+    assert [(q.name, q.text, q.comment) for q in questions] == [
+        ("标题", "题目?", "一"),
+        ("二", "第二题?", ""),
+    ]
+    assert parse(text.encode("utf-8")) == questions
+    assert parse(text.removeprefix("\ufeff").encode("gb18030")) == questions
+
+
+def test_an_empty_file_has_no_questions():
+    assert parse("") == []
+    assert parse("\n\n// only a comment\n\n") == []
+
+
+# The courier manual -------------------------------------------------------------------
+
+
+def test_courier_manual():
+    questions = parse((DATA / "courier_manual.gift").read_text(encoding="utf-8"))
+    by_name = {q.name: q for q in questions}
+    assert len(questions) == 8
+
+    pickup = by_name["3.1.2 上门收寄"]
+    assert pickup.category == "客户服务知识/服务时效"
+    assert pickup.tags == ("服务时效", "收寄")
+    assert pickup.comment == "手册 3.1.2"
+    assert pickup.qtype == QuestionType.SINGLE
+    assert pickup.choices[1] == Choice("2 小时", D(1), "正确：最迟不超过预约时间后 2 小时。")
+    assert pickup.general_feedback == "见手册 3.1.2。"
+
+    delivery = by_name["3.1.3 派送"]
+    assert delivery.text == "快件到达目的地后，应在 _____ 小时内完成派送。"
+    assert delivery.numbers == (NumericAnswer(D(1), value=D(24)),)
+
+    enquiry = by_name["3.1.4 查询"]
+    assert enquiry.numbers == (
+        NumericAnswer(D(1), value=D(5), feedback="正确。"),
+        NumericAnswer(D("0.5"), low=D(3), high=D(10), feedback="接近：手册要求 5 分钟。"),
+    )
+
+    exception = by_name["3.1.5 异常"]
+    assert (exception.correct, exception.default_mark) == (False, D(2))
+    assert exception.true_feedback == "不对：是 2 小时。"
+
+    kinds = by_name["4.2.1 投诉分类"]
+    assert kinds.category == "客户服务知识/投诉处理"
+    assert kinds.qtype == QuestionType.MULTIPLE
+    assert [c.text for c in kinds.choices if c.fraction > 0] == [
+        "服务类",
+        "运输类",
+        "信息类",
+        "其他类",
+    ]
+
+    measures = by_name["4.3.2 处理措施"]
+    assert measures.pairs[0] == MatchPair("服务类", "对相关人员进行培训、整改")
+
+    contact = by_name["4.3.1 联系时限"]
+    assert contact.text == "接到投诉后，最迟 _____ 内要与客户取得联系。"
+    assert [c.text for c in contact.choices] == ["24 小时", "二十四小时", "一天"]
+
+    essay = by_name["投诉处理心得"]
+    assert (essay.qtype, essay.text_format) == (QuestionType.ESSAY, TextFormat.MARKDOWN)
+    assert essay.general_feedback == "参考：先致歉，再了解情况，最后说明处理时限。"
+
+    assert parse(write(questions)) == questions
+
+
+# Writing ------------------------------------------------------------------------------
+
+
+def test_write_switches_category_when_it_changes():
+    a = Question(QuestionType.ESSAY, "A?", category="客户服务知识/服务时效")
+    b = Question(QuestionType.ESSAY, "B?", category="客户服务知识/服务时效")
+    c = Question(QuestionType.ESSAY, "C?")
+    text = write([a, b, c])
+    assert text == (
+        "$CATEGORY: 客户服务知识/服务时效\n\nA?{}\n\nB?{}\n\n$CATEGORY: $course$/top\n\nC?{}\n"
+    )
+    assert parse(text) == [a, b, c]
+
+
+def test_write_escapes_and_protects_texts():
+    q = Question(
+        QuestionType.SINGLE,
+        "//not a comment {x} a=b ~c #d e:f \\ g\nh",
+        choices=(
+            Choice("[html] is text here", D(1), "[plain] also"),
+            Choice("%50% off", D(0), "#1"),
+        ),
+        general_feedback="####",
+    )
+    text = write([q])
+    assert text == (
+        "[moodle]//not a comment \\{x\\} a\\=b \\~c \\#d e\\:f \\\\ g\\nh{\n"
+        "\t=[moodle][html] is text here#[moodle][plain] also\n"
+        "\t~[moodle]%50% off#\\#1\n"
+        "\t####\\#\\#\\#\\#\n"
+        "}\n"
+    )
+    assert parse(text) == [q]
+
+
+def test_write_a_short_answer_holding_an_arrow():
+    q = Question(QuestionType.SHORT, "Arrow?", choices=(Choice("a->b", D(1), "c -> d"),))
+    assert parse(write([q])) == [q]
+
+
+def test_write_a_single_choice_with_two_right_answers():
+    q = Question(QuestionType.SINGLE, "Either?", choices=(Choice("a", D(1)), Choice("b", D(1))))
+    assert write([q]) == "Either?{\n\t=a\n\t~%100%b\n}\n"
+    assert parse(write([q])) == [q]
+
+
+def test_write_any_other_number_not_last():
+    q = Question(
+        QuestionType.NUMERICAL,
+        "N?",
+        numbers=(
+            NumericAnswer(D("0.5"), low=-INF, high=INF, feedback="any"),
+            NumericAnswer(D(1), value=D("2.50"), tolerance=D("1E-3")),
+        ),
+    )
+    assert write([q]) == "N?{#\n\t=%50%*#any\n\t=%100%2.5:0.001\n}\n"
+    assert parse(write([q])) == [q]
+
+
+def test_write_weights_with_decimals():
+    q = Question(
+        QuestionType.MULTIPLE,
+        "Three?",
+        choices=tuple(Choice(t, D("0.3333333")) for t in "abc") + (Choice("d", D("-0.125")),),
+    )
+    assert "~%33.33333%a" in write([q])
+    assert "~%-12.5%d" in write([q])
+    assert parse(write([q])) == [q]
+
+
+# Errors -------------------------------------------------------------------------------
+
+
+def test_broken_file_reports_every_problem_with_its_line():
+    assert problems((DATA / "broken.gift").read_text(encoding="utf-8")) == [
+        (
+            2,
+            "Line 2: the answer block opened with { is never closed. Close it with } before "
+            "the next blank line (a blank line ends a question), or write a literal brace "
+            "as \\{.",
+        ),
+        (5, "Line 5: this } closes no answer block. Write a literal brace as \\}."),
+        (7, "Line 7: this } closes no answer block. Write a literal brace as \\}."),
+        (
+            9,
+            "Line 9: a second answer block, but a question has one. Separate questions with "
+            "a blank line, or write literal braces as \\{ and \\}.",
+        ),
+        (
+            11,
+            "Line 11: the title opened with :: is never closed. Close it with ::, or write "
+            "a literal colon as \\:.",
+        ),
+        (
+            13,
+            "Line 13: this question has no answer block in braces { }. Text-only items "
+            "(Moodle's descriptions) can't be imported: add the answers, or delete the text.",
+        ),
+        (
+            15,
+            "Line 15: unknown text format [HTML]. The formats are [html], [markdown], "
+            "[plain] and [moodle], in lower case.",
+        ),
+        (
+            17,
+            "Line 17: A matching question needs at least 3 pairs, at least 2 of them with a "
+            "prompt; this one has 2 pairs, 2 with a prompt.",
+        ),
+        (
+            22,
+            "Line 22: “five” is not a number. Write a number (5), a number and its "
+            "tolerance (5:0.5) or a range (4..6).",
+        ),
+        (25, "Line 25: the weight 150% is outside -100 to 100."),
+    ]
+
+
+def test_gift_error_is_the_shared_import_error():
+    with pytest.raises(QuestionImportError) as caught:
+        parse("Q?{")
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value).startswith("Line 1: the answer block opened with {")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("\n\nQ?{\n=a\n", 3, "Line 3: the answer block opened with { is never closed."),
+        ("Q? {=a {~b}", 1, "Line 1: a { inside an answer block."),
+        ("Q?{=a ~b}\nR?{T}", 2, "Line 2: a second answer block, but a question has one."),
+        ("[md]Q?{T}", 1, "Line 1: unknown text format [md]."),
+        ("Q?{=[Html]a ~b}", 1, "Line 1: unknown text format [Html]."),
+        ("Q?{=a -> 1 =b -> 2}", 1, "Line 1: A matching question needs at least 3 pairs"),
+        (
+            "Q?{=a -> 1 =-> 2 =-> 3}",
+            1,
+            "Line 1: A matching question needs at least 3 pairs, at least 2 of them with a "
+            "prompt; this one has 3 pairs, 1 with a prompt.",
+        ),
+        ("Q?{\n=a -> 1\n=b 2\n=c -> 3}", 3, "Line 3: the matching pair “b 2” has no ->."),
+        ("Q?{=a -> 1 =b -> =c -> 3}", 1, "Line 1: the matching pair “b ->” has no answer"),
+        ("Q?{#abc}", 1, "Line 1: “abc” is not a number."),
+        ("Q?{#5:x}", 1, "Line 1: “5:x” is not a number."),
+        ("Q?{#5 km}", 1, "Line 1: “5 km” is not a number."),
+        ("Q?{#1,5}", 1, "Line 1: “1,5” is not a number."),
+        ("Q?{#5:-1}", 1, "Line 1: the tolerance in “5:-1” is negative."),
+        ("Q?{#6..4}", 1, "Line 1: the range “6..4” starts above where it ends."),
+        ("Q?{#}", 1, "Line 1: this numerical question has no accepted number."),
+        ("Q?{#~#any}", 1, "Line 1: this numerical question has no accepted number."),
+        ("Q?{#=*#any}", 1, "Line 1: A numerical question needs at least one accepted number."),
+        ("Q?{#5 ~oops#any}", 1, "Line 1: in a numerical question, ~ is followed by nothing"),
+        ("Q?{\n=a\n~%150%b}", 3, "Line 3: the weight 150% is outside -100 to 100."),
+        ("Q?{=a ~%-101%b}", 1, "Line 1: the weight -101% is outside -100 to 100."),
+        ("Q?{=a ~%5.5.5%b}", 1, "Line 1: “%5.5.5%” is not a weight."),
+        ("Q?{=%50%a ~b}", 1, "Line 1: an answer marked = is worth 100%; write a partial weight"),
+        ("Q?{Paris ~London =Rome}", 1, "Line 1: each answer of a choice question starts with ="),
+        ("Q?{=a ~}", 1, "Line 1: an answer is empty."),
+        ("Q?{~a}", 1, "Line 1: A choice question needs at least two answers; this one has 1."),
+        (
+            "Q?{~%50%a ~%30%b ~c}",
+            1,
+            "Line 1: The positive weights of a multiple-choice question must add up to 100%; "
+            "they add up to 80%.",
+        ),
+        ("{T}", 1, "Line 1: The question text is empty."),
+        ("// [mark:abc]\nQ?{T}", 1, "Line 1: “abc” in [mark:…] is not a mark."),
+        ("// [mark:0]\nQ?{T}", 2, "Line 2: The mark must be a positive number"),
+        ("Q?}{T}", 1, "Line 1: this } closes no answer block."),
+    ],
+)
+def test_errors(text, line, message):
+    found = problems(text)
+    assert found[0][0] == line, found
+    assert found[0][1].startswith(message), found
+
+
+def test_problems_in_several_questions_are_all_reported_and_none_imported():
+    text = "Good?{T}\n\nBad?{#x}\n\nAlso good?{F}\n\nBad too?{=a ~%200%b}\n"
+    assert [line for line, _message in problems(text)] == [3, 7]
+
+
+def test_bytes_that_are_no_text():
+    assert problems(b"\x81\x30\xff\xff")[0] == (0, "The file is not UTF-8 or GB18030 text.")
+
+
+def test_messages_are_translatable():
+    # The source strings are English; gettext gives them in the active language.
+    with translation.override("zh-hans"), pytest.raises(GiftError) as caught:
+        parse("Q?{")
+    assert "1" in caught.value.problems[0].message
+
+
+def test_module_exports():
+    assert gift.__all__ == ["GiftError", "Problem", "parse", "write"]
