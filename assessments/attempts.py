@@ -331,3 +331,111 @@ def attempts_close_overdue(*, quiz: QuizPage | None = None, user=None, now=None)
 
 def _local(when) -> str:
     return date_format(timezone.localtime(when), "DATETIME_FORMAT")
+
+
+# Grading by hand and regrading ----------------------------------------------------
+
+
+def _recompute(attempts: list[Attempt], now) -> None:
+    """Totals, percent and pass of `attempts` from their items, in three queries."""
+    ids = [a.pk for a in attempts]
+    grades: dict[int, list[grading.Grade]] = {pk: [] for pk in ids}
+    for attempt_id, state, fraction, score in AttemptItem.objects.filter(
+        attempt_id__in=ids
+    ).values_list("attempt_id", "state", "fraction", "score"):
+        grades[attempt_id].append(grading.Grade(grading.GradeState(state), fraction, score))
+    for attempt in attempts:
+        _set_result(attempt, grades[attempt.pk], now)
+    Attempt.objects.bulk_update(attempts, ["state", "score", "percent", "passed", "graded_at"])
+    for attempt in attempts:
+        if attempt.passed:
+            _refresh_course(attempt)
+
+
+@transaction.atomic
+def item_grade_manually(
+    *, item: AttemptItem, score: Decimal, comment: str = "", by
+) -> AttemptItem:
+    """A trainer's score for an essay; the attempt is final once nothing waits for grading."""
+    from lms.audit import audit_record
+    from lms.models.audit import AuditAction
+
+    item = AttemptItem.objects.select_for_update().select_related("attempt__quiz").get(pk=item.pk)
+    if item.attempt.state == AttemptState.IN_PROGRESS:
+        raise ValidationError(_("The attempt has not been submitted yet."))
+    try:
+        grade = grading.grade_manually(item.mark, Decimal(score), comment=comment)
+    except (ValueError, ArithmeticError) as error:
+        raise ValidationError(
+            _("Give a score from 0 to %(mark)s, with at most two decimals.") % {"mark": item.mark}
+        ) from error
+    now = timezone.now()
+    item.state, item.fraction, item.score = str(grade.state), grade.fraction, grade.score
+    item.graded_by, item.graded_at, item.grader_comment = by, now, comment
+    item.save(
+        update_fields=["state", "fraction", "score", "graded_by", "graded_at", "grader_comment"]
+    )
+    _recompute([item.attempt], now)
+    audit_record(
+        action=AuditAction.ANSWER_GRADED,
+        actor=by,
+        target=item.attempt,
+        details={"position": item.position, "score": str(grade.score)},
+    )
+    return item
+
+
+@transaction.atomic
+def question_regrade(*, question: Question, by) -> int:
+    """Grade every submitted answer to `question` again on its current version.
+
+    For a trainer who fixed a wrong key. The new version must offer the same options
+    (same type, same number of answers), since the learners chose among those; essays
+    already graded by hand keep their scores. Returns how many attempts changed.
+    """
+    from lms.audit import audit_record
+    from lms.models.audit import AuditAction
+
+    current = question_record_version(question=question, by=by)
+    content = current.content
+    items = list(
+        AttemptItem.objects.select_for_update(of=("self",))
+        .filter(version__question=question)
+        .exclude(attempt__state=AttemptState.IN_PROGRESS)
+        .select_related("version", "attempt__quiz")
+    )
+    for item in items:
+        if not _same_options(item.version.content, content):
+            raise ValidationError(
+                _(
+                    "Past attempts chose among other answers; add a new question instead of "
+                    "regrading this one."
+                )
+            )
+    now = timezone.now()
+    changed: dict[int, Attempt] = {}
+    for item in items:
+        if content.qtype == QuestionType.ESSAY:
+            continue
+        grade = grading.grade(content, response_from_json(item.response), item.mark)
+        if (item.fraction, item.score) != (grade.fraction, grade.score):
+            changed[item.attempt_id] = item.attempt
+        item.version = current
+        item.state, item.fraction, item.score = str(grade.state), grade.fraction, grade.score
+    AttemptItem.objects.bulk_update(items, ["version", "state", "fraction", "score"])
+    _recompute(list(changed.values()), now)
+    audit_record(
+        action=AuditAction.QUESTION_REGRADED,
+        actor=by,
+        target=question,
+        details={"version": current.number, "answers": len(items), "attempts": len(changed)},
+    )
+    return len(changed)
+
+
+def _same_options(old: QuestionData, new: QuestionData) -> bool:
+    return (
+        old.qtype == new.qtype
+        and len(old.choices) == len(new.choices)
+        and len(old.pairs) == len(new.pairs)
+    )

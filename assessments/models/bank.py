@@ -204,7 +204,8 @@ class Question(index.Indexed, ClusterableModel):
         if kind in ("single", "multiple", "short"):
             items = value["answers"] if kind == "short" else value["choices"]
             choices = tuple(
-                Choice(c["text"], Decimal(c["weight"]) / HUNDRED, c["feedback"]) for c in items
+                Choice(c["text"], Decimal(c["weight"]) / HUNDRED, c.get("feedback") or "")
+                for c in items
             )
             return QuestionData(QuestionType(kind), choices=choices, **common)
         if kind == "truefalse":

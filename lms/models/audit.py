@@ -23,6 +23,8 @@ class AuditAction(models.TextChoices):
     ORG_UNIT_CREATED = "org.created", _("Org unit added")
     COURSE_ASSIGNED = "course.assigned", _("Course assigned")
     COURSE_ASSIGNMENT_CANCELLED = "course.unassigned", _("Course assignment cancelled")
+    ANSWER_GRADED = "quiz.graded", _("Answer graded by hand")
+    QUESTION_REGRADED = "quiz.regraded", _("Past attempts regraded")
 
 
 class AuditEvent(models.Model):

@@ -29,12 +29,16 @@ def _serialized_db(django_db_setup):
     return getattr(connection, "_test_serialized_contents", None)
 
 
-@pytest.fixture(autouse=True)
-def _restorable_db(_serialized_db):
+def _keep_restorable(serialized) -> None:
     from django.db import connection
 
-    if _serialized_db is not None and not hasattr(connection, "_test_serialized_contents"):
-        connection._test_serialized_contents = _serialized_db
+    if serialized is not None and not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = serialized
+
+
+@pytest.fixture(autouse=True)
+def _restorable_db(_serialized_db):
+    _keep_restorable(_serialized_db)
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +60,9 @@ def browser(_serialized_db):
                 "--no-first-run",
             ],
         )
+        # From here on, this thread's connection is a new object: give it the copy now,
+        # before any later test (in any folder) restores from it.
+        _keep_restorable(_serialized_db)
         yield browser
         browser.close()
 
