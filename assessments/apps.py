@@ -10,6 +10,7 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from assessments import handlers  # noqa: F401  (connects the receivers)
         from assessments.completion import required_quizzes
         from courses.completion import register_requirement_provider
 

@@ -1,0 +1,12 @@
+"""Receivers of the lms hooks."""
+
+from django.dispatch import receiver
+
+from lms.signals import demo_seeded
+
+
+@receiver(demo_seeded, dispatch_uid="assessments.demo")
+def load_demo_questions(sender, stdout=None, **kwargs):
+    from assessments.demo import load_demo_questions
+
+    load_demo_questions(stdout=stdout)
