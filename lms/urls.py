@@ -16,6 +16,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("learning/", include("courses.urls")),
+    path("learning/", include("assessments.urls")),
     path("", include("lms.app_urls")),
 ]
 

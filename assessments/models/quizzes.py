@@ -86,11 +86,17 @@ class QuizPage(Page):
     parent_page_types = ["courses.CoursePage", "courses.CourseIndexPage"]
     subpage_types: list[str] = []
     template = "assessments/quiz_page.html"
-    # Editors can add quizzes once learners can take them (the attempt pages of issue 4).
-    is_creatable = False
 
     class Meta:
         verbose_name = _("quiz")
+
+    def get_context(self, request, *args, **kwargs):
+        from assessments.selectors import quiz_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            context["overview"] = quiz_overview(self, request.user)
+        return context
 
     def clean(self):
         super().clean()

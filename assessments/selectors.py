@@ -1,0 +1,82 @@
+"""Reads of the assessments app for the learner's quiz pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from assessments import grading
+from assessments.attempts import quiz_unavailable_reason, response_from_json
+from assessments.models import Attempt, AttemptItem, AttemptState, QuizPage, ReviewPolicy
+from assessments.questions import Question, QuestionType, Response
+
+
+@dataclass
+class ShownItem:
+    """One question as the learner sees it: texts and options, never the key."""
+
+    item: AttemptItem
+    question: Question
+    response: Response
+    options: list[tuple[int, str]]  # (index into the question's choices/pairs, text)
+    prompts: list[tuple[int, str]]  # matching: (pair index, prompt)
+
+    @property
+    def position(self) -> int:
+        return self.item.position
+
+    @property
+    def answered(self) -> bool:
+        r = self.response
+        return bool(
+            r.choice is not None or r.choices or r.truth is not None or r.text.strip() or r.matches
+        )
+
+
+def shown_items(attempt: Attempt) -> list[ShownItem]:
+    items = attempt.items.select_related("version").order_by("position")
+    shown = []
+    for item in items:
+        question = item.version.content
+        response = response_from_json(item.response)
+        if question.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+            options = [(i, question.choices[i].text) for i in item.option_order]
+        elif question.qtype == QuestionType.MATCHING:
+            options = [(i, question.pairs[i].answer) for i in item.option_order]
+        else:
+            options = []
+        prompts = [(i, p.prompt) for i, p in enumerate(question.pairs) if p.prompt]
+        shown.append(ShownItem(item, question, response, options, prompts))
+    return shown
+
+
+def may_review(attempt: Attempt, *, now=None) -> bool:
+    """Whether the answers and feedback may be shown, as the quiz's review policy says."""
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return False
+    quiz = attempt.quiz
+    if quiz.review == ReviewPolicy.IMMEDIATELY:
+        return True
+    if quiz.review == ReviewPolicy.AFTER_CLOSE:
+        return bool(quiz.closes_at and (now or timezone.now()) >= quiz.closes_at)
+    return False
+
+
+def reviewed_items(attempt: Attempt) -> list[tuple[ShownItem, grading.Grade]]:
+    return [
+        (shown, grading.grade(shown.question, shown.response, shown.item.mark))
+        for shown in shown_items(attempt)
+    ]
+
+
+def quiz_overview(quiz: QuizPage, user) -> dict:
+    attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+    current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
+    return {
+        "attempts": attempts,
+        "current": current,
+        "best": max((a.percent for a in attempts if a.percent is not None), default=None),
+        "passed": any(a.passed for a in attempts),
+        "unavailable": None if current else quiz_unavailable_reason(quiz, user),
+    }
