@@ -1,0 +1,53 @@
+"""A courier takes a module test on a phone, reloads in the middle, and sees the result."""
+
+from decimal import Decimal
+
+import pytest
+
+from assessments import services
+from assessments.models import Attempt, AttemptState, QuizPage, QuizSlot
+from assessments.questions import Choice, QuestionType
+from assessments.questions import Question as Q
+from tests import factories
+from tests.browser.conftest import fits_the_screen, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_answers_survive_a_reload_and_the_result_follows(phone, people):
+    index = factories.training_site()
+    course, _lessons = factories.course(index, "客户服务知识", lessons=1)
+    questions = services.questions_import(
+        [
+            Q(
+                QuestionType.SINGLE,
+                "查询服务时效?",
+                choices=(Choice("5分钟", Decimal(1)), Choice("2小时", Decimal(0))),
+            ),
+            Q(QuestionType.TRUE_FALSE, "异常应在2小时内联系客户。", correct=True),
+        ],
+        default_category="客户服务知识",
+    )
+    quiz = QuizPage(title="客服测验", slug="quiz", time_limit_minutes=10, shuffle_choices=False)
+    course.add_child(instance=quiz)
+    for n, question in enumerate(questions):
+        QuizSlot.objects.create(quiz=quiz, question=question, sort_order=n)
+
+    sign_in(phone, "L001", factories.PASSWORD)
+    phone.goto(quiz.url)
+    phone.get_by_role("button", name="开始测验").click()
+    phone.wait_for_url("**/learning/attempts/**")
+    assert ":" in phone.locator("[data-remaining]").inner_text()  # the countdown runs
+    phone.get_by_label("5分钟").check()
+    phone.locator("#q1 .save-state", has_text="✓").wait_for()
+    assert fits_the_screen(phone)
+
+    phone.reload()  # a lost connection, a locked phone: nothing is lost
+    assert phone.get_by_label("5分钟").is_checked()
+    phone.get_by_role("button", name="检查并提交").click()
+    assert phone.get_by_role("link", name="第 2 题").is_visible()  # unanswered
+    phone.get_by_role("button", name="提交", exact=True).click()
+    phone.wait_for_url("**/result/")
+    attempt = Attempt.objects.get()
+    assert attempt.state == AttemptState.GRADED and attempt.score == Decimal(1)
+    assert phone.get_by_text("未通过").first.is_visible()
