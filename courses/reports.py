@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage
+from courses.models import CoursePage, Enrolment, LessonCompletion
+from courses.selectors import lessons_by_course
 from lms.models import OrgUnit, StaffStatus
 from lms.permissions import StaffVisibility
 from lms.selectors import org_units_visible_to
@@ -154,22 +155,16 @@ def people(user, *, unit=None, course=None, status: str = ""):
 
 
 def with_progress(enrolments) -> list[PersonRow]:
-    """Progress of each enrolment of a page of rows, in two queries."""
+    """Progress of each enrolment of a page of rows (courses selected with them), in two
+    queries."""
     enrolments = list(enrolments)
     if not enrolments:
         return []
-    course_ids = {e.course_id for e in enrolments}
-    lessons: dict[int, set[int]] = defaultdict(set)
-    steplen = CoursePage.steplen
-    course_paths = {
-        c.path: c.pk for c in CoursePage.objects.filter(pk__in=course_ids).only("pk", "path")
+    courses = list({e.course_id: e.course for e in enrolments}.values())
+    lessons = {
+        course_id: {lesson.pk for lesson in ls}
+        for course_id, ls in lessons_by_course(courses).items()
     }
-    for lesson_id, path in (
-        LessonPage.objects.live().filter(reduce_paths(course_paths)).values_list("pk", "path")
-    ):
-        course_id = course_paths.get(path[:-steplen])
-        if course_id:
-            lessons[course_id].add(lesson_id)
     course_of = {lesson: course for course, ids in lessons.items() for lesson in ids}
     done: dict[tuple[int, int], int] = defaultdict(int)
     # Counted by the course each lesson is in now, so a lesson moved between courses counts
@@ -182,13 +177,6 @@ def with_progress(enrolments) -> list[PersonRow]:
         PersonRow(e, done[(e.user_id, e.course_id)], len(lessons.get(e.course_id, ())))
         for e in enrolments
     ]
-
-
-def reduce_paths(course_paths: dict[str, int]) -> Q:
-    q = Q(pk__in=[])
-    for path in course_paths:
-        q |= Q(path__startswith=path, depth=len(path) // CoursePage.steplen + 1)
-    return q
 
 
 def assignment_visibility_q(user) -> Q:

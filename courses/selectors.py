@@ -33,11 +33,10 @@ def lessons_by_course(courses: list[CoursePage]) -> dict[int, list[LessonPage]]:
     if not courses:
         return {}
     by_path = {c.path: c.pk for c in courses}
-    depth = courses[0].depth + 1
+    children = (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses)
     lessons = (
         LessonPage.objects.live()
-        .filter(depth=depth)
-        .filter(reduce(or_, (Q(path__startswith=path) for path in by_path)))
+        .filter(reduce(or_, children))
         .only("pk", "title", "path", "depth", "url_path", "estimated_minutes", "summary")
         .order_by("path")
     )
