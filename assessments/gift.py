@@ -195,6 +195,13 @@ class _Source:
             parts.append((start, found))
             start = found + len(separator)
 
+    def answers(self, i: int, j: int) -> list[tuple[int, int]]:
+        """The `=`-separated answers of a block, without the empty part before the first."""
+        parts = self.split(i, j, "=")
+        if not self.s[slice(*self.strip(*parts[0]))]:
+            parts.pop(0)
+        return parts
+
 
 class _Parser:
     def __init__(self):
@@ -451,9 +458,7 @@ class _Parser:
         return {"qtype": qtype, "choices": tuple(choices)}
 
     def short(self, src: _Source, a: int, b: int) -> dict:
-        parts = src.split(a, b, "=")
-        if not src.s[slice(*src.strip(*parts[0]))]:
-            parts.pop(0)
+        parts = src.answers(a, b)
         choices = []
         for i, j in parts:
             i, j = src.strip(i, j)
@@ -496,9 +501,7 @@ class _Parser:
                 Decimal(0), low=-_INFINITY, high=_INFINITY, feedback=feedback
             )
             b = tilde
-        parts = src.split(a, b, "=")
-        if not s[slice(*src.strip(*parts[0]))]:
-            parts.pop(0)
+        parts = src.answers(a, b)
         numbers = []
         for i, j in parts:
             i, j = src.strip(i, j)
@@ -563,9 +566,7 @@ class _Parser:
         return None
 
     def matching(self, src: _Source, a: int, b: int) -> dict:
-        parts = src.split(a, b, "=")
-        if not src.s[slice(*src.strip(*parts[0]))]:
-            parts.pop(0)
+        parts = src.answers(a, b)
         pairs = []
         for i, j in parts:
             i, j = src.strip(i, j)
