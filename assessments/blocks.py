@@ -1,9 +1,9 @@
 """How a question's answers are edited in the admin: one block, of the question's type."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.blocks import StructBlockValidationError
+
+from courses.blocks import field_error
 
 WEIGHT_HELP = _(
     "Percent of the question's mark: 100 for right, 0 for wrong, negative to penalise."
@@ -24,15 +24,25 @@ def _feedback():
     return blocks.CharBlock(label=_("Feedback"), required=False, max_length=1000)
 
 
-class SingleChoiceBlock(blocks.StructBlock):
-    choices = blocks.ListBlock(
+def _weighted_answers(text_label, max_length: int, weight: int, **list_options):
+    """A list of answers, each with its weight and feedback (choice and short answers)."""
+    return blocks.ListBlock(
         blocks.StructBlock(
             [
-                ("text", blocks.CharBlock(label=_("Answer"), max_length=1000)),
-                ("weight", _weight(0)),
+                ("text", blocks.CharBlock(label=text_label, max_length=max_length)),
+                ("weight", _weight(weight)),
                 ("feedback", _feedback()),
             ]
         ),
+        **list_options,
+    )
+
+
+class SingleChoiceBlock(blocks.StructBlock):
+    choices = _weighted_answers(
+        _("Answer"),
+        1000,
+        0,
         label=_("Answers"),
         min_num=2,
         help_text=_("Give the right answer 100; a nearly right one may earn part of the mark."),
@@ -45,26 +55,12 @@ class SingleChoiceBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         if not any(c["weight"] == 100 for c in value["choices"]):
-            raise StructBlockValidationError(
-                block_errors={
-                    "choices": ValidationError(_("Give one answer the weight 100: the right one."))
-                }
-            )
+            raise field_error("choices", _("Give one answer the weight 100: the right one."))
         return value
 
 
 class MultipleChoiceBlock(blocks.StructBlock):
-    choices = blocks.ListBlock(
-        blocks.StructBlock(
-            [
-                ("text", blocks.CharBlock(label=_("Answer"), max_length=1000)),
-                ("weight", _weight(0)),
-                ("feedback", _feedback()),
-            ]
-        ),
-        label=_("Answers"),
-        min_num=2,
-    )
+    choices = _weighted_answers(_("Answer"), 1000, 0, label=_("Answers"), min_num=2)
 
     class Meta:
         label = _("Multiple choice")
@@ -74,13 +70,10 @@ class MultipleChoiceBlock(blocks.StructBlock):
         value = super().clean(value)
         positive = sum(c["weight"] for c in value["choices"] if c["weight"] > 0)
         if round(positive, 2) != 100:  # thirds are written 33.33333 (Moodle's rule)
-            raise StructBlockValidationError(
-                block_errors={
-                    "choices": ValidationError(
-                        _("The positive weights must add up to 100; they add up to %(sum)s.")
-                        % {"sum": positive}
-                    )
-                }
+            raise field_error(
+                "choices",
+                _("The positive weights must add up to 100; they add up to %(sum)s.")
+                % {"sum": positive},
             )
         return value
 
@@ -102,14 +95,10 @@ class TrueFalseBlock(blocks.StructBlock):
 
 
 class ShortAnswerBlock(blocks.StructBlock):
-    answers = blocks.ListBlock(
-        blocks.StructBlock(
-            [
-                ("text", blocks.CharBlock(label=_("Accepted answer"), max_length=255)),
-                ("weight", _weight()),
-                ("feedback", _feedback()),
-            ]
-        ),
+    answers = _weighted_answers(
+        _("Accepted answer"),
+        255,
+        100,
         label=_("Accepted answers"),
         min_num=1,
         help_text=_(
@@ -162,22 +151,15 @@ class NumericalBlock(blocks.StructBlock):
             if answer.get("any_number") and not exact and not ranged:
                 continue
             if exact == ranged or answer.get("any_number"):
-                raise StructBlockValidationError(
-                    block_errors={
-                        "answers": ValidationError(
-                            _(
-                                "Give each answer one of: a number (with a tolerance), a range, "
-                                "or any other number."
-                            )
-                        )
-                    }
+                raise field_error(
+                    "answers",
+                    _(
+                        "Give each answer one of: a number (with a tolerance), a range, "
+                        "or any other number."
+                    ),
                 )
             if ranged and answer["low"] > answer["high"]:
-                raise StructBlockValidationError(
-                    block_errors={
-                        "answers": ValidationError(_("A range must start below where it ends."))
-                    }
-                )
+                raise field_error("answers", _("A range must start below where it ends."))
         return value
 
 
@@ -201,9 +183,7 @@ class MatchingBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         if sum(1 for pair in value["pairs"] if pair["prompt"]) < 2:
-            raise StructBlockValidationError(
-                block_errors={"pairs": ValidationError(_("Give at least two prompts to match."))}
-            )
+            raise field_error("pairs", _("Give at least two prompts to match."))
         return value
 
 

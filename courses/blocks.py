@@ -14,6 +14,12 @@ from wagtail.images.blocks import ImageChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 
+
+def field_error(field: str, message) -> StructBlockValidationError:
+    """A StructBlock's validation error, shown beside one of its fields."""
+    return StructBlockValidationError(block_errors={field: ValidationError(message)})
+
+
 VIDEO_EXTENSIONS = (".mp4", ".webm", ".ogg", ".ogv", ".m4v", ".mov")
 
 
@@ -70,20 +76,12 @@ class VideoBlock(blocks.StructBlock):
         value = super().clean(value)
         document, url = value.get("document"), value.get("url")
         if bool(document) == bool(url):
-            raise StructBlockValidationError(
-                block_errors={
-                    "url": ValidationError(_("Choose a video file or give its address, not both."))
-                }
-            )
+            raise field_error("url", _("Choose a video file or give its address, not both."))
         name = (document.file.name if document else url).lower().split("?")[0]
         if not name.endswith(VIDEO_EXTENSIONS):
             field = "document" if document else "url"
-            raise StructBlockValidationError(
-                block_errors={
-                    field: ValidationError(
-                        _("Browsers play MP4, WebM and Ogg video; this is not one of them.")
-                    )
-                }
+            raise field_error(
+                field, _("Browsers play MP4, WebM and Ogg video; this is not one of them.")
             )
         return value
 
@@ -154,9 +152,7 @@ class KnowledgeCheckBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         if not any(choice["correct"] for choice in value["choices"]):
-            raise StructBlockValidationError(
-                block_errors={"choices": ValidationError(_("Mark at least one answer correct."))}
-            )
+            raise field_error("choices", _("Mark at least one answer correct."))
         return value
 
 
