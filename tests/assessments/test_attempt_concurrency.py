@@ -1,42 +1,15 @@
 """Submitting the same attempt from several requests at once grades it once (PostgreSQL)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from assessments import attempts, services
 from assessments.models import Attempt, AttemptItem, AttemptState, QuizPage, QuizSlot
 from tests.assessments.test_attempts import single
+from tests.concurrency import postgresql_only, run_at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs a database that runs writers at once"
-    ),
-]
-
-
-def run_at_once(functions):
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def run(function):
-        try:
-            barrier.wait()
-            function()
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), postgresql_only]
 
 
 def test_concurrent_submits_and_answers(course, people, make_staff):
