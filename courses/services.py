@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -215,16 +216,13 @@ def staff_onboard(*, profile: StaffProfile) -> None:
         for course in onboarding_courses():
             due = profile.hire_date + datetime.timedelta(days=course.onboarding_due_days)
             _enrol([(profile.user_id, due)], course, source=EnrolmentSource.ONBOARDING)
-        for assignment in Assignment.objects.filter(cancelled_at__isnull=True).select_related(
-            "course", "org_unit"
-        ):
-            if assignment.is_rule and _rule_people(assignment).filter(pk=profile.pk).exists():
-                _enrol(
-                    [(profile.user_id, _due_for(assignment, profile.hire_date))],
-                    assignment.course,
-                    source=EnrolmentSource.ASSIGNED,
-                    assignment=assignment,
-                )
+        for assignment in _rules_matching(profile):
+            _enrol(
+                [(profile.user_id, _due_for(assignment, profile.hire_date))],
+                assignment.course,
+                source=EnrolmentSource.ASSIGNED,
+                assignment=assignment,
+            )
 
 
 def _due_for(assignment: Assignment, hire_date: datetime.date | None) -> datetime.date | None:
@@ -234,6 +232,26 @@ def _due_for(assignment: Assignment, hire_date: datetime.date | None) -> datetim
         start = hire_date or timezone.localtime(assignment.created_at).date()
         return start + datetime.timedelta(days=assignment.due_days_after_hire)
     return None
+
+
+def _rules_matching(profile: StaffProfile):
+    """The active rule assignments that match one person: `_rule_people` seen from their side,
+    in one query (not one per assignment, as staff are created one by one in an import)."""
+    unit_path = profile.org_unit.path
+    steplen = OrgUnit.steplen
+    unit_and_above = [unit_path[:n] for n in range(steplen, len(unit_path) + 1, steplen)]
+    hired_days_ago = (today() - profile.hire_date).days
+    no_hire_rule = Q(hired_within_days__isnull=True) | Q(
+        hired_within_days=0
+    )  # as is_rule reads it
+    return (
+        Assignment.objects.filter(cancelled_at__isnull=True)
+        .exclude(Q(org_unit__isnull=True, position="") & no_hire_rule)  # named people
+        .filter(Q(org_unit__isnull=True) | Q(org_unit__path__in=unit_and_above))
+        .filter(Q(position="") | Q(position=profile.position))
+        .filter(no_hire_rule | Q(hired_within_days__gte=hired_days_ago))
+        .select_related("course")
+    )
 
 
 def _rule_people(assignment: Assignment):
