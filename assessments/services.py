@@ -47,9 +47,12 @@ def questions_import(
 ) -> list[Question]:
     """Add the questions of a checked file to the bank, all or none."""
     made = []
+    categories: dict[str, QuestionCategory] = {}  # a file repeats its few categories
     for data in questions:
         path = data.category or default_category
-        category = category_for_path(path)
+        if path not in categories:
+            categories[path] = category_for_path(path)
+        category = categories[path]
         question = Question(category=category)
         question.set_data(data)
         question.save()
