@@ -1,9 +1,8 @@
 """The courses app's panels on the home page and on a staff member's page."""
 
 from courses import reports, selectors
-from lms.context_processors import MANAGERS
 from lms.panels import Panel
-from lms.roles import has_role
+from lms.roles import MANAGERS, has_role
 
 
 def home_learning(request, user):

@@ -6,7 +6,7 @@ from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,17 +16,11 @@ from django.views.decorators.http import require_POST
 from courses import reports, selectors, services
 from courses.forms import AssignmentForm, ReportFilterForm
 from courses.models import Assignment, CoursePage, LessonPage
-from lms.context_processors import MANAGERS
 from lms.exports import table_response
-from lms.roles import has_role
+from lms.roles import require_manager
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 1000
-
-
-def _require_manager(user) -> None:
-    if not has_role(user, *MANAGERS):
-        raise PermissionDenied
 
 
 # Learners ------------------------------------------------------------------
@@ -87,7 +81,7 @@ def search(request):
 
 @login_required
 def assignment_list(request):
-    _require_manager(request.user)
+    require_manager(request.user)
     assignments = (
         Assignment.objects.filter(reports.assignment_visibility_q(request.user))
         .select_related("course", "org_unit", "created_by__profile")
@@ -99,7 +93,7 @@ def assignment_list(request):
 
 @login_required
 def assignment_create(request):
-    _require_manager(request.user)
+    require_manager(request.user)
     initial = {"employee_numbers": request.GET.get("employee", "")}
     form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -131,7 +125,7 @@ def assignment_create(request):
 @login_required
 @require_POST
 def assignment_cancel(request, assignment_id: int):
-    _require_manager(request.user)
+    require_manager(request.user)
     assignment = get_object_or_404(
         Assignment.objects.filter(reports.assignment_visibility_q(request.user)),
         pk=assignment_id,
@@ -156,7 +150,7 @@ def _report_filters(request) -> ReportFilterForm:
 
 @login_required
 def report(request):
-    _require_manager(request.user)
+    require_manager(request.user)
     form = _report_filters(request)
     data = getattr(form, "cleaned_data", {})
     unit, course = data.get("unit"), data.get("course")
@@ -177,7 +171,7 @@ def report(request):
 
 @login_required
 def report_people(request):
-    _require_manager(request.user)
+    require_manager(request.user)
     form = _report_filters(request)
     data = getattr(form, "cleaned_data", {})
     queryset = reports.people(

@@ -3,15 +3,8 @@
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from lms.context_processors import MANAGERS
-from lms.roles import has_role
-
-
-class ManagerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return has_role(request.user, *MANAGERS)
+from lms.menus import ManagerMenuItem
 
 
 @hooks.register("register_admin_menu_item")

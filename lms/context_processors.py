@@ -10,9 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lms.permissions import can_read_audit_log
-from lms.roles import Role, roles_of
-
-MANAGERS = frozenset({Role.TRAINER, Role.HR, Role.ADMINISTRATOR})
+from lms.roles import MANAGERS, Role, roles_of
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,9 @@ ROLE_PAGE_PERMISSIONS: dict[Role, list[str]] = {
     ],
 }
 
+# Roles that run the training: they see the reports and the admin.
+MANAGERS = frozenset({Role.TRAINER, Role.HR, Role.ADMINISTRATOR})
+
 # Roles whose accounts must have a second factor when LMS_ENFORCE_MFA is on.
 MFA_REQUIRED_ROLES = frozenset({Role.HR, Role.ADMINISTRATOR})
 
@@ -119,3 +122,11 @@ def has_role(user, *roles: Role) -> bool:
 def forget_roles(user) -> None:
     """Drop the cached roles after a change of groups."""
     user.__dict__.pop("_lms_roles", None)
+
+
+def require_manager(user) -> None:
+    """PermissionDenied unless `user` is a trainer, HR or an administrator."""
+    from django.core.exceptions import PermissionDenied
+
+    if not has_role(user, *MANAGERS):
+        raise PermissionDenied
