@@ -15,3 +15,8 @@ class AssessmentsConfig(AppConfig):
         from courses.completion import register_requirement_provider
 
         register_requirement_provider(required_quizzes)
+
+        from lms.context_processors import MANAGERS, NavItem, register_nav_item
+
+        register_nav_item(NavItem(_("Quiz results"), "assessments:quiz_list", MANAGERS, 42))
+        register_nav_item(NavItem(_("Grading"), "assessments:grading_queue", MANAGERS, 44))

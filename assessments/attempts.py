@@ -405,13 +405,8 @@ def question_regrade(*, question: Question, by) -> int:
         .select_related("version", "attempt__quiz")
     )
     for item in items:
-        if not _same_options(item.version.content, content):
-            raise ValidationError(
-                _(
-                    "Past attempts chose among other answers; add a new question instead of "
-                    "regrading this one."
-                )
-            )
+        if problem := regrade_problem(item.version.content, content):
+            raise ValidationError(problem)
     now = timezone.now()
     changed: dict[int, Attempt] = {}
     for item in items:
@@ -433,9 +428,15 @@ def question_regrade(*, question: Question, by) -> int:
     return len(changed)
 
 
-def _same_options(old: QuestionData, new: QuestionData) -> bool:
-    return (
+def regrade_problem(old: QuestionData, new: QuestionData) -> str | None:
+    """Why answers given to `old` cannot be graded again on `new`, or None if they can."""
+    if (
         old.qtype == new.qtype
         and len(old.choices) == len(new.choices)
         and len(old.pairs) == len(new.pairs)
+    ):
+        return None
+    return _(
+        "Past attempts chose among other answers; add a new question instead of "
+        "regrading this one."
     )

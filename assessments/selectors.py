@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments import grading
 from assessments.attempts import quiz_unavailable_reason, response_from_json
@@ -25,6 +26,10 @@ class ShownItem:
     @property
     def position(self) -> int:
         return self.item.position
+
+    @property
+    def answer_text(self) -> str:
+        return response_text(self.question, self.response)
 
     @property
     def answered(self) -> bool:
@@ -63,11 +68,39 @@ def may_review(attempt: Attempt, *, now=None) -> bool:
     return False
 
 
+def item_grade(shown: ShownItem) -> grading.Grade:
+    """The grade of a submitted answer: the grader's, with a trainer's score and comment
+    where the answer was graded by hand."""
+    grade = grading.grade(shown.question, shown.response, shown.item.mark)
+    item = shown.item
+    if item.graded_at is None:
+        return grade
+    comment = (item.grader_comment,) if item.grader_comment else ()
+    return grading.Grade(
+        grading.GradeState.GRADED, item.fraction, item.score, comment, grade.right_answer_summary
+    )
+
+
 def reviewed_items(attempt: Attempt) -> list[tuple[ShownItem, grading.Grade]]:
-    return [
-        (shown, grading.grade(shown.question, shown.response, shown.item.mark))
-        for shown in shown_items(attempt)
-    ]
+    return [(shown, item_grade(shown)) for shown in shown_items(attempt)]
+
+
+def response_text(question: Question, response: Response) -> str:
+    """What the learner answered, in words, for the people reviewing it."""
+    if question.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        chosen = [response.choice] if response.choice is not None else sorted(response.choices)
+        return "; ".join(question.choices[i].text for i in chosen if i < len(question.choices))
+    if question.qtype == QuestionType.TRUE_FALSE:
+        if response.truth is None:
+            return ""
+        return _("True") if response.truth else _("False")
+    if question.qtype == QuestionType.MATCHING:
+        return "; ".join(
+            f"{question.pairs[i].prompt} → {answer}"
+            for i, answer in sorted(response.matches.items())
+            if i < len(question.pairs)
+        )
+    return response.text
 
 
 def quiz_overview(quiz: QuizPage, user) -> dict:

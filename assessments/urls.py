@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import trainer_views, views
 
 app_name = "assessments"
 
@@ -14,4 +14,18 @@ urlpatterns = [
     ),
     path("attempts/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),
     path("attempts/<int:attempt_id>/result/", views.attempt_result, name="result"),
+]
+
+# Trainers and HR
+urlpatterns += [
+    path("quizzes/", trainer_views.quiz_list, name="quiz_list"),
+    path("quizzes/<int:quiz_id>/results/", trainer_views.quiz_results, name="quiz_results"),
+    path("quizzes/<int:quiz_id>/analysis/", trainer_views.quiz_analysis, name="quiz_analysis"),
+    path("grading/", trainer_views.grading_queue, name="grading_queue"),
+    path("grading/<int:item_id>/", trainer_views.grade_item, name="grade_item"),
+    path(
+        "questions/<int:question_id>/regrade/",
+        trainer_views.question_regrade,
+        name="question_regrade",
+    ),
 ]

@@ -1,16 +1,20 @@
 """The question bank in the Wagtail admin: search, filters, tags, versions on save."""
 
 import django_filters
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from assessments import services
 from assessments.admin_views import QuestionFilesViewSet
 from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionType
+from lms.menus import ManagerMenuItem
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -24,8 +28,25 @@ class QuestionFilterSet(WagtailFilterSet):
         fields = ["category", "qtype", "archived"]
 
 
+class QuestionEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.request.user.has_perm("assessments.change_question"):
+            buttons.append(
+                Button(
+                    _("Regrade past attempts"),
+                    url=reverse("assessments:question_regrade", args=[self.object.pk]),
+                    icon_name="resubmit",
+                    priority=50,
+                )
+            )
+        return buttons
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
+    edit_view_class = QuestionEditView
     icon = "help"
     menu_label = _("Questions")
     list_display = ["__str__", "category", "qtype", "default_mark", "updated_at"]
@@ -54,3 +75,28 @@ register_snippet(QuestionBankGroup)
 def record_question_version(request, instance):
     if isinstance(instance, Question):
         services.question_record_version(question=instance, by=request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def quiz_results_menu_item():
+    return ManagerMenuItem(
+        _("Quiz results"), reverse_lazy("assessments:quiz_list"), icon_name="tasks", order=262
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def grading_menu_item():
+    return ManagerMenuItem(
+        _("Grading queue"), reverse_lazy("assessments:grading_queue"), icon_name="edit", order=264
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def regrade_listing_button(snippet, user, next_url=None):
+    if isinstance(snippet, Question) and user.has_perm("assessments.change_question"):
+        yield ListingButton(
+            _("Regrade past attempts"),
+            reverse("assessments:question_regrade", args=[snippet.pk]),
+            icon_name="resubmit",
+            priority=50,
+        )
