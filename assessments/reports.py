@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Avg, Count, Q
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -147,6 +148,7 @@ class QuestionRow:
     question_id: int
     title: str
     qtype: str
+    text_format: str
     position: int  # where it was shown, on average: the table's order
     stats: analysis.ItemStatistics
     options: list[OptionRow] = field(default_factory=list)
@@ -247,8 +249,9 @@ def quiz_analysis(user, quiz: QuizPage) -> QuizAnalysis:
         questions.append(
             QuestionRow(
                 question_id=qid,
-                title=content.name or content.text[:80],
+                title=content.name or strip_tags(content.text)[:80],
                 qtype=str(content.qtype),
+                text_format=str(content.text_format),
                 position=round(sum(positions[qid]) / len(positions[qid])),
                 stats=stats,
                 options=options,
