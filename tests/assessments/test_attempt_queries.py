@@ -1,0 +1,65 @@
+"""A quiz costs the same number of queries whatever its length."""
+
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments import attempts, services
+from assessments.models import QuizPage, QuizSlot
+from assessments.questions import Choice, QuestionType
+from assessments.questions import Question as Q
+
+pytestmark = pytest.mark.django_db
+
+
+def quiz_of(course, n: int) -> QuizPage:
+    questions = services.questions_import(
+        [
+            Q(
+                QuestionType.SINGLE if i % 2 else QuestionType.MULTIPLE,
+                f"第{i}题",
+                choices=(Choice("对", Decimal(1)), Choice("错", Decimal(0))),
+            )
+            for i in range(n)
+        ],
+        default_category=f"测验/{n}",
+    )
+    quiz = QuizPage(title=f"{n}题测验", slug=f"q{n}", time_limit_minutes=30)
+    course.add_child(instance=quiz)
+    QuizSlot.objects.create(quiz=quiz, category=questions[0].category, count=n, sort_order=0)
+    return quiz
+
+
+def queries(action) -> int:
+    with CaptureQueriesContext(connection) as context:
+        action()
+    return len(context.captured_queries)
+
+
+def test_grading_costs_the_same_queries_for_5_and_50_questions(course, people, login):
+    client = login(people["learner"])
+    counts = {}
+    for n in (3, 5, 50):  # the first warms the caches (content types, the site root)
+        quiz = quiz_of(course, n)
+        attempt = attempts.attempt_start(
+            quiz=quiz, user=people["learner"].user, rng=random.Random(n)
+        )
+        for position in range(1, n + 1):
+            attempts.answer_save(
+                attempt=attempt, position=position, data={"choice": 0, "choices": [0]}
+            )
+        save = queries(
+            lambda a=attempt: client.post(
+                f"/learning/attempts/{a.pk}/answers/1/", {"q1-choice": "0", "q1-choices": "0"}
+            )
+        )
+        submit = queries(lambda a=attempt: client.post(f"/learning/attempts/{a.pk}/submit/"))
+        attempt.refresh_from_db()
+        assert (attempt.state, attempt.max_score, attempt.passed) == ("graded", n, True)
+        counts[n] = (save, submit)
+    assert counts[5] == counts[50]
+    save, submit = counts[50]
+    assert save <= 8 and submit <= 16, counts
