@@ -68,7 +68,11 @@ def attempt_start(*, quiz: QuizPage, user, now=None, rng: random.Random | None =
     """The learner's open attempt at `quiz`, started (and drawn) if there is none."""
     now = now or timezone.now()
     attempts_close_overdue(quiz=quiz, user=user, now=now)
-    current = Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS).first()
+    current = (
+        Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS)
+        .order_by()  # the default ordering would join the quiz's page
+        .first()
+    )
     if current is not None:
         return current
     reason = quiz_unavailable_reason(quiz, user, now=now)
@@ -239,6 +243,7 @@ def answer_save(*, attempt: Attempt, position: int, data: dict, now=None) -> boo
     item = (
         AttemptItem.objects.filter(attempt=attempt, position=position)
         .select_related("version")
+        .order_by()  # at most one; the default ordering would join the attempt
         .first()
     )
     if item is None:

@@ -89,7 +89,7 @@ def attempt_page(request, attempt_id: int):
 def answer_save(request, attempt_id: int, position: int):
     """One answer, sent by the page's script as it is given."""
     attempt = _own_attempt(request, attempt_id)
-    item = attempt.items.select_related("version").filter(position=position).first()
+    item = attempt.items.select_related("version").filter(position=position).order_by().first()
     if item is None:
         raise Http404
     data = posted_answer(request.POST, position, item.version.content.qtype)

@@ -4,6 +4,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from assessments import attempts, reports, services
 from assessments.models import Attempt, AttemptState, QuizPage, QuizSlot
@@ -143,7 +144,8 @@ def test_item_analysis_counts_facility_and_options(quiz, people, make_staff, log
         learners, (0, 0, 1, 1), ("true", "true", "false", "false"), strict=True
     ):
         take(quiz, user, essay=None, choice=choice, truth=truth)
-    analysis = reports.quiz_analysis(people["hr"].user, quiz)
+    with translation.override("en"):
+        analysis = reports.quiz_analysis(people["hr"].user, quiz)
     assert analysis.attempts == 4 and analysis.mean_percent == D(25)  # no essays
     by_id = {row.question_id: row for row in analysis.questions}
     _essay, key_q, truth_q = quiz.questions
