@@ -16,7 +16,13 @@ class AssessmentsConfig(AppConfig):
 
         register_requirement_provider(required_quizzes)
 
-        from lms.context_processors import MANAGERS, NavItem, register_nav_item
+        from lms.context_processors import NavItem, register_nav_item
+        from lms.roles import MANAGERS, Role
 
         register_nav_item(NavItem(_("Quiz results"), "assessments:quiz_list", MANAGERS, 42))
         register_nav_item(NavItem(_("Grading"), "assessments:grading_queue", MANAGERS, 44))
+        register_nav_item(
+            NavItem(
+                _("Data imports"), "data:import_list", frozenset({Role.HR, Role.ADMINISTRATOR}), 46
+            )
+        )

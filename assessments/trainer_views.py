@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from assessments import attempts, grading, reports, selectors
 from assessments.models import AttemptItem, Question, QuizPage
@@ -225,7 +225,12 @@ def question_regrade(request, question_id: int):
         else:
             messages.success(
                 request,
-                _("Regraded. The scores of %(n)d attempts changed.") % {"n": changed},
+                ngettext(
+                    "Regraded. The score of %(n)d attempt changed.",
+                    "Regraded. The scores of %(n)d attempts changed.",
+                    changed,
+                )
+                % {"n": changed},
             )
         return redirect("assessments:question_regrade", question.pk)
     content = question.to_data()

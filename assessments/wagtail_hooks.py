@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
@@ -15,6 +16,7 @@ from assessments.admin_views import QuestionFilesViewSet
 from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionType
 from lms.menus import ManagerMenuItem
+from lms.roles import Role, has_role
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -100,3 +102,15 @@ def regrade_listing_button(snippet, user, next_url=None):
             icon_name="resubmit",
             priority=50,
         )
+
+
+class HRMenuItem(MenuItem):
+    def is_shown(self, request):
+        return has_role(request.user, Role.HR, Role.ADMINISTRATOR)
+
+
+@hooks.register("register_admin_menu_item")
+def data_imports_menu_item():
+    return HRMenuItem(
+        _("Data imports"), reverse_lazy("data:import_list"), icon_name="upload", order=266
+    )

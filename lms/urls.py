@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("learning/", include("courses.urls")),
     path("learning/", include("assessments.urls")),
+    path("data/", include("assessments.data_urls")),
     path("", include("lms.app_urls")),
 ]
 

@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     COURSE_ASSIGNMENT_CANCELLED = "course.unassigned", _("Course assignment cancelled")
     ANSWER_GRADED = "quiz.graded", _("Answer graded by hand")
     QUESTION_REGRADED = "quiz.regraded", _("Past attempts regraded")
+    DATA_IMPORTED = "data.imported", _("Data imported")
 
 
 class AuditEvent(models.Model):

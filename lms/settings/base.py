@@ -187,8 +187,15 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Files people must never reach by URL (imported rosters and metrics): kept apart from
+# the media files, which are served.
+PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_ROOT)},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -197,6 +204,9 @@ STORAGES = {
         )
     },
 }
+
+# The largest file HR may upload for an import (a million efficiency rows is ~60 MB).
+LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 
 # --- Wagtail ----------------------------------------------------------------
 

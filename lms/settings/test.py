@@ -15,3 +15,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Uploaded and generated files (demo images, documents) go to a throw-away folder.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lms-test-media-")
+PRIVATE_ROOT = tempfile.mkdtemp(prefix="lms-test-private-")
+STORAGES["private"]["OPTIONS"] = {"location": PRIVATE_ROOT}  # noqa: F405

@@ -1,0 +1,170 @@
+"""HR's data imports: upload, preview, confirm, history. HTTP only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from assessments import data_imports, tasks
+from assessments.imports import templates as file_templates
+from assessments.imports.problems import Problem
+from assessments.models import ImportBatch, ImportKind, ImportState
+from lms.exports import XLSX_TYPE, table_response
+from lms.roles import Role, has_role
+
+EXTENSIONS = (".csv", ".txt", ".xlsx")
+
+
+def _require_hr(user) -> None:
+    if not has_role(user, Role.HR, Role.ADMINISTRATOR):
+        raise PermissionDenied
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=ImportKind.choices)
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV (UTF-8 or GB18030, as Excel saves it) or Excel (.xlsx)."),
+    )
+    full_roster = forms.BooleanField(
+        label=gettext_lazy("This is the full roster: mark everyone missing from it as left"),
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(EXTENSIONS):
+            raise forms.ValidationError(
+                _("Import files are CSV (.csv) or Excel (.xlsx); save an .xls file as .xlsx.")
+            )
+        limit = settings.LMS_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB.") % {"size": limit // (1024 * 1024)}
+            )
+        return upload
+
+
+@login_required
+def import_list(request):
+    _require_hr(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = data_imports.batch_create(
+            kind=form.cleaned_data["kind"],
+            name=upload.name,
+            stream=upload,
+            by=request.user,
+            full_roster=form.cleaned_data["full_roster"],
+        )
+        transaction.on_commit(lambda: tasks.check_import.enqueue(batch.pk))
+        return redirect("data:import_detail", batch.pk)
+    page_obj = Paginator(
+        ImportBatch.objects.select_related("uploaded_by__profile", "imported_by__profile"), 25
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/imports/list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query": "",
+            "kinds": ImportKind.choices,
+        },
+    )
+
+
+def _batch(request, batch_id: int) -> ImportBatch:
+    _require_hr(request.user)
+    return get_object_or_404(
+        ImportBatch.objects.select_related("uploaded_by__profile", "imported_by__profile"),
+        pk=batch_id,
+    )
+
+
+@login_required
+def import_detail(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    problems = [Problem.from_json(p) for p in batch.problems]
+    return render(
+        request,
+        "assessments/imports/detail.html",
+        {
+            "batch": batch,
+            "problems": problems,
+            "running": batch.state in (ImportState.CHECKING, ImportState.IMPORTING),
+            "percent": data_imports.progress_of(batch),
+        },
+    )
+
+
+@login_required
+def import_status(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    return JsonResponse(
+        {
+            "state": batch.state,
+            "label": batch.get_state_display(),
+            "percent": data_imports.progress_of(batch),
+        }
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    if batch.state != ImportState.CHECKED:
+        messages.error(request, _("Only a checked file without errors can be imported."))
+        return redirect("data:import_detail", batch.pk)
+    user_id = request.user.pk
+    transaction.on_commit(lambda: tasks.apply_import.enqueue(batch.pk, user_id))
+    return redirect("data:import_detail", batch.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    if data_imports.batch_cancel(batch):
+        messages.success(request, _("The import was cancelled; nothing was written."))
+    return redirect("data:import_list")
+
+
+@login_required
+def import_problems(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    headers = [_("Line"), _("Column"), _("Value"), _("Problem")]
+    rows = (
+        [p.line or "", p.column, p.value, p.message]
+        for p in (Problem.from_json(data) for data in batch.problems)
+    )
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return table_response(fmt, f"import-{batch.pk}-problems", headers, rows, _("Problems"))
+
+
+@login_required
+def template_download(request, kind: str, language: str, fmt: str):
+    _require_hr(request.user)
+    if kind not in ImportKind.values or language not in ("en", "zh") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if fmt == "xlsx":
+        data = file_templates.template_xlsx(kind, language)
+        content_type = XLSX_TYPE
+    else:
+        data = file_templates.template_csv(kind, language)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template-{language}.{fmt}"'
+    return response

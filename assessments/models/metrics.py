@@ -1,0 +1,270 @@
+"""Operational data brought in from other systems, and the imports that brought it.
+
+Each record has a natural key (a reference, or a person and a period) held by a
+unique constraint, so that importing the same file again changes nothing and a
+corrected file updates the rows it corrects. Records belong to a person's account
+and keep the import that last wrote them.
+"""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ImportKind(models.TextChoices):
+    ROSTER = "roster", _("Staff roster")
+    SURVEYS = "surveys", _("Satisfaction surveys")
+    COMPLAINTS = "complaints", _("Complaints")
+    EFFICIENCY = "efficiency", _("Efficiency metrics")
+    TEAMWORK = "teamwork", _("Teamwork evaluations")
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Ready to import")
+    REJECTED = "rejected", _("Has errors")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+def _private_storage():
+    return storages["private"]
+
+
+def _upload_to(batch, filename: str) -> str:
+    """A name nobody can guess; the file's own name is kept on the batch."""
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportBatch(models.Model):
+    """One file, checked and (once confirmed) imported; the import history."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    file = models.FileField(
+        _("file"), upload_to=_upload_to, storage=_private_storage, max_length=200
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    full_roster = models.BooleanField(
+        _("full roster"),
+        default=False,
+        help_text=_("Everyone missing from the file is marked as having left."),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=ImportState.choices, default=ImportState.CHECKING
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    # Progress of the step running now (checking or importing): rows read so far.
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    left = models.PositiveIntegerField(_("marked as left"), default=0)
+    # The first problems found (Problem.to_json()), and how many there were in all.
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    failure = models.TextField(_("failure"), blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name}"
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class _Imported(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SurveySource(models.TextChoices):
+    QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+    PHONE = "phone", _("Phone follow-up")
+    ONLINE = "online", _("Online review")
+    MYSTERY_SHOPPER = "mystery_shopper", _("Mystery shopper")
+
+
+class SurveyScale(models.TextChoices):
+    FIVE = "1-5", _("1 to 5")
+    TEN = "0-10", _("0 to 10")
+    PERCENT = "percent", _("Percent")
+
+
+class SurveyResult(_Imported):
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    date = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=16, choices=SurveySource.choices)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    scale = models.CharField(_("scale"), max_length=8, choices=SurveyScale.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("survey result")
+        verbose_name_plural = _("survey results")
+        indexes = [models.Index(fields=["user", "date"])]
+        constraints = [models.CheckConstraint(condition=Q(score__gte=0), name="survey_score_0")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ComplaintCategory(models.TextChoices):
+    SERVICE = "service", _("Service")
+    TRANSPORT = "transport", _("Transport")
+    INFORMATION = "information", _("Information")
+    OTHER = "other", pgettext_lazy("complaint category", "Other")
+
+
+class Complaint(_Imported):
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    received_at = models.DateTimeField(_("received"))
+    category = models.CharField(_("category"), max_length=16, choices=ComplaintCategory.choices)
+    company_at_fault = models.BooleanField(_("company at fault"))
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [models.Index(fields=["user", "received_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+# The efficiency measures, each a (total, on time) pair of columns (manual 3.1), and
+# accuracy (items handled, errors).
+EFFICIENCY_PAIRS = (
+    ("pickups", "pickups_on_time"),
+    ("deliveries", "deliveries_on_time"),
+    ("queries", "queries_on_time"),
+    ("exceptions", "exceptions_on_time"),
+    ("items_handled", "errors"),
+)
+EFFICIENCY_FIELDS = tuple(name for pair in EFFICIENCY_PAIRS for name in pair)
+
+
+def _count(label):
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
+class EfficiencyRecord(_Imported):
+    """One person's counts over one period. Empty: not measured for this person."""
+
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    pickups = _count(_("pick-ups"))
+    pickups_on_time = _count(_("pick-ups within 2 hours"))
+    deliveries = _count(_("deliveries"))
+    deliveries_on_time = _count(_("deliveries within 24 hours"))
+    queries = _count(_("customer queries"))
+    queries_on_time = _count(_("queries answered within 5 minutes"))
+    exceptions = _count(_("exceptions"))
+    exceptions_on_time = _count(_("exceptions contacted within 2 hours"))
+    items_handled = _count(_("items handled"))
+    errors = _count(_("errors"))
+
+    class Meta:
+        verbose_name = _("efficiency record")
+        verbose_name_plural = _("efficiency records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period_start", "period_end"], name="efficiency_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="efficiency_period_order"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{part}__lte": F(total)}) | Q(**{f"{part}__isnull": True}),
+                    name=f"efficiency_{part}_within_total",
+                )
+                for total, part in EFFICIENCY_PAIRS
+            ),
+        ]
+        indexes = [models.Index(fields=["period_start", "period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.period_start}..{self.period_end}"
+
+
+class TeamworkSource(models.TextChoices):
+    TEAM_PROJECT = "team_project", _("Team project")
+    COMMUNICATION_CASE = "communication_case", _("Communication case")
+
+
+class TeamworkEvaluation(_Imported):
+    date = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=24, choices=TeamworkSource.choices)
+    evaluator = models.CharField(_("evaluator"), max_length=100)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
+    max_score = models.DecimalField(_("out of"), max_digits=7, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("teamwork evaluation")
+        verbose_name_plural = _("teamwork evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "date", "source", "evaluator"], name="teamwork_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, max_score__gt=0, score__lte=F("max_score")),
+                name="teamwork_score_within_max",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.date} {self.source} {self.evaluator}"

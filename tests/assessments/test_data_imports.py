@@ -1,0 +1,270 @@
+"""Importing operational data: the whole file or nothing, and the same file twice is a no-op."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
+
+from assessments import data_imports
+from assessments.imports.kinds import KINDS
+from assessments.models import (
+    Complaint,
+    EfficiencyRecord,
+    ImportBatch,
+    ImportState,
+    SurveyResult,
+    TeamworkEvaluation,
+)
+from lms.models import AuditEvent, OrgUnit, StaffProfile, StaffStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_bytes(kind: str, rows: list[dict], *, language: str = "en", encoding="utf-8") -> bytes:
+    """A CSV file of `kind` with the given rows (by column key), headers in `language`."""
+    columns = KINDS[kind].columns
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([getattr(c, language) for c in columns])
+    for row in rows:
+        writer.writerow([row.get(c.key, "") for c in columns])
+    return out.getvalue().encode(encoding)
+
+
+def run(kind, data: bytes, name="data.csv", **kwargs):
+    return data_imports.import_file(kind=kind, name=name, stream=io.BytesIO(data), **kwargs)
+
+
+def survey(ref, number="L001", score="4.5", **extra):
+    return {
+        "reference": ref,
+        "employee_number": number,
+        "date": "2026-10-08",
+        "source": "questionnaire",
+        "score": score,
+        "scale": "1-5",
+        "comment": "",
+        **extra,
+    }
+
+
+def test_surveys_import_once_and_a_second_time_change_nothing(people):
+    data = csv_bytes("surveys", [survey("S-1"), survey("S-2", "L002", "3")])
+    batch, outcome = run("surveys", data)
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (2, 0, 0)
+    assert batch.state == ImportState.DONE and batch.sha256 and batch.rows_total == 2
+    first = SurveyResult.objects.get(reference="S-1")
+    assert first.user == people["learner"].user and first.score == Decimal("4.5")
+    assert first.batch == batch
+
+    _again, outcome = run("surveys", data)
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 2)
+    assert SurveyResult.objects.count() == 2
+    assert SurveyResult.objects.get(reference="S-1").batch == batch  # untouched
+
+    corrected = csv_bytes("surveys", [survey("S-1", score="5"), survey("S-2", "L002", "3")])
+    _batch, outcome = run("surveys", corrected)
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 1, 1)
+    assert SurveyResult.objects.get(reference="S-1").score == Decimal(5)
+    assert AuditEvent.objects.filter(action="data.imported").count() == 3
+
+
+def test_one_bad_row_and_nothing_is_written(people):
+    data = csv_bytes(
+        "surveys",
+        [
+            survey("S-1"),
+            survey("S-2", number="NOBODY"),
+            survey("S-1", number="L002"),  # the same reference again
+            survey("S-4", score="7"),  # out of 1-5
+        ],
+    )
+    batch, outcome = run("surveys", data)
+    assert batch.state == ImportState.REJECTED and not SurveyResult.objects.exists()
+    found = {(p.line, p.code) for p in outcome.problems}
+    assert (3, "unknown_employee") in found
+    assert (4, "duplicate_key") in found
+    assert any(line == 5 for line, _code in found)
+    assert outcome.rejected == 3
+    unknown = next(p for p in outcome.problems if p.code == "unknown_employee")
+    assert unknown.value == "NOBODY" and "NOBODY" in unknown.message
+    duplicate = next(p for p in outcome.problems if p.code == "duplicate_key")
+    assert duplicate.params["first_line"] == 2
+
+
+def test_gb18030_and_bom_files_with_chinese_headers_import_the_same(people):
+    rows = [survey("S-1"), survey("S-2", "L002")]
+    for encoding in ("gb18030", "utf-8-sig", "utf-8"):
+        SurveyResult.objects.all().delete()
+        data = csv_bytes("surveys", rows, language="zh", encoding=encoding)
+        _batch, outcome = run("surveys", data)
+        assert outcome.ok, [p.message for p in outcome.problems]
+        assert SurveyResult.objects.count() == 2
+
+
+def efficiency(number="L001", start="2026-10-01", end="2026-10-31", **counts):
+    row = {"employee_number": number, "period_start": start, "period_end": end}
+    row.update({key: str(value) for key, value in counts.items()})
+    return row
+
+
+def test_efficiency_rows_are_keyed_by_person_and_period(people):
+    rows = [
+        efficiency(deliveries=120, deliveries_on_time=118, items_handled=300, errors=2),
+        efficiency(number="L002", queries=80, queries_on_time=79),
+        efficiency(start="2026-11-01", end="2026-11-30", deliveries=100, deliveries_on_time=90),
+    ]
+    _batch, outcome = run("efficiency", csv_bytes("efficiency", rows))
+    assert outcome.created == 3
+    october = EfficiencyRecord.objects.get(
+        user=people["learner"].user, period_start=datetime.date(2026, 10, 1)
+    )
+    assert (october.deliveries_on_time, october.queries) == (118, None)  # not measured
+    _batch, outcome = run("efficiency", csv_bytes("efficiency", rows))
+    assert (outcome.created, outcome.unchanged) == (0, 3)
+
+
+def test_on_time_above_the_total_is_refused(people):
+    rows = [efficiency(deliveries=120, deliveries_on_time=130)]
+    _batch, outcome = run("efficiency", csv_bytes("efficiency", rows))
+    assert not outcome.ok and not EfficiencyRecord.objects.exists()
+    (problem,) = outcome.problems
+    assert problem.line == 2 and problem.code == "on_time_exceeds_total"
+    assert "130" in problem.message and "120" in problem.message
+
+
+def test_problems_are_told_in_the_readers_language(people):
+    data = csv_bytes("surveys", [survey("S-1", number="NOBODY")])
+    batch, _outcome = run("surveys", data)
+    batch.refresh_from_db()
+    from assessments.imports.problems import Problem
+
+    problem = Problem.from_json(batch.problems[0])
+    with translation.override("en"):
+        english = problem.message
+    with translation.override("zh-hans"):
+        chinese = problem.message
+    assert "NOBODY" in english and "NOBODY" in chinese and english != chinese
+
+
+def test_complaints_keep_times_in_the_local_time_zone(people):
+    row = {
+        "reference": "C-1",
+        "employee_number": "L001",
+        "received_at": "2026-10-08 09:30",
+        "category": "service",
+        "company_at_fault": "yes",
+        "first_contact_at": "2026-10-08 10:00",
+        "resolved_at": "2026-10-09 16:00",
+        "outcome": "道歉并补偿",
+    }
+    _batch, outcome = run("complaints", csv_bytes("complaints", [row]))
+    assert outcome.ok, [p.message for p in outcome.problems]
+    complaint = Complaint.objects.get()
+    local = timezone.localtime(complaint.received_at)
+    assert (local.hour, local.minute, str(local.tzinfo)) == (9, 30, "Asia/Shanghai")
+    _batch, outcome = run("complaints", csv_bytes("complaints", [row]))
+    assert outcome.unchanged == 1
+
+
+def test_teamwork_evaluations_import(people):
+    row = {
+        "employee_number": "L001",
+        "date": "2026-10-20",
+        "source": "team_project",
+        "evaluator": "林海峰",
+        "score": "17",
+        "max_score": "20",
+        "comment": "沟通顺畅",
+    }
+    _batch, outcome = run("teamwork", csv_bytes("teamwork", [row]))
+    assert outcome.ok and TeamworkEvaluation.objects.get().score == Decimal(17)
+
+
+def roster(number, name, unit="华东区/浦东站/浦东一组", **extra):
+    return {
+        "employee_number": number,
+        "full_name": name,
+        "org_unit_path": unit,
+        "position": "courier",
+        "hire_date": "2026-11-02",
+        "status": "active",
+        "email": "",
+        "phone": "",
+        **extra,
+    }
+
+
+def test_a_roster_creates_people_and_units_and_a_full_roster_marks_leavers(people):
+    rows = [
+        roster("L001", "王喆"),
+        roster("N100", "赵新", unit="华东区/苏州站/园区一组"),
+    ]
+    batch, outcome = run("roster", csv_bytes("roster", rows), full_roster=True)
+    assert outcome.ok, [p.message for p in outcome.problems]
+    assert outcome.created == 1 and outcome.updated == 1  # L001 moves to a new team
+    newcomer = StaffProfile.objects.select_related("org_unit").get(user__username="N100")
+    assert newcomer.full_name == "赵新" and newcomer.org_unit.name == "园区一组"
+    assert OrgUnit.objects.get(name="苏州站").kind == "station"
+    # everyone else was missing from the full roster
+    assert batch.left == outcome.left == StaffProfile.objects.filter(status="left").count() > 0
+    assert StaffProfile.objects.get(user__username="L002").status == StaffStatus.LEFT
+    _batch, outcome = run("roster", csv_bytes("roster", rows), full_roster=True)
+    assert (outcome.created, outcome.updated, outcome.unchanged, outcome.left) == (0, 0, 2, 0)
+
+
+def test_a_dry_run_writes_nothing(people):
+    batch, outcome = run("surveys", csv_bytes("surveys", [survey("S-1")]), dry_run=True)
+    assert batch is None and outcome.created == 1
+    assert not SurveyResult.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_a_failure_half_way_leaves_nothing(people, monkeypatch):
+    monkeypatch.setattr(data_imports, "CHUNK", 2)
+    calls = []
+    original = data_imports.SurveySpec.write
+
+    def fail_on_second(self, new, changed):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the disk is full")
+        original(self, new, changed)
+
+    monkeypatch.setattr(data_imports.SurveySpec, "write", fail_on_second)
+    data = csv_bytes("surveys", [survey(f"S-{i}") for i in range(5)])
+    with pytest.raises(RuntimeError):
+        run("surveys", data)
+    assert not SurveyResult.objects.exists()
+    assert ImportBatch.objects.get().state == ImportState.FAILED
+
+
+def test_the_uploaded_file_is_kept_where_no_url_reaches(people):
+    batch, _outcome = run("surveys", csv_bytes("surveys", [survey("S-1")]))
+    path = Path(batch.file.path)
+    assert path.is_file() and str(settings.MEDIA_ROOT) not in str(path)
+    assert "data.csv" not in path.name  # a name nobody can guess
+
+
+def test_the_command_fails_on_a_bad_file_and_lists_the_problems(people, tmp_path):
+    bad = tmp_path / "surveys.csv"
+    bad.write_bytes(csv_bytes("surveys", [survey("S-1", number="NOBODY")]))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_data", "surveys", str(bad), "--no-progress", stderr=err)
+    assert "NOBODY" in err.getvalue() and not SurveyResult.objects.exists()
+
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes("surveys", [survey("S-1")]))
+    out = io.StringIO()
+    call_command(
+        "import_data", "surveys", str(good), "--dry-run", stdout=out, stderr=io.StringIO()
+    )
+    assert "1 new" in out.getvalue() and not SurveyResult.objects.exists()
+    call_command("import_data", "surveys", str(good), stdout=out, stderr=io.StringIO())
+    assert SurveyResult.objects.count() == 1
