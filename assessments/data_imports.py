@@ -470,10 +470,17 @@ class _MetricSpec(_Spec):
 
 
 def _converter(field):
-    """How a value reaches the database driver: as Django would send it, only where the
-    driver's own adaptation differs (times in UTC on SQLite, decimals, dates)."""
-    if isinstance(field, (models.DateTimeField, models.DecimalField, models.DateField)):
-        return lambda value: field.get_db_prep_save(value, connection)
+    """How a value reaches the database driver, where the driver's own adaptation is not
+    Django's: times in UTC on SQLite, decimals and dates as the backend stores them."""
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
     return None
 
 
