@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.benchmarks.harness import Context, Row
+from tests.benchmarks.harness import Context, Row, query_listing
 
 TITLE = "Learning pages (lesson, My learning) under gunicorn"
 
@@ -78,7 +78,7 @@ def run(ctx: Context) -> list[Row]:
         status, sql, size = queries(path, headers)
         assert status == 200, f"{name} ({path}) answered {status} in-process"
         counted[name] = (sql, size)
-        ctx.details.append(_query_listing(name, path, sql, size))
+        ctx.details.append(query_listing(name, path, sql, size))
 
     server = ctx.server
     results = {}
@@ -148,21 +148,3 @@ def run(ctx: Context) -> list[Row]:
             ),
         ]
     return rows
-
-
-def _query_listing(name: str, path: str, sql: list[tuple[float, str]], size: int) -> str:
-    """A Markdown list of a page's queries, slowest first, for RESULTS.md."""
-    if not sql:
-        return f"**{name}** (`{path}`): no queries."
-    total = sum(seconds for seconds, _sql in sql) * 1000
-    lines = [
-        f"**{name}** (`{path}`, {size / 1024:.0f} KB): {len(sql)} queries, {total:.1f} ms "
-        "in SQL (in-process, warm, one request), slowest first:",
-        "",
-    ]
-    for seconds, text in sorted(sql, key=lambda q: -q[0]):
-        text = " ".join(text.split())
-        if len(text) > 160:
-            text = text[:157] + "..."
-        lines.append(f"- {seconds * 1000:.2f} ms `{text}`")
-    return "\n".join(lines)

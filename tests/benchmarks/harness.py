@@ -99,6 +99,27 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
+def query_listing(
+    name: str, path: str, sql: list[tuple[float, str]], size: int | None = None
+) -> str:
+    """A Markdown list of a request's queries, slowest first, for RESULTS.md."""
+    if not sql:
+        return f"**{name}** (`{path}`): no queries."
+    total = sum(seconds for seconds, _sql in sql) * 1000
+    where = f"`{path}`" + (f", {size / 1024:.0f} KB" if size is not None else "")
+    lines = [
+        f"**{name}** ({where}): {len(sql)} queries, {total:.1f} ms "
+        "in SQL (in-process, warm, one request), slowest first:",
+        "",
+    ]
+    for seconds, text in sorted(sql, key=lambda q: -q[0]):
+        text = " ".join(text.split())
+        if len(text) > 160:
+            text = text[:157] + "..."
+        lines.append(f"- {seconds * 1000:.2f} ms `{text}`")
+    return "\n".join(lines)
+
+
 # The server --------------------------------------------------------------------------------
 
 
@@ -169,15 +190,31 @@ def fetch(
     A new connection each time: gunicorn's sync workers (its default, and production's)
     close the connection after every response, as a browser behind a proxy would see.
     """
+    status, _headers, body, seconds = send(host, port, "GET", path, headers=headers)
+    return status, body, seconds
+
+
+def send(
+    host: str,
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> tuple[int, http.client.HTTPMessage, bytes, float]:
+    """One request on a new connection; (status, headers, body, seconds), as `fetch`."""
     start = time.perf_counter()
-    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Connection": "close", **(headers or {})})
+        connection.request(
+            method, path, body=body, headers={"Connection": "close", **(headers or {})}
+        )
         response = connection.getresponse()
-        body = response.read()
+        data = response.read()
     finally:
         connection.close()
-    return response.status, body, time.perf_counter() - start
+    return response.status, response.msg, data, time.perf_counter() - start
 
 
 def load(
@@ -218,6 +255,137 @@ def load(
     for thread in threads:
         thread.join()
     return Result(latencies, time.perf_counter() - start, statuses, clients)
+
+
+# Scripted clients --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One request of a scripted client, sent `pause` seconds after the previous one's answer.
+
+    It succeeds when the status is `expect`, the body holds `check` and (if given) the
+    Location header is `location`.
+    """
+
+    label: str
+    method: str
+    path: str
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    pause: float = 0.0
+    expect: int = 200
+    check: bytes = b""
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    label: str
+    status: int  # 0: no answer (refused, reset, timed out)
+    seconds: float
+    ok: bool
+    sent_at: float  # seconds after the scripts' common start
+    error: str = ""
+
+
+@dataclass
+class Played:
+    """The outcomes of each script, in order; the time all took; the clients' CPU seconds."""
+
+    outcomes: list[list[Outcome]]
+    seconds: float
+    client_cpu: float
+    processes: int
+
+    def result(self, label: str) -> Result:
+        """The timings of the steps with that label (their statuses: what the server said)."""
+        done = [o for script in self.outcomes for o in script if o.label == label]
+        return Result(
+            [o.seconds for o in done], self.seconds, Counter(o.status for o in done), len(done)
+        )
+
+    def failures(self, label: str | None = None) -> list[Outcome]:
+        """The steps that did not get the answer they expected."""
+        return [
+            o
+            for script in self.outcomes
+            for o in script
+            if not o.ok and (label is None or o.label == label)
+        ]
+
+
+def play(host: str, port: int, scripts: list[list[Step]], *, processes: int = 1) -> Played:
+    """Play each script from its own thread, all starting at the same moment.
+
+    The threads are shared among `processes` client processes (forked: call
+    `django.db.connections.close_all()` first), so that the client's own Python does not
+    queue the answers it times behind its global interpreter lock.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    processes = max(1, min(processes, len(scripts)))
+    shares = [list(range(n, len(scripts), processes)) for n in range(processes)]
+    # Time enough for every process to start its threads before the common start.
+    start_at = time.monotonic() + 0.5 + 0.005 * len(scripts)
+    outcomes: list[list[Outcome]] = [[] for _ in scripts]
+    cpu = 0.0
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        futures = [
+            pool.submit(_play_share, host, port, [scripts[i] for i in share], start_at)
+            for share in shares
+        ]
+        for share, future in zip(shares, futures, strict=True):
+            results, used = future.result()
+            cpu += used
+            for i, result in zip(share, results, strict=True):
+                outcomes[i] = result
+    ends = [o.sent_at + o.seconds for script in outcomes for o in script]
+    return Played(outcomes, max(ends, default=0.0), cpu, processes)
+
+
+def _play_share(
+    host: str, port: int, scripts: list[list[Step]], start_at: float
+) -> tuple[list[list[Outcome]], float]:
+    """In a client process: every script on its own thread; (outcomes, CPU seconds used)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    results: list[list[Outcome]] = [[] for _ in scripts]
+
+    def client(n: int) -> None:
+        time.sleep(max(0.0, start_at - time.monotonic()))
+        mine = results[n]
+        for step in scripts[n]:
+            if step.pause:
+                time.sleep(step.pause)
+            sent_at = time.monotonic() - start_at
+            try:
+                status, headers, body, seconds = send(
+                    host, port, step.method, step.path, step.body, step.headers
+                )
+            except OSError as error:
+                seconds = time.monotonic() - start_at - sent_at
+                mine.append(Outcome(step.label, 0, seconds, False, sent_at, repr(error)))
+                continue
+            ok = (
+                status == step.expect
+                and step.check in body
+                and (not step.location or headers.get("Location") == step.location)
+            )
+            error = "" if ok else body[:200].decode(errors="replace")
+            mine.append(Outcome(step.label, status, seconds, ok, sent_at, error))
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(len(scripts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return results, used
 
 
 def busy_elsewhere(seconds: float = 1.0) -> float | None:
@@ -315,6 +483,75 @@ def descendants(pid: int) -> set[int]:
         found.add(current)
         todo.extend(children.get(current, []))
     return found
+
+
+class CpuMeter:
+    """CPU time used, while it runs, by the server's processes and by the PostgreSQL
+    processes serving the benchmark database: what a run of requests cost them.
+
+    A thread reads /proc every `every` seconds, so that a process that ends meanwhile (a
+    database connection closed after CONN_MAX_AGE, and opened again) loses at most its last
+    moments. Both figures stay 0.0 where /proc is not available.
+
+        with CpuMeter(server.process.pid, "lms_bench") as meter:
+            ...
+        server_seconds, database_seconds = meter.seconds
+    """
+
+    def __init__(self, server_pid: int, database: str, every: float = 0.5):
+        self.server_pid = server_pid
+        self.database = f" {database} "  # as a backend's title has it
+        self.every = every
+        self.first: dict[int, tuple[str, int]] = {}  # pid -> (part, ticks)
+        self.last: dict[int, tuple[str, int]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        ours = descendants(self.server_pid)
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            if pid in ours:
+                part = "server"
+            else:
+                try:
+                    title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                except OSError:
+                    continue
+                if not (title.startswith("postgres: ") and self.database in title):
+                    continue
+                part = "database"
+            _name, ticks = _ticks(pid)
+            if ticks:
+                self.last[pid] = (part, ticks)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def __enter__(self) -> CpuMeter:
+        if Path("/proc/stat").exists():
+            self._sample()
+            self.first = dict(self.last)  # a process that starts later counts from 0
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join()
+            self._sample()
+
+    @property
+    def seconds(self) -> tuple[float, float]:
+        """(server, database) CPU seconds used while the meter ran."""
+        used = {"server": 0, "database": 0}
+        for pid, (part, ticks) in self.last.items():
+            used[part] += ticks - self.first.get(pid, (part, 0))[1]
+        hz = os.sysconf("SC_CLK_TCK")
+        return used["server"] / hz, used["database"] / hz
 
 
 # The context -------------------------------------------------------------------------------

@@ -3,13 +3,21 @@
 Speed itself is measured by `make bench`, never here.
 """
 
+import random
+from http.cookies import SimpleCookie
+
 import pytest
 from django.db.models import Count
+from django.test import Client
 
+from assessments.models import Attempt, AttemptState, Question, QuestionVersion
+from assessments.questions import QuestionType
 from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage, Reminder
 from lms.models import StaffProfile, User
-from tests.benchmarks import bench_learning
+from tests.benchmarks import bench_learning, bench_quiz
 from tests.benchmarks.data import generate
+from tests.benchmarks.harness import Context, Options
+from tests.benchmarks.quiz_data import quiz_generate
 
 STAFF, COMPLETIONS, COURSES, LESSONS = 120, 1500, 4, 5
 
@@ -79,3 +87,46 @@ def test_pages_pass_the_benchmarks_checks(data, client):
 def test_too_many_completions_are_refused(db):
     with pytest.raises(ValueError, match="do not fit"):
         generate(staff=2, completions=2 * 2 * 3 + 1, courses=2, lessons_per_course=3)
+
+
+def test_quiz_data_and_the_requests_the_quiz_benchmark_sends(data):
+    """The bank, the quiz and its attempts; the benchmark's saves and submits, as sent."""
+    quiz = quiz_generate(learners=3, questions=30, per_quiz=10, exclude=(data.learner_id,))
+    assert quiz.questions == Question.objects.count() == QuestionVersion.objects.count() == 30
+    types = dict(quiz.types)
+    assert QuestionType.ESSAY not in types and len(types) == 6  # every objective type
+    question = Question.objects.order_by("?").first()
+    assert question.versions.get().content == question.to_data()  # as an import records it
+    attempts = Attempt.objects.filter(pk__in=quiz.attempt_ids, state=AttemptState.IN_PROGRESS)
+    assert [a.user_id for a in attempts.order_by("pk")] == list(quiz.learner_ids)
+    assert all(a.items.count() == 10 and a.deadline for a in attempts)
+    assert data.learner_id not in quiz.learner_ids
+    assert quiz_generate(learners=3, questions=30, per_quiz=10, exclude=(data.learner_id,)) == quiz
+
+    ctx = Context(Options(), log=lambda _text: None)
+    sent, filled, counted = bench_quiz.learners_of(quiz, ctx)
+    origin, rng = "http://testserver", random.Random(1)
+
+    def send(learner, step):
+        client = Client(enforce_csrf_checks=True)
+        for name, morsel in SimpleCookie(learner.cookie).items():
+            client.cookies[name] = morsel.value
+        content_type = step.headers.pop("Content-Type")
+        response = client.generic(
+            step.method, step.path, step.body, content_type, headers=step.headers
+        )
+        assert response.status_code == step.expect
+        assert step.check in response.content
+        assert response.get("Location", "") == step.location
+
+    for item in sent.items:
+        send(sent, sent.save(origin, item, rng.random() < 0.5, rng))
+    send(sent, sent.save(origin, sent.items[0], True, rng))  # a changed answer
+    send(sent, sent.submit(origin))
+    send(filled, filled.save(origin, filled.items[3], False, rng))
+    assert bench_quiz.fill_answers([filled], rng) == 9
+    send(filled, filled.submit(origin))
+    measured = bench_quiz.in_process(counted)
+    assert set(measured) == {"answer save", "submit"}
+    assert all(sql for _path, sql, _seconds in measured.values())
+    bench_quiz.check_attempts([sent, filled, counted])
