@@ -147,6 +147,11 @@ def batch_apply(batch: ImportBatch, *, by=None) -> ImportBatch:
     outcome = _guarded(batch, write=True, by=by)
     if not outcome.ok:
         return _finish(batch, outcome, ImportState.REJECTED)
+    return _imported(batch, outcome, by)
+
+
+def _imported(batch: ImportBatch, outcome: Outcome, by) -> ImportBatch:
+    """Record a batch as imported, in the batch and in the audit log."""
     batch.imported_at = timezone.now()
     batch = _finish(batch, outcome, ImportState.DONE)
     audit_record(
@@ -195,15 +200,7 @@ def import_file(
     outcome = _guarded(batch, write=True, by=by, on_progress=on_progress)
     if not outcome.ok:
         return _finish(batch, outcome, ImportState.REJECTED), outcome
-    batch.imported_at = timezone.now()
-    batch = _finish(batch, outcome, ImportState.DONE)
-    audit_record(
-        action=AuditAction.DATA_IMPORTED,
-        actor=by,
-        target=batch,
-        details={"kind": kind, "file": name, "sha256": batch.sha256, "created": outcome.created},
-    )
-    return batch, outcome
+    return _imported(batch, outcome, by), outcome
 
 
 def _guarded(batch: ImportBatch, *, write: bool, by=None, on_progress=None) -> Outcome:
@@ -409,7 +406,17 @@ class _MetricSpec(_Spec):
         return tuple(values[name] for name in self.unique)
 
     def existing(self, keys: list[tuple]) -> dict[tuple, dict]:
-        raise NotImplementedError
+        """The stored rows with these natural keys: one query, narrowed by each key field."""
+        wanted = set(keys)
+        narrowed = {f"{name}__in": {key[i] for key in keys} for i, name in enumerate(self.unique)}
+        found = {}
+        for row in self.model.objects.filter(**narrowed).values(
+            *dict.fromkeys(("user_id", *self.unique, *self.fields))
+        ):
+            key = self.db_key(row)
+            if key in wanted:
+                found[key] = row
+        return found
 
     def classify(self, records):
         rows = [self.values(record) for record in records]
@@ -487,14 +494,6 @@ def _converter(field):
 class _ByReference(_MetricSpec):
     unique = ("reference",)
 
-    def existing(self, keys):
-        references = [key[0] for key in keys]
-        names = ["reference", "user_id", *self.fields]
-        return {
-            (row["reference"],): row
-            for row in self.model.objects.filter(reference__in=references).values(*set(names))
-        }
-
 
 class SurveySpec(_ByReference):
     kind = ImportKind.SURVEYS
@@ -529,38 +528,12 @@ class EfficiencySpec(_MetricSpec):
     unique = ("user_id", "period_start", "period_end")
     fields = ("period_start", "period_end", *EFFICIENCY_FIELDS)
 
-    def existing(self, keys):
-        users = {key[0] for key in keys}
-        starts = {key[1] for key in keys}
-        wanted = set(keys)
-        found = {}
-        for row in self.model.objects.filter(user_id__in=users, period_start__in=starts).values(
-            "user_id", *self.fields
-        ):
-            key = (row["user_id"], row["period_start"], row["period_end"])
-            if key in wanted:
-                found[key] = row
-        return found
-
 
 class TeamworkSpec(_MetricSpec):
     kind = ImportKind.TEAMWORK
     model = TeamworkEvaluation
     unique = ("user_id", "date", "source", "evaluator")
     fields = ("date", "source", "evaluator", "score", "max_score", "comment")
-
-    def existing(self, keys):
-        users = {key[0] for key in keys}
-        dates = {key[1] for key in keys}
-        wanted = set(keys)
-        found = {}
-        for row in self.model.objects.filter(user_id__in=users, date__in=dates).values(
-            "user_id", *self.fields
-        ):
-            key = (row["user_id"], row["date"], row["source"], row["evaluator"])
-            if key in wanted:
-                found[key] = row
-        return found
 
 
 class RosterSpec(_Spec):
