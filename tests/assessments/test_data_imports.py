@@ -228,15 +228,15 @@ def test_a_dry_run_writes_nothing(people):
 def test_a_failure_half_way_leaves_nothing(people, monkeypatch):
     monkeypatch.setattr(data_imports, "CHUNK", 2)
     calls = []
-    original = data_imports.SurveySpec.write
+    original = data_imports.SurveySpec.apply
 
-    def fail_on_second(self, new, changed):
+    def fail_on_second(self, records):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("the disk is full")
-        original(self, new, changed)
+        return original(self, records)
 
-    monkeypatch.setattr(data_imports.SurveySpec, "write", fail_on_second)
+    monkeypatch.setattr(data_imports.SurveySpec, "apply", fail_on_second)
     data = csv_bytes("surveys", [survey(f"S-{i}") for i in range(5)])
     with pytest.raises(RuntimeError):
         run("surveys", data)
@@ -268,3 +268,47 @@ def test_the_command_fails_on_a_bad_file_and_lists_the_problems(people, tmp_path
     assert "1 new" in out.getvalue() and not SurveyResult.objects.exists()
     call_command("import_data", "surveys", str(good), stdout=out, stderr=io.StringIO())
     assert SurveyResult.objects.count() == 1
+
+
+def test_comments_keep_every_character_and_a_changed_comment_updates(people):
+    text = 'Tab\there, a new line\nthen a back\\slash, "quotes", 引号「」 and 👍'
+    row = {
+        "employee_number": "L001",
+        "date": "2026-10-20",
+        "source": "communication_case",
+        "evaluator": "林海峰",
+        "score": "8.5",
+        "max_score": "10",
+        "comment": text,
+    }
+    _batch, outcome = run("teamwork", csv_bytes("teamwork", [row]))
+    assert outcome.ok and TeamworkEvaluation.objects.get().comment == text
+    _batch, outcome = run("teamwork", csv_bytes("teamwork", [row]))
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 1)
+    _batch, outcome = run("teamwork", csv_bytes("teamwork", [{**row, "comment": text + "!"}]))
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 1, 0)
+    assert TeamworkEvaluation.objects.get().comment == text + "!"
+
+
+def test_a_measure_filled_in_later_or_a_survey_moved_to_another_person_is_an_update(people):
+    first = efficiency(deliveries=120, deliveries_on_time=118)
+    run("efficiency", csv_bytes("efficiency", [first]))
+    _batch, outcome = run("efficiency", csv_bytes("efficiency", [{**first, "queries": 80}]))
+    assert (outcome.created, outcome.updated) == (0, 1)
+    assert EfficiencyRecord.objects.get().queries == 80
+
+    run("surveys", csv_bytes("surveys", [survey("S-1")]))
+    _batch, outcome = run("surveys", csv_bytes("surveys", [survey("S-1", number="L002")]))
+    assert (outcome.created, outcome.updated) == (0, 1)
+    assert SurveyResult.objects.get().user == people["colleague"].user
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3])
+def test_counts_add_up_over_chunks(people, monkeypatch, chunk):
+    monkeypatch.setattr(data_imports, "CHUNK", chunk)
+    run("surveys", csv_bytes("surveys", [survey(f"S-{i}") for i in range(4)]))
+    rows = [survey(f"S-{i}", score="3" if i % 2 else "4.5") for i in range(7)]
+    batch, outcome = run("surveys", csv_bytes("surveys", rows))
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (3, 2, 2)
+    assert (batch.created, batch.updated, batch.unchanged) == (3, 2, 2)
+    assert SurveyResult.objects.filter(score=3).count() == 3
