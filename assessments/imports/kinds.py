@@ -84,7 +84,7 @@ class Checked:
 class RosterRecord:
     employee_number: str
     full_name: str
-    org_unit_path: tuple[str, ...]  # names from the top down: ("华东区", "上海", "浦东站")
+    org_unit_path: tuple[str, ...]  # names from the top down: ("华东区", "上海浦东站", "浦东收派一组")
     position: str  # lms.models.accounts.Position
     hire_date: date
     status: str  # "active" or "left"; without a status column, "left" if left_on is given
@@ -253,10 +253,10 @@ ROSTER_COLUMNS = (
             "机构",
         ),
         help=(
-            "the org unit's path from the top, names separated by /: 华东区/上海/浦东站",
-            "组织路径，自上而下，用 / 分隔：华东区/上海/浦东站",
+            "the org unit's path from the top, names separated by /: 华东区/上海浦东站/浦东收派一组",
+            "组织路径，自上而下，用 / 分隔：华东区/上海浦东站/浦东收派一组",
         ),
-        example="华东区/上海/浦东站",
+        example="华东区/上海浦东站/浦东收派一组",
     ),
     _column(
         "position",

@@ -105,7 +105,7 @@ MESSAGES = {
     ),
     "bad_org_path": _(
         "Line %(line)s, column “%(column)s”: “%(value)s” is not an org unit path; write "
-        "the names from the top down, separated by /, such as 华东区/上海/浦东站."
+        "the names from the top down, separated by /, such as 华东区/上海浦东站/浦东收派一组."
     ),
     "negative_score": _("Line %(line)s, column “%(column)s”: the score %(value)s is negative."),
     # Two cells of one row.
@@ -168,7 +168,7 @@ MESSAGES = {
     ),
     "unknown_org_unit": _(
         "Line %(line)s, column “%(column)s”: there is no org unit “%(value)s”; write its "
-        "full path, such as 华东区/上海/浦东站."
+        "full path, such as 华东区/上海浦东站/浦东收派一组."
     ),
     "org_unit_depth": _(
         "Line %(line)s, column “%(column)s”: “%(value)s” has more names than the "

@@ -17,7 +17,7 @@ a metrics file has millions of cells.
 - booleans: yes/no, true/false, 1/0, y/n, 是/否, 有/无, 对/错, √/×, …
 - enumerations: the English code, English label or Chinese label, or an alias, with
   case, spaces, "_" and "-" ignored.
-- org-unit paths: "华东区/上海/浦东站", with spaces, "／", ">" or "\\" between names.
+- org-unit paths: "华东区/上海浦东站/浦东收派一组", with spaces, "／", ">" or "\\" between names.
 """
 
 from __future__ import annotations
