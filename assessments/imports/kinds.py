@@ -84,7 +84,8 @@ class Checked:
 class RosterRecord:
     employee_number: str
     full_name: str
-    org_unit_path: tuple[str, ...]  # names from the top down: ("华东区", "上海浦东站", "浦东收派一组")
+    # names from the top down: ("华东区", "上海浦东站", "浦东收派一组")
+    org_unit_path: tuple[str, ...]
     position: str  # lms.models.accounts.Position
     hire_date: date
     status: str  # "active" or "left"; without a status column, "left" if left_on is given
@@ -253,7 +254,8 @@ ROSTER_COLUMNS = (
             "机构",
         ),
         help=(
-            "the org unit's path from the top, names separated by /: 华东区/上海浦东站/浦东收派一组",
+            "the org unit's path from the top, names separated by /: "
+            "华东区/上海浦东站/浦东收派一组",
             "组织路径，自上而下，用 / 分隔：华东区/上海浦东站/浦东收派一组",
         ),
         example="华东区/上海浦东站/浦东收派一组",

@@ -143,7 +143,7 @@ def _person_keyed():
 
 
 class SurveySource(models.TextChoices):
-    """The manual's four ways of asking customers (5.1): its own words, as the import reads them."""
+    """The manual's four ways of asking customers (5.1), in its own words: the import's."""
 
     QUESTIONNAIRE = "questionnaire", _("Questionnaire")
     PHONE = "phone", _("Phone interview")
