@@ -14,9 +14,12 @@ class CoursesConfig(AppConfig):
             handlers,  # noqa: F401  (connects the receivers)
             panels,
         )
+        from courses.completion import register_requirement_provider
+        from courses.sessions import session_requirements
         from lms.context_processors import MANAGERS, NavItem, register_nav_item
         from lms.panels import home_panels, staff_panels
 
+        register_requirement_provider(session_requirements)
         home_panels.register(panels.HOME)
         staff_panels.register(panels.STAFF)
 

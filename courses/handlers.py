@@ -1,6 +1,8 @@
 """Receivers of the lms hooks: onboarding for new staff, demo content for seed_demo."""
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.signals import page_published
 
 from lms.signals import demo_seeded, staff_created
 
@@ -17,3 +19,21 @@ def load_demo_courses(sender, stdout=None, **kwargs):
     from courses.demo import load_demo_courses
 
     load_demo_courses(stdout=stdout)
+
+
+@receiver(page_published, dispatch_uid="courses.rubric_version")
+def keep_rubric_version(sender, instance, **kwargs):
+    from courses.drill_review import rubric_version_record
+    from courses.models import DrillPage
+
+    if isinstance(instance, DrillPage):
+        rubric_version_record(instance)
+
+
+@receiver(post_save, dispatch_uid="courses.drill_review")
+def review_new_drill_index(sender, instance, created, raw=False, **kwargs):
+    from courses.drill_review import drill_index_reviewed
+    from courses.models import DrillIndexPage
+
+    if created and not raw and isinstance(instance, DrillIndexPage):
+        drill_index_reviewed(instance)

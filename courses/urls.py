@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses import views
+from courses import session_learner_urls, session_schedule_urls, session_trainer_urls, views
 
 app_name = "courses"
 
@@ -21,3 +21,10 @@ urlpatterns = [
     path("reports/", views.report, name="report"),
     path("reports/people/", views.report_people, name="report_people"),
 ]
+
+# Live training: sessions, sign-ups, attendance and drill scores.
+urlpatterns += (
+    session_learner_urls.urlpatterns
+    + session_trainer_urls.urlpatterns
+    + session_schedule_urls.urlpatterns
+)

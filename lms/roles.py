@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(StrEnum):
     LEARNER = "Learner"
     TRAINER = "Trainer"
+    LEAD_TRAINER = "Lead trainer"  # with Trainer: approves drills in the review workflow
     HR = "HR"
     ADMINISTRATOR = "Administrator"
 
@@ -24,6 +25,7 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.LEARNER: _("Learner"),
     Role.TRAINER: _("Trainer"),
+    Role.LEAD_TRAINER: _("Lead trainer"),
     Role.HR: _("HR"),
     Role.ADMINISTRATOR: _("Administrator"),
 }
@@ -43,6 +45,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
     ],
+    Role.LEAD_TRAINER: ["wagtailadmin.access_admin"],
     Role.HR: [
         "wagtailadmin.access_admin",
         "lms.view_staffprofile",
@@ -94,7 +97,7 @@ ROLE_PAGE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 # Roles that run the training: they see the reports and the admin.
-MANAGERS = frozenset({Role.TRAINER, Role.HR, Role.ADMINISTRATOR})
+MANAGERS = frozenset({Role.TRAINER, Role.LEAD_TRAINER, Role.HR, Role.ADMINISTRATOR})
 
 # Roles whose accounts must have a second factor when LMS_ENFORCE_MFA is on.
 MFA_REQUIRED_ROLES = frozenset({Role.HR, Role.ADMINISTRATOR})

@@ -6,6 +6,19 @@ from courses.models.learning import (
     Reminder,
     ReminderKind,
 )
+from courses.models.live import (
+    Attendance,
+    CheckInMethod,
+    DrillEvaluation,
+    DrillIndexPage,
+    DrillPage,
+    RubricVersion,
+    SessionKind,
+    SessionState,
+    SignUp,
+    SignUpStatus,
+    TrainingSession,
+)
 from courses.models.pages import (
     CourseIndexPage,
     CoursePage,
@@ -16,8 +29,13 @@ from courses.models.pages import (
 
 __all__ = [
     "Assignment",
+    "Attendance",
+    "CheckInMethod",
     "CourseIndexPage",
     "CoursePage",
+    "DrillEvaluation",
+    "DrillIndexPage",
+    "DrillPage",
     "Enrolment",
     "EnrolmentSource",
     "LessonCompletion",
@@ -25,5 +43,11 @@ __all__ = [
     "ModuleCategory",
     "Reminder",
     "ReminderKind",
+    "RubricVersion",
+    "SessionKind",
+    "SessionState",
+    "SignUp",
+    "SignUpStatus",
     "TrainingHomePage",
+    "TrainingSession",
 ]

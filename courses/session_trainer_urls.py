@@ -1,0 +1,3 @@
+"""URLs of live training (issue 6); included by courses/urls.py."""
+
+urlpatterns: list = []
