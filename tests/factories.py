@@ -96,3 +96,43 @@ def course(index, title, *, module="service", lessons=3, slug=None, body=None, *
         made.append(lesson)
     page.refresh_from_db()
     return page, made
+
+
+def drill(training, title="客户投诉电话演练", *, publish_by=None):
+    """A published drill (with its rubric's first version) under a drill index of `training`."""
+    from courses.models import DrillIndexPage, DrillPage
+
+    drills = DrillIndexPage.objects.child_of(training).first()
+    if drills is None:
+        drills = DrillIndexPage(title="实战演练", slug="drills")
+        training.add_child(instance=drills)
+    page = DrillPage(
+        title=title,
+        slug=f"drill-{DrillPage.objects.count() + 1}",
+        module="service",
+        scenario="<p>客户来电投诉包裹延误, 情绪激动.</p>",
+        objectives="安抚客户情绪\n24小时内给出处理结果",
+        steps="接听并自报工号\n倾听并记录\n给出处理方案",
+        rubric=[
+            ("criterion", _criterion("安抚情绪", 3, [("优秀", 4), ("合格", 2), ("不合格", 0)])),
+            ("criterion", _criterion("记录完整", 1, [("完整", 2), ("缺项", 1), ("未记录", 0)])),
+        ],
+    )
+    drills.add_child(instance=page)
+    page.save_revision(user=publish_by).publish(user=publish_by)
+    page.refresh_from_db()
+    return page
+
+
+def _criterion(name, weight, levels):
+    from decimal import Decimal
+
+    return {
+        "name": name,
+        "description": "",
+        "weight": Decimal(weight),
+        "levels": [
+            {"label": label, "descriptor": f"{name}: {label}", "points": Decimal(points)}
+            for label, points in levels
+        ],
+    }

@@ -1,0 +1,211 @@
+"""Live sessions' services (courses/sessions.py): places, the waiting list, check-in codes,
+attendance and drill scores."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from courses import services, sessions
+from courses.drill_review import current_rubric_version
+from courses.models import (
+    Attendance,
+    CheckInMethod,
+    DrillEvaluation,
+    Enrolment,
+    SessionKind,
+    SignUp,
+    SignUpStatus,
+)
+from courses.rubrics import score
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def make_session(people):
+    def make(capacity=2, kind=SessionKind.CLASSROOM, starts_in=HOUR * 24, **fields):
+        starts = timezone.now() + starts_in
+        return sessions.session_schedule(
+            by=people["trainer"].user,
+            kind=kind,
+            title=fields.pop("title", "服务礼仪课堂"),
+            starts_at=starts,
+            ends_at=starts + 2 * HOUR,
+            place="浦东站二楼培训室",
+            trainer=people["trainer"].user,
+            capacity=capacity,
+            **fields,
+        )
+
+    return make
+
+
+def test_places_then_the_waiting_list_in_the_order_people_joined(people, make_session):
+    session = make_session(capacity=2)
+    first = sessions.signup_create(session=session, user=people["learner"].user)
+    second = sessions.signup_create(session=session, user=people["colleague"].user)
+    third = sessions.signup_create(session=session, user=people["xihu"].user)
+    fourth = sessions.signup_create(session=session, user=people["south"].user)
+    assert first.signup.status == second.signup.status == SignUpStatus.CONFIRMED
+    assert (third.signup.status, third.waiting_place) == (SignUpStatus.WAITING, 1)
+    assert (fourth.signup.status, fourth.waiting_place) == (SignUpStatus.WAITING, 2)
+    again = sessions.signup_create(session=session, user=people["xihu"].user)
+    assert again.waiting_place == 1  # signing up twice keeps one's place
+
+    sessions.signup_cancel(session=session, user=people["learner"].user)
+    statuses = dict(SignUp.objects.values_list("user__username", "status"))
+    assert statuses["L003"] == SignUpStatus.CONFIRMED  # the first waiting moved up
+    assert statuses["L004"] == SignUpStatus.WAITING
+    assert statuses["L001"] == SignUpStatus.CANCELLED
+
+    promoted = sessions.session_capacity_change(session=session, capacity=3)
+    assert [s.user.username for s in promoted] == ["L004"]
+
+
+def test_who_may_sign_up(people, make_session, org):
+    session = make_session(audience_positions=["customer_service"])
+    with pytest.raises(sessions.SessionError):
+        sessions.signup_create(session=session, user=people["learner"].user)  # a courier
+    east_only = make_session(audience_units=[org["east"]])
+    sessions.signup_create(session=east_only, user=people["xihu"].user)  # under east
+    with pytest.raises(sessions.SessionError):
+        sessions.signup_create(session=east_only, user=people["south"].user)
+    started = make_session(starts_in=-HOUR)
+    with pytest.raises(sessions.SessionError):
+        sessions.signup_create(session=started, user=people["learner"].user)
+    assert not SignUp.objects.filter(user=people["south"].user).exists()
+
+
+@pytest.fixture
+def running(people, make_session):
+    """A session under way, the learner with a confirmed place."""
+    session = make_session(starts_in=-HOUR / 2)
+    SignUp.objects.create(
+        session=session,
+        user=people["learner"].user,
+        status=SignUpStatus.CONFIRMED,
+        queued_at=timezone.now() - HOUR * 30,
+    )
+    return session
+
+
+def test_the_room_code_checks_in_whoever_is_signed_in_and_only_while_it_is_fresh(people, running):
+    now = timezone.now()
+    token = sessions.check_in_token(running, now)
+    signup = sessions.check_in(token=token, user=people["learner"].user, at=now)
+    assert signup.attendance == Attendance.PRESENT
+    assert signup.check_in_method == CheckInMethod.QR
+    # Scanning again changes nothing; the previous code still works for a slow scan.
+    late = now + datetime.timedelta(seconds=sessions.CHECK_IN_STEP)
+    assert sessions.check_in(token=token, user=people["learner"].user, at=late).pk == signup.pk
+
+    # A photo of the code sent on: stale a minute later, and no use to someone without a place.
+    with pytest.raises(sessions.SessionError, match="expired"):
+        sessions.check_in(
+            token=token, user=people["learner"].user, at=now + datetime.timedelta(seconds=61)
+        )
+    with pytest.raises(sessions.SessionError):
+        sessions.check_in(token=token, user=people["colleague"].user, at=now)
+    assert not SignUp.objects.filter(user=people["colleague"].user).exists()
+
+
+def test_a_forged_or_another_sessions_code_is_refused(people, running, make_session):
+    now = timezone.now()
+    token = sessions.check_in_token(running, now)
+    session_id, rest = token.split(".", 1)
+    for bad in ["", "garbage", f"{int(session_id) + 1}.{rest}", token[:-2] + "xx"]:
+        with pytest.raises(sessions.SessionError):
+            sessions.check_in(token=bad, user=people["learner"].user, at=now)
+    tomorrow = make_session(starts_in=HOUR * 24)
+    with pytest.raises(sessions.SessionError, match="30 minutes"):
+        sessions.check_in(
+            token=sessions.check_in_token(tomorrow, now), user=people["learner"].user, at=now
+        )
+    assert SignUp.objects.get(user=people["learner"].user).attendance == Attendance.UNKNOWN
+
+
+def test_attendance_by_the_list_and_no_shows(people, running):
+    trainer = people["trainer"].user
+    with pytest.raises(PermissionDenied):
+        sessions.attendance_mark(
+            session=running, user=people["learner"].user, present=True, by=people["colleague"].user
+        )
+    walk_in = sessions.attendance_mark(
+        session=running, user=people["colleague"].user, present=True, by=trainer
+    )
+    assert (walk_in.status, walk_in.check_in_method) == (SignUpStatus.CONFIRMED, "list")
+    assert sessions.attendance_close(session=running, by=trainer) == 1
+    assert SignUp.objects.get(user=people["learner"].user).attendance == Attendance.ABSENT
+
+
+def test_an_attended_session_completes_the_course_that_requires_it(people, course, running):
+    learner = people["learner"].user
+
+    running.course, running.required_for_course = course, True
+    running.save()
+    for lesson in course.lessons:
+        services.lesson_complete(user=learner, lesson=lesson)
+    enrolment = Enrolment.objects.get(user=learner, course=course)
+    assert enrolment.completed_at is None  # lessons done, the session not yet attended
+    sessions.check_in(token=sessions.check_in_token(running), user=learner)
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
+
+
+def test_drill_scores_stay_on_the_rubric_version_the_session_was_scheduled_with(
+    people, make_session, index
+):
+    drill = factories.drill(index.get_parent(), publish_by=people["admin"].user)
+    session = make_session(kind=SessionKind.DRILL, drill=drill, starts_in=-HOUR)
+    learner, trainer = people["learner"].user, people["trainer"].user
+    SignUp.objects.create(
+        session=session, user=learner, status=SignUpStatus.CONFIRMED, queued_at=timezone.now()
+    )
+    first_version = current_rubric_version(drill)
+
+    # The drill is edited and published again: a new version; the session keeps its own.
+    drill.rubric[0].value["weight"] = Decimal(5)
+    drill.save_revision().publish()
+    assert current_rubric_version(drill).number == 2
+    session.refresh_from_db()
+    assert session.rubric_version == first_version
+
+    keys = [c.key for c in first_version.rubric.criteria]
+    sessions.evaluation_score(
+        session=session,
+        participant=learner,
+        criterion=keys[0],
+        points="2",
+        note="语气平和",
+        by=trainer,
+    )
+    evaluation = DrillEvaluation.objects.get()
+    assert evaluation.percent is None  # one criterion of two
+    with pytest.raises(sessions.SessionError):
+        sessions.evaluation_score(
+            session=session, participant=learner, criterion=keys[1], points="7", by=trainer
+        )
+    sessions.evaluation_score(
+        session=session, participant=learner, criterion=keys[1], points="2", by=trainer
+    )
+    evaluation.refresh_from_db()
+    expected = score(first_version.rubric, {keys[0]: "2", keys[1]: "2"}).percent
+    assert evaluation.percent == expected == Decimal("62.5")
+    assert evaluation.rubric_version == first_version and evaluation.notes[keys[0]] == "语气平和"
+    with pytest.raises(PermissionDenied):
+        sessions.evaluation_score(
+            session=session, participant=learner, criterion=keys[1], points="0", by=learner
+        )
+
+
+def test_publishing_an_unchanged_rubric_keeps_its_version(people, index):
+    drill = factories.drill(index.get_parent(), publish_by=people["admin"].user)
+    drill.title = "客户投诉电话演练 (修订)"
+    drill.save_revision().publish()
+    assert list(drill.rubric_versions.values_list("number", flat=True)) == [1]
