@@ -17,6 +17,9 @@ class CoursesConfig(AppConfig):
         from courses.completion import register_requirement_provider
         from courses.sessions import session_requirements
         from lms.context_processors import MANAGERS, NavItem, register_nav_item
+        from lms.roles import Role
+
+        RUNNERS = frozenset({Role.TRAINER, Role.LEAD_TRAINER, Role.ADMINISTRATOR})
         from lms.panels import home_panels, staff_panels
 
         register_requirement_provider(session_requirements)
@@ -25,5 +28,7 @@ class CoursesConfig(AppConfig):
 
         register_nav_item(NavItem(_("My learning"), "courses:my_learning", order=10))
         register_nav_item(NavItem(_("Courses"), "courses:catalogue", order=20))
+        register_nav_item(NavItem(_("Sessions"), "courses:session_list", order=25))
+        register_nav_item(NavItem(_("Run sessions"), "courses:sessions_to_run", RUNNERS, 28))
         register_nav_item(NavItem(_("Assignments"), "courses:assignment_list", MANAGERS, 30))
         register_nav_item(NavItem(_("Progress reports"), "courses:report", MANAGERS, 40))

@@ -91,6 +91,13 @@ class DrillPage(Page):
     def search_text(self) -> str:
         return search.index_text(f"{self.title} {self.objectives} {self.steps}")
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.session_selectors import drill_upcoming_sessions
+
+        context = super().get_context(request, *args, **kwargs)
+        context["upcoming_sessions"] = drill_upcoming_sessions(request.user, self)
+        return context
+
     def permissions_for_user(self, user):
         """Drills are published by a lead trainer approving them in the review workflow:
         a trainer can write and submit one, not publish it."""
