@@ -30,6 +30,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from courses import demo_content, services
+from courses.demo_live import load_demo_live
 from courses.models import (
     CourseIndexPage,
     CoursePage,
@@ -96,6 +97,7 @@ def load_demo_courses(stdout=None) -> None:
         f"{Enrolment.objects.count()} enrolments, "
         f"{LessonCompletion.objects.count()} lessons completed.",
     )
+    load_demo_live(stdout=stdout)
 
 
 def _say(stdout, message: str) -> None:

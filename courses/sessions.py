@@ -178,6 +178,23 @@ def session_capacity_change(*, session: TrainingSession, capacity: int) -> list[
     return _fill_from_waiting_list(session)
 
 
+@transaction.atomic
+def session_update(*, session: TrainingSession, by, changes: dict) -> list:
+    """Apply an edit form's changes; a larger capacity moves the waiting list up.
+
+    Returns the sign-ups confirmed from the waiting list.
+    """
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    for field in ("starts_at", "ends_at", "place", "description", "audience_positions"):
+        setattr(session, field, changes[field])
+    session.full_clean()
+    session.save(
+        update_fields=["starts_at", "ends_at", "place", "description", "audience_positions"]
+    )
+    session.audience_units.set(changes["audience_units"])
+    return session_capacity_change(session=session, capacity=changes["capacity"])
+
+
 # Attendance ------------------------------------------------------------------------------
 
 

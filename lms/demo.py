@@ -37,7 +37,7 @@ DEMO_ACCOUNTS = [
         "林海峰",
         "east",
         "trainer",
-        ["Learner", "Trainer"],
+        ["Learner", "Trainer", "Lead trainer"],
         ["east"],
         "trainer@example.com",
     ),

@@ -1,0 +1,240 @@
+"""Drills are published through the "Drill review" workflow (courses.drill_review).
+
+A trainer writes and submits; a lead trainer approves (the drill goes live with rubric
+version 1) or requests changes with a comment. A changed rubric, republished, becomes a
+new version; sessions scheduled before keep theirs.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import TaskState, WorkflowState
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from courses import sessions
+from courses.demo_live import DRILLS, _drill_page
+from courses.drill_review import review_workflow
+from courses.models import DrillIndexPage, DrillPage, RubricVersion, TrainingHomePage
+from lms.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trainer(make_staff, org):
+    return make_staff(
+        "east", roles=[Role.TRAINER], position="trainer", name="培训师", number="TR11"
+    ).user
+
+
+@pytest.fixture
+def lead(make_staff, org):
+    return make_staff(
+        "east",
+        roles=[Role.LEARNER, Role.TRAINER, Role.LEAD_TRAINER],
+        position="trainer",
+        name="主培训师",
+        number="LT01",
+    ).user
+
+
+@pytest.fixture
+def drill_index(index):
+    drills = DrillIndexPage(title="实战演练", slug="drills")
+    TrainingHomePage.objects.get().add_child(instance=drills)
+    return drills
+
+
+@pytest.fixture
+def draft(drill_index, trainer):
+    """A drill written by the trainer, saved as a draft."""
+    page = _drill_page(DRILLS["complaint"], owner=trainer)
+    page.has_unpublished_changes = True
+    drill_index.add_child(instance=page)
+    page.save_revision(user=trainer)
+    return DrillPage.objects.get(pk=page.pk)
+
+
+def edit_form_data(page: DrillPage, **action) -> dict:
+    """The admin edit form's POST data for `page` as it stands."""
+    rubric = [
+        (
+            "criterion",
+            {
+                "name": block.value["name"],
+                "description": block.value["description"],
+                "weight": str(block.value["weight"]),
+                "levels": {
+                    "count": str(len(block.value["levels"])),
+                    **{
+                        str(n): {
+                            "value": {
+                                "label": level["label"],
+                                "descriptor": level["descriptor"],
+                                "points": str(level["points"]),
+                            },
+                            "deleted": "",
+                            "order": str(n),
+                            "id": level_id,
+                        }
+                        for n, (level, level_id) in enumerate(
+                            zip(
+                                block.value["levels"],
+                                [child.id for child in block.value["levels"].bound_blocks],
+                                strict=True,
+                            )
+                        )
+                    },
+                },
+            },
+        )
+        for block in page.rubric
+    ]
+    data = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "module": page.module,
+            "duration_minutes": str(page.duration_minutes),
+            "scenario": rich_text(page.scenario),
+            "objectives": page.objectives,
+            "steps": page.steps,
+            "materials": page.materials,
+            "roles": streamfield(
+                [
+                    ("role", {"name": b.value["name"], "brief": b.value["brief"]})
+                    for b in page.roles
+                ]
+            ),
+            "rubric": streamfield(rubric),
+        }
+    )
+    for n, block in enumerate(page.rubric):
+        data[f"rubric-{n}-id"] = block.id
+    data["target_positions"] = list(page.target_positions)
+    data.update({f"action-{name}": "True" for name in action})
+    return data
+
+
+def in_progress_task(page) -> TaskState:
+    state = WorkflowState.objects.get(object_id=str(page.pk), status="in_progress")
+    return state.current_task_state
+
+
+def test_drill_index_pages_are_reviewed(drill_index):
+    assert drill_index.get_workflow() == review_workflow()
+    assert review_workflow().tasks.get().specific.groups.get().name == Role.LEAD_TRAINER.value
+
+
+def test_a_trainer_cannot_publish_a_drill(draft, trainer, lead, client):
+    assert not draft.permissions_for_user(trainer).can_publish()
+    assert draft.permissions_for_user(trainer).can_edit()
+    assert draft.permissions_for_user(lead).can_publish()
+    client.force_login(trainer)
+    revisions = draft.revisions.count()
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_form_data(draft, publish=1)
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.revisions.count() == revisions + 1  # saved as a draft, not published
+    assert not draft.live and draft.live_revision is None
+    assert not RubricVersion.objects.filter(drill=draft).exists()
+
+
+def test_a_trainer_submits_and_a_lead_trainer_approves(draft, trainer, lead, client):
+    client.force_login(trainer)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_form_data(draft, submit=1)
+    )
+    assert response.status_code == 302
+    task_state = in_progress_task(draft)
+    assert task_state.workflow_state.requested_by == trainer
+    draft.refresh_from_db()
+    assert not draft.live
+
+    client.force_login(lead)
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[draft.pk, "approve", task_state.pk]),
+        {"comment": ""},
+    )
+    assert response.status_code in (200, 302)
+    task_state.refresh_from_db()
+    assert task_state.status == TaskState.STATUS_APPROVED
+    draft.refresh_from_db()
+    assert draft.live
+    assert [v.number for v in draft.rubric_versions.all()] == [1]
+    assert draft.rubric_versions.get().rubric == draft.rubric_data()
+
+
+def test_a_lead_trainer_requests_changes_with_a_comment(draft, trainer, lead):
+    review_workflow().start(draft, trainer)
+    task_state = in_progress_task(draft)
+    task_state.task.specific.on_action(
+        task_state, lead, "reject", comment="时效承诺一项请写明24小时。"
+    )
+    task_state.refresh_from_db()
+    assert task_state.status == TaskState.STATUS_REJECTED
+    assert task_state.comment == "时效承诺一项请写明24小时。"
+    assert task_state.finished_by == lead
+    draft.refresh_from_db()
+    assert not draft.live
+    assert not RubricVersion.objects.filter(drill=draft).exists()
+
+
+def test_a_trainer_cannot_approve(draft, trainer):
+    review_workflow().start(draft, trainer)
+    task_state = in_progress_task(draft)
+    assert task_state.task.specific.get_actions(draft, trainer) == []
+
+
+def approved(draft, trainer, lead) -> DrillPage:
+    review_workflow().start(draft, trainer)
+    task_state = in_progress_task(draft)
+    task_state.task.specific.on_action(task_state, lead, "approve")
+    return DrillPage.objects.get(pk=draft.pk)
+
+
+def test_a_changed_rubric_is_a_new_version_and_old_sessions_keep_theirs(draft, trainer, lead):
+    drill = approved(draft, trainer, lead)
+    assert drill.live
+    start = timezone.now() + datetime.timedelta(days=3)
+    session = sessions.session_schedule(
+        by=lead,
+        kind="drill",
+        title="投诉处理演练",
+        drill=drill,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        place="培训室",
+        trainer=lead,
+        capacity=8,
+    )
+    assert session.rubric_version.number == 1
+
+    drill.rubric[0].value["weight"] = drill.rubric[0].value["weight"] + 1
+    drill.save_revision(user=lead).publish(user=lead)
+    assert [v.number for v in drill.rubric_versions.order_by("number")] == [1, 2]
+    session.refresh_from_db()
+    assert session.rubric_version.number == 1
+    later = sessions.session_schedule(
+        by=lead,
+        kind="drill",
+        title="投诉处理演练(二)",
+        drill=drill,
+        starts_at=start + datetime.timedelta(days=1),
+        ends_at=start + datetime.timedelta(days=1, hours=1),
+        place="培训室",
+        trainer=lead,
+        capacity=8,
+    )
+    assert later.rubric_version.number == 2
+
+
+def test_republishing_an_unchanged_rubric_adds_no_version(draft, trainer, lead):
+    drill = approved(draft, trainer, lead)
+    drill.title = "电话投诉:情绪激动的客户(修订)"
+    drill.save_revision(user=lead).publish(user=lead)
+    assert [v.number for v in drill.rubric_versions.all()] == [1]
