@@ -28,6 +28,7 @@ from courses.models import (
     TrainingSession,
 )
 from courses.rubrics import InvalidScore, score
+from courses.session_notices import notify_after_commit
 from lms.roles import Role, has_role
 
 CHECK_IN_STEP = 30  # seconds a check-in code is shown before the next one
@@ -63,8 +64,13 @@ def session_schedule(*, by, **fields) -> TrainingSession:
 
 @transaction.atomic
 def session_cancel(*, session: TrainingSession, by) -> None:
+    """Cancel a session; everyone with a place or on its waiting list is told by e-mail."""
     TrainingSession.objects.filter(pk=session.pk).update(state=SessionState.CANCELLED)
     session.state = SessionState.CANCELLED
+    people = SignUp.objects.filter(
+        session=session, status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITING]
+    ).select_related("user__profile")
+    notify_after_commit("cancelled", session, [signup.user for signup in people])
 
 
 # Who may come ----------------------------------------------------------------------------
@@ -158,13 +164,14 @@ def _fill_from_waiting_list(session: TrainingSession) -> list[SignUp]:
     if room <= 0:
         return []
     moved = list(
-        SignUp.objects.filter(session=session, status=SignUpStatus.WAITING).order_by(
-            "queued_at", "pk"
-        )[:room]
+        SignUp.objects.filter(session=session, status=SignUpStatus.WAITING)
+        .select_related("user__profile")
+        .order_by("queued_at", "pk")[:room]
     )
     for signup in moved:
         signup.status = SignUpStatus.CONFIRMED
         signup.save(update_fields=["status", "updated_at"])
+    notify_after_commit("promoted", session, [signup.user for signup in moved])
     return moved
 
 

@@ -209,3 +209,25 @@ def test_publishing_an_unchanged_rubric_keeps_its_version(people, index):
     drill.title = "客户投诉电话演练 (修订)"
     drill.save_revision().publish()
     assert list(drill.rubric_versions.values_list("number", flat=True)) == [1]
+
+
+def test_people_are_told_when_the_waiting_list_moves_up_and_when_a_session_is_cancelled(
+    people, make_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    for person in ("learner", "colleague", "xihu"):
+        people[person].user.email = f"{person}@example.com"
+        people[person].user.save()
+    session = make_session(capacity=1, title="派送规范课堂")
+    sessions.signup_create(session=session, user=people["learner"].user)
+    sessions.signup_create(session=session, user=people["colleague"].user)
+    sessions.signup_create(session=session, user=people["xihu"].user)
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.signup_cancel(session=session, user=people["learner"].user)
+    (promoted,) = mailoutbox
+    assert promoted.to == ["colleague@example.com"] and "派送规范课堂" in promoted.subject
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.session_cancel(session=session, by=people["trainer"].user)
+    cancelled = {tuple(message.to) for message in mailoutbox[1:]}
+    assert cancelled == {("colleague@example.com",), ("xihu@example.com",)}
+    assert all("&" not in message.body for message in mailoutbox)  # plain text, not HTML
