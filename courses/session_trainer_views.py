@@ -49,7 +49,7 @@ def sessions_to_run(request):
     return render(
         request,
         "courses/trainer/sessions_to_run.html",
-        {"sessions": selectors.sessions_to_run(request.user)},
+        {"sessions": selectors.sessions_to_run(request.user), "now": timezone.now()},
     )
 
 
