@@ -16,7 +16,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from courses import sessions
 from courses.demo_live import DRILLS, _drill_page
 from courses.drill_review import review_workflow
-from courses.models import DrillIndexPage, DrillPage, RubricVersion, TrainingHomePage
+from courses.models import DrillPage, RubricVersion
 from lms.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -27,24 +27,6 @@ def trainer(make_staff, org):
     return make_staff(
         "east", roles=[Role.TRAINER], position="trainer", name="培训师", number="TR11"
     ).user
-
-
-@pytest.fixture
-def lead(make_staff, org):
-    return make_staff(
-        "east",
-        roles=[Role.LEARNER, Role.TRAINER, Role.LEAD_TRAINER],
-        position="trainer",
-        name="主培训师",
-        number="LT01",
-    ).user
-
-
-@pytest.fixture
-def drill_index(index):
-    drills = DrillIndexPage(title="实战演练", slug="drills")
-    TrainingHomePage.objects.get().add_child(instance=drills)
-    return drills
 
 
 @pytest.fixture

@@ -9,10 +9,8 @@ from django.utils import timezone
 from courses import sessions
 from courses.demo_live import DRILLS, _drill_page
 from courses.models import (
-    DrillIndexPage,
     SessionState,
     SignUpStatus,
-    TrainingHomePage,
     TrainingSession,
 )
 from lms.roles import Role
@@ -20,17 +18,6 @@ from lms.roles import Role
 pytestmark = pytest.mark.django_db
 
 NEW = reverse("courses:session_schedule")
-
-
-@pytest.fixture
-def lead(make_staff):
-    return make_staff(
-        "east",
-        roles=[Role.LEARNER, Role.TRAINER, Role.LEAD_TRAINER],
-        position="trainer",
-        name="主培训师",
-        number="LT01",
-    ).user
 
 
 @pytest.fixture
@@ -43,13 +30,6 @@ def south_trainer(make_staff, org):
         number="TR02",
         trainer_units=[org["south"]],
     ).user
-
-
-@pytest.fixture
-def drill_index(index):
-    page = DrillIndexPage(title="实战演练", slug="drills")
-    TrainingHomePage.objects.get().add_child(instance=page)
-    return page
 
 
 @pytest.fixture
