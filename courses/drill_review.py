@@ -1,6 +1,6 @@
 """Drills are reviewed before they are published (issue 6).
 
-A trainer writes a drill and submits it to the "Drill review" workflow; a lead trainer
+A trainer writes a drill and submits it to the "演练审核" (drill review) workflow; a lead trainer
 approves it (Wagtail then publishes it) or sends it back with a comment. Trainers may
 publish the other pages, so for a drill the permission to publish is narrowed here: only
 lead trainers and administrators have it (they approve; an administrator can also publish
@@ -19,8 +19,8 @@ from wagtail.models import PagePermissionTester, WorkflowPage
 
 from lms.roles import Role, has_role
 
-WORKFLOW_NAME = "Drill review"
-TASK_NAME = "Lead trainer approval"
+WORKFLOW_NAME = "演练审核"  # data, in the company's language, as the admin shows it
+TASK_NAME = "主培训师审批"
 
 
 class DrillPermissionTester(PagePermissionTester):

@@ -9,8 +9,8 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GROUP = "Lead trainer"
-WORKFLOW = "Drill review"
-TASK = "Lead trainer approval"
+WORKFLOW = "演练审核"  # drill review
+TASK = "主培训师审批"  # lead trainer approval
 
 MODEL_PERMISSIONS = {
     "Trainer": [
