@@ -278,14 +278,19 @@ def check_in(*, token: str, user, at: datetime.datetime | None = None) -> SignUp
     except (signing.BadSignature, ValueError):
         raise SessionError(_("This is not a check-in code of this site.")) from None
     if not 0 <= _step(at) - step <= CHECK_IN_GRACE_STEPS:
-        raise SessionError(_("This code has expired: scan the one on the screen now."))
+        raise SessionError(
+            _("This code has expired: scan the one on the screen now."), code="expired"
+        )
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update().filter(pk=session_id).first()
         if session is None or session.state != SessionState.SCHEDULED:
             raise SessionError(_("This session does not take check-ins."))
         opens, closes = check_in_window(session)
         if not opens <= at <= closes:
-            raise SessionError(_("Check-in is open from 30 minutes before the start to the end."))
+            raise SessionError(
+                _("Check-in is open from 30 minutes before the start to the end."),
+                code="outside_window",
+            )
         signup = SignUp.objects.filter(session=session, user=user).first()
         if signup is None or signup.status != SignUpStatus.CONFIRMED:
             raise SessionError(
