@@ -1,0 +1,446 @@
+"""The five-part assessment's arithmetic (manual 6.3, DESIGN.md): pure, no ORM.
+
+`assess(person, policy)` takes one person's plain records for a cycle and returns the five
+parts, the grade, the eligibility for a certificate and the explanation of every part:
+
+1. knowledge: per required quiz the best (or latest, or mean) submitted attempt's percent;
+   a required quiz never attempted counts 0 and is flagged; the weighted mean of the quizzes.
+2. satisfaction: each survey normalised to 0-100 from its scale, averaged with the policy's
+   weight per source, minus a penalty per complaint the company was at fault for (by
+   category), and a further penalty when its first reply came after 24 hours; 0-100.
+3. efficiency: per measure, the summed numerator over the summed denominator (never a mean
+   of rates), scored against the measure's target rate; the weighted mean of the measures
+   that apply to the person's position and have data.
+4. teamwork: each evaluation as a percentage of its maximum; their mean.
+5. overall: the weighted mean of the parts present; the grade band; eligible when every part
+   is present, overall reaches the pass band and each part its floor.
+
+A part without data is None ("no data"), never 0. Decimal arithmetic, half-up to one place;
+the overall is computed from the rounded parts, so that anyone can redo it by hand.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ONE_PLACE = Decimal("0.1")
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+LATE_REPLY = datetime.timedelta(hours=24)
+
+PARTS = ("knowledge", "satisfaction", "efficiency", "teamwork")
+ATTEMPT_RULES = ("best", "latest", "mean")
+SCALES = {"1-5": (Decimal(1), Decimal(5)), "0-10": (ZERO, Decimal(10)), "percent": (ZERO, HUNDRED)}
+# measure -> (numerator, denominator) of an efficiency record; accuracy is 1 - errors / items
+MEASURES = {
+    "pickups": ("pickups_on_time", "pickups"),
+    "deliveries": ("deliveries_on_time", "deliveries"),
+    "queries": ("queries_on_time", "queries"),
+    "exceptions": ("exceptions_on_time", "exceptions"),
+    "accuracy": ("errors", "items_handled"),
+}
+
+
+def rounded(value: Decimal) -> Decimal:
+    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def _clamp(value: Decimal) -> Decimal:
+    return max(ZERO, min(HUNDRED, value))
+
+
+# The policy --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str  # excellent, good, pass
+    minimum: Decimal
+
+
+@dataclass(frozen=True)
+class Policy:
+    part_weights: Mapping[str, Decimal]
+    attempt_rule: str
+    source_weights: Mapping[str, Decimal]
+    complaint_penalties: Mapping[str, Decimal]  # by category
+    late_reply_penalty: Decimal
+    measure_targets: Mapping[str, Decimal]  # a rate from 0 to 1
+    position_measures: Mapping[str, Mapping[str, Decimal]]  # position -> measure -> weight
+    bands: tuple[Band, ...]  # highest first; below the last: fail
+    floors: Mapping[str, Decimal]  # part -> minimum for eligibility
+
+    @property
+    def pass_mark(self) -> Decimal:
+        return self.bands[-1].minimum
+
+
+def _d(value) -> Decimal:
+    return Decimal(str(value))
+
+
+DEFAULT_POLICY = Policy(
+    part_weights={
+        "knowledge": _d(30),
+        "satisfaction": _d(25),
+        "efficiency": _d(25),
+        "teamwork": _d(20),
+    },
+    attempt_rule="best",
+    source_weights={
+        "questionnaire": _d(1),
+        "phone": _d(1),
+        "online": _d(1),
+        "mystery_shopper": _d(2),  # an observed visit tells more than a form
+    },
+    complaint_penalties={
+        "service": _d(5),
+        "transport": _d(3),
+        "information": _d(3),
+        "other": _d(2),
+    },
+    late_reply_penalty=_d(2),
+    measure_targets={
+        "pickups": _d("0.95"),
+        "deliveries": _d("0.95"),
+        "queries": _d("0.90"),
+        "exceptions": _d("0.95"),
+        "accuracy": _d("0.995"),
+    },
+    position_measures={
+        "courier": {"pickups": _d(1), "deliveries": _d(2), "exceptions": _d(1), "accuracy": _d(1)},
+        "customer_service": {"queries": _d(2), "exceptions": _d(1), "accuracy": _d(1)},
+        "station_staff": {"exceptions": _d(1), "accuracy": _d(2)},
+    },
+    bands=(Band("excellent", _d(90)), Band("good", _d(80)), Band("pass", _d(60))),
+    floors={"knowledge": _d(60), "satisfaction": _d(60), "efficiency": _d(60), "teamwork": _d(60)},
+)
+
+
+def policy_problems(policy: Policy) -> list[tuple[str, dict]]:
+    """What makes a policy nonsense, as (code, params); empty when it is sound."""
+    problems: list[tuple[str, dict]] = []
+    if set(policy.part_weights) != set(PARTS) or any(w < 0 for w in policy.part_weights.values()):
+        problems.append(("part_weights_missing", {}))
+    elif sum(policy.part_weights.values()) != HUNDRED:
+        problems.append(("part_weights_sum", {"total": str(sum(policy.part_weights.values()))}))
+    if policy.attempt_rule not in ATTEMPT_RULES:
+        problems.append(("attempt_rule", {"rule": policy.attempt_rule}))
+    if any(w < 0 for w in policy.source_weights.values()) or not any(
+        w > 0 for w in policy.source_weights.values()
+    ):
+        problems.append(("source_weights", {}))
+    if any(p < 0 for p in policy.complaint_penalties.values()) or policy.late_reply_penalty < 0:
+        problems.append(("negative_penalty", {}))
+    for measure, target in policy.measure_targets.items():
+        if measure not in MEASURES or not ZERO < target <= 1:
+            problems.append(("measure_target", {"measure": measure, "target": str(target)}))
+    for position, weights in policy.position_measures.items():
+        unknown = set(weights) - set(MEASURES)
+        if unknown or any(w < 0 for w in weights.values()):
+            problems.append(("position_measures", {"position": position}))
+        for measure in weights:
+            if measure in MEASURES and measure not in policy.measure_targets:
+                problems.append(("measure_without_target", {"measure": measure}))
+    minimums = [band.minimum for band in policy.bands]
+    if (
+        not minimums
+        or minimums != sorted(minimums, reverse=True)
+        or len(set(minimums)) != len(minimums)
+    ):
+        problems.append(("bands_order", {}))
+    elif not ZERO < minimums[-1] <= minimums[0] <= HUNDRED:
+        problems.append(("bands_range", {}))
+    if any(not ZERO <= floor <= HUNDRED for floor in policy.floors.values()):
+        problems.append(("floors_range", {}))
+    return problems
+
+
+# A person's records ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizAttempt:
+    attempt_id: int
+    submitted_at: datetime.datetime
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class RequiredQuiz:
+    quiz_id: int
+    title: str
+    weight: Decimal
+    attempts: tuple[QuizAttempt, ...]
+
+
+@dataclass(frozen=True)
+class Survey:
+    reference: str
+    source: str
+    scale: str
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class Complaint:
+    reference: str
+    category: str
+    company_at_fault: bool
+    received_at: datetime.datetime
+    first_contact_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class EfficiencyRow:
+    period_start: datetime.date
+    counts: Mapping[str, int | None]  # the EfficiencyRecord's count fields
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    source: str  # drill, team_project, communication_case
+    reference: str
+    score: Decimal
+    max_score: Decimal
+
+
+@dataclass(frozen=True)
+class Person:
+    position: str
+    quizzes: tuple[RequiredQuiz, ...] = ()
+    surveys: tuple[Survey, ...] = ()
+    complaints: tuple[Complaint, ...] = ()
+    efficiency: tuple[EfficiencyRow, ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
+
+
+# The result --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    score: Decimal | None  # None: no data
+    explanation: dict = field(default_factory=dict)  # plain data, kept with the result
+
+
+@dataclass(frozen=True)
+class Assessment:
+    parts: Mapping[str, Part]
+    overall: Decimal | None
+    grade: str | None  # excellent, good, pass, fail; None with no overall
+    eligible: bool
+    reasons: tuple[str, ...]  # why not eligible (codes)
+
+    def score(self, part: str) -> Decimal | None:
+        return self.overall if part == "overall" else self.parts[part].score
+
+
+def assess(person: Person, policy: Policy = DEFAULT_POLICY) -> Assessment:
+    parts = {
+        "knowledge": knowledge(person.quizzes, policy),
+        "satisfaction": satisfaction(person.surveys, person.complaints, policy),
+        "efficiency": efficiency(person.efficiency, person.position, policy),
+        "teamwork": teamwork(person.evaluations),
+    }
+    present = {name: part.score for name, part in parts.items() if part.score is not None}
+    weights = {name: policy.part_weights[name] for name in present}
+    total_weight = sum(weights.values(), ZERO)
+    if present and total_weight > 0:
+        overall = rounded(sum((present[n] * weights[n] for n in present), ZERO) / total_weight)
+    elif present:
+        overall = rounded(sum(present.values(), ZERO) / len(present))
+    else:
+        overall = None
+    grade = _grade(overall, policy)
+    reasons = []
+    for name in PARTS:
+        score = parts[name].score
+        if score is None:
+            reasons.append(f"no_{name}")
+        elif score < policy.floors.get(name, ZERO):
+            reasons.append(f"low_{name}")
+    if overall is not None and overall < policy.pass_mark:
+        reasons.append("low_overall")
+    return Assessment(parts, overall, grade, eligible=not reasons, reasons=tuple(reasons))
+
+
+def _grade(overall: Decimal | None, policy: Policy) -> str | None:
+    if overall is None:
+        return None
+    for band in policy.bands:
+        if overall >= band.minimum:
+            return band.code
+    return "fail"
+
+
+# 1. Knowledge ------------------------------------------------------------------------------
+
+
+def _quiz_percent(quiz: RequiredQuiz, rule: str) -> tuple[Decimal, list[int]]:
+    attempts = sorted(quiz.attempts, key=lambda a: (a.submitted_at, a.attempt_id))
+    if rule == "latest":
+        return attempts[-1].percent, [attempts[-1].attempt_id]
+    if rule == "mean":
+        mean = sum((a.percent for a in attempts), ZERO) / len(attempts)
+        return mean, [a.attempt_id for a in attempts]
+    best = max(attempts, key=lambda a: (a.percent, -a.attempt_id))
+    return best.percent, [best.attempt_id]
+
+
+def knowledge(quizzes: Iterable[RequiredQuiz], policy: Policy) -> Part:
+    quizzes = sorted(quizzes, key=lambda q: q.quiz_id)
+    if not quizzes:
+        return Part(None, {"quizzes": []})
+    lines, total, weights = [], ZERO, ZERO
+    for quiz in quizzes:
+        if quiz.attempts:
+            percent, used = _quiz_percent(quiz, policy.attempt_rule)
+        else:
+            percent, used = ZERO, []
+        lines.append(
+            {
+                "quiz": quiz.quiz_id,
+                "title": quiz.title,
+                "weight": str(quiz.weight),
+                "percent": str(rounded(percent)),
+                "attempts": used,
+                "missing": not quiz.attempts,
+            }
+        )
+        total += percent * quiz.weight
+        weights += quiz.weight
+    score = rounded(_clamp(total / weights)) if weights > 0 else None
+    return Part(score, {"rule": policy.attempt_rule, "quizzes": lines})
+
+
+# 2. Customer satisfaction ------------------------------------------------------------------
+
+
+def normalised(survey: Survey) -> Decimal:
+    low, high = SCALES[survey.scale]
+    return _clamp((survey.score - low) * HUNDRED / (high - low))
+
+
+def satisfaction(
+    surveys: Iterable[Survey], complaints: Iterable[Complaint], policy: Policy
+) -> Part:
+    surveys = sorted(surveys, key=lambda s: s.reference)
+    by_source: dict[str, list[Decimal]] = defaultdict(list)
+    for survey in surveys:
+        by_source[survey.source].append(normalised(survey))
+    weighted = [(s, policy.source_weights.get(s, ZERO)) for s in sorted(by_source)]
+    weight_sum = sum((w for _s, w in weighted), ZERO)
+    sources = [
+        {
+            "source": source,
+            "count": len(by_source[source]),
+            "mean": str(rounded(sum(by_source[source], ZERO) / len(by_source[source]))),
+            "weight": str(weight),
+        }
+        for source, weight in weighted
+    ]
+    penalties, penalty_sum = [], ZERO
+    for complaint in sorted(complaints, key=lambda c: c.reference):
+        if not complaint.company_at_fault:
+            continue
+        penalty = policy.complaint_penalties.get(complaint.category, ZERO)
+        late = (
+            complaint.first_contact_at is None
+            or complaint.first_contact_at - complaint.received_at > LATE_REPLY
+        )
+        if late:
+            penalty += policy.late_reply_penalty
+        penalty_sum += penalty
+        penalties.append(
+            {
+                "reference": complaint.reference,
+                "category": complaint.category,
+                "late_reply": late,
+                "penalty": str(penalty),
+            }
+        )
+    explanation = {"sources": sources, "complaints": penalties}
+    if not surveys or weight_sum <= 0:
+        return Part(None, explanation)
+    mean = (
+        sum((sum(by_source[s], ZERO) / len(by_source[s]) * w for s, w in weighted), ZERO)
+        / weight_sum
+    )
+    explanation["survey_mean"] = str(rounded(mean))
+    explanation["penalty"] = str(penalty_sum)
+    return Part(rounded(_clamp(mean - penalty_sum)), explanation)
+
+
+# 3. Work efficiency ------------------------------------------------------------------------
+
+
+def efficiency(rows: Iterable[EfficiencyRow], position: str, policy: Policy) -> Part:
+    measures = policy.position_measures.get(position, {})
+    sums = {m: [0, 0] for m in measures}
+    for row in rows:
+        for measure in measures:
+            numerator, denominator = MEASURES[measure]
+            top, bottom = row.counts.get(numerator), row.counts.get(denominator)
+            if bottom is None or bottom <= 0:
+                continue
+            sums[measure][0] += top or 0
+            sums[measure][1] += bottom
+    lines, total, weights = [], ZERO, ZERO
+    for measure in sorted(measures):
+        top, bottom = sums[measure]
+        if bottom <= 0:
+            lines.append({"measure": measure, "numerator": top, "denominator": 0})
+            continue
+        rate = Decimal(top) / Decimal(bottom)
+        if measure == "accuracy":
+            rate = 1 - rate
+        target = policy.measure_targets[measure]
+        score = _clamp(rate / target * HUNDRED)
+        weight = measures[measure]
+        lines.append(
+            {
+                "measure": measure,
+                "numerator": top,
+                "denominator": bottom,
+                "rate": str(rounded(rate * HUNDRED)),
+                "target": str(rounded(target * HUNDRED)),
+                "score": str(rounded(score)),
+                "weight": str(weight),
+            }
+        )
+        total += score * weight
+        weights += weight
+    explanation = {"position": position, "measures": lines}
+    if weights <= 0:
+        return Part(None, explanation)
+    return Part(rounded(_clamp(total / weights)), explanation)
+
+
+# 4. Teamwork and communication -------------------------------------------------------------
+
+
+def teamwork(evaluations: Iterable[Evaluation]) -> Part:
+    evaluations = sorted(
+        (e for e in evaluations if e.max_score > 0), key=lambda e: (e.source, e.reference)
+    )
+    lines = [
+        {
+            "source": e.source,
+            "reference": e.reference,
+            "score": str(e.score),
+            "max": str(e.max_score),
+            "percent": str(rounded(_clamp(e.score * HUNDRED / e.max_score))),
+        }
+        for e in evaluations
+    ]
+    if not evaluations:
+        return Part(None, {"evaluations": lines})
+    mean = sum((_clamp(e.score * HUNDRED / e.max_score) for e in evaluations), ZERO) / len(
+        evaluations
+    )
+    return Part(rounded(mean), {"evaluations": lines})

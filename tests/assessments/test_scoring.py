@@ -1,0 +1,250 @@
+"""The five-part assessment's arithmetic (assessments/scoring.py): no database."""
+
+import datetime
+import random
+from dataclasses import replace
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessments.scoring import (
+    DEFAULT_POLICY,
+    MEASURES,
+    Band,
+    Complaint,
+    EfficiencyRow,
+    Evaluation,
+    Person,
+    QuizAttempt,
+    RequiredQuiz,
+    Survey,
+    assess,
+    normalised,
+    policy_problems,
+)
+
+T0 = datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)
+D = Decimal
+COUNT_FIELDS = sorted({name for pair in MEASURES.values() for name in pair})
+
+percents = st.decimals(min_value=0, max_value=100, places=1)
+
+
+@st.composite
+def attempts(draw, quiz_id):
+    n = draw(st.integers(0, 3))
+    return tuple(
+        QuizAttempt(
+            quiz_id * 10 + i,
+            T0 + datetime.timedelta(days=draw(st.integers(0, 60))),
+            draw(percents),
+        )
+        for i in range(n)
+    )
+
+
+@st.composite
+def surveys(draw):
+    scale = draw(st.sampled_from(["1-5", "0-10", "percent"]))
+    high = {"1-5": 5, "0-10": 10, "percent": 100}[scale]
+    low = 1 if scale == "1-5" else 0
+    score = draw(st.decimals(min_value=low, max_value=high, places=1))
+    source = draw(st.sampled_from(["questionnaire", "phone", "online", "mystery_shopper"]))
+    return Survey(f"S{draw(st.integers(0, 10**6))}", source, scale, score)
+
+
+@st.composite
+def complaints(draw):
+    received = T0 + datetime.timedelta(hours=draw(st.integers(0, 2000)))
+    contact = draw(st.none() | st.integers(0, 72))
+    return Complaint(
+        f"C{draw(st.integers(0, 10**6))}",
+        draw(st.sampled_from(["service", "transport", "information", "other"])),
+        draw(st.booleans()),
+        received,
+        None if contact is None else received + datetime.timedelta(hours=contact),
+    )
+
+
+@st.composite
+def efficiency_rows(draw):
+    counts = {}
+    for part, total in MEASURES.values():
+        value = draw(st.none() | st.integers(0, 500))
+        counts[total] = value
+        counts[part] = None if value is None else draw(st.integers(0, value))
+    return EfficiencyRow(T0.date() + datetime.timedelta(days=draw(st.integers(0, 90))), counts)
+
+
+@st.composite
+def evaluations(draw):
+    maximum = draw(st.decimals(min_value=1, max_value=100, places=1))
+    score = draw(st.decimals(min_value=0, max_value=maximum, places=1))
+    source = draw(st.sampled_from(["drill", "team_project", "communication_case"]))
+    return Evaluation(source, f"E{draw(st.integers(0, 10**6))}", score, maximum)
+
+
+@st.composite
+def people(draw):
+    quiz_count = draw(st.integers(0, 3))
+    quizzes = tuple(
+        RequiredQuiz(q, f"quiz {q}", draw(st.sampled_from([D(1), D(2)])), draw(attempts(q)))
+        for q in range(quiz_count)
+    )
+    return Person(
+        position=draw(st.sampled_from(["courier", "customer_service", "station_staff", "hr"])),
+        quizzes=quizzes,
+        surveys=tuple(draw(st.lists(surveys(), max_size=6, unique_by=lambda s: s.reference))),
+        complaints=tuple(
+            draw(st.lists(complaints(), max_size=4, unique_by=lambda c: c.reference))
+        ),
+        efficiency=tuple(draw(st.lists(efficiency_rows(), max_size=6))),
+        evaluations=tuple(
+            draw(st.lists(evaluations(), max_size=4, unique_by=lambda e: e.reference))
+        ),
+    )
+
+
+def shuffled(person: Person, seed: int) -> Person:
+    rng = random.Random(seed)
+
+    def mix(items):
+        items = list(items)
+        rng.shuffle(items)
+        return tuple(items)
+
+    return replace(
+        person,
+        quizzes=mix(replace(q, attempts=mix(q.attempts)) for q in person.quizzes),
+        surveys=mix(person.surveys),
+        complaints=mix(person.complaints),
+        efficiency=mix(person.efficiency),
+        evaluations=mix(person.evaluations),
+    )
+
+
+@settings(max_examples=200)
+@given(people())
+def test_every_part_stays_within_0_and_100_with_one_decimal_place(person):
+    result = assess(person)
+    for part in ("knowledge", "satisfaction", "efficiency", "teamwork", "overall"):
+        score = result.score(part)
+        if score is not None:
+            assert D(0) <= score <= D(100)
+            assert score == score.quantize(D("0.1"))
+
+
+@given(people(), st.integers())
+def test_the_order_of_the_rows_never_changes_a_result(person, seed):
+    assert assess(shuffled(person, seed)) == assess(person)
+
+
+@given(people())
+def test_the_same_inputs_and_policy_give_the_same_result(person):
+    assert assess(person) == assess(person)
+
+
+@given(people(), st.data())
+def test_more_on_time_deliveries_never_lower_efficiency(person, data):
+    person = replace(person, position="courier")
+    rows = [row for row in person.efficiency if row.counts["deliveries"]]
+    if not rows:
+        rows = [EfficiencyRow(T0.date(), {"deliveries": 10, "deliveries_on_time": 5})]
+        person = replace(person, efficiency=(*person.efficiency, rows[0]))
+    row = data.draw(st.sampled_from(rows))
+    room = row.counts["deliveries"] - (row.counts.get("deliveries_on_time") or 0)
+    more = data.draw(st.integers(0, room))
+    better_row = replace(
+        row,
+        counts={
+            **row.counts,
+            "deliveries_on_time": (row.counts.get("deliveries_on_time") or 0) + more,
+        },
+    )
+    better = replace(
+        person, efficiency=tuple(better_row if r is row else r for r in person.efficiency)
+    )
+    assert assess(better).score("efficiency") >= assess(person).score("efficiency")
+
+
+@given(people())
+def test_a_part_without_data_is_no_data_never_0(person):
+    empty = Person(position=person.position)
+    result = assess(empty)
+    assert all(result.score(part) is None for part in ("knowledge", "satisfaction", "teamwork"))
+    assert result.score("efficiency") is None and result.overall is None
+    assert result.grade is None and not result.eligible
+    only_complaints = replace(empty, complaints=person.complaints)
+    assert assess(only_complaints).score("satisfaction") is None
+
+
+def test_the_default_policy_is_sound_and_nonsense_is_named():
+    assert policy_problems(DEFAULT_POLICY) == []
+    lopsided = replace(
+        DEFAULT_POLICY, part_weights={**DEFAULT_POLICY.part_weights, "teamwork": D(10)}
+    )
+    assert policy_problems(lopsided) == [("part_weights_sum", {"total": "90"})]
+    upside_down = replace(DEFAULT_POLICY, bands=(Band("excellent", D(60)), Band("pass", D(90))))
+    assert [code for code, _params in policy_problems(upside_down)] == ["bands_order"]
+    bad_target = replace(
+        DEFAULT_POLICY, measure_targets={**DEFAULT_POLICY.measure_targets, "queries": D(2)}
+    )
+    assert policy_problems(bad_target)[0][0] == "measure_target"
+
+
+def test_surveys_are_normalised_from_their_own_scale():
+    assert normalised(Survey("a", "phone", "1-5", D(5))) == D(100)
+    assert normalised(Survey("a", "phone", "1-5", D(4))) == D(75)
+    assert normalised(Survey("a", "phone", "0-10", D("8.5"))) == D(85)
+    assert normalised(Survey("a", "phone", "percent", D(92))) == D(92)
+
+
+def test_a_worked_example_with_its_explanation():
+    hours = datetime.timedelta(hours=1)
+    person = Person(
+        position="courier",
+        quizzes=(
+            RequiredQuiz(
+                1,
+                "服务规范测验",
+                D(1),
+                (QuizAttempt(11, T0, D(70)), QuizAttempt(12, T0 + hours, D(90))),
+            ),
+            RequiredQuiz(2, "入职考试", D(1), ()),  # never attempted: 0, flagged
+        ),
+        surveys=(
+            Survey("S1", "questionnaire", "1-5", D(5)),  # 100
+            Survey("S2", "mystery_shopper", "percent", D(85)),  # 85, weight 2
+        ),
+        complaints=(
+            Complaint("C1", "service", True, T0, T0 + 30 * hours),  # 5 + 2 late
+            Complaint("C2", "transport", False, T0, None),  # not the company's fault
+        ),
+        efficiency=(
+            EfficiencyRow(
+                T0.date(),
+                {"deliveries": 100, "deliveries_on_time": 95, "items_handled": 200, "errors": 1},
+            ),
+            EfficiencyRow(T0.date(), {"deliveries": 50, "deliveries_on_time": 38}),
+        ),
+        evaluations=(
+            Evaluation("drill", "D1", D(86), D(100)),
+            Evaluation("team_project", "T1", D(17), D(20)),
+        ),
+    )
+    result = assess(person)
+    assert result.score("knowledge") == D(45)  # (90 + 0) / 2, the best attempt
+    assert result.parts["knowledge"].explanation["quizzes"][1]["missing"] is True
+    # (100 + 85 * 2) / 3 = 90, minus 7 for the late complaint the company was at fault for
+    assert result.score("satisfaction") == D(83)
+    assert result.parts["satisfaction"].explanation["penalty"] == "7"
+    # deliveries: 133 / 150 summed (never a mean of rates) = 88.67 % of a 95 % target → 93.3;
+    # accuracy: 1 - 1/200 = 99.5 % of 99.5 % → 100; weights 2 and 1 → 95.6
+    assert result.score("efficiency") == D("95.6")
+    deliveries = result.parts["efficiency"].explanation["measures"][1]
+    assert (deliveries["numerator"], deliveries["denominator"]) == (133, 150)
+    assert result.score("teamwork") == D(85.5)  # (86 + 85) / 2
+    # (45 * 30 + 83 * 25 + 95.6 * 25 + 85.5 * 20) / 100 = 75.25, half-up: 75.3
+    assert result.overall == D("75.3") and result.grade == "pass"
+    assert not result.eligible and result.reasons == ("low_knowledge",)
