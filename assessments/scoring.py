@@ -95,7 +95,7 @@ DEFAULT_POLICY = Policy(
         "questionnaire": _d(1),
         "phone": _d(1),
         "online": _d(1),
-        "mystery_shopper": _d(2),  # an observed visit tells more than a form
+        "mystery_shopper": _d(1),
     },
     complaint_penalties={
         "service": _d(5),
@@ -444,3 +444,40 @@ def teamwork(evaluations: Iterable[Evaluation]) -> Part:
         evaluations
     )
     return Part(rounded(mean), {"evaluations": lines})
+
+
+# A policy as stored (JSON) -------------------------------------------------------------------
+
+
+def policy_to_json(policy: Policy) -> dict:
+    def numbers(mapping):
+        return {key: str(value) for key, value in mapping.items()}
+
+    return {
+        "part_weights": numbers(policy.part_weights),
+        "attempt_rule": policy.attempt_rule,
+        "source_weights": numbers(policy.source_weights),
+        "complaint_penalties": numbers(policy.complaint_penalties),
+        "late_reply_penalty": str(policy.late_reply_penalty),
+        "measure_targets": numbers(policy.measure_targets),
+        "position_measures": {p: numbers(m) for p, m in policy.position_measures.items()},
+        "bands": [[band.code, str(band.minimum)] for band in policy.bands],
+        "floors": numbers(policy.floors),
+    }
+
+
+def policy_from_json(data: dict) -> Policy:
+    def numbers(mapping):
+        return {key: Decimal(value) for key, value in mapping.items()}
+
+    return Policy(
+        part_weights=numbers(data["part_weights"]),
+        attempt_rule=data["attempt_rule"],
+        source_weights=numbers(data["source_weights"]),
+        complaint_penalties=numbers(data["complaint_penalties"]),
+        late_reply_penalty=Decimal(data["late_reply_penalty"]),
+        measure_targets=numbers(data["measure_targets"]),
+        position_measures={p: numbers(m) for p, m in data["position_measures"].items()},
+        bands=tuple(Band(code, Decimal(minimum)) for code, minimum in data["bands"]),
+        floors=numbers(data["floors"]),
+    )

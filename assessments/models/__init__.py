@@ -1,4 +1,10 @@
 from assessments.models.bank import Question, QuestionCategory, QuestionVersion, TaggedQuestion
+from assessments.models.cycles import (
+    AssessmentCycle,
+    AssessmentResult,
+    CycleState,
+    ScoringPolicy,
+)
 from assessments.models.metrics import (
     Complaint,
     ComplaintCategory,
@@ -22,11 +28,14 @@ from assessments.models.quizzes import (
 )
 
 __all__ = [
+    "AssessmentCycle",
+    "AssessmentResult",
     "Attempt",
     "AttemptItem",
     "AttemptState",
     "Complaint",
     "ComplaintCategory",
+    "CycleState",
     "EfficiencyRecord",
     "ImportBatch",
     "ImportKind",
@@ -37,6 +46,7 @@ __all__ = [
     "QuizPage",
     "QuizSlot",
     "ReviewPolicy",
+    "ScoringPolicy",
     "SurveyResult",
     "SurveyScale",
     "SurveySource",

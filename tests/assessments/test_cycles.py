@@ -1,0 +1,138 @@
+"""Computing an assessment cycle (assessments/cycles.py): set-based loading, bulk results,
+recomputing, and a finalised cycle that nothing changes."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments import cycles
+from assessments.models import (
+    AssessmentCycle,
+    AssessmentResult,
+    CycleState,
+    EfficiencyRecord,
+    ScoringPolicy,
+    SurveyResult,
+    TeamworkEvaluation,
+)
+from lms.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER = datetime.date(2026, 10, 1)
+
+
+@pytest.fixture
+def cycle():
+    return AssessmentCycle.objects.create(
+        name="2026年第四季度",
+        starts_on=OCTOBER,
+        ends_on=datetime.date(2026, 12, 31),
+        policy=ScoringPolicy.objects.get(version=1),
+    )
+
+
+def give_data(user, n=0):
+    SurveyResult.objects.create(
+        user=user,
+        reference=f"S-{user.pk}-{n}",
+        date=OCTOBER + datetime.timedelta(days=3),
+        source="phone",
+        score=Decimal(4),
+        scale="1-5",
+    )
+    SurveyResult.objects.create(
+        user=user,
+        reference=f"S-old-{user.pk}-{n}",
+        date=OCTOBER - datetime.timedelta(days=3),  # before the window: not counted
+        source="phone",
+        score=Decimal(1),
+        scale="1-5",
+    )
+    week = OCTOBER + datetime.timedelta(weeks=n)
+    EfficiencyRecord.objects.create(
+        user=user,
+        period_start=week,
+        period_end=week + datetime.timedelta(days=6),
+        deliveries=100,
+        deliveries_on_time=95,
+    )
+    TeamworkEvaluation.objects.create(
+        user=user,
+        date=week + datetime.timedelta(days=3),
+        source="team_project",
+        evaluator="林海峰",
+        score=Decimal(18),
+        max_score=Decimal(20),
+    )
+
+
+def test_a_cycle_is_computed_for_everyone_with_their_explanations(people, cycle):
+    learner = people["learner"].user
+    give_data(learner)
+    assert cycles.cycle_compute(cycle) == len(people)
+    cycle.refresh_from_db()
+    assert cycle.state == CycleState.COMPUTED and cycle.computed_at
+
+    mine = AssessmentResult.objects.get(cycle=cycle, user=learner)
+    assert mine.satisfaction == Decimal(75)  # 4 on 1-5; the survey before the window is left out
+    assert mine.efficiency == Decimal(100)  # 95 % on time against a 95 % target
+    assert mine.teamwork == Decimal(90)
+    assert mine.knowledge is None and not mine.eligible and "no_knowledge" in mine.reasons
+    assert mine.explanation["satisfaction"]["sources"] == [
+        {"source": "phone", "count": 1, "mean": "75.0", "weight": "1"}
+    ]
+    assert mine.org_unit == people["learner"].org_unit and mine.position == "courier"
+    nobody = AssessmentResult.objects.get(cycle=cycle, user=people["colleague"].user)
+    assert (nobody.satisfaction, nobody.efficiency, nobody.overall) == (None, None, None)
+
+
+def test_loading_costs_the_same_queries_for_3_or_30_people(people, make_staff, cycle):
+    for profile in list(people.values())[:3]:
+        give_data(profile.user)
+    with CaptureQueriesContext(connection) as few:
+        cycles.cycle_compute(cycle)
+    for n in range(30):
+        give_data(make_staff("pudong-team", roles=[Role.LEARNER], number=f"Q{n:03d}").user)
+    with CaptureQueriesContext(connection) as many:
+        cycles.cycle_compute(cycle)
+    assert len(many) == len(few) <= 16
+    assert AssessmentResult.objects.filter(cycle=cycle).count() == len(people) + 30
+
+
+def test_recomputing_takes_new_data_and_a_finalised_cycle_never_changes(people, cycle):
+    learner = people["learner"].user
+    cycles.cycle_compute(cycle)
+    assert AssessmentResult.objects.get(cycle=cycle, user=learner).satisfaction is None
+    give_data(learner)
+    cycles.cycle_compute(cycle)
+    assert AssessmentResult.objects.get(cycle=cycle, user=learner).satisfaction == Decimal(75)
+
+    cycles.cycle_finalise(cycle, by=people["hr"].user)
+    give_data(learner, n=1)  # a late import
+    with pytest.raises(cycles.CycleLocked):
+        cycles.cycle_compute(cycle)
+    result = AssessmentResult.objects.get(cycle=cycle, user=learner)
+    assert result.teamwork == Decimal(90) and result.computed_at
+    with pytest.raises(cycles.ValidationError):
+        cycles.cycle_finalise(cycle, by=people["hr"].user)  # already final
+
+
+def test_the_command_computes_a_cycle_by_name(people, cycle):
+    out = io.StringIO()
+    call_command("compute_cycle", cycle.name, "--no-progress", stdout=out)
+    assert f"{len(people)} people assessed" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("compute_cycle", "no such cycle", "--no-progress")
+
+
+def test_the_default_policy_is_version_1_and_sound():
+    from assessments.scoring import DEFAULT_POLICY, policy_problems
+
+    stored = ScoringPolicy.objects.get(version=1).policy
+    assert stored == DEFAULT_POLICY and policy_problems(stored) == []
