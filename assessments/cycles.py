@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ from courses.models import DrillEvaluation
 from lms.models import StaffProfile, StaffStatus
 
 WRITE_BATCH = 2000
+PROGRESS_TIMEOUT = 3600
 
 
 class CycleLocked(ValidationError):
@@ -51,6 +53,24 @@ def _window(cycle: AssessmentCycle) -> tuple[datetime.datetime, datetime.datetim
         cycle.ends_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
     )
     return start, end
+
+
+def _progress_key(cycle_id: int) -> str:
+    return f"cycle-progress:{cycle_id}"
+
+
+def progress_reporter(cycle: AssessmentCycle) -> Callable[[int], None]:
+    """Where a background computation reports its percent, for `cycle_progress`."""
+
+    def report(percent: int) -> None:
+        cache.set(_progress_key(cycle.pk), percent, PROGRESS_TIMEOUT)
+
+    return report
+
+
+def cycle_progress(cycle: AssessmentCycle) -> int | None:
+    """Percent done of the computation running now; None when none is running."""
+    return cache.get(_progress_key(cycle.pk))
 
 
 def cycle_inputs(cycle: AssessmentCycle) -> dict[int, scoring.Person]:
@@ -125,6 +145,13 @@ def cycle_compute(
     cycle: AssessmentCycle, *, on_progress: Callable[[int], None] | None = None
 ) -> int:
     """Compute (or recompute) every result of a cycle; the number of people assessed."""
+    try:
+        return _compute(cycle, on_progress)
+    finally:
+        cache.delete(_progress_key(cycle.pk))
+
+
+def _compute(cycle: AssessmentCycle, on_progress) -> int:
     with transaction.atomic():
         cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
         if cycle.state == CycleState.FINALISED:

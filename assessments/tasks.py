@@ -27,3 +27,14 @@ def apply_import(batch_id: int, user_id: int | None = None) -> dict:
     by = User.objects.filter(pk=user_id).first() if user_id else None
     batch = batch_apply(ImportBatch.objects.get(pk=batch_id), by=by)
     return {"state": batch.state, "created": batch.created, "updated": batch.updated}
+
+
+@task()
+def compute_cycle(cycle_id: int) -> dict:
+    """Compute (or recompute) an assessment cycle, its progress in the cache for the page."""
+    from assessments.cycles import cycle_compute, progress_reporter
+    from assessments.models import AssessmentCycle
+
+    cycle = AssessmentCycle.objects.get(pk=cycle_id)
+    people = cycle_compute(cycle, on_progress=progress_reporter(cycle))
+    return {"people": people}

@@ -136,3 +136,12 @@ def test_the_default_policy_is_version_1_and_sound():
 
     stored = ScoringPolicy.objects.get(version=1).policy
     assert stored == DEFAULT_POLICY and policy_problems(stored) == []
+
+
+def test_a_cycle_computes_as_a_background_task(people, cycle):
+    from assessments import tasks
+
+    result = tasks.compute_cycle.enqueue(cycle.pk)
+    assert result.return_value == {"people": len(people)}
+    assert AssessmentResult.objects.filter(cycle=cycle).count() == len(people)
+    assert cycles.cycle_progress(cycle) is None  # nothing running any more
