@@ -21,8 +21,6 @@ class AssessmentsConfig(AppConfig):
 
         register_nav_item(NavItem(_("Quiz results"), "assessments:quiz_list", MANAGERS, 42))
         register_nav_item(NavItem(_("Grading"), "assessments:grading_queue", MANAGERS, 44))
-        register_nav_item(
-            NavItem(
-                _("Data imports"), "data:import_list", frozenset({Role.HR, Role.ADMINISTRATOR}), 46
-            )
-        )
+        hr = frozenset({Role.HR, Role.ADMINISTRATOR})
+        register_nav_item(NavItem(_("Data imports"), "data:import_list", hr, 46))
+        register_nav_item(NavItem(_("Assessment cycles"), "assessment:cycle_list", hr, 48))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("learning/", include("courses.urls")),
     path("learning/", include("assessments.urls")),
     path("data/", include("assessments.data_urls")),
+    path("assessment/", include("assessments.assessment_urls")),
     path("", include("lms.app_urls")),
 ]
 
