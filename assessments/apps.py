@@ -17,10 +17,9 @@ class AssessmentsConfig(AppConfig):
         register_requirement_provider(required_quizzes)
 
         from lms.context_processors import NavItem, register_nav_item
-        from lms.roles import MANAGERS, Role
+        from lms.roles import HR_ROLES, MANAGERS
 
         register_nav_item(NavItem(_("Quiz results"), "assessments:quiz_list", MANAGERS, 42))
         register_nav_item(NavItem(_("Grading"), "assessments:grading_queue", MANAGERS, 44))
-        hr = frozenset({Role.HR, Role.ADMINISTRATOR})
-        register_nav_item(NavItem(_("Data imports"), "data:import_list", hr, 46))
-        register_nav_item(NavItem(_("Assessment cycles"), "assessment:cycle_list", hr, 48))
+        register_nav_item(NavItem(_("Data imports"), "data:import_list", HR_ROLES, 46))
+        register_nav_item(NavItem(_("Assessment cycles"), "assessment:cycle_list", HR_ROLES, 48))

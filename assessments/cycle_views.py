@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -19,7 +19,7 @@ from assessments.cycle_forms import CycleForm
 from assessments.cycle_services import cycle_create
 from assessments.cycles import cycle_finalise, cycle_progress, progress_reporter
 from assessments.models import AssessmentCycle, AssessmentResult, CycleState
-from lms.roles import Role, has_role
+from lms.roles import require_hr
 
 RESULTS_PER_PAGE = 100
 GRADES = {
@@ -30,13 +30,8 @@ GRADES = {
 }
 
 
-def _require_hr(user) -> None:
-    if not has_role(user, Role.HR, Role.ADMINISTRATOR):
-        raise PermissionDenied
-
-
 def _cycle(request, cycle_id: int) -> AssessmentCycle:
-    _require_hr(request.user)
+    require_hr(request.user)
     return get_object_or_404(
         AssessmentCycle.objects.select_related("policy", "finalised_by__profile"), pk=cycle_id
     )
@@ -44,7 +39,7 @@ def _cycle(request, cycle_id: int) -> AssessmentCycle:
 
 @login_required
 def cycle_list(request):
-    _require_hr(request.user)
+    require_hr(request.user)
     cycles = (
         AssessmentCycle.objects.select_related("policy")
         .annotate(result_count=Count("results"))
@@ -56,7 +51,7 @@ def cycle_list(request):
 
 @login_required
 def cycle_create_view(request):
-    _require_hr(request.user)
+    require_hr(request.user)
     form = CycleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
@@ -20,14 +19,9 @@ from assessments.imports import templates as file_templates
 from assessments.imports.problems import Problem
 from assessments.models import ImportBatch, ImportKind, ImportState
 from lms.exports import XLSX_TYPE, table_response
-from lms.roles import Role, has_role
+from lms.roles import require_hr
 
 EXTENSIONS = (".csv", ".txt", ".xlsx")
-
-
-def _require_hr(user) -> None:
-    if not has_role(user, Role.HR, Role.ADMINISTRATOR):
-        raise PermissionDenied
 
 
 class UploadForm(forms.Form):
@@ -57,7 +51,7 @@ class UploadForm(forms.Form):
 
 @login_required
 def import_list(request):
-    _require_hr(request.user)
+    require_hr(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -86,7 +80,7 @@ def import_list(request):
 
 
 def _batch(request, batch_id: int) -> ImportBatch:
-    _require_hr(request.user)
+    require_hr(request.user)
     return get_object_or_404(
         ImportBatch.objects.select_related("uploaded_by__profile", "imported_by__profile"),
         pk=batch_id,
@@ -156,7 +150,7 @@ def import_problems(request, batch_id: int):
 
 @login_required
 def template_download(request, kind: str, language: str, fmt: str):
-    _require_hr(request.user)
+    require_hr(request.user)
     if kind not in ImportKind.values or language not in ("en", "zh") or fmt not in ("csv", "xlsx"):
         raise Http404
     if fmt == "xlsx":

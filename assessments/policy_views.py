@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from assessments import policies, scoring
 from assessments.models import ScoringPolicy
 from assessments.policy_forms import PolicyForm
-from lms.roles import Role, has_role
-
-
-def _require_hr(user) -> None:
-    if not has_role(user, Role.HR, Role.ADMINISTRATOR):
-        raise PermissionDenied
+from lms.roles import require_hr
 
 
 def _weight(policy: scoring.Policy, position: str, measure: str):
@@ -69,7 +64,7 @@ def _tables(policy: scoring.Policy) -> dict:
 
 @login_required
 def policy_detail(request):
-    _require_hr(request.user)
+    require_hr(request.user)
     versions = list(policies.policy_versions())
     current = versions[0]
     return render(
@@ -81,7 +76,7 @@ def policy_detail(request):
 
 @login_required
 def policy_version(request, version: int):
-    _require_hr(request.user)
+    require_hr(request.user)
     shown = get_object_or_404(
         ScoringPolicy.objects.select_related("created_by__profile"), version=version
     )
@@ -100,7 +95,7 @@ def policy_version(request, version: int):
 
 @login_required
 def policy_edit(request):
-    _require_hr(request.user)
+    require_hr(request.user)
     current = policies.policy_current()
     form = PolicyForm(request.POST or None, policy=current.policy)
     if request.method == "POST" and form.is_valid():

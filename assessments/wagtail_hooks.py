@@ -16,7 +16,7 @@ from assessments.admin_views import QuestionFilesViewSet
 from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionType
 from lms.menus import ManagerMenuItem
-from lms.roles import Role, has_role
+from lms.roles import HR_ROLES, has_role
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -106,7 +106,7 @@ def regrade_listing_button(snippet, user, next_url=None):
 
 class HRMenuItem(MenuItem):
     def is_shown(self, request):
-        return has_role(request.user, Role.HR, Role.ADMINISTRATOR)
+        return has_role(request.user, *HR_ROLES)
 
 
 @hooks.register("register_admin_menu_item")

@@ -17,10 +17,8 @@ class CoursesConfig(AppConfig):
         from courses.completion import register_requirement_provider
         from courses.sessions import session_requirements
         from lms.context_processors import MANAGERS, NavItem, register_nav_item
-        from lms.roles import Role
-
-        RUNNERS = frozenset({Role.TRAINER, Role.LEAD_TRAINER, Role.ADMINISTRATOR})
         from lms.panels import home_panels, staff_panels
+        from lms.roles import SESSION_RUNNERS
 
         register_requirement_provider(session_requirements)
         home_panels.register(panels.HOME)
@@ -29,6 +27,8 @@ class CoursesConfig(AppConfig):
         register_nav_item(NavItem(_("My learning"), "courses:my_learning", order=10))
         register_nav_item(NavItem(_("Courses"), "courses:catalogue", order=20))
         register_nav_item(NavItem(_("Sessions"), "courses:session_list", order=25))
-        register_nav_item(NavItem(_("Run sessions"), "courses:sessions_to_run", RUNNERS, 28))
+        register_nav_item(
+            NavItem(_("Run sessions"), "courses:sessions_to_run", SESSION_RUNNERS, 28)
+        )
         register_nav_item(NavItem(_("Assignments"), "courses:assignment_list", MANAGERS, 30))
         register_nav_item(NavItem(_("Progress reports"), "courses:report", MANAGERS, 40))

@@ -11,15 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import CoursePage, DrillPage, SessionKind, TrainingSession
 from lms.forms import OrgUnitChoiceField
 from lms.models import OrgUnit, Position, User
-from lms.roles import Role, has_role
+from lms.roles import SESSION_RUNNERS, Role, has_role
 from lms.selectors import org_units_visible_to
-
-SCHEDULERS = (Role.TRAINER, Role.LEAD_TRAINER, Role.ADMINISTRATOR)
 
 
 def may_schedule(user) -> bool:
     """Trainers, lead trainers and administrators schedule sessions."""
-    return has_role(user, *SCHEDULERS)
+    return has_role(user, *SESSION_RUNNERS)
 
 
 def may_assign_trainer(user) -> bool:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courses import session_trainer_selectors as selectors
 from courses import sessions
 from courses.models import DrillEvaluation, SessionKind, SignUp, SignUpStatus, TrainingSession
-from lms.roles import Role, has_role
+from lms.roles import HR_ROLES, SESSION_RUNNERS, has_role
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = ("image/", "application/pdf")
@@ -44,7 +44,7 @@ def _runnable(request, session_id: int, *, drill: bool = False) -> TrainingSessi
 
 @login_required
 def sessions_to_run(request):
-    if not has_role(request.user, Role.TRAINER, Role.LEAD_TRAINER, Role.ADMINISTRATOR):
+    if not has_role(request.user, *SESSION_RUNNERS):
         raise PermissionDenied
     return render(
         request,
@@ -345,7 +345,7 @@ def evaluation_evidence(request, evaluation_id: int):
     allowed = (
         evaluation.user_id == request.user.pk
         or sessions.may_run(request.user, evaluation.session)
-        or has_role(request.user, Role.HR, Role.ADMINISTRATOR)
+        or has_role(request.user, *HR_ROLES)
     )
     if not allowed or not evaluation.evidence:
         raise Http404

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from lms.roles import Role, roles_of
+from lms.roles import HR_ROLES, Role, roles_of
 
 
 @dataclass(frozen=True)
@@ -94,4 +94,4 @@ staff_visibility = StaffVisibility()
 
 
 def can_read_audit_log(user) -> bool:
-    return bool(roles_of(user) & {Role.HR, Role.ADMINISTRATOR})
+    return bool(roles_of(user) & HR_ROLES)

@@ -99,6 +99,12 @@ ROLE_PAGE_PERMISSIONS: dict[Role, list[str]] = {
 # Roles that run the training: they see the reports and the admin.
 MANAGERS = frozenset({Role.TRAINER, Role.LEAD_TRAINER, Role.HR, Role.ADMINISTRATOR})
 
+# Roles that hold everyone's records: imports, the scoring policy, assessment cycles.
+HR_ROLES = frozenset({Role.HR, Role.ADMINISTRATOR})
+
+# Roles that schedule and run live sessions.
+SESSION_RUNNERS = frozenset({Role.TRAINER, Role.LEAD_TRAINER, Role.ADMINISTRATOR})
+
 # Roles whose accounts must have a second factor when LMS_ENFORCE_MFA is on.
 MFA_REQUIRED_ROLES = frozenset({Role.HR, Role.ADMINISTRATOR})
 
@@ -132,4 +138,12 @@ def require_manager(user) -> None:
     from django.core.exceptions import PermissionDenied
 
     if not has_role(user, *MANAGERS):
+        raise PermissionDenied
+
+
+def require_hr(user) -> None:
+    """PermissionDenied unless `user` is HR or an administrator."""
+    from django.core.exceptions import PermissionDenied
+
+    if not has_role(user, *HR_ROLES):
         raise PermissionDenied
