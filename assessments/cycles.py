@@ -73,9 +73,11 @@ def cycle_progress(cycle: AssessmentCycle) -> int | None:
     return cache.get(_progress_key(cycle.pk))
 
 
-def cycle_inputs(cycle: AssessmentCycle) -> dict[int, scoring.Person]:
-    """Every assessed person's records for the cycle, by user id (eight queries, whatever
-    the number of people)."""
+def cycle_inputs(
+    cycle: AssessmentCycle,
+) -> tuple[dict[int, scoring.Person], dict[int, int | None]]:
+    """Every assessed person's records for the cycle, and their org unit, by user id (eight
+    queries, whatever the number of people)."""
     start, end = _window(cycle)
     # Everyone on the staff for part of the window: hired before its end, not left before it.
     profiles = list(
@@ -123,8 +125,9 @@ def cycle_inputs(cycle: AssessmentCycle) -> dict[int, scoring.Person]:
     ).values_list("user_id", "pk", "percent"):
         evaluations[user_id].append(scoring.Evaluation("drill", f"D{pk}", percent, Decimal(100)))
 
-    people = {}
-    for user_id, position, _unit in profiles:
+    people, places = {}, {}
+    for user_id, position, unit_id in profiles:
+        places[user_id] = unit_id
         people[user_id] = scoring.Person(
             position=position,
             quizzes=tuple(
@@ -138,7 +141,7 @@ def cycle_inputs(cycle: AssessmentCycle) -> dict[int, scoring.Person]:
             efficiency=tuple(efficiency.get(user_id, ())),
             evaluations=tuple(evaluations.get(user_id, ())),
         )
-    return people
+    return people, places
 
 
 def cycle_compute(
@@ -157,12 +160,7 @@ def _compute(cycle: AssessmentCycle, on_progress) -> int:
         if cycle.state == CycleState.FINALISED:
             raise CycleLocked(_("This cycle is finalised: its results can no longer change."))
         policy = cycle.policy.policy
-        people = cycle_inputs(cycle)
-        places = dict(
-            StaffProfile.objects.filter(user_id__in=list(people)).values_list(
-                "user_id", "org_unit_id"
-            )
-        )
+        people, places = cycle_inputs(cycle)
         now = timezone.now()
         results = []
         for done, (user_id, person) in enumerate(sorted(people.items()), start=1):
