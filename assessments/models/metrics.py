@@ -6,16 +6,13 @@ corrected file updates the rows it corrects. Records belong to a person's accoun
 and keep the import that last wrote them.
 """
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from lms.files import private_storage, unguessable_name
 
 
 class ImportKind(models.TextChoices):
@@ -36,14 +33,12 @@ class ImportState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-def _private_storage():
-    return storages["private"]
+_private_storage = private_storage  # the name migration assessments/0005 imports
 
 
 def _upload_to(batch, filename: str) -> str:
     """A name nobody can guess; the file's own name is kept on the batch."""
-    suffix = Path(filename).suffix.lower()[:8]
-    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return unguessable_name("imports", filename)
 
 
 class ImportBatch(models.Model):
@@ -51,7 +46,7 @@ class ImportBatch(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
     file = models.FileField(
-        _("file"), upload_to=_upload_to, storage=_private_storage, max_length=200
+        _("file"), upload_to=_upload_to, storage=private_storage, max_length=200
     )
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)

@@ -11,14 +11,9 @@ attendance and drill evaluations.
 - A `DrillEvaluation` is one participant's scores on the session's rubric version.
 """
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -29,6 +24,7 @@ from courses.drill_blocks import RoleBlock, RubricBlock
 from courses.models.pages import CoursePage, ModuleCategory, PositionsField
 from courses.rubrics import Criterion, Level, Rubric
 from lms import search
+from lms.files import private_storage, unguessable_name
 from lms.models import OrgUnit
 
 
@@ -321,14 +317,12 @@ class SignUp(models.Model):
         return f"{self.user} → {self.session}"
 
 
-def _private_storage():
-    return storages["private"]
+_private_storage = private_storage  # the name migration courses/0002 imports
 
 
 def _evidence_name(evaluation, filename: str) -> str:
     """A name nobody can guess; the file's own name is kept beside it."""
-    suffix = Path(filename).suffix.lower()[:8]
-    return f"drill-evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return unguessable_name("drill-evidence", filename)
 
 
 class DrillEvaluation(models.Model):
@@ -357,7 +351,7 @@ class DrillEvaluation(models.Model):
     )  # set when every criterion is scored
     evidence = models.FileField(
         _("evidence"),
-        storage=_private_storage,
+        storage=private_storage,
         upload_to=_evidence_name,
         max_length=200,
         blank=True,
