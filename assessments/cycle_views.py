@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import tasks
 from assessments.cycle_forms import CycleForm
-from assessments.cycle_services import cycle_create
-from assessments.cycles import cycle_finalise, cycle_progress, progress_reporter
+from assessments.cycles import cycle_create, cycle_finalise, cycle_progress, progress_reporter
 from assessments.models import AssessmentCycle, AssessmentResult, CycleState
 from lms.roles import require_hr
 

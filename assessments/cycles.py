@@ -1,4 +1,4 @@
-"""Assessment cycles: computing every person's five parts, and finalising.
+"""Assessment cycles: creating one, computing every person's five parts, and finalising.
 
 `cycle_compute` loads the cycle's inputs in a fixed number of set-based queries (the people,
 the required quizzes' attempts, the surveys, complaints, efficiency rows, teamwork and drill
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -29,6 +29,8 @@ from assessments.models import (
     Complaint,
     CycleState,
     EfficiencyRecord,
+    QuizPage,
+    ScoringPolicy,
     SurveyResult,
     TeamworkEvaluation,
 )
@@ -53,6 +55,34 @@ def _window(cycle: AssessmentCycle) -> tuple[datetime.datetime, datetime.datetim
         cycle.ends_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
     )
     return start, end
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    policy: ScoringPolicy,
+    quizzes: Iterable[QuizPage],
+    by=None,
+) -> AssessmentCycle:
+    """A new draft cycle; ValidationError (by field) and nothing written when it is wrong."""
+    errors: dict[str, list[str]] = {}
+    name = name.strip()
+    if starts_on and ends_on and ends_on < starts_on:
+        errors.setdefault("ends_on", []).append(_("The cycle cannot end before it starts."))
+    if name and AssessmentCycle.objects.filter(name=name).exists():
+        errors.setdefault("name", []).append(_("A cycle with this name already exists."))
+    if policy is None or not ScoringPolicy.objects.filter(pk=policy.pk).exists():
+        errors.setdefault("policy", []).append(_("Choose an existing policy version."))
+    if errors:
+        raise ValidationError(errors)
+    cycle = AssessmentCycle(name=name, starts_on=starts_on, ends_on=ends_on, policy=policy)
+    cycle.full_clean()
+    cycle.save()
+    cycle.required_quizzes.set(list(quizzes))
+    return cycle
 
 
 def _progress_key(cycle_id: int) -> str:
