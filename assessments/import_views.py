@@ -22,6 +22,7 @@ from lms.exports import XLSX_TYPE, table_response
 from lms.roles import require_hr
 
 EXTENSIONS = (".csv", ".txt", ".xlsx")
+RUNNING = (ImportState.CHECKING, ImportState.IMPORTING)  # the steps done in the background
 
 
 class UploadForm(forms.Form):
@@ -97,7 +98,7 @@ def import_detail(request, batch_id: int):
         {
             "batch": batch,
             "problems": problems,
-            "running": batch.state in (ImportState.CHECKING, ImportState.IMPORTING),
+            "running": batch.state in RUNNING,
             "percent": data_imports.progress_of(batch),
         },
     )
@@ -109,6 +110,7 @@ def import_status(request, batch_id: int):
     return JsonResponse(
         {
             "state": batch.state,
+            "running": batch.state in RUNNING,
             "label": batch.get_state_display(),
             "percent": data_imports.progress_of(batch),
         }

@@ -57,7 +57,12 @@ def test_hr_uploads_sees_the_preview_confirms_and_finds_it_in_the_history(
     history = client.get("/data/imports/").content.decode()
     assert "surveys.csv" in history and batch.sha256[:8] in history
     status = client.get(f"/data/imports/{batch.pk}/status/").json()
-    assert status == {"state": "done", "label": status["label"], "percent": 100}
+    assert status == {
+        "state": "done",
+        "running": False,
+        "label": status["label"],
+        "percent": 100,
+    }
 
 
 def test_a_file_with_errors_lists_every_problem_and_cannot_be_imported(
