@@ -17,9 +17,13 @@ class AssessmentsConfig(AppConfig):
         register_requirement_provider(required_quizzes)
 
         from lms.context_processors import NavItem, register_nav_item
-        from lms.roles import HR_ROLES, MANAGERS
+        from lms.roles import HR_ROLES, MANAGERS, TRAINERS
 
         register_nav_item(NavItem(_("Quiz results"), "assessments:quiz_list", MANAGERS, 42))
         register_nav_item(NavItem(_("Grading"), "assessments:grading_queue", MANAGERS, 44))
         register_nav_item(NavItem(_("Data imports"), "data:import_list", HR_ROLES, 46))
-        register_nav_item(NavItem(_("Assessment cycles"), "assessment:cycle_list", HR_ROLES, 48))
+        register_nav_item(NavItem(_("My assessment"), "assessment:mine", order=15))
+        register_nav_item(
+            NavItem(_("Assessment cycles"), "assessment:cycle_list", HR_ROLES | TRAINERS, 48)
+        )
+        register_nav_item(NavItem(_("Appeals"), "assessment:appeal_list", HR_ROLES, 49))

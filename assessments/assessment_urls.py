@@ -1,7 +1,12 @@
 """The five-part assessment's pages, under /assessment/ (namespace "assessment")."""
 
-from assessments import cycle_urls, policy_urls
+from assessments import cycle_urls, dashboard_urls, policy_urls, staff_urls
 
 app_name = "assessment"
 
-urlpatterns = policy_urls.urlpatterns + cycle_urls.urlpatterns
+urlpatterns = (
+    policy_urls.urlpatterns
+    + cycle_urls.urlpatterns
+    + dashboard_urls.urlpatterns
+    + staff_urls.urlpatterns
+)

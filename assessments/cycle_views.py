@@ -1,10 +1,11 @@
-"""HR's assessment cycles: list, create, compute in the background, finalise. HTTP only."""
+"""Assessment cycles: HR lists, creates, computes (in the background) and finalises them;
+trainers read the computed and finalised ones, for the staff they follow. HTTP only."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from assessments import tasks
+from assessments import dashboard, tasks
 from assessments.cycle_forms import CycleForm
 from assessments.cycles import cycle_create, cycle_finalise, cycle_progress, progress_reporter
 from assessments.models import AssessmentCycle, AssessmentResult, CycleState
@@ -36,16 +37,21 @@ def _cycle(request, cycle_id: int) -> AssessmentCycle:
     )
 
 
+def _require_reader(user) -> None:
+    if not dashboard.can_read_cycles(user):
+        raise PermissionDenied
+
+
 @login_required
 def cycle_list(request):
-    require_hr(request.user)
-    cycles = (
-        AssessmentCycle.objects.select_related("policy")
-        .annotate(result_count=Count("results"))
-        .order_by("-starts_on", "-created_at")
-    )
+    _require_reader(request.user)
+    cycles = dashboard.cycles_visible_to(request.user)
     page_obj = Paginator(cycles, 25).get_page(request.GET.get("page"))
-    return render(request, "assessments/cycles/list.html", {"page_obj": page_obj, "query": ""})
+    return render(
+        request,
+        "assessments/cycles/list.html",
+        {"page_obj": page_obj, "query": "", "is_hr": dashboard.is_hr(request.user)},
+    )
 
 
 @login_required
@@ -71,9 +77,9 @@ def cycle_create_view(request):
     return render(request, "assessments/cycles/create.html", {"form": form})
 
 
-def _counts(cycle: AssessmentCycle) -> dict:
+def _counts(results) -> dict:
     grade_counts = {code: Count("pk", filter=Q(grade=code)) for code in GRADES}
-    counts = AssessmentResult.objects.filter(cycle=cycle).aggregate(
+    counts = results.aggregate(
         people=Count("pk"), eligible=Count("pk", filter=Q(eligible=True)), **grade_counts
     )
     counts["grades"] = [(GRADES[code], counts.pop(code)) for code in GRADES]
@@ -82,12 +88,11 @@ def _counts(cycle: AssessmentCycle) -> dict:
 
 @login_required
 def cycle_detail(request, cycle_id: int):
-    cycle = _cycle(request, cycle_id)
+    cycle = dashboard.readable_cycle(request.user, cycle_id)
     percent = cycle_progress(cycle)
-    results = (
-        AssessmentResult.objects.filter(cycle=cycle)
-        .select_related("user__profile", "org_unit")
-        .order_by("org_unit__name", "user__username")
+    visible = dashboard.results_visible_to(request.user).filter(cycle=cycle)
+    results = visible.select_related("user__profile", "org_unit").order_by(
+        "org_unit__name", "user__username"
     )
     page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     for result in page_obj:
@@ -98,7 +103,8 @@ def cycle_detail(request, cycle_id: int):
         {
             "cycle": cycle,
             "quizzes": cycle.required_quizzes.order_by("title").only("pk", "title"),
-            "counts": _counts(cycle),
+            "counts": _counts(visible),
+            "is_hr": dashboard.is_hr(request.user),
             "running": percent is not None,
             "percent": percent or 0,
             "page_obj": page_obj,
@@ -109,8 +115,9 @@ def cycle_detail(request, cycle_id: int):
 
 @login_required
 def cycle_status(request, cycle_id: int):
-    cycle = _cycle(request, cycle_id)
-    return JsonResponse({"state": cycle.state, "percent": cycle_progress(cycle)})
+    cycle = dashboard.readable_cycle(request.user, cycle_id)
+    percent = cycle_progress(cycle)
+    return JsonResponse({"state": cycle.state, "running": percent is not None, "percent": percent})
 
 
 def _start_computing(cycle: AssessmentCycle) -> None:
@@ -147,5 +154,7 @@ def cycle_finalise_view(request, cycle_id: int):
             messages.success(request, _("The cycle is finalised: its results are locked."))
         return redirect("assessment:cycle_detail", cycle.pk)
     return render(
-        request, "assessments/cycles/finalise.html", {"cycle": cycle, "counts": _counts(cycle)}
+        request,
+        "assessments/cycles/finalise.html",
+        {"cycle": cycle, "counts": _counts(AssessmentResult.objects.filter(cycle=cycle))},
     )

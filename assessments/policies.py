@@ -45,6 +45,12 @@ BAND_CODES = ("excellent", "good", "pass")
 SOURCE_LABELS = dict(SurveySource.choices)
 CATEGORY_LABELS = dict(ComplaintCategory.choices)
 POSITION_LABELS = dict(Position.choices)
+# Where a teamwork score came from: the drill rubric, or an imported evaluation.
+EVALUATION_LABELS = {
+    "drill": _("Drill evaluation"),
+    "team_project": _("Team project evaluation"),
+    "communication_case": _("Communication case evaluation"),
+}
 
 PROBLEM_MESSAGES = {
     "part_weights_missing": _("Every part needs a weight of zero or more."),

@@ -102,6 +102,9 @@ MANAGERS = frozenset({Role.TRAINER, Role.LEAD_TRAINER, Role.HR, Role.ADMINISTRAT
 # Roles that hold everyone's records: imports, the scoring policy, assessment cycles.
 HR_ROLES = frozenset({Role.HR, Role.ADMINISTRATOR})
 
+# Roles that train: they read the assessment results of their org units.
+TRAINERS = frozenset({Role.TRAINER, Role.LEAD_TRAINER})
+
 # Roles that schedule and run live sessions.
 SESSION_RUNNERS = frozenset({Role.TRAINER, Role.LEAD_TRAINER, Role.ADMINISTRATOR})
 

@@ -1,3 +1,4 @@
+from assessments.models.appeals import Appeal, AppealPart, AppealState
 from assessments.models.bank import Question, QuestionCategory, QuestionVersion, TaggedQuestion
 from assessments.models.cycles import (
     AssessmentCycle,
@@ -28,6 +29,9 @@ from assessments.models.quizzes import (
 )
 
 __all__ = [
+    "Appeal",
+    "AppealPart",
+    "AppealState",
     "AssessmentCycle",
     "AssessmentResult",
     "Attempt",

@@ -26,6 +26,8 @@ class AuditAction(models.TextChoices):
     ANSWER_GRADED = "quiz.graded", _("Answer graded by hand")
     QUESTION_REGRADED = "quiz.regraded", _("Past attempts regraded")
     DATA_IMPORTED = "data.imported", _("Data imported")
+    APPEAL_RAISED = "assessment.appeal", _("Assessment questioned")
+    APPEAL_ANSWERED = "assessment.answer", _("Appeal answered")
 
 
 class AuditEvent(models.Model):

@@ -1,8 +1,10 @@
-"""HR's assessment-cycle pages: create, compute in the background, finalise, locked."""
+"""The assessment-cycle pages: HR creates, computes in the background, finalises (then the
+cycle is locked); trainers read the computed and finalised cycles of the staff they follow."""
 
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -14,6 +16,7 @@ from assessments.models import (
     QuizPage,
     ScoringPolicy,
 )
+from tests.assessments.test_dashboard import make_cycle, result, save
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +58,19 @@ def compute(client, cycle, capture):
 def test_only_hr_and_administrators_open_the_cycle_pages(people, login, cycle):
     gets = ["", "new/", f"{cycle.pk}/", f"{cycle.pk}/status/", f"{cycle.pk}/finalise/"]
     posts = ["new/", f"{cycle.pk}/compute/", f"{cycle.pk}/finalise/"]
-    for who in ("learner", "trainer"):
-        client = login(people[who])
-        for url in gets:
-            assert client.get(f"/assessment/cycles/{url}").status_code == 403, url
-        for url in posts:
-            assert client.post(f"/assessment/cycles/{url}").status_code == 403, url
+    client = login(people["learner"])
+    for url in gets:
+        assert client.get(f"/assessment/cycles/{url}").status_code == 403, url
+    for url in posts:
+        assert client.post(f"/assessment/cycles/{url}").status_code == 403, url
+    client = login(people["trainer"])  # trainers read computed cycles only, and change none
+    assert client.get("/assessment/cycles/").status_code == 200
+    for url in ("new/", f"{cycle.pk}/finalise/"):
+        assert client.get(f"/assessment/cycles/{url}").status_code == 403, url
+    for url in (f"{cycle.pk}/", f"{cycle.pk}/status/"):
+        assert client.get(f"/assessment/cycles/{url}").status_code == 404, url
+    for url in posts:
+        assert client.post(f"/assessment/cycles/{url}").status_code == 403, url
     client.logout()
     assert client.get("/assessment/cycles/").status_code == 302  # to the sign-in page
     assert login(people["admin"]).get("/assessment/cycles/").status_code == 200
@@ -108,6 +118,7 @@ def test_hr_computes_recomputes_and_finalises_a_cycle_which_then_stays_locked(
     assert f'action="/assessment/cycles/{cycle.pk}/compute/"' in page
     assert client.get(f"/assessment/cycles/{cycle.pk}/status/").json() == {
         "state": "draft",
+        "running": False,
         "percent": None,
     }
     response = compute(client, cycle, django_capture_on_commit_callbacks)
@@ -150,10 +161,11 @@ def test_a_running_computation_shows_its_progress(people, login, cycle):
     progress_reporter(cycle)(40)
     client = login(people["hr"])
     page = client.get(f"/assessment/cycles/{cycle.pk}/").content.decode()
-    assert "data-cycle-progress" in page and "cycle-progress.js" in page
+    assert "data-progress=" in page and "progress.js" in page
     assert f"/cycles/{cycle.pk}/compute/" not in page
     assert client.get(f"/assessment/cycles/{cycle.pk}/status/").json() == {
         "state": "draft",
+        "running": True,
         "percent": 40,
     }
 
@@ -177,3 +189,84 @@ def test_the_results_page_makes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(queries):
         page = client.get(f"/assessment/cycles/{cycle.pk}/").content.decode()
     assert "员工14" in page
+
+
+# Trainers: read-only, the staff they follow ----------------------------------------------------
+
+
+def in_english(client):
+    client.cookies["lms_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def computed(people):
+    cycle = make_cycle(name="第三季度", starts_on=datetime.date(2026, 7, 1))
+    save(*(result(cycle, p) for p in people.values()))
+    return cycle
+
+
+def test_trainers_see_the_computed_and_finalised_cycles_but_no_drafts(
+    people, login, cycle, computed
+):
+    finalised = make_cycle(
+        name="第二季度", starts_on=datetime.date(2026, 4, 1), state=CycleState.FINALISED
+    )
+    page = in_english(login(people["trainer"])).get("/assessment/cycles/")
+    assert [c.name for c in page.context["page_obj"]] == ["第三季度", "第二季度"]
+    assert page.context["page_obj"][0].result_count == 4  # the east and the trainer
+    html = page.content.decode()
+    assert "2026年第四季度" not in html
+    assert "/assessment/cycles/new/" not in html and "/assessment/policy/" not in html
+    assert f"/assessment/cycles/{computed.pk}/dashboard/" in html
+    assert f"/assessment/cycles/{finalised.pk}/dashboard/" in html
+
+    html = in_english(login(people["hr"])).get("/assessment/cycles/").content.decode()
+    assert "2026年第四季度" in html and "/assessment/cycles/new/" in html
+    assert f"/assessment/cycles/{computed.pk}/dashboard/" in html
+    assert f"/assessment/cycles/{cycle.pk}/dashboard/" not in html  # a draft has none
+
+
+def test_a_trainer_reads_a_cycles_results_for_their_staff_without_buttons(people, login, computed):
+    response = in_english(login(people["trainer"])).get(f"/assessment/cycles/{computed.pk}/")
+    assert response.status_code == 200
+    shown = sorted(r.user.username for r in response.context["page_obj"])
+    assert shown == ["L001", "L002", "L003", "TR01"]
+    assert response.context["counts"]["people"] == 4
+    html = response.content.decode()
+    assert "黄丽" not in html and "HR01" not in html
+    assert "/compute/" not in html and "/finalise/" not in html
+    assert f"/assessment/cycles/{computed.pk}/dashboard/" in html
+    assert f"/assessment/cycles/{computed.pk}/export.xlsx" in html
+    person = reverse("assessment:person", args=[computed.pk, people["learner"].user_id])
+    assert f'href="{person}"' in html
+    assert login(people["trainer"]).get(f"/assessment/cycles/{computed.pk}/status/").json() == {
+        "state": "computed",
+        "running": False,
+        "percent": None,
+    }
+
+
+def test_trainers_posts_that_change_a_cycle_are_refused(people, login, computed, quiz):
+    client = login(people["trainer"])
+    assert client.post(f"/assessment/cycles/{computed.pk}/compute/").status_code == 403
+    assert client.post(f"/assessment/cycles/{computed.pk}/finalise/").status_code == 403
+    assert client.post("/assessment/cycles/new/", form(quizzes=[quiz.pk])).status_code == 403
+    assert AssessmentCycle.objects.count() == 1
+    computed.refresh_from_db()
+    assert computed.state == CycleState.COMPUTED
+
+
+def test_hr_finds_the_dashboard_and_export_on_a_computed_cycle(people, login, computed):
+    html = in_english(login(people["hr"])).get(f"/assessment/cycles/{computed.pk}/").content
+    html = html.decode()
+    assert "data-cycle-reports" in html and f"/cycles/{computed.pk}/export.xlsx?format=csv" in html
+    assert f'action="/assessment/cycles/{computed.pk}/compute/"' in html
+
+
+def test_the_results_table_turns_into_cards_on_a_phone(people, login, computed):
+    html = in_english(login(people["hr"])).get(f"/assessment/cycles/{computed.pk}/").content
+    html = html.decode()
+    assert '<table class="stack">' in html
+    for label in ("Employee number", "Knowledge", "Overall", "Grade", "Eligible"):
+        assert f'data-label="{label}"' in html
