@@ -19,8 +19,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import tasks
-from assessments.cycles import cycle_progress, progress_reporter
+from assessments.cycles import cycle_start_computing
 from assessments.models import (
     Appeal,
     AppealPart,
@@ -98,12 +97,6 @@ def _number(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _start_computing(cycle: AssessmentCycle) -> None:
-    # As the cycle page does: shown as started at once, whenever a worker takes the task.
-    progress_reporter(cycle)(0)
-    tasks.compute_cycle.enqueue(cycle.pk)
-
-
 @transaction.atomic
 def appeal_answer(*, appeal: Appeal, by, answer: str, recompute: bool = False) -> Appeal:
     """HR's answer; with `recompute`, the cycle is computed again once the answer is saved
@@ -154,8 +147,8 @@ def appeal_answer(*, appeal: Appeal, by, answer: str, recompute: bool = False) -
             "recompute": appeal.recompute,
         },
     )
-    if recompute and cycle_progress(cycle) is None:
-        transaction.on_commit(lambda: _start_computing(cycle))
+    if recompute:
+        cycle_start_computing(cycle)
     return appeal
 
 

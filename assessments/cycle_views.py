@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from assessments import dashboard, tasks
+from assessments import dashboard
+from assessments.appeals import open_appeal_count
 from assessments.cycle_forms import CycleForm
-from assessments.cycles import cycle_create, cycle_finalise, cycle_progress, progress_reporter
+from assessments.cycles import (
+    cycle_create,
+    cycle_finalise,
+    cycle_progress,
+    cycle_start_computing,
+)
 from assessments.models import AssessmentCycle, AssessmentResult, CycleState
 from lms.roles import require_hr
 
@@ -120,22 +125,14 @@ def cycle_status(request, cycle_id: int):
     return JsonResponse({"state": cycle.state, "running": percent is not None, "percent": percent})
 
 
-def _start_computing(cycle: AssessmentCycle) -> None:
-    # The page shows the computation as started at once, whenever a worker takes the task.
-    progress_reporter(cycle)(0)
-    tasks.compute_cycle.enqueue(cycle.pk)
-
-
 @login_required
 @require_POST
 def cycle_compute_view(request, cycle_id: int):
     cycle = _cycle(request, cycle_id)
     if cycle.state == CycleState.FINALISED:
         messages.error(request, _("This cycle is finalised: its results can no longer change."))
-    elif cycle_progress(cycle) is not None:
+    elif not cycle_start_computing(cycle):
         messages.info(request, _("This cycle is being computed already."))
-    else:
-        transaction.on_commit(lambda: _start_computing(cycle))
     return redirect("assessment:cycle_detail", cycle.pk)
 
 
@@ -156,5 +153,9 @@ def cycle_finalise_view(request, cycle_id: int):
     return render(
         request,
         "assessments/cycles/finalise.html",
-        {"cycle": cycle, "counts": _counts(AssessmentResult.objects.filter(cycle=cycle))},
+        {
+            "cycle": cycle,
+            "counts": _counts(AssessmentResult.objects.filter(cycle=cycle)),
+            "open_appeals": open_appeal_count(cycle),
+        },
     )

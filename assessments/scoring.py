@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 ONE_PLACE = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -282,18 +283,28 @@ def _grade(overall: Decimal | None, policy: Policy) -> str | None:
 
 
 def _quiz_percent(quiz: RequiredQuiz, rule: str) -> tuple[Decimal, list[int]]:
-    attempts = sorted(quiz.attempts, key=lambda a: (a.submitted_at, a.attempt_id))
+    attempts = quiz.attempts
     if rule == "latest":
-        return attempts[-1].percent, [attempts[-1].attempt_id]
+        last = max(attempts, key=_submitted)
+        return last.percent, [last.attempt_id]
     if rule == "mean":
+        attempts = sorted(attempts, key=_submitted)
         mean = sum((a.percent for a in attempts), ZERO) / len(attempts)
         return mean, [a.attempt_id for a in attempts]
-    best = max(attempts, key=lambda a: (a.percent, -a.attempt_id))
+    best = attempts[0] if len(attempts) == 1 else max(attempts, key=_best)
     return best.percent, [best.attempt_id]
 
 
+def _submitted(attempt: QuizAttempt):
+    return (attempt.submitted_at, attempt.attempt_id)
+
+
+def _best(attempt: QuizAttempt):
+    return (attempt.percent, -attempt.attempt_id)
+
+
 def knowledge(quizzes: Iterable[RequiredQuiz], policy: Policy) -> Part:
-    quizzes = sorted(quizzes, key=lambda q: q.quiz_id)
+    quizzes = sorted(quizzes, key=attrgetter("quiz_id"))
     if not quizzes:
         return Part(None, {"quizzes": []})
     lines, total, weights = [], ZERO, ZERO
@@ -329,10 +340,14 @@ def normalised(survey: Survey) -> Decimal:
 def satisfaction(
     surveys: Iterable[Survey], complaints: Iterable[Complaint], policy: Policy
 ) -> Part:
-    surveys = sorted(surveys, key=lambda s: s.reference)
+    surveys = sorted(surveys, key=attrgetter("reference"))
     by_source: dict[str, list[Decimal]] = defaultdict(list)
     for survey in surveys:
-        by_source[survey.source].append(normalised(survey))
+        low, high = SCALES[survey.scale]  # normalised(survey), inline: it runs for every one
+        value = (survey.score - low) * HUNDRED / (high - low)
+        by_source[survey.source].append(
+            ZERO if value < ZERO else HUNDRED if value > HUNDRED else value
+        )
     weighted = [(s, policy.source_weights.get(s, ZERO)) for s in sorted(by_source)]
     weight_sum = sum((w for _s, w in weighted), ZERO)
     sources = [
@@ -345,7 +360,7 @@ def satisfaction(
         for source, weight in weighted
     ]
     penalties, penalty_sum = [], ZERO
-    for complaint in sorted(complaints, key=lambda c: c.reference):
+    for complaint in sorted(complaints, key=attrgetter("reference")):
         if not complaint.company_at_fault:
             continue
         penalty = policy.complaint_penalties.get(complaint.category, ZERO)
@@ -426,7 +441,7 @@ def efficiency(rows: Iterable[EfficiencyRow], position: str, policy: Policy) -> 
 
 def teamwork(evaluations: Iterable[Evaluation]) -> Part:
     evaluations = sorted(
-        (e for e in evaluations if e.max_score > 0), key=lambda e: (e.source, e.reference)
+        (e for e in evaluations if e.max_score > 0), key=attrgetter("source", "reference")
     )
     lines = [
         {

@@ -34,13 +34,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+
+# Names, the org tree and COPY: shared with the cycle's data set.
+from assessments.benchdata import course_index, insert, org_tree, person_name
 
 PASSWORD = "bench-pass-2026"
 USERNAME_PREFIX = "BN"
 BATCH = 5000
-TEAM_SIZE = 50
 ONBOARDING_COURSES = 3
 
 
@@ -66,18 +68,6 @@ class Dataset:
 
 
 # Text ------------------------------------------------------------------------
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程"
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志远海峰俊浩宇轩晨欣怡婷雪琳"
-)
-REGIONS = ["华东区", "华南区", "华北区", "华中区", "西南区", "西北区", "东北区"]
-CITIES = [
-    "上海", "杭州", "南京", "苏州", "宁波", "合肥", "广州", "深圳", "东莞", "佛山",
-    "厦门", "福州", "北京", "天津", "济南", "青岛", "武汉", "长沙", "郑州", "成都",
-    "重庆", "昆明", "西安", "兰州", "沈阳",
-]  # fmt: skip
-TEAMS = ["收派一组", "收派二组", "收派三组", "客服组", "中转组", "夜班组", "仓储组", "网点组"]
 
 COURSE_TITLES = {
     "culture": ["企业文化与服务理念", "诚信经营与职业道德"],
@@ -173,11 +163,6 @@ def lesson_body(n: int) -> list[tuple[str, object]]:
     ]
 
 
-def _name(rng: random.Random) -> str:
-    given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
-    return rng.choice(SURNAMES) + given
-
-
 def _course_titles(count: int) -> list[tuple[str, str]]:
     """(module, title) for `count` courses, taking the modules in turn."""
     pools = {module: list(titles) for module, titles in COURSE_TITLES.items()}
@@ -254,48 +239,11 @@ def _work_order(rng: random.Random, chosen: set[int], onboarding: list[int]) -> 
 # Building -----------------------------------------------------------------------------
 
 
-def _org_tree(staff: int):
-    """company → regions → stations → teams; returns (number of units, company, teams)."""
-    from lms import services
-    from lms.models import OrgUnit
-
-    def add(name, kind, code, parent=None):
-        fresh = OrgUnit.objects.get(pk=parent.pk) if parent else None
-        return services.orgunit_create(name=name, kind=kind, code=code, parent=fresh)
-
-    teams_wanted = max(1, math.ceil(staff / TEAM_SIZE))
-    stations_wanted = max(1, math.ceil(teams_wanted / 4))
-    regions_wanted = max(1, math.ceil(stations_wanted / 5))
-    company = add("迅捷快递有限公司", "company", "bench-co")
-    units = 1
-    teams = []
-    station_no = 0
-    for r in range(regions_wanted):
-        region_name = REGIONS[r % len(REGIONS)] + ("" if r < len(REGIONS) else str(r))
-        region = add(region_name, "region", f"bench-r{r + 1}", company)
-        units += 1
-        for _ in range(math.ceil(stations_wanted / regions_wanted)):
-            if station_no >= stations_wanted:
-                break
-            city = CITIES[station_no % len(CITIES)]
-            code = f"bench-s{station_no + 1}"
-            station = add(f"{city}{station_no + 1}号站", "station", code, region)
-            station_no += 1
-            units += 1
-            for t in range(math.ceil(teams_wanted / stations_wanted)):
-                if len(teams) >= teams_wanted:
-                    break
-                team_name = TEAMS[t % len(TEAMS)] + ("" if t < len(TEAMS) else str(t))
-                teams.append(add(team_name, "team", f"{code}-t{t + 1}", station))
-                units += 1
-    return units, company, teams
-
-
 def _courses(count: int, per_course: int):
     """Published courses and lessons through the factories; returns [(course, [lessons])]."""
     from tests import factories
 
-    index = factories.training_site()
+    index = course_index()  # the cycle benchmark's, if it ran first
     made = []
     for n, (module, title) in enumerate(_course_titles(count)):
         course, lessons = factories.course(
@@ -311,34 +259,6 @@ def _courses(count: int, per_course: int):
         index.refresh_from_db()
         made.append((course, lessons))
     return made
-
-
-def _insert(model, fields: list[str], rows: list[tuple]) -> int:
-    """Insert `rows` (values of `fields`, in order): COPY on PostgreSQL, bulk_create elsewhere.
-
-    COPY takes a couple of seconds for 200,000 completions where bulk_create takes half a
-    minute. Every non-null column without a database default must be among `fields`.
-    """
-    if connection.vendor == "postgresql":
-        columns = ", ".join(
-            connection.ops.quote_name(model._meta.get_field(f).column) for f in fields
-        )
-        table = connection.ops.quote_name(model._meta.db_table)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-    else:
-        for start in range(0, len(rows), BATCH):
-            model.objects.bulk_create(
-                [
-                    model(**dict(zip(fields, row, strict=True)))
-                    for row in rows[start : start + BATCH]
-                ]
-            )
-    return len(rows)
 
 
 @transaction.atomic
@@ -366,7 +286,7 @@ def generate(
         raise RuntimeError("generate() has already run on this database")
     rng = random.Random(seed)
     people = _plan(rng, staff, completions, courses, lessons_per_course)
-    units, company, teams = _org_tree(staff)
+    units, company, teams = org_tree(staff)
     made = _courses(courses, lessons_per_course)
 
     now = timezone.now()
@@ -394,7 +314,7 @@ def generate(
     )
     user_ids = [ids[u] for u in usernames]
     hired = [today - datetime.timedelta(days=rng.randint(20, 1500)) for _ in range(staff)]
-    names = [_name(rng) for _ in range(staff)]
+    names = [person_name(rng) for _ in range(staff)]
     positions = [Position.COURIER] * 7 + [Position.CUSTOMER_SERVICE] * 2 + [Position.STATION_STAFF]
     StaffProfile.objects.bulk_create(
         (
@@ -490,10 +410,10 @@ def generate(
         "user_id", "course_id", "source", "assignment_id", "enrolled_at", "due_on",
         "completed_at", "last_lesson_id", "last_activity_at",
     ]  # fmt: skip
-    _insert(Enrolment, enrolment_fields, enrolment_rows)
+    insert(Enrolment, enrolment_fields, enrolment_rows)
     completed_enrolments = sum(1 for row in enrolment_rows if row[6])
     completion_fields = ["user_id", "lesson_id", "course_id", "completed_at"]
-    _insert(LessonCompletion, completion_fields, completion_rows)
+    insert(LessonCompletion, completion_fields, completion_rows)
 
     # Reminders for open enrolments that are overdue or due within three days.
     soon = today + datetime.timedelta(days=3)
@@ -503,7 +423,7 @@ def generate(
             completed_at__isnull=True, due_on__lte=soon, user__is_active=True
         ).values_list("pk", "due_on")
     ]
-    _insert(Reminder, ["enrolment_id", "kind", "created_at", "emailed"], reminder_rows)
+    insert(Reminder, ["enrolment_id", "kind", "created_at", "emailed"], reminder_rows)
 
     learner_index, lesson = sample
     return Dataset(

@@ -19,6 +19,9 @@ machine. The database is left in place afterwards, for looking at with psql.
 Environment: BENCH_DATABASE_URL (see above); BENCH_CACHE_URL (default: Redis db 14 on
 127.0.0.1 if it answers, else local memory); CONN_MAX_AGE as in production (default 60: a database
 connection kept between requests). `make bench BENCH_ARGS="--requests 200"` passes options.
+The cycle benchmark (bench_cycle.py, first in name order) adds its own 50,000 staff and
+2,300,000 records to the database, which the others then share; BENCH_CYCLE_STAFF and
+BENCH_CYCLE_RUNS make it smaller or shorter, `--only cycle` runs it alone.
 
 Exit status: 1 if a benchmark failed (an error, an answer other than 200, a page that is not
 what it should be); a missed target is shown in the table and fails only with --strict.
