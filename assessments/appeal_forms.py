@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.models import AppealState, AssessmentCycle
 from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX
@@ -25,7 +26,7 @@ class AppealForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label=_("Answer"),
+        label=pgettext_lazy("appeal", "Answer"),
         max_length=ANSWER_MAX,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 6}),

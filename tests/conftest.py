@@ -1,7 +1,12 @@
 import os
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import translation
 
 from lms.roles import Role
 from tests import factories
@@ -13,6 +18,15 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request for an English page leaves English active in its thread: every test starts,
+    # and ends, in the default language (zh-hans).
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -108,3 +122,19 @@ def course(index):
     page, lessons = factories.course(index, "客户服务知识")
     page.lessons = lessons
     return page
+
+
+@pytest.fixture(scope="module")
+def seed_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo, loaded once for a test module and rolled back after it; what
+    `seed_demo` printed."""
+    media = tmp_path_factory.mktemp("media")
+    output = StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(media)),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)

@@ -136,3 +136,10 @@ def _criterion(name, weight, levels):
             for label, points in levels
         ],
     }
+
+
+def in_english(client):
+    """The client, asking for pages in English (zh-hans is the default): for tests that
+    read the pages' words."""
+    client.cookies["lms_language"] = "en"
+    return client

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.models.cycles import AssessmentCycle
 
@@ -39,7 +40,7 @@ class Appeal(models.Model):
         related_name="assessment_appeals",
     )
     part = models.CharField(_("part"), max_length=16, choices=AppealPart.choices)
-    comment = models.TextField(_("question"), max_length=COMMENT_MAX)
+    comment = models.TextField(pgettext_lazy("appeal", "question"), max_length=COMMENT_MAX)
     score_when_raised = models.DecimalField(
         _("score when raised"), max_digits=4, decimal_places=1, null=True, blank=True
     )

@@ -21,20 +21,11 @@ from assessments.models import (
 )
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
+from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _hr_without_second_factor(no_mfa_enforcement):
-    """HR accounts need a second factor to open pages; not what these tests are about."""
-
-
-def in_english(client):
-    client.cookies["lms_language"] = "en"
-    return client
 
 
 def survey(profile, reference, score):

@@ -14,18 +14,9 @@ from assessments.models import CycleState
 from assessments.policies import POSITION_LABELS
 from lms.exports import XLSX_TYPE
 from tests.assessments.test_dashboard import make_cycle, result, save
+from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _hr_without_second_factor(no_mfa_enforcement):
-    """HR accounts need a second factor to open pages; not what these tests are about."""
-
-
-def in_english(client):
-    client.cookies["lms_language"] = "en"
-    return client
 
 
 def explanation():

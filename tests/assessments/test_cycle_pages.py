@@ -18,15 +18,11 @@ from assessments.models import (
     ScoringPolicy,
 )
 from tests.assessments.test_dashboard import make_cycle, result, save
+from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
 
 OCTOBER = datetime.date(2026, 10, 1)
-
-
-@pytest.fixture(autouse=True)
-def _hr_without_second_factor(no_mfa_enforcement):
-    """HR accounts need a second factor to open pages; not what these tests are about."""
 
 
 @pytest.fixture
@@ -192,11 +188,6 @@ def test_the_results_page_makes_a_fixed_number_of_queries(
 
 
 # Trainers: read-only, the staff they follow ----------------------------------------------------
-
-
-def in_english(client):
-    client.cookies["lms_language"] = "en"
-    return client
 
 
 @pytest.fixture

@@ -11,20 +11,11 @@ from django.utils.translation import gettext
 from assessments.models import CycleState
 from lms.models import StaffProfile, User
 from tests.assessments.test_dashboard import make_cycle, result, save
+from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
 
 JULY = datetime.date(2026, 7, 1)
-
-
-@pytest.fixture(autouse=True)
-def _hr_without_second_factor(no_mfa_enforcement):
-    """HR accounts need a second factor to open pages; not what these tests are about."""
-
-
-def in_english(client):
-    client.cookies["lms_language"] = "en"
-    return client
 
 
 def url(cycle, **query):

@@ -12,8 +12,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from assessments.cycles import cycle_inputs
@@ -37,20 +35,6 @@ from courses.models import CoursePage
 from lms.models import StaffProfile
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def seed_output(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    output = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(media)),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
 
 
 def quarters() -> tuple[datetime.date, datetime.date]:

@@ -12,9 +12,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
-from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import Revision
 
@@ -40,20 +38,6 @@ from lms.permissions import StaffVisibility, staff_visibility
 pytestmark = pytest.mark.django_db
 
 TRAINERS = [account[0] for account in DEMO_ACCOUNTS if account[5]]
-
-
-@pytest.fixture(scope="module")
-def seed_output(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    output = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(media)),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -12,11 +12,6 @@ from tests.assessments.test_data_imports import csv_bytes, survey
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _hr_without_second_factor(no_mfa_enforcement):
-    """HR accounts need a second factor to open pages; not what these tests are about."""
-
-
 def upload(client, data: bytes, name="surveys.csv", kind="surveys", **extra):
     return client.post(
         "/data/imports/",

@@ -15,20 +15,11 @@ from assessments.models import (
     TeamworkEvaluation,
 )
 from lms.roles import Role
+from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _hr_without_second_factor(no_mfa_enforcement):
-    """HR accounts need a second factor to open pages; not what these tests are about."""
-
-
-def in_english(client):
-    client.cookies["lms_language"] = "en"
-    return client
 
 
 def make_cycle(name="2026年第四季度", starts_on=datetime.date(2026, 10, 1), **extra):

@@ -9,20 +9,11 @@ import pytest
 from assessments.appeals import appeal_raise
 from assessments.cycles import cycle_compute
 from assessments.models import AssessmentCycle, CycleState, ScoringPolicy, SurveyResult
+from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _hr_without_second_factor(no_mfa_enforcement):
-    """HR accounts need a second factor to open pages; not what these tests are about."""
-
-
-def in_english(client):
-    client.cookies["lms_language"] = "en"
-    return client
 
 
 def make_cycle(name, starts_on):

@@ -9,18 +9,9 @@ from django.core.exceptions import ValidationError
 from assessments import policies, scoring
 from assessments.models import ScoringPolicy
 from assessments.policy_forms import PolicyForm
+from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _hr_without_second_factor(no_mfa_enforcement):
-    """HR accounts need a second factor to open pages; not what these tests are about."""
-
-
-def in_english(client):
-    client.cookies["lms_language"] = "en"
-    return client
 
 
 def form_data(**changes) -> dict:

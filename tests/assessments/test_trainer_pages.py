@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture(autouse=True)
-def _hr_without_second_factor(no_mfa_enforcement):
-    """HR accounts need a second factor to open pages; not what these tests are about."""
-
-
 @pytest.fixture
 def quiz(course):
     essay, key_q, truth = services.questions_import(

@@ -10,8 +10,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -35,20 +33,6 @@ from lms.models import StaffProfile, StaffStatus, User
 pytestmark = pytest.mark.django_db
 
 MODULE_ORDER = ["culture", "service", "process", "emergency", "teamwork"]
-
-
-@pytest.fixture(scope="module")
-def seed_output(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    output = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(media)),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ import time
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 
@@ -32,20 +30,6 @@ from lms.models import User
 from lms.roles import Role, has_role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def seed_output(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    output = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(media)),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
 
 
 def counts():
