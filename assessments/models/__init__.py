@@ -1,5 +1,13 @@
 from assessments.models.appeals import Appeal, AppealPart, AppealState
 from assessments.models.bank import Question, QuestionCategory, QuestionVersion, TaggedQuestion
+from assessments.models.certificates import (
+    Certificate,
+    CertificateKind,
+    CertificateLayout,
+    CertificateStatus,
+    CertificateTemplate,
+    SerialCounter,
+)
 from assessments.models.cycles import (
     AssessmentCycle,
     AssessmentResult,
@@ -37,6 +45,11 @@ __all__ = [
     "Attempt",
     "AttemptItem",
     "AttemptState",
+    "Certificate",
+    "CertificateKind",
+    "CertificateLayout",
+    "CertificateStatus",
+    "CertificateTemplate",
     "Complaint",
     "ComplaintCategory",
     "CycleState",
@@ -51,6 +64,7 @@ __all__ = [
     "QuizSlot",
     "ReviewPolicy",
     "ScoringPolicy",
+    "SerialCounter",
     "SurveyResult",
     "SurveyScale",
     "SurveySource",

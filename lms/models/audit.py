@@ -28,6 +28,11 @@ class AuditAction(models.TextChoices):
     DATA_IMPORTED = "data.imported", _("Data imported")
     APPEAL_RAISED = "assessment.appeal", _("Assessment questioned")
     APPEAL_ANSWERED = "assessment.answer", _("Appeal answered")
+    CERTIFICATE_ISSUED = "certificate.issued", _("Certificate issued")
+    CERTIFICATE_PRINTED = "certificate.printed", _("Certificates printed")
+    CERTIFICATE_DOWNLOADED = "certificate.downloaded", _("Certificate downloaded")
+    CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
+    CERTIFICATE_REISSUED = "certificate.reissued", _("Certificate re-issued")
 
 
 class AuditEvent(models.Model):
