@@ -28,13 +28,15 @@ _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar
 
 
 def client_ip(request) -> str | None:
-    """The client's address. Behind a proxy, set `USE_X_FORWARDED_FOR`."""
+    """The client's address. Behind a proxy, set `USE_X_FORWARDED_FOR`: the address is then
+    the last one in `X-Forwarded-For`, the one the proxy itself added (the ones before it
+    come from the client, who can write anything there)."""
     from django.conf import settings
 
     if getattr(settings, "USE_X_FORWARDED_FOR", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
+            return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 

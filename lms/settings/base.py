@@ -232,6 +232,16 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Reminders go out this many days before a course's due date.
 LMS_REMINDER_DAYS_BEFORE = env.int("LMS_REMINDER_DAYS_BEFORE", default=3)
 
+# --- Certificates -----------------------------------------------------------
+
+# Public look-ups of a verification code, per client address.
+LMS_VERIFY_PER_MINUTE = env.int("LMS_VERIFY_PER_MINUTE", default=20)
+LMS_VERIFY_PER_DAY = env.int("LMS_VERIFY_PER_DAY", default=200)
+# The holder and HR are reminded this many days before a certificate expires.
+LMS_CERTIFICATE_REMINDER_DAYS = env.int("LMS_CERTIFICATE_REMINDER_DAYS", default=30)
+# Days to finish a course again once its certificate has expired.
+LMS_CERTIFICATE_RETAKE_DAYS = env.int("LMS_CERTIFICATE_RETAKE_DAYS", default=30)
+
 # --- E-mail -----------------------------------------------------------------
 
 if env.str("EMAIL_URL", default=""):
@@ -252,6 +262,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # so framing is allowed for this origin only; hence the deploy check's W019 is silenced.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# Behind a proxy: the client's address is the last entry of X-Forwarded-For (lms.audit).
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -115,3 +115,13 @@ def test_org_unit_codes_are_unique_with_a_clear_error(org):
     with pytest.raises(ValidationError, match="east"):
         services.orgunit_create(name="另一个", kind="region", code="east", parent=org["co"])
     assert OrgUnit.objects.filter(code="east").count() == 1
+
+
+def test_behind_a_proxy_the_client_address_is_the_one_the_proxy_added(rf, settings):
+    from lms.audit import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    settings.USE_X_FORWARDED_FOR = False
+    assert client_ip(request) == "10.0.0.2"
+    settings.USE_X_FORWARDED_FOR = True  # the first entry is the client's own words
+    assert client_ip(request) == "203.0.113.9"
