@@ -7,7 +7,7 @@ DEV := DEBUG=1
 # Tests run in parallel, one worker per core (at most 4), each with its own test database.
 PYTEST_ARGS ?= -n auto --maxprocesses 4
 
-.PHONY: install messages migrate run test test-sqlite test-postgres lint format makemessages bench
+.PHONY: install system-deps messages migrate run test test-sqlite test-postgres lint format makemessages bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -16,7 +16,30 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: system-deps $(STAMP)
+
+# Debian packages the certificates' PDFs need: Pango (WeasyPrint), HarfBuzz's subsetter (without
+# it WeasyPrint subsets fonts with fontTools, seconds per PDF), Noto Sans CJK for characters the
+# bundled font lacks, poppler-utils for the tests that read PDFs back; gettext compiles the
+# translations.
+SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext
+
+## Install the Debian packages above that are missing (as root or with sudo; otherwise list them)
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	missing=$$(echo $$missing); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	else sudo="none"; fi; \
+	if [ "$$sudo" = none ] || ! command -v apt-get >/dev/null 2>&1; then \
+		echo "Missing system packages (certificate PDFs and their tests need them):"; \
+		echo "    sudo apt-get install $$missing"; exit 0; fi; \
+	echo "Installing $$missing"; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+		$$missing >/dev/null
 
 messages: install
 	$(DEV) $(PY) manage.py compilemessages --ignore "$(VENV)" --ignore "node_modules" -v0

@@ -11,7 +11,7 @@ from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from assessments import services
+from assessments import certificate_admin, services
 from assessments.admin_views import QuestionFilesViewSet
 from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionType
@@ -114,3 +114,8 @@ def data_imports_menu_item():
     return HRMenuItem(
         _("Data imports"), reverse_lazy("data:import_list"), icon_name="upload", order=266
     )
+
+
+# Certificate templates (issue 8): the admin's listing, forms and PDF preview.
+register_snippet(certificate_admin.CertificateTemplateViewSet)
+hooks.register("register_snippet_listing_buttons", certificate_admin.preview_listing_button)

@@ -1,0 +1,361 @@
+"""A certificate's PDF (assessments/certificate_pdf.py), read back with poppler's tools: the
+Chinese names (outside GB2312 too) and the serial number come back as text, every font is
+embedded, the file is PDF/A and tagged, a certificate is rendered once; the default templates;
+the templates' admin with its PDF preview."""
+
+import datetime
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from assessments import certificate_pdf
+from assessments.certificate_admin import (
+    CertificateTemplateForm,
+    CertificateTemplateViewSet,
+    template_save,
+)
+from assessments.certificate_pdf import (
+    certificate_render,
+    fill,
+    render_pdf,
+    render_template_preview,
+)
+from assessments.certificate_tasks import render_certificate
+from assessments.models import (
+    AssessmentCycle,
+    Certificate,
+    CertificateKind,
+    CertificateTemplate,
+    ScoringPolicy,
+)
+
+pytestmark = pytest.mark.django_db
+
+POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdfinfo")
+needs_poppler = pytest.mark.skipif(
+    not POPPLER, reason="poppler-utils is not installed (make system-deps installs it)"
+)
+
+
+def poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
+    path = tmp_path / f"{hashlib.sha256(pdf).hexdigest()[:12]}.pdf"
+    path.write_bytes(pdf)
+    command = [tool, *args, str(path)] + (["-"] if tool == "pdftotext" else [])
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def fonts_of(pdf: bytes, tmp_path: Path) -> list[list[str]]:
+    """pdffonts' rows: name, type..., emb, sub, uni, object, generation."""
+    lines = poppler("pdffonts", pdf, tmp_path).splitlines()[2:]
+    return [line.split() for line in lines if line.strip()]
+
+
+def content(name: str, number: str) -> dict:
+    return {
+        "name": name,
+        "employee_number": number,
+        "org_unit": "华东区 / 上海浦东站 / 浦东收派一组",
+        "position": "courier",
+        "issued_on": "2026-11-27",
+        "expires_on": "2027-11-27",
+        "cycle": {
+            "name": "2026年第三季度考核",
+            "starts_on": "2026-07-01",
+            "ends_on": "2026-09-30",
+            "grade": "good",
+            "eligible": True,
+            "parts": {
+                "knowledge": "86.0",
+                "satisfaction": "91.2",
+                "efficiency": None,
+                "teamwork": "80.0",
+                "overall": "85.5",
+            },
+            "branch_average": {
+                "knowledge": "79.0",
+                "satisfaction": "84.0",
+                "efficiency": "70.5",
+                "teamwork": "75.0",
+                "overall": "78.0",
+            },
+        },
+    }
+
+
+@pytest.fixture
+def cycle():
+    return AssessmentCycle.objects.create(
+        name="2026年第三季度考核",
+        starts_on=datetime.date(2026, 7, 1),
+        ends_on=datetime.date(2026, 9, 30),
+        policy=ScoringPolicy.objects.get(version=1),
+    )
+
+
+@pytest.fixture
+def make_certificate(cycle):
+    template = CertificateTemplate.objects.get(kind=CertificateKind.CYCLE, active=True)
+    counter = iter(range(1, 100))
+
+    def make(profile) -> Certificate:
+        number = next(counter)
+        return Certificate.objects.create(
+            serial=f"2026-A-{number:06d}",
+            code=f"ABCDEFGHJKMN{number:04d}",
+            kind=CertificateKind.CYCLE,
+            user=profile.user,
+            cycle=cycle,
+            template=template,
+            content=content(profile.full_name, profile.user.username),
+            expires_on=datetime.date(2027, 11, 27),
+        )
+
+    return make
+
+
+# The PDF ---------------------------------------------------------------------------------------
+
+
+@needs_poppler
+@pytest.mark.parametrize("who", ["learner", "colleague", "xihu"])
+def test_names_outside_gb2312_and_the_serial_come_back_as_text(
+    people, make_certificate, tmp_path, who
+):
+    certificate = make_certificate(people[who])
+    pdf = render_pdf(certificate)
+    text = poppler("pdftotext", pdf, tmp_path)
+
+    name = {"learner": "王喆", "colleague": "李堃", "xihu": "刘䶮"}[who]
+    assert people[who].full_name == name
+    assert name in text
+    assert certificate.serial in text
+    assert "考核证书" in text and "Assessment Certificate" in text
+    assert "2026年第三季度考核" in text
+    assert "85.5" in text and "良好" in text
+    assert "\ufffd" not in text  # no missing glyph came out as a replacement character
+    assert poppler("pdfinfo", pdf, tmp_path).count("Pages:           1") == 1
+
+
+@needs_poppler
+def test_every_font_is_embedded_and_none_is_a_type3_fallback(people, make_certificate, tmp_path):
+    pdf = render_pdf(make_certificate(people["xihu"]))
+    fonts = fonts_of(pdf, tmp_path)
+
+    assert fonts, "the PDF uses no font"
+    for row in fonts:
+        emb, _sub, uni = row[-5:-2]
+        assert (emb, uni) == ("yes", "yes"), row
+        assert "Type 3" not in " ".join(row), row
+    assert any("Certificate-Sans-SC" in row[0] for row in fonts)
+
+
+@needs_poppler
+def test_a_character_the_bundled_font_lacks_falls_back_to_an_embedded_system_font(
+    people, make_certificate, tmp_path
+):
+    profile = people["south"]
+    profile.full_name = "黄旸"  # 旸 (U+65F8) is in GBK, not in GB2312 nor the bundled font
+    certificate = make_certificate(profile)
+    pdf = render_pdf(certificate)
+
+    assert "黄旸" in poppler("pdftotext", pdf, tmp_path)
+    fonts = fonts_of(pdf, tmp_path)
+    assert len(fonts) >= 2
+    assert all(row[-5] == "yes" for row in fonts)
+
+
+@needs_poppler
+def test_the_pdf_is_pdf_a_and_tagged(people, make_certificate, tmp_path):
+    pdf = render_pdf(make_certificate(people["learner"]))
+
+    info = poppler("pdfinfo", pdf, tmp_path)
+    assert "Tagged:          yes" in info
+    assert "Page size:       841.89 x 595.276 pts (A4)" in info
+    metadata = poppler("pdfinfo", pdf, tmp_path, "-meta")
+    assert "pdfaid:part" in metadata
+    structure = poppler("pdfinfo", pdf, tmp_path, "-struct")  # the StructTreeRoot, read
+    assert structure.startswith("Document") and "H1" in structure and "Table" in structure
+
+
+def test_the_qr_code_holds_the_public_verification_address(people, make_certificate):
+    certificate = make_certificate(people["learner"])
+    html, resources = certificate_pdf.render_html(certificate)
+
+    url = "http://testserver" + reverse("verify:code", args=[certificate.code])
+    assert url in html  # the QR code's alternative text
+    svg, mime = resources["qr.svg"]
+    assert mime == "image/svg+xml" and svg.startswith(b"<svg")
+    radar, _ = resources["radar.svg"]
+    assert b"stroke-dasharray" in radar  # the branch average, dashed
+
+
+# Rendered once ----------------------------------------------------------------------------------
+
+
+def test_a_certificate_is_rendered_once_and_stored_with_its_sha256(
+    people, make_certificate, monkeypatch
+):
+    certificate = make_certificate(people["learner"])
+    certificate_render(certificate)
+    certificate.refresh_from_db()
+
+    with certificate.pdf.open("rb") as handle:
+        data = handle.read()
+    assert data.startswith(b"%PDF-")
+    assert certificate.sha256 == hashlib.sha256(data).hexdigest()
+    assert certificate.rendered_at is not None
+    assert certificate.serial not in certificate.pdf.name  # an unguessable name
+    assert certificate.pdf.name.startswith("certificates/")
+    assert not certificate.pdf.name.startswith("certificates/certificates/")
+    name, rendered_at = certificate.pdf.name, certificate.rendered_at
+
+    def fail(_):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(certificate_pdf, "render_pdf", fail)
+    again = certificate_render(Certificate.objects.get(pk=certificate.pk))
+    assert (again.pdf.name, again.sha256, again.rendered_at) == (
+        name,
+        certificate.sha256,
+        rendered_at,
+    )
+    result = render_certificate.enqueue(certificate.pk).return_value
+    assert result == {"rendered": False, "sha256": certificate.sha256}
+
+
+def test_the_task_renders_an_issued_certificate(people, make_certificate):
+    certificate = make_certificate(people["colleague"])
+
+    result = render_certificate.enqueue(certificate.pk).return_value
+
+    certificate.refresh_from_db()
+    assert result == {"rendered": True, "sha256": certificate.sha256}
+    assert certificate.pdf and certificate.rendered_at is not None
+    assert render_certificate.enqueue(0).return_value == {"rendered": False, "missing": True}
+
+
+# Templates and their wording ---------------------------------------------------------------------
+
+
+def test_the_default_templates_exist_one_active_per_kind():
+    course = CertificateTemplate.objects.get(kind=CertificateKind.COURSE, active=True)
+    cycle = CertificateTemplate.objects.get(kind=CertificateKind.CYCLE, active=True)
+    assert (course.title_zh, course.title_en) == ("结业证书", "Certificate of Completion")
+    assert (cycle.title_zh, cycle.title_en) == ("考核证书", "Assessment Certificate")
+    assert (course.valid_months, cycle.valid_months) == (24, 12)
+    for template in (course, cycle):
+        assert "{name}" in template.body_zh and "{name}" in template.body_en
+
+
+def test_placeholders_are_filled_in_each_language_and_unknown_ones_kept():
+    data = content("王喆", "L001")
+    text = "{name} {employee_number} {cycle} {grade} {overall} {issued_on} {expires_on} {x}"
+    assert fill(text, data, "zh-hans") == (
+        "王喆 L001 2026年第三季度考核 良好 85.5 2026年11月27日 2027年11月27日 {x}"
+    )
+    assert fill(text, data, "en") == (
+        "王喆 L001 2026年第三季度考核 Good 85.5 27 November 2026 27 November 2027 {x}"
+    )
+    assert fill("{name.__class__}", data, "en") == "{name.__class__}"
+
+
+@needs_poppler
+@pytest.mark.parametrize("kind", [CertificateKind.COURSE, CertificateKind.CYCLE])
+@pytest.mark.parametrize("layout", ["landscape", "portrait"])
+def test_a_templates_preview_is_one_page_with_the_sample_person(kind, layout, tmp_path):
+    template = CertificateTemplate.objects.get(kind=kind, active=True)
+    template.layout = layout
+    text = poppler("pdftotext", render_template_preview(template), tmp_path)
+
+    assert "刘䶮" in text
+    assert template.title_zh in text
+    pdf = render_template_preview(template)
+    assert "Pages:           1" in poppler("pdfinfo", pdf, tmp_path)
+
+
+def test_activating_a_template_retires_the_other_of_its_kind():
+    old = CertificateTemplate.objects.get(kind=CertificateKind.CYCLE, active=True)
+    new = CertificateTemplate(
+        kind=CertificateKind.CYCLE, name="新版", title_zh="考核证书", body_zh="{name}"
+    )
+    template_save(new)
+
+    old.refresh_from_db()
+    assert new.active and not old.active
+    assert CertificateTemplate.objects.filter(kind=CertificateKind.COURSE, active=True).exists()
+
+
+def test_the_form_refuses_unknown_placeholders():
+    template = CertificateTemplate.objects.get(kind=CertificateKind.CYCLE, active=True)
+    form_class = CertificateTemplateViewSet.edit_handler.bind_to_model(
+        CertificateTemplate
+    ).get_form_class()
+    assert issubclass(form_class, CertificateTemplateForm)
+    form = form_class(
+        instance=template,
+        data={
+            "kind": "cycle",
+            "name": template.name,
+            "active": "on",
+            "layout": "landscape",
+            "title_zh": "考核证书",
+            "body_zh": "兹证明 {name} {nmae}",
+            "title_en": "",
+            "body_en": "",
+            "signatory_name": "",
+            "signatory_title": "",
+            "valid_months": "12",
+        },
+    )
+    assert not form.is_valid()
+    assert "{nmae}" in str(form.errors["body_zh"])
+
+
+# The admin ---------------------------------------------------------------------------------------
+
+
+def test_hr_edits_and_previews_a_template_as_pdf_and_a_learner_cannot(people, login, client):
+    template = CertificateTemplate.objects.get(kind=CertificateKind.CYCLE, active=True)
+    url = reverse("certificate_templates:preview_pdf", args=[template.pk])
+
+    login(people["hr"])  # by the role's permissions, not as a superuser
+    assert client.get(reverse("certificate_templates:list")).status_code == 200
+    edit = client.get(reverse("certificate_templates:edit", args=[template.pk]))
+    assert url in edit.content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response.content.startswith(b"%PDF-")
+
+    login(people["learner"])
+    assert client.get(url).status_code in (302, 403)
+
+
+@needs_poppler
+def test_the_logo_and_the_signature_are_on_the_page(tmp_path):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PillowImage
+    from wagtail.images.models import Image
+
+    def image(title: str, colour: str) -> Image:
+        buffer = io.BytesIO()
+        PillowImage.new("RGBA", (120, 40), colour).save(buffer, "PNG")
+        return Image.objects.create(title=title, file=ImageFile(buffer, name=f"{title}.png"))
+
+    template = CertificateTemplate.objects.get(kind=CertificateKind.COURSE, active=True)
+    template.logo = image("logo", "#9a7b2f")
+    template.signature = image("signature", "#000000")
+    template.signatory_name = "周远"
+    template.save()
+
+    pdf = render_template_preview(template)
+    images = poppler("pdfimages", pdf, tmp_path, "-list").splitlines()[2:]
+    assert len(images) >= 2  # the logo and the signature (the QR code is drawn, not an image)
+    assert "周远" in poppler("pdftotext", pdf, tmp_path)
