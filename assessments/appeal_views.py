@@ -16,7 +16,8 @@ from assessments.appeal_forms import AnswerForm, AppealFilterForm, AppealForm
 from assessments.appeals import appeal_answer, appeal_raise, appeals_for_hr
 from assessments.explain import explain
 from assessments.models import Appeal, AppealPart, AppealState, AssessmentResult, CycleState
-from assessments.my_views import VISIBLE_STATES, result_context
+from assessments.my_views import result_context
+from assessments.result_selectors import VISIBLE_STATES
 from lms.roles import require_hr
 
 APPEALS_PER_PAGE = 50

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments import scoring
-from assessments.models import AssessmentCycle, AssessmentResult, CycleState
+from assessments.models import AssessmentCycle, AssessmentResult
 from assessments.policies import GRADE_LABELS, PART_LABELS
+from assessments.result_selectors import VISIBLE_STATES
 from lms.models import OrgUnit
 from lms.permissions import StaffVisibility, staff_scope
 from lms.roles import HR_ROLES, TRAINERS, roles_of
@@ -34,7 +35,7 @@ from lms.roles import HR_ROLES, TRAINERS, roles_of
 SCORES = (*scoring.PARTS, "overall")
 SCORE_LABELS = {**PART_LABELS, "overall": gettext_lazy("Overall")}
 GRADES = ("excellent", "good", "pass", "fail")
-READABLE_STATES = (CycleState.COMPUTED, CycleState.FINALISED)
+READABLE_STATES = VISIBLE_STATES  # computed or finalised
 CHANGES_SHOWN = 20
 ONE_PLACE = Decimal("0.1")
 

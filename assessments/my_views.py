@@ -5,10 +5,8 @@ the selectors at the top."""
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Avg
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,58 +14,13 @@ from django.utils.translation import gettext as _
 
 from assessments import charts
 from assessments.appeals import appeals_of
-from assessments.explain import PARTS_AND_OVERALL, explain, grade_text, reason_text
+from assessments.explain import explain, grade_text, reason_text
 from assessments.models import AppealState, AssessmentResult, CycleState
-from lms.models import OrgUnit
-from lms.models.org import OrgUnitKind
+from assessments.result_selectors import VISIBLE_STATES, average_scores, branch_of, results_of
 from lms.permissions import StaffVisibility
 from lms.roles import HR_ROLES, roles_of
 
-VISIBLE_STATES = (CycleState.COMPUTED, CycleState.FINALISED)
-ONE_PLACE = Decimal("0.1")
 result_visibility = StaffVisibility(via="user__profile")
-
-
-# Selectors ---------------------------------------------------------------------------------
-
-
-def results_of(user_id: int) -> list[AssessmentResult]:
-    """A person's results in the cycles staff may see (computed or finalised), newest first."""
-    return list(
-        AssessmentResult.objects.filter(user_id=user_id, cycle__state__in=VISIBLE_STATES)
-        .select_related("cycle__policy", "org_unit")
-        .order_by("-cycle__starts_on", "-cycle__created_at", "-cycle_id")
-    )
-
-
-def branch_of(unit: OrgUnit | None) -> OrgUnit | None:
-    """The branch (station) a unit belongs to: itself, or the nearest station above it."""
-    if unit is None:
-        return None
-    if unit.kind == OrgUnitKind.STATION:
-        return unit
-    step = OrgUnit.steplen
-    prefixes = [unit.path[:end] for end in range(step, len(unit.path), step)]
-    return (
-        OrgUnit.objects.filter(path__in=prefixes, kind=OrgUnitKind.STATION)
-        .order_by("-depth")
-        .first()
-    )
-
-
-def average_scores(cycle, branch: OrgUnit | None) -> dict[str, Decimal | None]:
-    """The mean of every part over the cycle's results in the branch (the whole company
-    without one), in one aggregate query."""
-    results = AssessmentResult.objects.filter(cycle=cycle)
-    if branch is not None:
-        results = results.filter(org_unit__path__startswith=branch.path)
-    means = results.aggregate(**{part: Avg(part) for part in PARTS_AND_OVERALL})
-    return {
-        part: None
-        if value is None
-        else Decimal(str(value)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-        for part, value in means.items()
-    }
 
 
 # The page ----------------------------------------------------------------------------------

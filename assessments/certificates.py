@@ -1,0 +1,552 @@
+"""Issuing certificates (issue 8): the writes. One function per use case, each transactional.
+
+- `certificates_issue_for_cycle`: HR issues the assessment certificates of a finalised cycle,
+  to its eligible people or to a selection of them, in one transaction and a fixed number of
+  queries however many there are (the serial numbers are taken as one block).
+- `certificate_issue_for_course`: a course completed (`courses.signals.course_completed`,
+  received in `assessments.handlers`) earns its certificate, unless one is still valid.
+- `certificate_revoke` and `certificate_reissue`: the record stays; a re-issued certificate
+  has a new serial number and code, and the old one is revoked and points to it.
+
+Each certificate keeps a snapshot of what it says (`content`, plain JSON: the name, the
+unit, the course or the cycle and its five parts), so that its PDF, rendered once in the
+background after the transaction commits (`assessments.certificate_tasks`), and its pages
+say the same thing for ever. Every issue, revocation and re-issue is in the audit log.
+
+Serial numbers read like 2026-A-000123 (year, kind, number): the numbers of a year and kind
+come from one `SerialCounter` row, locked while they are taken, so that concurrent issuing
+on PostgreSQL never hands out a number twice and leaves no gap. Verification codes are 16
+random characters (80 bits) of Crockford's base 32, shown in groups of four.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import logging
+import secrets
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import verification
+from assessments.explain import PARTS_AND_OVERALL
+from assessments.models import (
+    AssessmentCycle,
+    AssessmentResult,
+    Certificate,
+    CertificateKind,
+    CertificateTemplate,
+    CycleState,
+    SerialCounter,
+)
+from assessments.models.certificates import SERIAL_LETTERS
+from assessments.verification import CODE_ALPHABET, CODE_LENGTH
+from courses.models import Enrolment
+from lms.audit import audit_record
+from lms.models import AuditEvent, OrgUnit, User
+from lms.models.audit import AuditAction
+
+log = logging.getLogger(__name__)
+
+SERIAL_DIGITS = 6
+WRITE_BATCH = 1000
+
+
+# Numbers and codes ---------------------------------------------------------------------------
+
+
+def _serials_take(kind: str, year: int, count: int) -> list[str]:
+    """`count` consecutive serial numbers of `kind` in `year`, from the counter row, locked
+    until the caller's transaction ends (so that concurrent issuers wait for each other)."""
+    with transaction.atomic():
+        # INSERT ... ON CONFLICT DO NOTHING: the first issuer of a year and kind makes the
+        # row; a concurrent one waits for it to commit, then finds it.
+        SerialCounter.objects.bulk_create(
+            [SerialCounter(year=year, kind=kind, last=0)], ignore_conflicts=True
+        )
+        counter = SerialCounter.objects.select_for_update().get(year=year, kind=kind)
+        first = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+    letter = SERIAL_LETTERS[CertificateKind(kind)]
+    return [f"{year}-{letter}-{n:0{SERIAL_DIGITS}d}" for n in range(first, first + count)]
+
+
+def next_serial(kind: str, year: int) -> str:
+    """The next serial number of `kind` in `year`, e.g. "2026-A-000123". Call it inside the
+    transaction that uses the number: the counter stays locked until that transaction ends."""
+    return _serials_take(kind, year, 1)[0]
+
+
+def new_code() -> str:
+    """A verification code nobody can guess: 16 random characters of `CODE_ALPHABET`."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _codes_new(count: int) -> list[str]:
+    """`count` new codes, none of them taken (a clash of 80 random bits is not expected, but
+    checking costs one query)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        wanted = {new_code() for _ in range(count - len(codes))}
+        taken = set(Certificate.objects.filter(code__in=wanted).values_list("code", flat=True))
+        codes |= wanted - taken
+    return list(codes)
+
+
+def normalise_code(text: str) -> str:
+    """A code as typed (any case, with or without dashes or spaces, O for 0, I or L for 1) as
+    stored; "" when it cannot be a code."""
+    letters = verification.normalise_code(text)
+    return letters if verification.is_valid_code(letters) else ""
+
+
+def verification_url(certificate: Certificate) -> str:
+    """The public address that checks `certificate` (printed as its QR code)."""
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return base + reverse("verify:code", args=[certificate.code])
+
+
+# What a certificate says ---------------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` so many months later (the 31st becomes the month's last day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def expiry_for(template: CertificateTemplate, issued_on: datetime.date) -> datetime.date | None:
+    if not template.valid_months:
+        return None
+    return add_months(issued_on, template.valid_months)
+
+
+def unit_path(unit: OrgUnit | None, known: dict[int, str] | None = None) -> str:
+    """The unit from the region down, e.g. "华东区 / 上海浦东站 / 浦东收派一组" (the company,
+    whose certificate it is, left out unless the person belongs to it directly). `known`:
+    the paths found so far, by unit (one query per unit, not per person)."""
+    if unit is None:
+        return ""
+    if known is not None and unit.pk in known:
+        return known[unit.pk]
+    names = unit.full_path_names()
+    path = " / ".join(names[1:] if len(names) > 1 else names)
+    if known is not None:
+        known[unit.pk] = path
+    return path
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _person(user: User, unit: OrgUnit | None, position: str, paths=None) -> dict:
+    profile = getattr(user, "profile", None)
+    return {
+        "name": profile.full_name if profile is not None else user.display_name,
+        "employee_number": user.username,
+        "org_unit": unit_path(unit, paths),
+        "position": position,
+    }
+
+
+def _dates(issued_on: datetime.date, expires_on: datetime.date | None) -> dict:
+    return {
+        "issued_on": issued_on.isoformat(),
+        "expires_on": expires_on.isoformat() if expires_on else None,
+    }
+
+
+def course_content(
+    enrolment: Enrolment, issued_on: datetime.date, expires_on: datetime.date | None
+) -> dict:
+    """What a course certificate says (`enrolment` with its user's profile and unit)."""
+    user = enrolment.user
+    profile = getattr(user, "profile", None)
+    completed = enrolment.completed_at or timezone.now()
+    return {
+        **_person(
+            user,
+            profile.org_unit if profile is not None else None,
+            profile.position if profile is not None else "",
+        ),
+        **_dates(issued_on, expires_on),
+        "course": {
+            "title": enrolment.course.title,
+            "completed_on": timezone.localdate(completed).isoformat(),
+        },
+    }
+
+
+class _BranchAverages:
+    """The mean of every part over a cycle's results in each branch (station), for the
+    radar's dashed line; one aggregate query per branch met, however many people."""
+
+    def __init__(self, cycle: AssessmentCycle):
+        self.cycle = cycle
+        self.paths: dict[int, str] = {}  # the units' paths, for `unit_path`
+        self._branches: dict[int | None, OrgUnit | None] = {}
+        self._means: dict[int | None, dict] = {}
+
+    def of(self, unit: OrgUnit | None) -> tuple[OrgUnit | None, dict[str, str | None]]:
+        from assessments.result_selectors import average_scores, branch_of
+
+        key = unit.pk if unit is not None else None
+        if key not in self._branches:
+            self._branches[key] = branch_of(unit)
+        branch = self._branches[key]
+        branch_key = branch.pk if branch is not None else None
+        if branch_key not in self._means:
+            means = average_scores(self.cycle, branch)
+            self._means[branch_key] = {part: _decimal(means[part]) for part in PARTS_AND_OVERALL}
+        return branch, self._means[branch_key]
+
+
+def cycle_content(
+    result: AssessmentResult,
+    issued_on: datetime.date,
+    expires_on: datetime.date | None,
+    averages: _BranchAverages | None = None,
+) -> dict:
+    """What an assessment certificate says: the person as the cycle found them (unit and
+    position), the cycle, the five parts, the grade and the branch's averages."""
+    cycle = result.cycle
+    averages = averages or _BranchAverages(cycle)
+    branch, means = averages.of(result.org_unit)
+    return {
+        **_person(result.user, result.org_unit, result.position, averages.paths),
+        **_dates(issued_on, expires_on),
+        "cycle": {
+            "name": cycle.name,
+            "starts_on": cycle.starts_on.isoformat(),
+            "ends_on": cycle.ends_on.isoformat(),
+            "grade": result.grade or None,
+            "eligible": result.eligible,
+            "parts": {part: _decimal(getattr(result, part)) for part in PARTS_AND_OVERALL},
+            "branch": branch.name if branch is not None else None,
+            "branch_average": means,
+        },
+    }
+
+
+def template_active(kind: str) -> CertificateTemplate | None:
+    return CertificateTemplate.objects.filter(kind=kind, active=True).first()
+
+
+def _template_required(kind: str) -> CertificateTemplate:
+    template = template_active(kind)
+    if template is None:
+        raise ValidationError(
+            _(
+                'There is no active certificate template of the kind "%(kind)s": an '
+                "administrator activates one in the admin first."
+            )
+            % {"kind": CertificateKind(kind).label}
+        )
+    return template
+
+
+# Rendering, after the transaction ------------------------------------------------------------
+
+
+def render_later(certificate_ids: Iterable[int]) -> None:
+    """Render the certificates' PDFs in the background once the transaction commits (with
+    the immediate backend, right after the commit). The certificates are issued whatever
+    happens to that: a failure to enqueue is logged, not raised."""
+    ids = list(certificate_ids)
+    if ids:
+        transaction.on_commit(lambda: _enqueue_rendering(ids), robust=True)
+
+
+def _enqueue_rendering(ids: list[int]) -> None:
+    from assessments import certificate_tasks
+
+    for pk in ids:
+        certificate_tasks.render_certificate.enqueue(pk)
+
+
+def _issued_details(certificate: Certificate, **details) -> dict:
+    return {
+        "serial": certificate.serial,
+        "kind": certificate.kind,
+        "user": certificate.user.username,
+        **details,
+    }
+
+
+def _audit_issued(certificate: Certificate, *, by, **details) -> None:
+    audit_record(
+        action=AuditAction.CERTIFICATE_ISSUED,
+        actor=by,
+        target=certificate,
+        details=_issued_details(certificate, **details),
+    )
+
+
+def _audit_issued_many(certificates: list[Certificate], *, by, **details) -> None:
+    """An event per certificate, in one insert: the first is recorded by `audit_record`
+    (which knows the request), the others are copies of it for their certificates."""
+    if not certificates:
+        return
+    first = audit_record(
+        action=AuditAction.CERTIFICATE_ISSUED,
+        actor=by,
+        target=certificates[0],
+        details=_issued_details(certificates[0], **details),
+    )
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                at=first.at,
+                actor_id=first.actor_id,
+                actor_label=first.actor_label,
+                action=first.action,
+                ip_address=first.ip_address,
+                user_agent=first.user_agent,
+                object_type=first.object_type,
+                object_id=str(certificate.pk),
+                object_repr=str(certificate)[:200],
+                details=_issued_details(certificate, **details),
+            )
+            for certificate in certificates[1:]
+        ],
+        batch_size=WRITE_BATCH,
+    )
+
+
+# Issuing ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificates_issue_for_cycle(
+    *, cycle: AssessmentCycle, by: User | None, users: Iterable[User] | None = None
+) -> list[Certificate]:
+    """Issue the assessment certificates of a finalised cycle: to every eligible person, or
+    to `users` (each of whom must be eligible: otherwise nothing is issued). People who hold
+    a certificate of the cycle already are left out. Returns the new certificates, by
+    employee number."""
+    cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)  # one issuer at once
+    if cycle.state != CycleState.FINALISED:
+        raise ValidationError(_("Certificates are issued only for a finalised cycle."))
+    results = AssessmentResult.objects.filter(cycle=cycle).select_related(
+        "user__profile", "org_unit", "cycle"
+    )
+    if users is not None:
+        wanted = {getattr(u, "pk", u) for u in users}
+        results = list(results.filter(user_id__in=wanted).order_by("user__username"))
+        refused = [r.user for r in results if not r.eligible]
+        missing = wanted - {r.user_id for r in results}
+        if missing:
+            refused += list(User.objects.filter(pk__in=missing).select_related("profile"))
+        if refused:
+            names = "、".join(sorted(u.display_name for u in refused))
+            raise ValidationError(
+                _("Not eligible for a certificate of %(cycle)s: %(names)s.")
+                % {"cycle": cycle.name, "names": names}
+            )
+    else:
+        results = list(results.filter(eligible=True).order_by("user__username"))
+    holders = set(
+        Certificate.objects.filter(cycle=cycle, revoked_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    results = [r for r in results if r.user_id not in holders]
+    if not results:
+        return []
+    template = _template_required(CertificateKind.CYCLE)
+    now = timezone.now()
+    issued_on = timezone.localdate(now)
+    expires_on = expiry_for(template, issued_on)
+    serials = _serials_take(CertificateKind.CYCLE, issued_on.year, len(results))
+    codes = _codes_new(len(results))
+    averages = _BranchAverages(cycle)
+    certificates = Certificate.objects.bulk_create(
+        [
+            Certificate(
+                serial=serial,
+                code=code,
+                kind=CertificateKind.CYCLE,
+                user=result.user,
+                cycle=cycle,
+                content=cycle_content(result, issued_on, expires_on, averages),
+                template=template,
+                issued_at=now,
+                issued_by=by,
+                expires_on=expires_on,
+            )
+            for result, serial, code in zip(results, serials, codes, strict=True)
+        ],
+        batch_size=WRITE_BATCH,
+    )
+    if any(c.pk is None for c in certificates):  # a backend that returns no ids
+        certificates = list(
+            Certificate.objects.filter(serial__in=serials)
+            .select_related("user")
+            .order_by("serial")
+        )
+    _audit_issued_many(certificates, by=by, cycle=cycle.name)
+    render_later(c.pk for c in certificates)
+    return certificates
+
+
+def certificate_issue_for_course(*, enrolment: Enrolment) -> Certificate | None:
+    """The certificate of a completed course (on `course_completed`): None when the
+    enrolment is not complete, a valid certificate of the course is held already, or no
+    course template is active (logged)."""
+    with transaction.atomic():
+        # The enrolment's row, locked, so that two completions of it issue one certificate.
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("user__profile__org_unit", "course")
+            .filter(pk=enrolment.pk)
+            .first()
+        )
+        if enrolment is None or enrolment.completed_at is None:
+            return None
+        today = timezone.localdate()
+        held = Certificate.objects.filter(
+            kind=CertificateKind.COURSE,
+            user_id=enrolment.user_id,
+            course_id=enrolment.course_id,
+            revoked_at__isnull=True,
+        ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        if held.exists():
+            return None
+        template = template_active(CertificateKind.COURSE)
+        if template is None:
+            log.warning(
+                "No active course certificate template: no certificate for enrolment %s.",
+                enrolment.pk,
+            )
+            return None
+        expires_on = expiry_for(template, today)
+        certificate = Certificate.objects.create(
+            serial=next_serial(CertificateKind.COURSE, today.year),
+            code=_codes_new(1)[0],
+            kind=CertificateKind.COURSE,
+            user=enrolment.user,
+            course=enrolment.course,
+            content=course_content(enrolment, today, expires_on),
+            template=template,
+            expires_on=expires_on,
+        )
+        _audit_issued(certificate, by=None, course=enrolment.course.title)
+        render_later([certificate.pk])
+    return certificate
+
+
+# Revoking and re-issuing ---------------------------------------------------------------------
+
+
+def _locked(certificate: Certificate) -> Certificate:
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("user__profile__org_unit", "course", "cycle")
+        .get(pk=certificate.pk)
+    )
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason."))
+    if len(reason) > Certificate._meta.get_field("revoke_reason").max_length:
+        raise ValidationError(_("The reason is too long (500 characters at most)."))
+    return reason
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    """Revoke a certificate: it stays on record, and its verification page says "revoked"."""
+    reason = _reason_required(reason)
+    certificate = _locked(certificate)
+    if certificate.revoked_at is not None:
+        raise ValidationError(_("This certificate is revoked already."))
+    certificate.revoked_at, certificate.revoked_by = timezone.now(), by
+    certificate.revoke_reason = reason
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(
+        action=AuditAction.CERTIFICATE_REVOKED,
+        actor=by,
+        target=certificate,
+        details={"serial": certificate.serial, "reason": reason},
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_reissue(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    """Replace a certificate with a new one (new serial number and code), saying again what
+    the same result or completion says now (the person's name as corrected, say). The old one
+    is revoked with the reason and points to the new one. The new one keeps the old one's
+    expiry date: a re-issue corrects a certificate, it does not renew it."""
+    reason = _reason_required(reason)
+    old = _locked(certificate)
+    if old.revoked_at is not None:
+        raise ValidationError(_("A revoked certificate cannot be re-issued."))
+    now = timezone.now()
+    issued_on = timezone.localdate(now)
+    if old.kind == CertificateKind.CYCLE:
+        template = _template_required(CertificateKind.CYCLE)
+        result = (
+            AssessmentResult.objects.select_related("user__profile", "org_unit", "cycle")
+            .filter(cycle_id=old.cycle_id, user_id=old.user_id)
+            .first()
+        )
+        if result is None:
+            raise ValidationError(_("The assessment result of this certificate is gone."))
+        content = cycle_content(result, issued_on, old.expires_on)
+    else:
+        template = _template_required(CertificateKind.COURSE)
+        enrolment = (
+            Enrolment.objects.select_related("user__profile__org_unit", "course")
+            .filter(user_id=old.user_id, course_id=old.course_id, completed_at__isnull=False)
+            .first()
+        )
+        if enrolment is None:  # the completion is gone: say what the old one said of it
+            enrolment = Enrolment(user=old.user, course=old.course, completed_at=None)
+            content = course_content(enrolment, issued_on, old.expires_on)
+            content["course"] = old.content.get("course", content["course"])
+        else:
+            content = course_content(enrolment, issued_on, old.expires_on)
+    # The old one stops being in force first (one cycle certificate in force per person).
+    old.revoked_at, old.revoked_by, old.revoke_reason = now, by, reason
+    old.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    new = Certificate.objects.create(
+        serial=next_serial(old.kind, issued_on.year),
+        code=_codes_new(1)[0],
+        kind=old.kind,
+        user=old.user,
+        course=old.course,
+        cycle=old.cycle,
+        content=content,
+        template=template,
+        issued_at=now,
+        issued_by=by,
+        expires_on=old.expires_on,
+        reminded_at=old.reminded_at,
+    )
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by"])
+    audit_record(
+        action=AuditAction.CERTIFICATE_REISSUED,
+        actor=by,
+        target=old,
+        details={"serial": old.serial, "new_serial": new.serial, "reason": reason},
+    )
+    _audit_issued(new, by=by, supersedes=old.serial)
+    render_later([new.pk])
+    return new
