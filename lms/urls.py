@@ -19,6 +19,8 @@ urlpatterns = [
     path("learning/", include("assessments.urls")),
     path("data/", include("assessments.data_urls")),
     path("assessment/", include("assessments.assessment_urls")),
+    path("certificates/", include("assessments.certificate_urls")),
+    path("verify/", include("assessments.verify_urls")),
     path("", include("lms.app_urls")),
 ]
 
