@@ -23,7 +23,9 @@ class AssessmentsConfig(AppConfig):
         register_nav_item(NavItem(_("Grading"), "assessments:grading_queue", MANAGERS, 44))
         register_nav_item(NavItem(_("Data imports"), "data:import_list", HR_ROLES, 46))
         register_nav_item(NavItem(_("My assessment"), "assessment:mine", order=15))
+        register_nav_item(NavItem(_("My certificates"), "certificates:mine", order=16))
         register_nav_item(
             NavItem(_("Assessment cycles"), "assessment:cycle_list", HR_ROLES | TRAINERS, 48)
         )
         register_nav_item(NavItem(_("Appeals"), "assessment:appeal_list", HR_ROLES, 49))
+        register_nav_item(NavItem(_("Certificates"), "assessment:certificate_list", HR_ROLES, 50))

@@ -1,6 +1,6 @@
 """The five-part assessment's pages, under /assessment/ (namespace "assessment")."""
 
-from assessments import cycle_urls, dashboard_urls, policy_urls, staff_urls
+from assessments import certificate_hr_urls, cycle_urls, dashboard_urls, policy_urls, staff_urls
 
 app_name = "assessment"
 
@@ -9,4 +9,5 @@ urlpatterns = (
     + cycle_urls.urlpatterns
     + dashboard_urls.urlpatterns
     + staff_urls.urlpatterns
+    + certificate_hr_urls.urlpatterns
 )

@@ -27,6 +27,7 @@ from assessments.models.metrics import (
     TeamworkEvaluation,
     TeamworkSource,
 )
+from assessments.models.printing import PrintJob, PrintJobState
 from assessments.models.quizzes import (
     Attempt,
     AttemptItem,
@@ -57,6 +58,8 @@ __all__ = [
     "ImportBatch",
     "ImportKind",
     "ImportState",
+    "PrintJob",
+    "PrintJobState",
     "Question",
     "QuestionCategory",
     "QuestionVersion",

@@ -287,6 +287,10 @@ LOGGING = {
         # One line per task run and per page saved is noise; failures still show.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # pikepdf (merging certificates for the printer) says at INFO that it has loaded.
+        "pikepdf": {"level": "WARNING"},
+        # WeasyPrint says "Step 1" to "Step 7" at INFO for every certificate.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -1,0 +1,414 @@
+"""HR's certificate pages (HR and administrators only): every certificate with filters, one
+certificate with its history (revoke, re-issue, download, print), issuing a finalised
+cycle's certificates, and printing many as one PDF (at once, or as a background job with
+progress). HTTP only: reads in `certificate_selectors`, writes in `certificates` and
+`printing`."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from assessments import certificate_selectors as selectors
+from assessments import certificates as services
+from assessments import printing
+from assessments.models import AssessmentCycle, CycleState, PrintJob
+from assessments.policies import GRADE_LABELS, PART_LABELS
+from assessments.verification import group_code
+from lms.models import OrgUnit, Position
+from lms.roles import require_hr
+
+PAGE_SIZE = 50
+MAX_SELECTION = printing.MAX_BATCH
+
+
+# Forms ---------------------------------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("Give the reason.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give the reason."))
+        return reason
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.depth_indent}{obj.name}"
+
+
+class IdsField(forms.Field):
+    """Certificate ids, from checkboxes or hidden inputs (many values of one name)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        try:
+            ids = sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise ValidationError(_("Choose certificates from the list.")) from None
+        if len(ids) > MAX_SELECTION:
+            raise ValidationError(
+                _("Choose at most %(n)s certificates at once.") % {"n": MAX_SELECTION}
+            )
+        return ids
+
+
+class PrintForm(forms.Form):
+    cycle = forms.ModelChoiceField(
+        label=gettext_lazy("Cycle"), queryset=AssessmentCycle.objects.none(), required=False
+    )
+    org_unit = UnitChoiceField(
+        label=gettext_lazy("Org unit (and below)"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+    )
+    ids = IdsField(required=False)
+    inline = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = selectors.cycles_with_certificates()
+        self.fields["org_unit"].queryset = selectors.org_unit_choices()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("cycle") or data.get("org_unit") or data.get("ids")):
+            raise ValidationError(
+                _("Choose a cycle, an org unit or certificates from the list to print.")
+            )
+        return data
+
+
+class IssueForm(forms.Form):
+    org_unit = UnitChoiceField(
+        label=gettext_lazy("Only in this org unit (and below)"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = selectors.org_unit_choices()
+
+
+# The list and one certificate ----------------------------------------------------------------
+
+
+@login_required
+def certificate_list(request):
+    require_hr(request.user)
+    certificate_filter = selectors.CertificateFilter(
+        request.GET, queryset=selectors.certificates_for_hr()
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    page_obj = Paginator(certificate_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for certificate in page_obj:
+        certificate.status_now = certificate.status(today)
+    form = certificate_filter.form
+    print_query = {
+        name: form.data.get(name)
+        for name in ("cycle", "org_unit")
+        if form.is_valid() and form.cleaned_data.get(name)
+    }
+    return render(
+        request,
+        "certificates/hr/list.html",
+        {
+            "filter": certificate_filter,
+            "page_obj": page_obj,
+            "query": query.urlencode(),
+            "print_query": "&".join(f"{k}={v}" for k, v in print_query.items()),
+        },
+    )
+
+
+def _certificate(request, pk: int):
+    require_hr(request.user)
+    certificate = selectors.certificate_for_hr(pk)
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+def _parts(content: dict) -> list[tuple[str, str | None]]:
+    parts = (content.get("cycle") or {}).get("parts") or {}
+    labels = {**PART_LABELS, "overall": gettext_lazy("Overall")}
+    return [(label, parts.get(code)) for code, label in labels.items() if code in parts]
+
+
+def _detail(request, certificate, *, revoke_form=None, reissue_form=None, status=200):
+    content = certificate.content or {}
+    cycle = content.get("cycle") or {}
+    supersedes = getattr(certificate, "supersedes", None)
+    return render(
+        request,
+        "certificates/hr/detail.html",
+        {
+            "certificate": certificate,
+            "content": content,
+            "course": content.get("course") or {},
+            "cycle": cycle,
+            "grade": GRADE_LABELS.get(cycle.get("grade"), ""),
+            "position": dict(Position.choices).get(content.get("position"), ""),
+            "parts": _parts(content),
+            "status": certificate.status(),
+            "code": group_code(certificate.code),
+            # In groups of eight, so that it wraps on a phone.
+            "sha256": " ".join(textwrap.wrap(certificate.sha256, 8)),
+            "verification_url": services.verification_url(certificate),
+            "supersedes": supersedes,
+            "revoke_form": revoke_form or ReasonForm(prefix="revoke"),
+            "reissue_form": reissue_form or ReasonForm(prefix="reissue"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def certificate_detail(request, pk: int):
+    return _detail(request, _certificate(request, pk))
+
+
+def _reason_action(request, pk: int, *, prefix: str, action, done_message: str):
+    certificate = _certificate(request, pk)
+    form = ReasonForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            result = action(
+                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:  # revoked already, say
+            messages.error(request, " ".join(error.messages))
+            return redirect("assessment:certificate_detail", certificate.pk)
+        messages.success(request, done_message)
+        return redirect("assessment:certificate_detail", result.pk)
+    return _detail(request, certificate, status=400, **{f"{prefix}_form": form})
+
+
+@login_required
+@require_POST
+def certificate_revoke(request, pk: int):
+    return _reason_action(
+        request,
+        pk,
+        prefix="revoke",
+        action=services.certificate_revoke,
+        done_message=_("The certificate is revoked; its verification page says so."),
+    )
+
+
+@login_required
+@require_POST
+def certificate_reissue(request, pk: int):
+    return _reason_action(
+        request,
+        pk,
+        prefix="reissue",
+        action=services.certificate_reissue,
+        done_message=_(
+            "The certificate is re-issued with a new serial number; the old one is revoked."
+        ),
+    )
+
+
+# Issuing a cycle's certificates --------------------------------------------------------------
+
+
+@login_required
+def certificate_issue(request, cycle_id: int):
+    require_hr(request.user)
+    cycle = get_object_or_404(AssessmentCycle, pk=cycle_id)
+    finalised = cycle.state == CycleState.FINALISED
+    form = IssueForm(request.POST if request.method == "POST" else request.GET or None)
+    unit = form.cleaned_data.get("org_unit") if form.is_valid() else None
+    if request.method == "POST":
+        if not finalised:
+            messages.error(request, _("Certificates are issued only for a finalised cycle."))
+            return redirect("assessment:certificate_issue", cycle.pk)
+        if form.is_valid():
+            users = None
+            if unit is not None:
+                users = list(
+                    selectors.eligible_without_certificate(cycle, unit).values_list(
+                        "user_id", flat=True
+                    )
+                )
+            try:
+                issued = (
+                    services.certificates_issue_for_cycle(
+                        cycle=cycle, by=request.user, users=users
+                    )
+                    if users is None or users
+                    else []
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                if issued:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(n)s certificate issued; its PDF is being rendered.",
+                            "%(n)s certificates issued; their PDFs are being rendered.",
+                            len(issued),
+                        )
+                        % {"n": len(issued)},
+                    )
+                    return redirect(reverse("assessment:certificate_list") + f"?cycle={cycle.pk}")
+                messages.info(request, _("Everyone eligible holds a certificate of this cycle."))
+            return redirect("assessment:certificate_issue", cycle.pk)
+    waiting = holders = 0
+    if finalised:
+        waiting = selectors.eligible_without_certificate(cycle, unit).count()
+        holders = cycle.certificates.filter(revoked_at__isnull=True).count()
+    return render(
+        request,
+        "certificates/hr/issue.html",
+        {
+            "cycle": cycle,
+            "finalised": finalised,
+            "form": form if form.is_bound else IssueForm(),
+            "unit": unit,
+            "waiting": waiting,
+            "holders": holders,
+        },
+    )
+
+
+# Printing ------------------------------------------------------------------------------------
+
+
+def _chosen(data: dict):
+    return selectors.certificates_for_print(
+        cycle=data.get("cycle"), unit=data.get("org_unit"), ids=data.get("ids") or None
+    )
+
+
+def _pdf_response(content: bytes, *, inline: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"certificates-{timezone.localtime():%Y%m%d-%H%M}.pdf"
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _print(request, form: PrintForm, chosen) -> HttpResponse | None:
+    """The PDF at once (a small batch), or a redirect to the job joining it in the
+    background; None, with the form's error, when there is nothing (or too much) to print."""
+    data = form.cleaned_data
+    ids = list(chosen.values_list("pk", flat=True))
+    filters = printing.print_filters(
+        cycle=data.get("cycle"), unit=data.get("org_unit"), ids=data.get("ids") or None
+    )
+    if not ids:
+        form.add_error(None, _("Nothing to print: no certificate in force matches."))
+    elif len(ids) > printing.MAX_BATCH:
+        form.add_error(
+            None,
+            _(
+                "%(count)s certificates are too many for one PDF (%(max)s at most): "
+                "print them by org unit."
+            )
+            % {"count": len(ids), "max": printing.MAX_BATCH},
+        )
+    elif len(ids) <= printing.SMALL_BATCH:
+        out = io.BytesIO()
+        printing.print_now(certificates=list(chosen), out=out, filters=filters, by=request.user)
+        return _pdf_response(out.getvalue(), inline=data.get("inline", False))
+    else:
+        job = printing.print_job_create(certificate_ids=ids, filters=filters, by=request.user)
+        return redirect("assessment:print_job", job.pk)
+    return None
+
+
+@login_required
+def certificate_print(request):
+    require_hr(request.user)
+    if request.method == "POST":
+        form = PrintForm(request.POST)
+    else:
+        form = PrintForm(request.GET) if request.GET else PrintForm()
+    count = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        chosen = _chosen(data)
+        if request.method == "POST":
+            response = _print(request, form, chosen)
+            if response is not None:
+                return response
+        else:
+            count = chosen.count()
+    return render(
+        request,
+        "certificates/hr/print.html",
+        {
+            "form": form,
+            "count": count,
+            "small_batch": printing.SMALL_BATCH,
+            "jobs": selectors.recent_print_jobs(),
+        },
+    )
+
+
+def _job(request, job_id: int) -> PrintJob:
+    require_hr(request.user)
+    return get_object_or_404(PrintJob.objects.select_related("created_by__profile"), pk=job_id)
+
+
+@login_required
+def print_job(request, job_id: int):
+    job = _job(request, job_id)
+    percent = printing.print_job_progress(job)
+    return render(
+        request,
+        "certificates/hr/print_job.html",
+        {"job": job, "running": percent is not None, "percent": percent or 0},
+    )
+
+
+@login_required
+def print_job_status(request, job_id: int):
+    job = _job(request, job_id)
+    percent = printing.print_job_progress(job)
+    return JsonResponse({"state": job.state, "running": percent is not None, "percent": percent})
+
+
+@login_required
+def print_job_download(request, job_id: int):
+    job = _job(request, job_id)
+    if not job.file:
+        raise Http404
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=f"certificates-{job.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
