@@ -3,6 +3,7 @@ Chinese names (outside GB2312 too) and the serial number come back as text, ever
 embedded, the file is PDF/A and tagged, a certificate is rendered once; the default templates;
 the templates' admin with its PDF preview."""
 
+import copy
 import datetime
 import hashlib
 import shutil
@@ -55,35 +56,11 @@ def fonts_of(pdf: bytes, tmp_path: Path) -> list[list[str]]:
 
 
 def content(name: str, number: str) -> dict:
-    return {
-        "name": name,
-        "employee_number": number,
-        "org_unit": "华东区 / 上海浦东站 / 浦东收派一组",
-        "position": "courier",
-        "issued_on": "2026-11-27",
-        "expires_on": "2027-11-27",
-        "cycle": {
-            "name": "2026年第三季度考核",
-            "starts_on": "2026-07-01",
-            "ends_on": "2026-09-30",
-            "grade": "good",
-            "eligible": True,
-            "parts": {
-                "knowledge": "86.0",
-                "satisfaction": "91.2",
-                "efficiency": None,
-                "teamwork": "80.0",
-                "overall": "85.5",
-            },
-            "branch_average": {
-                "knowledge": "79.0",
-                "satisfaction": "84.0",
-                "efficiency": "70.5",
-                "teamwork": "75.0",
-                "overall": "78.0",
-            },
-        },
-    }
+    """What an assessment certificate of `name` says: the preview's sample, another person."""
+    sample = copy.deepcopy(certificate_pdf.SAMPLE_CONTENT)
+    del sample["course"]
+    sample["cycle"]["parts"]["efficiency"] = None  # a part without data prints as such
+    return {**sample, "name": name, "employee_number": number}
 
 
 @pytest.fixture
