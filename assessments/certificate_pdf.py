@@ -294,6 +294,7 @@ def _cycle_context(cycle: dict) -> dict:
         title=gettext("The five-part assessment"),
         no_data_label=gettext("no data"),
         size=260,
+        ring_labels=False,  # the scores are printed beside it
     )
     # The chart's own font list names the system's CJK font; the page's comes first.
     chart = re.sub(r'font-family="[^"]*"', f"font-family='{FONT_FAMILIES}'", str(chart), count=1)

@@ -45,9 +45,11 @@ def radar(
     title: str = "",
     no_data_label: str = "no data",
     size: int = 320,
+    ring_labels: bool = True,
 ) -> SafeString:
     """A spider chart of scores 0-100 on 3-8 axes, optionally over a dashed comparison
-    (e.g. the branch average). An axis without data is drawn at the centre."""
+    (e.g. the branch average). An axis without data is drawn at the centre. Without
+    `ring_labels` the rings are not numbered (where the scores are printed beside it)."""
     if not 3 <= len(axes) <= 8:
         raise ValueError(f"a radar chart needs 3 to 8 axes, got {len(axes)}")
     if compare is not None and len(compare) != len(axes):
@@ -104,7 +106,7 @@ def radar(
             f'<line class="axis" x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(cx + sx * radius)}" '
             f'y2="{_n(cy + sy * radius)}" stroke="{GRID_COLOUR}" stroke-width="1"/>'
         )
-    for ring in RINGS:
+    for ring in RINGS if ring_labels else ():
         parts.append(
             _text(str(ring), cx + 3, cy - radius * ring / 100 - 2, size=9, fill=MUTED_COLOUR)
         )

@@ -79,6 +79,12 @@ def test_radar_draws_rings_axes_and_labels():
     assert set(PARTS) <= set(texts(root))
     assert len([line for line in root.iter(f"{SVG}line") if line.get("class") == "axis"]) == 5
 
+    # Beside a table of the scores (a certificate), the rings go unnumbered; all else stays.
+    bare = parse(radar(five_parts("85", "70", "60", "90", "80"), ring_labels=False))
+    assert [t for t in texts(bare) if t.isdigit()] == []
+    assert set(PARTS) <= set(texts(bare))
+    assert len([p for p in bare.iter(f"{SVG}polygon") if p.get("class") == "ring"]) == 5
+
 
 def test_a_score_of_100_lies_on_the_outer_ring_and_0_and_none_at_the_centre():
     root = parse(radar(five_parts("100", "0", None, "50", "100")))
