@@ -44,3 +44,10 @@ class ProgressBar:
         if self.tty:
             self._write("\n")
         return time.monotonic() - self.started
+
+
+def took(bar: ProgressBar | None) -> str:
+    """Finish `bar` (if any) and say how long it took, for a command's last line:
+    " (12.3 s)", or "" without a bar."""
+    seconds = bar.done() if bar else 0
+    return f" ({seconds:.1f} s)" if seconds else ""

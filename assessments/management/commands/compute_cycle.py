@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.cycles import cycle_compute
 from assessments.models import AssessmentCycle
-from lms.progress import ProgressBar
+from lms.progress import ProgressBar, took
 
 
 class Command(BaseCommand):
@@ -24,6 +24,4 @@ class Command(BaseCommand):
             people = cycle_compute(cycle, on_progress=bar)
         except ValidationError as error:
             raise CommandError(f"{name}: {' '.join(error.messages)}") from error
-        seconds = bar.done() if bar else 0
-        took = f" ({seconds:.1f} s)" if seconds else ""
-        self.stdout.write(self.style.SUCCESS(f"{name}: {people} people assessed{took}."))
+        self.stdout.write(self.style.SUCCESS(f"{name}: {people} people assessed{took(bar)}."))

@@ -8,8 +8,9 @@ from django.db import transaction
 from assessments import certificate_selectors as selectors
 from assessments.certificate_pdf import certificate_render
 from assessments.certificates import certificates_issue_for_cycle
+from assessments.management.cycle_options import add_cycle_options, cycle_and_unit
 from assessments.models import CycleState
-from lms.progress import ProgressBar
+from lms.progress import ProgressBar, took
 
 
 class Command(BaseCommand):
@@ -19,27 +20,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--cycle", required=True, metavar="NAME", help="The cycle's name.")
-        parser.add_argument(
-            "--org-unit",
-            metavar="PATH",
-            help='Only this org unit and below: its code, or its names separated by "/" '
-            '(e.g. "华东区/浦东站").',
-        )
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        add_cycle_options(parser)
 
     def handle(self, *args, cycle, org_unit, no_progress, **options):
         name = cycle
-        cycle = selectors.find_cycle(name)
-        if cycle is None:
-            raise CommandError(f"{name}: no such assessment cycle.")
+        cycle, unit = cycle_and_unit(name, org_unit)
         if cycle.state != CycleState.FINALISED:
             raise CommandError(f"{name}: certificates are issued only for a finalised cycle.")
-        unit = None
-        if org_unit:
-            unit = selectors.find_org_unit(org_unit)
-            if unit is None:
-                raise CommandError(f"{org_unit}: no such org unit (give its code or path).")
         users = None
         if unit is not None:
             users = list(
@@ -66,8 +53,8 @@ class Command(BaseCommand):
         if not issued:
             self.stdout.write(f"{name}: everyone eligible holds a certificate already.")
             return
-        seconds = bar.done() if bar else 0
-        took = f" ({seconds:.1f} s)" if seconds else ""
         self.stdout.write(
-            self.style.SUCCESS(f"{name}: {len(issued)} certificates issued and rendered{took}.")
+            self.style.SUCCESS(
+                f"{name}: {len(issued)} certificates issued and rendered{took(bar)}."
+            )
         )

@@ -6,8 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments import certificate_selectors as selectors
+from assessments.management.cycle_options import add_cycle_options, cycle_and_unit
 from assessments.printing import print_filters, print_now
-from lms.progress import ProgressBar
+from lms.progress import ProgressBar, took
 
 
 class Command(BaseCommand):
@@ -17,26 +18,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--cycle", required=True, metavar="NAME", help="The cycle's name.")
-        parser.add_argument(
-            "--org-unit",
-            metavar="PATH",
-            help='Only this org unit and below: its code, or its names separated by "/" '
-            '(e.g. "华东区/浦东站").',
-        )
+        add_cycle_options(parser)
         parser.add_argument("--out", required=True, metavar="FILE.pdf", help="Where to write.")
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, cycle, org_unit, out, no_progress, **options):
         name = cycle
-        cycle = selectors.find_cycle(name)
-        if cycle is None:
-            raise CommandError(f"{name}: no such assessment cycle.")
-        unit = None
-        if org_unit:
-            unit = selectors.find_org_unit(org_unit)
-            if unit is None:
-                raise CommandError(f"{org_unit}: no such org unit (give its code or path).")
+        cycle, unit = cycle_and_unit(name, org_unit)
         certificates = list(selectors.certificates_for_print(cycle=cycle, unit=unit))
         if not certificates:
             raise CommandError(f"{name}: nothing to print (no certificate in force).")
@@ -56,6 +43,4 @@ class Command(BaseCommand):
             partial.replace(path)
         finally:
             partial.unlink(missing_ok=True)
-        seconds = bar.done() if bar else 0
-        took = f" ({seconds:.1f} s)" if seconds else ""
-        self.stdout.write(self.style.SUCCESS(f"{path}: {count} certificates{took}."))
+        self.stdout.write(self.style.SUCCESS(f"{path}: {count} certificates{took(bar)}."))
