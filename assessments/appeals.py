@@ -31,7 +31,7 @@ from assessments.models import (
 from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX
 from lms.audit import audit_record
 from lms.models.audit import AuditAction
-from lms.roles import HR_ROLES, roles_of
+from lms.roles import is_hr
 
 
 def _part_score(result: AssessmentResult | None, part: str) -> Decimal | None:
@@ -102,7 +102,7 @@ def appeal_answer(*, appeal: Appeal, by, answer: str, recompute: bool = False) -
     """HR's answer; with `recompute`, the cycle is computed again once the answer is saved
     (unless a computation is running already). The part's score at the time of the answer
     is kept with it."""
-    if not roles_of(by) & HR_ROLES:
+    if not is_hr(by):
         raise PermissionDenied
     answer = _text(
         answer,

@@ -24,7 +24,7 @@ from assessments.cycles import (
     cycle_start_computing,
 )
 from assessments.models import AssessmentCycle, AssessmentResult, CycleState
-from lms.roles import require_hr
+from lms.roles import is_hr, require_hr
 
 RESULTS_PER_PAGE = 100
 GRADES = {
@@ -55,7 +55,7 @@ def cycle_list(request):
     return render(
         request,
         "assessments/cycles/list.html",
-        {"page_obj": page_obj, "query": "", "is_hr": dashboard.is_hr(request.user)},
+        {"page_obj": page_obj, "query": "", "is_hr": is_hr(request.user)},
     )
 
 
@@ -109,7 +109,7 @@ def cycle_detail(request, cycle_id: int):
             "cycle": cycle,
             "quizzes": cycle.required_quizzes.order_by("title").only("pk", "title"),
             "counts": _counts(visible),
-            "is_hr": dashboard.is_hr(request.user),
+            "is_hr": is_hr(request.user),
             "running": percent is not None,
             "percent": percent or 0,
             "page_obj": page_obj,

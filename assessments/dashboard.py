@@ -16,7 +16,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
@@ -24,29 +24,23 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments import scoring
+from assessments import result_selectors, scoring
 from assessments.models import AssessmentCycle, AssessmentResult
 from assessments.policies import GRADE_LABELS, PART_LABELS
 from assessments.result_selectors import VISIBLE_STATES
+from assessments.scoring import rounded
 from lms.models import OrgUnit
 from lms.permissions import StaffVisibility, staff_scope
-from lms.roles import HR_ROLES, TRAINERS, roles_of
+from lms.roles import HR_ROLES, TRAINERS, is_hr, roles_of
 
 SCORES = (*scoring.PARTS, "overall")
 SCORE_LABELS = {**PART_LABELS, "overall": gettext_lazy("Overall")}
 GRADES = ("excellent", "good", "pass", "fail")
 READABLE_STATES = VISIBLE_STATES  # computed or finalised
 CHANGES_SHOWN = 20
-ONE_PLACE = Decimal("0.1")
-
-result_visibility = StaffVisibility(via="user__profile")
 
 
 # Who may read -------------------------------------------------------------------------------
-
-
-def is_hr(user) -> bool:
-    return bool(roles_of(user) & HR_ROLES)
 
 
 def can_read_cycles(user) -> bool:
@@ -83,10 +77,11 @@ def readable_cycle(user, cycle_id: int) -> AssessmentCycle:
 
 
 def results_visible_to(user) -> QuerySet[AssessmentResult]:
-    """The results of the staff `user` follows now (everyone for HR)."""
+    """The results of the staff `user` follows now (everyone for HR); none for learners,
+    who read only their own, on their own page."""
     if not can_read_cycles(user):
         return AssessmentResult.objects.none()
-    return AssessmentResult.objects.filter(result_visibility.q(user))
+    return result_selectors.results_visible_to(user)
 
 
 # The org tree, as plain data ------------------------------------------------------------------
@@ -252,16 +247,12 @@ def previous_overall(
 # The sums (pure) ------------------------------------------------------------------------------
 
 
-def _one_place(value: Decimal) -> Decimal:
-    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-
-
 def mean(values: Sequence[Decimal]) -> Decimal | None:
-    return _one_place(sum(values, Decimal(0)) / len(values)) if values else None
+    return rounded(sum(values, Decimal(0)) / len(values)) if values else None
 
 
 def median(values: Sequence[Decimal]) -> Decimal | None:
-    return _one_place(Decimal(statistics.median(values))) if values else None
+    return rounded(Decimal(statistics.median(values))) if values else None
 
 
 @dataclass(frozen=True)

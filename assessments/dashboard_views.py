@@ -14,6 +14,7 @@ from assessments import charts, dashboard, results_export
 from assessments.dashboard import Tree
 from lms.exports import table_response
 from lms.models import OrgUnitKind, Position
+from lms.roles import is_hr
 
 MISSING_PER_PAGE = 50
 DEFAULT_LEVEL = OrgUnitKind.STATION
@@ -92,7 +93,7 @@ def cycle_dashboard(request, cycle_id: int):
             "level_label": dict(OrgUnitKind.choices)[level],
             "missing_page": missing_page,
             "query": query.urlencode(),
-            "is_hr": dashboard.is_hr(request.user),
+            "is_hr": is_hr(request.user),
         },
     )
 

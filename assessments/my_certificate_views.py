@@ -16,11 +16,9 @@ from assessments.certificates import verification_url
 from assessments.models.certificates import Certificate, CertificateStatus
 from lms.audit import audit_record
 from lms.models.audit import AuditAction
-from lms.permissions import StaffVisibility, staff_scope
+from lms.permissions import person_visibility, staff_scope
 
 log = logging.getLogger(__name__)
-
-certificate_visibility = StaffVisibility(via="user__profile")
 
 
 # Selectors ---------------------------------------------------------------------------------
@@ -61,7 +59,7 @@ def downloadable(user, pk: int) -> Certificate:
     if certificate.user_id == user.pk or staff_scope(user).everyone:
         return certificate
     profile = getattr(certificate.user, "profile", None)
-    if profile is None or not certificate_visibility.allows(user, profile):
+    if profile is None or not person_visibility.allows(user, profile):
         raise Http404
     return certificate
 

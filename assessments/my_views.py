@@ -16,12 +16,14 @@ from assessments import charts
 from assessments.appeals import appeals_of
 from assessments.explain import explain, grade_text, reason_text
 from assessments.models import AppealState, AssessmentResult, CycleState
-from assessments.result_selectors import VISIBLE_STATES, average_scores, branch_of, results_of
-from lms.permissions import StaffVisibility
-from lms.roles import HR_ROLES, roles_of
-
-result_visibility = StaffVisibility(via="user__profile")
-
+from assessments.result_selectors import (
+    VISIBLE_STATES,
+    average_scores,
+    branch_of,
+    results_of,
+    results_visible_to,
+)
+from lms.roles import is_hr
 
 # The page ----------------------------------------------------------------------------------
 
@@ -38,7 +40,7 @@ def result_context(result: AssessmentResult, *, viewer, own: bool, links: str) -
     for appeal in appeals:
         by_part[appeal.part].append(appeal)
     can_question = own and cycle.state == CycleState.COMPUTED
-    hr = bool(roles_of(viewer) & HR_ROLES)
+    hr = is_hr(viewer)
     sections = []
     for part in parts:
         part_appeals = by_part.get(part.part, [])
@@ -115,7 +117,7 @@ def my_assessment(request, cycle_id: int | None = None):
 def person(request, cycle_id: int, user_id: int):
     """One person's result in a cycle: HR everyone, trainers their org units' staff; anyone
     else gets the same 404 whether the result exists or not."""
-    visible = AssessmentResult.objects.filter(result_visibility.q(request.user)).filter(
+    visible = results_visible_to(request.user).filter(
         cycle__state__in=VISIBLE_STATES, user_id=user_id
     )
     results = list(

@@ -30,9 +30,7 @@ from assessments.models import (
 from assessments.questions import Question as QuestionData
 from assessments.questions import QuestionType, Response
 from assessments.selectors import response_text  # noqa: F401  (the grading page's)
-from lms.permissions import StaffVisibility
-
-attempt_visibility = StaffVisibility(via="user__profile")
+from lms.permissions import StaffVisibility, person_visibility
 
 # Item analysis flags, as Moodle's quiz statistics read them.
 HARD_BELOW = Decimal(20)  # facility, percent
@@ -41,7 +39,7 @@ WEAK_BELOW = Decimal("0.2")  # discrimination index
 
 
 def visible_attempts(user):
-    return Attempt.objects.filter(attempt_visibility.q(user))
+    return Attempt.objects.filter(person_visibility.q(user))
 
 
 # Quizzes --------------------------------------------------------------------------
@@ -129,7 +127,7 @@ def grading_queue(user, *, quiz: QuizPage | None = None):
 def may_grade(user, item: AttemptItem) -> bool:
     if item.attempt.user_id == user.pk:
         return False
-    return attempt_visibility.allows(user, item.attempt.user.profile)
+    return person_visibility.allows(user, item.attempt.user.profile)
 
 
 # Item analysis --------------------------------------------------------------------

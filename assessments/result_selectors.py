@@ -3,17 +3,18 @@ results, their branch, and a branch's average of every part."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Avg
+from django.db.models import Avg, QuerySet
 
 from assessments.explain import PARTS_AND_OVERALL
 from assessments.models import AssessmentResult, CycleState
+from assessments.scoring import rounded
 from lms.models import OrgUnit
 from lms.models.org import OrgUnitKind
+from lms.permissions import person_visibility
 
 VISIBLE_STATES = (CycleState.COMPUTED, CycleState.FINALISED)  # the cycles staff may see
-ONE_PLACE = Decimal("0.1")
 
 
 def results_of(user_id: int) -> list[AssessmentResult]:
@@ -48,8 +49,12 @@ def average_scores(cycle, branch: OrgUnit | None) -> dict[str, Decimal | None]:
         results = results.filter(org_unit__path__startswith=branch.path)
     means = results.aggregate(**{part: Avg(part) for part in PARTS_AND_OVERALL})
     return {
-        part: None
-        if value is None
-        else Decimal(str(value)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+        part: None if value is None else rounded(Decimal(str(value)))
         for part, value in means.items()
     }
+
+
+def results_visible_to(user) -> QuerySet[AssessmentResult]:
+    """The results of the staff `user` may see (lms.permissions: everyone for HR, a
+    trainer's units, one's own)."""
+    return AssessmentResult.objects.filter(person_visibility.q(user))

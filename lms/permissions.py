@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from lms.roles import HR_ROLES, Role, roles_of
+from lms.roles import HR_ROLES, Role, is_hr, roles_of
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def staff_scope(user) -> StaffScope:
     if cached is not None:
         return cached
     roles = roles_of(user)
-    if roles & {Role.HR, Role.ADMINISTRATOR}:
+    if roles & HR_ROLES:
         scope = StaffScope(everyone=True, user_id=user.pk)
     elif Role.TRAINER in roles:
         from lms.models import OrgUnit
@@ -91,7 +91,10 @@ class StaffVisibility:
 
 
 staff_visibility = StaffVisibility()
+# The rule for the records of a person: any model with a `user` who has a staff profile
+# (attempts, assessment results, certificates...).
+person_visibility = StaffVisibility(via="user__profile")
 
 
 def can_read_audit_log(user) -> bool:
-    return bool(roles_of(user) & HR_ROLES)
+    return is_hr(user)

@@ -144,9 +144,14 @@ def require_manager(user) -> None:
         raise PermissionDenied
 
 
+def is_hr(user) -> bool:
+    """Whether `user` is HR or an administrator: holds everyone's records."""
+    return has_role(user, *HR_ROLES)
+
+
 def require_hr(user) -> None:
     """PermissionDenied unless `user` is HR or an administrator."""
     from django.core.exceptions import PermissionDenied
 
-    if not has_role(user, *HR_ROLES):
+    if not is_hr(user):
         raise PermissionDenied
