@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.cycles import cycle_compute
 from assessments.models import (
@@ -49,9 +50,9 @@ def test_a_courier_questions_a_part_and_reads_hrs_answer(phone, people, cycle):
     sign_in(phone, "L001", factories.PASSWORD)
     phone.get_by_role("link", name="我的考核").first.click()
     phone.wait_for_url("**/assessment/mine/")
-    assert phone.get_by_role("heading", name="2026年第四季度考核").is_visible()
-    assert phone.locator("svg").first.is_visible()  # the radar against the branch average
-    assert phone.get_by_text("暂定").first.is_visible()  # computed, not finalised
+    expect(phone.get_by_role("heading", name="2026年第四季度考核")).to_be_visible()
+    expect(phone.locator("svg").first).to_be_visible()  # the radar against the branch average
+    expect(phone.get_by_text("暂定").first).to_be_visible()  # computed, not finalised
     assert fits_the_screen(phone)
 
     phone.locator("a[href$='/question/satisfaction/']").click()
@@ -60,7 +61,7 @@ def test_a_courier_questions_a_part_and_reads_hrs_answer(phone, people, cycle):
     phone.wait_for_url("**/assessment/mine/**")
     appeal = Appeal.objects.get(user=people["learner"].user)
     assert appeal.state == AppealState.OPEN and appeal.part == "satisfaction"
-    assert phone.get_by_text("10 月那条回访的件不是我派送的。").is_visible()
+    expect(phone.get_by_text("10 月那条回访的件不是我派送的。")).to_be_visible()
 
     # HR answers on the same phone.
     phone.context.clear_cookies()
@@ -69,16 +70,16 @@ def test_a_courier_questions_a_part_and_reads_hrs_answer(phone, people, cycle):
     assert fits_the_screen(phone)
     phone.locator(f"a[href='/assessment/appeals/{appeal.pk}/']").first.click()
     phone.locator("textarea[name=answer]").fill("已核实并更正。")
-    phone.locator("main form button[type=submit]").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
     appeal.refresh_from_db()
     assert appeal.state == AppealState.ANSWERED
 
     phone.goto(f"/assessment/cycles/{cycle.pk}/dashboard/")
-    assert phone.locator("svg").first.is_visible()
+    expect(phone.locator("svg").first).to_be_visible()
     assert fits_the_screen(phone)
 
     phone.context.clear_cookies()
     sign_in(phone, "L001", factories.PASSWORD)
     phone.goto("/assessment/mine/")
-    assert phone.get_by_text("已核实并更正。").is_visible()
+    expect(phone.get_by_text("已核实并更正。")).to_be_visible()

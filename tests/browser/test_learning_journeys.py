@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from courses import services
 from courses.models import Enrolment, LessonCompletion
@@ -49,19 +50,20 @@ def test_a_courier_learns_a_lesson_on_a_phone(phone, people, assigned_course):
 
     phone.get_by_role("link", name="我的学习").first.click()
     card = phone.locator(".course-card", has_text="客户服务知识")
-    assert card.locator(".badge", has_text="即将到期").is_visible()
+    expect(card.locator(".badge", has_text="即将到期")).to_be_visible()
     assert fits_the_screen(phone)
     card.get_by_role("link", name="开始").click()
 
     # The lesson: a key rule, and a knowledge check that answers at once and grades nothing.
     phone.wait_for_url(f"**{lessons[0].url}")
-    assert phone.locator(".key-rule", has_text="3.1.4").is_visible()
+    expect(phone.locator(".key-rule", has_text="3.1.4")).to_be_visible()
     phone.get_by_label("2小时内").check()
     wrong = phone.locator(".choice-feedback.wrong")
-    assert wrong.is_visible() and "上门收寄" in wrong.inner_text()
+    expect(wrong).to_be_visible()
+    expect(wrong).to_contain_text("上门收寄")
     phone.get_by_label("5分钟内").check()
-    assert phone.locator(".choice-feedback.right").is_visible()
-    assert not wrong.is_visible()
+    expect(phone.locator(".choice-feedback.right")).to_be_visible()
+    expect(wrong).to_be_hidden()
     assert not LessonCompletion.objects.exists()
     assert fits_the_screen(phone)
 
@@ -72,13 +74,13 @@ def test_a_courier_learns_a_lesson_on_a_phone(phone, people, assigned_course):
     # Back on My learning, the course is half done and continues with the second lesson.
     phone.get_by_role("link", name="我的学习").first.click()
     card = phone.locator(".course-card", has_text="客户服务知识")
-    assert card.locator("progress").get_attribute("value") == "50"
+    expect(card.locator("progress")).to_have_attribute("value", "50")
     card.get_by_role("link", name="从上次停下的地方继续").click()
     phone.wait_for_url(f"**{lessons[1].url}")
     phone.get_by_role("button", name="我已学完本课").click()
     phone.wait_for_url(f"**{course.url}")
     assert Enrolment.objects.get(user=people["learner"].user).completed_at is not None
-    assert phone.locator(".badge", has_text="已完成").first.is_visible()
+    expect(phone.locator(".badge", has_text="已完成").first).to_be_visible()
 
 
 def test_without_javascript_the_answer_is_still_there(browser, live_server, people, settings):
@@ -92,7 +94,7 @@ def test_without_javascript_the_answer_is_still_there(browser, live_server, peop
     answer = page.locator(".kc-answer")
     assert "5分钟内" not in answer.inner_text()  # closed until asked
     answer.locator("summary").click()
-    assert "5分钟内" in answer.inner_text()
+    expect(answer).to_contain_text("5分钟内")
     context.close()
 
 
@@ -104,12 +106,14 @@ def test_a_trainer_follows_progress_and_assigns_a_course(phone, people, assigned
     phone.goto("/learning/reports/")
     phone.get_by_role("link", name="华东区").click()
     row = phone.locator("tr", has_text="浦东站")
-    assert row.locator("td").first.inner_text() == "1"  # enrolled: 王喆, half-way
-    assert "0%" in row.inner_text()
+    expect(row.locator("td").first).to_have_text("1")  # enrolled: 王喆, half-way
+    expect(row).to_contain_text("0%")
     phone.goto("/learning/reports/people/?unit=pudong")
-    assert phone.locator("td", has_text="王喆").is_visible()
+    expect(phone.locator("td", has_text="王喆")).to_be_visible()
     phone.get_by_role("link", name="王喆").click()
-    assert phone.locator("section", has_text="客户服务知识").locator("progress").first.is_visible()
+    expect(
+        phone.locator("section", has_text="客户服务知识").locator("progress").first
+    ).to_be_visible()
 
     phone.get_by_role("link", name="分配课程").click()
     phone.select_option("select[name=course]", str(course.pk))

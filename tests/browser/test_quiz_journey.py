@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import Attempt, AttemptState, QuizPage, QuizSlot
@@ -37,7 +38,7 @@ def test_answers_survive_a_reload_and_the_result_follows(phone, people):
     phone.goto(quiz.url)
     phone.get_by_role("button", name="开始测验").click()
     phone.wait_for_url("**/learning/attempts/**")
-    assert ":" in phone.locator("[data-remaining]").inner_text()  # the countdown runs
+    expect(phone.locator("[data-remaining]")).to_contain_text(":")  # the countdown runs
     phone.get_by_label("5分钟").check()
     phone.locator("#q1 .save-state", has_text="✓").wait_for()
     assert fits_the_screen(phone)
@@ -45,9 +46,9 @@ def test_answers_survive_a_reload_and_the_result_follows(phone, people):
     phone.reload()  # a lost connection, a locked phone: nothing is lost
     assert phone.get_by_label("5分钟").is_checked()
     phone.get_by_role("button", name="检查并提交").click()
-    assert phone.get_by_role("link", name="第 2 题").is_visible()  # unanswered
+    expect(phone.get_by_role("link", name="第 2 题")).to_be_visible()  # unanswered
     phone.get_by_role("button", name="提交", exact=True).click()
     phone.wait_for_url("**/result/")
     attempt = Attempt.objects.get()
     assert attempt.state == AttemptState.GRADED and attempt.score == Decimal(1)
-    assert phone.get_by_text("未通过").first.is_visible()
+    expect(phone.get_by_text("未通过").first).to_be_visible()
