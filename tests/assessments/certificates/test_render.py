@@ -6,12 +6,15 @@ the templates' admin with its PDF preview."""
 import copy
 import datetime
 import hashlib
+import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import segno
 from django.urls import reverse
+from PIL import Image
 
 from assessments import certificate_pdf
 from assessments.certificate_admin import (
@@ -164,10 +167,26 @@ def test_the_qr_code_holds_the_public_verification_address(people, make_certific
 
     url = "http://testserver" + reverse("verify:code", args=[certificate.code])
     assert url in html  # the QR code's alternative text
-    svg, mime = resources["qr.svg"]
-    assert mime == "image/svg+xml" and svg.startswith(b"<svg")
+    png, mime = resources["qr.png"]
+    assert mime == "image/png"
+    modules = Image.open(io.BytesIO(png)).convert("1")  # one pixel a module, no border
+    dark = [
+        [modules.getpixel((x, y)) == 0 for x in range(modules.width)]
+        for y in range(modules.height)
+    ]
+    assert dark == [[bool(m) for m in row] for row in segno.make(url, error="m", mask=0).matrix]
     radar, _ = resources["radar.svg"]
     assert b"stroke-dasharray" in radar  # the branch average, dashed
+
+
+@needs_poppler
+def test_the_qr_code_prints_with_square_modules(people, make_certificate, tmp_path):
+    pdf = render_pdf(make_certificate(people["learner"]))
+
+    images = poppler("pdfimages", pdf, tmp_path, "-list").splitlines()[2:]
+    (qr,) = (line.split() for line in images if line.strip())
+    # page num type width height color comp bpc enc interp: one pixel a module, not smoothed
+    assert qr[3] == qr[4] and int(qr[3]) >= 21 and qr[9] == "no"
 
 
 # Rendered once ----------------------------------------------------------------------------------
