@@ -7,7 +7,7 @@ DEV := DEBUG=1
 # Tests run in parallel, one worker per core (at most 4), each with its own test database.
 PYTEST_ARGS ?= -n auto --maxprocesses 4
 
-.PHONY: install system-deps messages migrate run test test-sqlite test-postgres lint format makemessages bench
+.PHONY: install system-deps bench-deps messages migrate run test test-sqlite test-postgres lint format makemessages bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -24,9 +24,9 @@ install: system-deps $(STAMP)
 # translations.
 SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext
 
-## Install the Debian packages above that are missing (as root or with sudo; otherwise list them)
-system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+# Installs the Debian packages of $(1) that are missing (as root or with sudo; otherwise lists them).
+define apt_install
+	@missing=$$(for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	missing=$$(echo $$missing); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -34,12 +34,16 @@ system-deps:
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; \
 	else sudo="none"; fi; \
 	if [ "$$sudo" = none ] || ! command -v apt-get >/dev/null 2>&1; then \
-		echo "Missing system packages (certificate PDFs and their tests need them):"; \
-		echo "    sudo apt-get install $$missing"; exit 0; fi; \
+		echo "Missing system packages: sudo apt-get install $$missing"; exit 0; fi; \
 	echo "Installing $$missing"; \
 	$$sudo apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
 		$$missing >/dev/null
+endef
+
+## Install the Debian packages above that are missing
+system-deps:
+	$(call apt_install,$(SYSTEM_PACKAGES))
 
 messages: install
 	$(DEV) $(PY) manage.py compilemessages --ignore "$(VENV)" --ignore "node_modules" -v0
@@ -78,7 +82,11 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# wrk measures throughput: a client in C keeps up with a bare view, Python's threads cannot.
+bench-deps:
+	$(call apt_install,wrk)
+
 ## Measure speed (tests/benchmarks/): one table, written to tests/benchmarks/RESULTS.md
 ## (recreates the PostgreSQL database lms_bench; BENCH_ARGS="--requests 200" to pass options)
-bench: messages
+bench: messages bench-deps
 	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)

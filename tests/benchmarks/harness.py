@@ -12,10 +12,12 @@ import http.client
 import itertools
 import math
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -134,18 +136,26 @@ class Server:
 
     host = "127.0.0.1"
 
-    def __init__(self, *, workers: int, env: dict[str, str], ready_path: str = "/bench/bare/"):
+    def __init__(
+        self,
+        *,
+        workers: int,
+        env: dict[str, str],
+        ready_path: str = "/bench/bare/",
+        app: str = "lms.wsgi",
+        directory: Path = ROOT,
+    ):
         self.workers = workers
         self.port = free_port()
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "lms.wsgi",
-                "--chdir", str(ROOT),
+                sys.executable, "-m", "gunicorn", app,
+                "--chdir", str(directory),
                 "--bind", f"{self.host}:{self.port}",
                 "--workers", str(workers),
                 "--log-level", "warning",
             ],
-            cwd=ROOT,
+            cwd=directory,
             env=env,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -168,6 +178,9 @@ class Server:
 
     def load(self, path: str, **kwargs) -> Result:
         return load(self.host, self.port, path, **kwargs)
+
+    def wrk(self, path: str, **kwargs) -> Wrk:
+        return wrk(self.host, self.port, path, **kwargs)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -255,6 +268,85 @@ def load(
     for thread in threads:
         thread.join()
     return Result(latencies, time.perf_counter() - start, statuses, clients)
+
+
+# wrk: throughput -------------------------------------------------------------------------
+
+# wrk's summary in one line of its own (its usual output has no 95th percentile).
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d %d %d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(95), e.connect, e.read,
+    e.write, e.status + e.timeout))
+end
+"""
+
+
+@dataclass
+class Wrk:
+    """What wrk measured: requests, seconds, median and p95 latency, failed requests."""
+
+    requests: int
+    seconds: float
+    median_ms: float
+    p95_ms: float
+    errors: int
+    connections: int
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+
+def have_wrk() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def wrk_version() -> str:
+    output = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    return output.split()[1] if output.startswith("wrk ") else "?"
+
+
+def wrk(
+    host: str,
+    port: int,
+    path: str,
+    *,
+    connections: int,
+    seconds: float = 10,
+    threads: int = 1,
+    headers: dict[str, str] | None = None,
+) -> Wrk:
+    """`path` requested by wrk (Debian's package: a client in C, which keeps up with a server
+    where Python's threads cannot) from `connections` connections for `seconds`.
+
+    gunicorn's sync workers close the connection after each response; wrk opens a new one,
+    as `load` does. Read errors (a connection closed at the end of a response) are how such
+    a server answers, not failures; failures are refused connections, non-2xx/3xx answers
+    and timeouts.
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        command = [
+            "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s",
+            "-s", script.name,
+        ]  # fmt: skip
+        for name, value in (headers or {}).items():
+            command += ["-H", f"{name}: {value}"]
+        command.append(f"http://{host}:{port}{path}")
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    requests, micros, p50, p95, connect, _read, write, status = map(int, line.split()[1:])
+    return Wrk(
+        requests=requests,
+        seconds=micros / 1e6,
+        median_ms=p50 / 1000,
+        p95_ms=p95 / 1000,
+        errors=connect + write + status,
+        connections=connections,
+    )
 
 
 # Scripted clients --------------------------------------------------------------------------

@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.cache import cache as django_cache
     from django.core.management import call_command
 
-    from tests.benchmarks.harness import Context, Row
+    from tests.benchmarks.harness import Context, Row, have_wrk, wrk_version
 
     ctx = Context(options)
     failed: list[str] = []
@@ -295,9 +295,14 @@ def main(argv: list[str] | None = None) -> int:
         ctx.facts["cache"] = cache
         ctx.facts["requests"] = (
             f"{options.warmup} untimed, then {options.requests} timed per URL (or as many as "
-            f"{options.max_seconds:.0f} s allow) with 1 client, and again with "
-            f"{options.clients} clients (threads of one Python process on the same machine, a "
-            "new connection per request)"
+            f"{options.max_seconds:.0f} s allow) with 1 client (a new connection per "
+            "request); throughput "
+            + (
+                f"with wrk {wrk_version()}, {options.clients} connections for 10 s"
+                if have_wrk()
+                else f"with {options.clients} threads of one Python process (wrk is not "
+                "installed: the bare view's figure is the client's limit)"
+            )
         )
         ctx.facts["migrate"] = f"{migrate_seconds:.0f} s"
         for module in discover(args.only):
