@@ -10,6 +10,7 @@ import io
 import textwrap
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -388,7 +389,13 @@ def print_job(request, job_id: int):
     return render(
         request,
         "certificates/hr/print_job.html",
-        {"job": job, "running": percent is not None, "percent": percent or 0},
+        {
+            "job": job,
+            "running": percent is not None,
+            "percent": percent or 0,
+            "keep_days": settings.LMS_PRINT_JOB_DAYS,
+            "stalled": printing.STALLED,
+        },
     )
 
 

@@ -311,11 +311,15 @@ def course_reassign_for_expired(*, certificate_id: int, on: datetime.date) -> bo
 
 
 def certificate_expiry_run(*, on: datetime.date | None = None) -> dict:
-    """The day's run: reminders, then the courses of expired certificates given again."""
+    """The day's run: reminders, the courses of expired certificates given again, and old
+    print jobs' PDFs removed."""
+    from assessments.printing import print_jobs_tidy
+
     on = on or timezone.localdate()
     return {
         "reminded": certificate_reminders_send(on=on),
         "reassigned": expired_courses_reassign(on=on),
+        **print_jobs_tidy(),
     }
 
 

@@ -8,7 +8,8 @@ rendered yet is rendered first, once, by `assessments.certificate_pdf.certificat
 Small batches are joined at once for the request (`print_now`); large ones by a print job in
 the background (`print_job_create`, then `print_tasks.print_certificates` runs
 `print_job_run`), its percent in the cache for the page (`print_job_progress`), the joined
-PDF kept in private storage until it is downloaded. Every print is in the audit log.
+PDF kept in private storage for `LMS_PRINT_JOB_DAYS` days (`print_jobs_tidy`, in the daily
+certificate run), then removed. Every print is in the audit log.
 
 Speed (two busy cores, 1,000 rendered assessment certificates of ~29 KB): about 1.9 s with
 pikepdf; pypdf, pure Python, took 10.7 s, most of it parsing each file's object stream
@@ -18,12 +19,14 @@ printer: unlike the certificates themselves, it is neither tagged nor PDF/A.
 
 from __future__ import annotations
 
+import datetime
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 import pikepdf
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
@@ -40,6 +43,10 @@ SMALL_BATCH = 20
 MAX_BATCH = 5000
 PROGRESS_TIMEOUT = 3600
 _CHUNK = 500
+# A job still waiting or running after this long was never taken by a task worker, or its
+# worker died: it is marked failed, so that the page stops waiting.
+STALLED_AFTER = datetime.timedelta(hours=24)
+STALLED = "no task worker finished the job within a day"
 
 
 def print_filters(
@@ -214,3 +221,24 @@ def print_job_run(job: PrintJob) -> PrintJob:
     if count:
         _audit(by=job.created_by, count=count, filters=job.filters, target=job)
     return job
+
+
+def print_jobs_tidy(*, now: datetime.datetime | None = None) -> dict:
+    """Remove the joined PDFs of jobs finished more than `LMS_PRINT_JOB_DAYS` days ago (the
+    jobs stay, as history; the certificates' own PDFs are untouched), and mark failed the jobs
+    that have waited or run for more than a day. Safe to run twice."""
+    now = now or timezone.now()
+    days = getattr(settings, "LMS_PRINT_JOB_DAYS", 7)
+    old = PrintJob.objects.filter(finished_at__lt=now - datetime.timedelta(days=days)).exclude(
+        file=""
+    )
+    removed = 0
+    for job in old.iterator():
+        job.file.delete(save=False)  # the file first: a row left pointing at nothing is worse
+        PrintJob.objects.filter(pk=job.pk).update(file="")
+        removed += 1
+    stalled = PrintJob.objects.filter(
+        state__in=[PrintJobState.QUEUED, PrintJobState.RUNNING],
+        created_at__lt=now - STALLED_AFTER,
+    ).update(state=PrintJobState.FAILED, failure=STALLED, finished_at=now)
+    return {"print_files_removed": removed, "print_jobs_stalled": stalled}

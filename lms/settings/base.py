@@ -241,6 +241,8 @@ LMS_VERIFY_PER_DAY = env.int("LMS_VERIFY_PER_DAY", default=200)
 LMS_CERTIFICATE_REMINDER_DAYS = env.int("LMS_CERTIFICATE_REMINDER_DAYS", default=30)
 # Days to finish a course again once its certificate has expired.
 LMS_CERTIFICATE_RETAKE_DAYS = env.int("LMS_CERTIFICATE_RETAKE_DAYS", default=30)
+# A print job's joined PDF is removed this many days after it was made (the daily run).
+LMS_PRINT_JOB_DAYS = env.int("LMS_PRINT_JOB_DAYS", default=7)
 
 # --- E-mail -----------------------------------------------------------------
 

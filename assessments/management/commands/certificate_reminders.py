@@ -1,5 +1,5 @@
-"""The daily certificate run: expiry reminders, and expired course certificates' courses given
-again. Safe to run twice."""
+"""The daily certificate run: expiry reminders, expired course certificates' courses given
+again, old print jobs' PDFs removed. Safe to run twice."""
 
 import datetime
 
@@ -11,8 +11,8 @@ from assessments.expiry import certificate_expiry_daily, certificate_expiry_run
 class Command(BaseCommand):
     help = (
         "Remind holders and HR of the certificates that expire soon, and give the course again "
-        "to the holders of expired course certificates. Run it once a day; running it again "
-        "sends nothing twice."
+        "to the holders of expired course certificates; remove the PDFs of print jobs older "
+        "than LMS_PRINT_JOB_DAYS days. Run it once a day; running it again sends nothing twice."
     )
 
     def add_arguments(self, parser):
@@ -44,6 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{counts['reminded']} certificates reminded of, "
-                f"{counts['reassigned']} expired course certificates: course assigned again."
+                f"{counts['reassigned']} expired course certificates: course assigned again, "
+                f"{counts['print_files_removed']} old print jobs' PDFs removed."
             )
         )

@@ -213,6 +213,7 @@ def test_the_command_runs_both_and_is_safe_to_repeat(mailboxes, course, complete
     out = StringIO()
     call_command("certificate_reminders", stdout=out)
     assert "1 certificates reminded of, 1 expired course certificates" in out.getvalue()
+    assert "0 old print jobs' PDFs removed" in out.getvalue()
     out = StringIO()
     call_command("certificate_reminders", stdout=out)
     assert "0 certificates reminded of, 0 expired" in out.getvalue()

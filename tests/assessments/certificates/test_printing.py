@@ -2,6 +2,7 @@
 from the stored files, never rendered again), large batches in the background with progress
 and a download, the audit log, and the operators' commands."""
 
+import datetime
 import io
 import re
 import shutil
@@ -12,6 +13,7 @@ import pikepdf
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from assessments import certificate_selectors, printing
 from assessments.models import Certificate, CycleState, PrintJob, PrintJobState
@@ -183,6 +185,42 @@ def test_a_failing_job_is_marked_failed(people, cycle, branch, monkeypatch):
     job.refresh_from_db()
     assert job.state == PrintJobState.FAILED and "disk full" in job.failure
     assert printing.print_job_progress(job) is None
+
+
+def test_old_print_jobs_lose_their_pdf_and_stalled_ones_stop_waiting(
+    people, login, cycle, branch, settings
+):
+    settings.LMS_PRINT_JOB_DAYS = 7
+    now = timezone.now()
+    ids = [branch["learner"].pk]
+    old, recent = (
+        printing.print_job_run(PrintJob.objects.create(certificate_ids=ids, count=1))
+        for _ in range(2)
+    )
+    old_file = old.file.name
+    PrintJob.objects.filter(pk=old.pk).update(finished_at=now - datetime.timedelta(days=8))
+    waiting = PrintJob.objects.create(certificate_ids=ids, count=1)
+    PrintJob.objects.filter(pk=waiting.pk).update(created_at=now - datetime.timedelta(hours=25))
+    queued_now = PrintJob.objects.create(certificate_ids=ids, count=1)
+
+    assert printing.print_jobs_tidy(now=now) == {"print_files_removed": 1, "print_jobs_stalled": 1}
+    assert printing.print_jobs_tidy(now=now) == {"print_files_removed": 0, "print_jobs_stalled": 0}
+
+    old.refresh_from_db()
+    assert old.state == PrintJobState.DONE and not old.file
+    assert not old.file.storage.exists(old_file)
+    recent.refresh_from_db()
+    assert recent.file and recent.file.storage.exists(recent.file.name)
+    assert PrintJob.objects.get(pk=waiting.pk).state == PrintJobState.FAILED
+    assert PrintJob.objects.get(pk=queued_now.pk).state == PrintJobState.QUEUED
+    assert Certificate.objects.get(pk=branch["learner"].pk).pdf  # the certificate's own PDF
+
+    client = in_english(login(people["hr"]))
+    page = client.get(f"/assessment/certificates/print/{old.pk}/").content.decode()
+    assert "The PDF was removed 7 days after the job finished" in page
+    assert client.get(f"/assessment/certificates/print/{old.pk}/download/").status_code == 404
+    page = client.get(f"/assessment/certificates/print/{waiting.pk}/").content.decode()
+    assert "No task worker finished this print job within a day" in page
 
 
 def test_org_units_are_found_by_code_or_by_path(org):
