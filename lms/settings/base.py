@@ -4,6 +4,7 @@ See README.md ("Configuration") for the variables. `lms.settings.test` only
 adjusts what a test run needs on top of this.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from lms.env import BASE_DIR, cache_config, env
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_tasks",
+    # The database task backend's table: migrated everywhere, whichever backend runs tasks.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +208,49 @@ STORAGES = {
     },
 }
 
+# S3-compatible object storage (AWS S3, MinIO, Ceph, Alibaba OSS, ...) for the uploads when
+# AWS_STORAGE_BUCKET_NAME is set: every app server and task worker then sees the same files.
+# The access keys are read from the environment by boto3 itself (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role), never kept in the settings.
+S3_BUCKET = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if S3_BUCKET:
+    _s3 = {
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        # Two uploads of "photo.jpg" are two files, as on a disk (S3's default overwrites).
+        "file_overwrite": False,
+        # No ACL is sent: objects are as private as the bucket (buckets refuse ACLs nowadays).
+        "default_acl": None,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": S3_BUCKET,
+            "location": env.str("AWS_MEDIA_LOCATION", default="media"),
+            # A public bucket or CDN in front: AWS_S3_CUSTOM_DOMAIN and AWS_QUERYSTRING_AUTH=false.
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+        },
+    }
+    # Imports, certificate PDFs, drill evidence, print jobs: the views stream them from the
+    # storage after checking who asks, so their URLs are only ever signed and short-lived,
+    # never through the public domain. Best in a bucket of their own.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": env.str("AWS_PRIVATE_STORAGE_BUCKET_NAME", default=S3_BUCKET),
+            "location": env.str("AWS_PRIVATE_LOCATION", default="private"),
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+
 # The largest file HR may upload for an import (a million efficiency rows is ~60 MB).
 LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 
@@ -223,9 +269,29 @@ WAGTAILDOCS_EXTENSIONS = [
 ]  # fmt: skip
 
 # --- Background tasks (django-tasks) ----------------------------------------
-# Embedded default: tasks run in the request or command that queues them.
+# "immediate" (the default, for development and one machine): tasks run in the request or
+# command that queues them. "database" (production): they are rows of a table, run by
+# `manage.py worker` processes on any machine, each task by exactly one of them.
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {TASKS_BACKEND!r}; it must be one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# What `manage.py worker` runs before taking its first task (see lms/management/commands).
+LMS_WORKER_WARM_UP = ["assessments.certificate_pdf.warm_up"]
+if TASKS_BACKEND == "database" and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # The progress of imports and cycle computations, written by the workers, is read from
+    # the cache by the app servers: one cache for all of them.
+    raise ImproperlyConfigured(
+        "TASKS_BACKEND=database needs a cache shared by the app servers and the workers: "
+        "set CACHE_URL (or REDIS_URL), e.g. redis://127.0.0.1:6379/0."
+    )
 
 # --- Learning ---------------------------------------------------------------
 

@@ -13,7 +13,18 @@ SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-# Uploaded and generated files (demo images, documents) go to a throw-away folder.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="lms-test-media-")
-PRIVATE_ROOT = tempfile.mkdtemp(prefix="lms-test-private-")
-STORAGES["private"]["OPTIONS"] = {"location": PRIVATE_ROOT}  # noqa: F405
+# Uploaded and generated files (demo images, documents) go to a throw-away folder, on the
+# disk whatever the environment says about S3 (the tests of the S3 settings use their own);
+# a task worker started by a test (tests/deploy/) is given the test's folders.
+MEDIA_ROOT = os.environ.get("LMS_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="lms-test-media-")
+PRIVATE_ROOT = os.environ.get("LMS_TEST_PRIVATE_ROOT") or tempfile.mkdtemp(
+    prefix="lms-test-private-"
+)
+STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # noqa: F405
+STORAGES["private"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_ROOT},
+}
+# Tasks run inside the test that queues them, whatever TASKS_BACKEND says; the tests of the
+# real workers (tests/deploy/test_worker.py) switch to the database backend themselves.
+TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"]}}  # noqa: F405

@@ -14,7 +14,9 @@ from lms import demo
 from lms.models import OrgUnit, StaffProfile, User
 
 # Variables a test's subprocess must not inherit from the shell that runs the suite.
-INHERITED_CONFIG = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "EMAIL_URL", "DEBUG")
+INHERITED_CONFIG = (
+    "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "EMAIL_URL", "DEBUG", "TASKS_BACKEND",
+)  # fmt: skip
 
 
 def manage(*args, tmp_path, **env):
@@ -22,7 +24,7 @@ def manage(*args, tmp_path, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("DJANGO_") and k not in INHERITED_CONFIG
+        if not k.startswith(("DJANGO_", "AWS_")) and k not in INHERITED_CONFIG
     }
     clean.update(
         DJANGO_SETTINGS_MODULE="lms.settings.base",
