@@ -1,0 +1,119 @@
+"""What deploy/backup.sh and deploy/restore.sh need to know, read the way the site reads it.
+
+Prints shell assignments (quoted for `eval`) of the database and file locations, from the
+environment and the `.env` file beside manage.py (lms/env.py), with the settings' defaults:
+
+    DB_ENGINE (postgresql or sqlite), DB_NAME, DB_HOST, DB_PORT, DB_USER, DB_PASSWORD,
+    MEDIA_ROOT, PRIVATE_ROOT, S3_BUCKET, S3_PRIVATE_BUCKET, S3_MEDIA_LOCATION,
+    S3_PRIVATE_LOCATION, S3_ENDPOINT_URL, S3_REGION
+
+Also `s3-download BUCKET PREFIX FOLDER` and `s3-upload FOLDER BUCKET PREFIX` (boto3, with the
+same credentials as the site): the files of S3-compatible storage, copied to or from a folder,
+for the backup archive. `s3-upload` also deletes the objects under PREFIX that the folder does
+not have, so that the bucket is as it was at the backup.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from lms.env import env  # noqa: E402
+
+ENGINES = {
+    "django.db.backends.postgresql": "postgresql",
+    "django.db.backends.sqlite3": "sqlite",
+}
+
+
+def config() -> dict[str, str]:
+    db = env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    engine = ENGINES.get(db["ENGINE"])
+    if engine is None:
+        raise SystemExit(f"backup: unsupported database engine {db['ENGINE']}")
+    bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    return {
+        "DB_ENGINE": engine,
+        "DB_NAME": str(db.get("NAME") or ""),
+        "DB_HOST": str(db.get("HOST") or ""),
+        "DB_PORT": str(db.get("PORT") or ""),
+        "DB_USER": str(db.get("USER") or ""),
+        "DB_PASSWORD": str(db.get("PASSWORD") or ""),
+        "MEDIA_ROOT": str(env.path("MEDIA_ROOT", default=BASE_DIR / "media")),
+        "PRIVATE_ROOT": str(env.path("PRIVATE_ROOT", default=BASE_DIR / "private")),
+        "S3_BUCKET": bucket,
+        "S3_PRIVATE_BUCKET": env.str("AWS_PRIVATE_STORAGE_BUCKET_NAME", default=bucket),
+        "S3_MEDIA_LOCATION": env.str("AWS_MEDIA_LOCATION", default="media"),
+        "S3_PRIVATE_LOCATION": env.str("AWS_PRIVATE_LOCATION", default="private"),
+        "S3_ENDPOINT_URL": env.str("AWS_S3_ENDPOINT_URL", default=""),
+        "S3_REGION": env.str("AWS_S3_REGION_NAME", default=""),
+    }
+
+
+def s3_client():
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        region_name=env.str("AWS_S3_REGION_NAME", default="") or None,
+    )
+
+
+def _prefix(prefix: str) -> str:
+    prefix = prefix.strip("/")
+    return f"{prefix}/" if prefix else ""
+
+
+def s3_download(bucket: str, prefix: str, folder: Path, client=None) -> int:
+    """Copy every object under `prefix` to `folder` (keys relative to the prefix); how many."""
+    client = client or s3_client()
+    prefix = _prefix(prefix)
+    count = 0
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            relative = item["Key"][len(prefix) :]
+            if not relative or relative.endswith("/"):
+                continue
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            client.download_file(bucket, item["Key"], str(target))
+            count += 1
+    return count
+
+
+def s3_upload(folder: Path, bucket: str, prefix: str, client=None) -> int:
+    """Make `prefix` hold exactly the files of `folder`: upload them, delete the others."""
+    client = client or s3_client()
+    prefix = _prefix(prefix)
+    wanted = set()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        key = prefix + path.relative_to(folder).as_posix()
+        client.upload_file(str(path), bucket, key)
+        wanted.add(key)
+    extra = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        extra += [{"Key": i["Key"]} for i in page.get("Contents", []) if i["Key"] not in wanted]
+    for start in range(0, len(extra), 1000):
+        client.delete_objects(Bucket=bucket, Delete={"Objects": extra[start : start + 1000]})
+    return len(wanted)
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] == "config":
+        for key, value in config().items():
+            print(f"{key}={shlex.quote(value)}")
+    elif argv[0] == "s3-download" and len(argv) == 4:
+        print(s3_download(argv[1], argv[2], Path(argv[3])))
+    elif argv[0] == "s3-upload" and len(argv) == 4:
+        print(s3_upload(Path(argv[1]), argv[2], argv[3]))
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
