@@ -6,10 +6,13 @@
   constraint): starting again returns it.
 - Saving an answer is one conditional UPDATE: it lands only while the attempt
   is open and before its deadline (plus a few seconds for the request in
-  flight), so nothing is saved into a closed attempt.
+  flight), so nothing is saved into a closed attempt; it share-locks the
+  attempt row, so that it lands before a concurrent submit grades, or not at all.
 - Submitting locks the attempt row, grades every item with the pure grader and
-  writes the results in bulk; a second submit (another tab, a double tap, the
-  deadline sweep) finds the attempt closed and grades nothing again.
+  writes the results in one UPDATE; a second submit (another tab, a double tap,
+  the deadline sweep) finds the attempt closed and grades nothing again. A
+  submit sent after the deadline (and its grace) closes the attempt at its
+  deadline, as the sweep would.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -237,29 +241,85 @@ def response_from_json(data: dict | None) -> Response:
     )
 
 
-def answer_save(*, attempt: Attempt, position: int, data: dict, now=None) -> bool:
-    """Save the answer to one question; False if the attempt has closed meanwhile."""
-    now = now or timezone.now()
-    item = (
-        AttemptItem.objects.filter(attempt=attempt, position=position)
-        .select_related("version")
-        .order_by()  # at most one; the default ordering would join the attempt
-        .first()
-    )
+@dataclass(frozen=True)
+class AnswerTarget:
+    """What saving an answer to one item needs to know of it (`selectors.answer_target`)."""
+
+    item_id: int
+    attempt_id: int
+    quiz_id: int
+    user_id: int
+    option_order: list[int]
+    content: QuestionData
+
+
+def answer_save(
+    *, attempt: Attempt, position: int, data: dict, now=None, item: AttemptItem | None = None
+) -> bool:
+    """Save the answer to one question; False if the attempt has closed meanwhile.
+
+    `item` is the attempt's item at `position` with its version, when the caller has read
+    it already (`selectors.shown_items`).
+    """
+    if item is None:
+        item = (
+            AttemptItem.objects.filter(attempt=attempt, position=position)
+            .select_related("version")
+            .order_by()  # at most one; the default ordering would join the attempt
+            .first()
+        )
     if item is None:
         raise ValidationError(_("This question is not part of the attempt."))
-    response = response_from(item.version.content, item.option_order, data)
-    saved = (
-        AttemptItem.objects.filter(
-            pk=item.pk,
-            attempt__state=AttemptState.IN_PROGRESS,
-        )
-        .filter(Q(attempt__deadline__isnull=True) | Q(attempt__deadline__gte=now - GRACE))
-        .update(response=response_to_json(response), saved_at=now)
+    target = AnswerTarget(
+        item_id=item.pk,
+        attempt_id=attempt.pk,
+        quiz_id=attempt.quiz_id,
+        user_id=attempt.user_id,
+        option_order=item.option_order,
+        content=item.version.content,
     )
+    return answer_save_to(target=target, data=data, now=now)
+
+
+def answer_save_to(*, target: AnswerTarget, data: dict, now=None) -> bool:
+    """Save the answer to the item `target`; False if its attempt has closed meanwhile.
+    One UPDATE (and, when refused, the attempt closed if its time is up)."""
+    now = now or timezone.now()
+    response = response_from(target.content, target.option_order, data)
+    saved = _response_write(target.attempt_id, target.item_id, response_to_json(response), now)
     if not saved:
-        attempts_close_overdue(quiz=attempt.quiz, user=attempt.user, now=now)
-    return bool(saved)
+        attempts_close_overdue(quiz=target.quiz_id, user=target.user_id, now=now)
+    return saved
+
+
+def _response_write(attempt_id: int, item_id: int, response: dict, now) -> bool:
+    """One statement: the item's response, written only while its attempt is open and
+    before its deadline (plus GRACE).
+
+    On PostgreSQL the attempt row is share-locked for the statement: a submit, which
+    locks it for update, either waits for the answer (and grades it) or is waited for
+    (and the answer is refused); never an answer written after its attempt was graded.
+    SQLite lets one writer in at a time, so the same holds there without a lock.
+    """
+    items = connection.ops.quote_name(AttemptItem._meta.db_table)
+    attempts = connection.ops.quote_name(Attempt._meta.db_table)
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    value = AttemptItem._meta.get_field("response").get_db_prep_value(response, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {items} SET response = %s, saved_at = %s "
+            f"WHERE id = %s AND attempt_id = (SELECT id FROM {attempts} WHERE id = %s "
+            f"AND state = %s AND (deadline IS NULL OR deadline >= %s){lock})",
+            [
+                value,
+                connection.ops.adapt_datetimefield_value(now),
+                item_id,
+                attempt_id,
+                AttemptState.IN_PROGRESS.value,
+                connection.ops.adapt_datetimefield_value(now - GRACE),
+            ],
+        )
+        return cursor.rowcount == 1
 
 
 # Submitting and grading -----------------------------------------------------------
@@ -267,31 +327,82 @@ def answer_save(*, attempt: Attempt, position: int, data: dict, now=None) -> boo
 
 def attempt_submit(*, attempt: Attempt, now=None, auto: bool = False) -> Attempt:
     """Close and grade the attempt, once, whoever asks first."""
+    user = attempt.user if Attempt.user.is_cached(attempt) else None
+    return _submit(Attempt.objects.filter(pk=attempt.pk), now=now, auto=auto, user=user)
+
+
+def attempt_submit_own(*, attempt_id: int, user, now=None) -> Attempt | None:
+    """The learner's own submit of their attempt `attempt_id`; None if it is not theirs."""
+    try:
+        return _submit(Attempt.objects.filter(pk=attempt_id, user=user), now=now, user=user)
+    except Attempt.DoesNotExist:
+        return None
+
+
+def _submit(attempt_query, *, now=None, auto: bool = False, user=None) -> Attempt:
+    """Lock the attempt, grade its items with the pure grader and write the grades in
+    one statement. A submit more than GRACE after the deadline closes the attempt at its
+    deadline, as the deadline sweep would have."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz")
-            .get(pk=attempt.pk)
-        )
+        locked = attempt_query.select_for_update(of=("self",)).select_related("quiz").get()
+        if user is not None:
+            locked.user = user  # the caller's, already read
         if locked.state != AttemptState.IN_PROGRESS:
             return locked
-        items = list(locked.items.select_related("version").order_by("position"))
-        grades = []
-        for item in items:
+        if locked.deadline and now > locked.deadline + GRACE:
+            auto = True
+        grades, rows = [], []
+        for pk, mark, response, data in (
+            AttemptItem.objects.filter(attempt_id=locked.pk)
+            .order_by()
+            .values_list("pk", "mark", "response", "version__data")
+        ):
             grade = grading.grade(
-                item.version.content, response_from_json(item.response), item.mark
+                QuestionData.from_dict(data), response_from_json(response), mark, summary=False
             )
-            item.state, item.fraction, item.score = str(grade.state), grade.fraction, grade.score
             grades.append(grade)
-        AttemptItem.objects.bulk_update(items, ["state", "fraction", "score"])
+            rows.append((pk, str(grade.state), grade.fraction, grade.score))
+        _grades_write(rows)
         locked.submitted_at = min(now, locked.deadline) if auto and locked.deadline else now
         locked.auto_submitted = auto
         _set_result(locked, grades, now)
-        locked.save()
+        locked.save(update_fields=_RESULT_FIELDS)
         if locked.passed:
             _refresh_course(locked)
     return locked
+
+
+_RESULT_FIELDS = [
+    "state",
+    "submitted_at",
+    "auto_submitted",
+    "score",
+    "percent",
+    "passed",
+    "graded_at",
+]
+
+
+def _grades_write(rows: list[tuple[int, str, Decimal | None, Decimal | None]]) -> None:
+    """(item id, state, fraction, score) of every item, in one UPDATE."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        AttemptItem.objects.bulk_update(
+            [AttemptItem(pk=pk, state=st, fraction=fr, score=sc) for pk, st, fr, sc in rows],
+            ["state", "fraction", "score"],
+        )
+        return
+    table = connection.ops.quote_name(AttemptItem._meta.db_table)
+    values = ", ".join(["(%s::bigint, %s::varchar, %s::numeric, %s::numeric)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS item SET state = v.state, fraction = v.fraction, "
+            f"score = v.score FROM (VALUES {values}) AS v(id, state, fraction, score) "
+            "WHERE item.id = v.id",
+            [value for row in rows for value in row],
+        )
 
 
 def _refresh_course(attempt: Attempt) -> None:
@@ -299,8 +410,12 @@ def _refresh_course(attempt: Attempt) -> None:
     from courses.models import CoursePage
     from courses.services import enrolment_refresh_completion
 
-    course = CoursePage.objects.filter(pk=attempt.quiz.get_parent().pk).first()
-    if course is not None and attempt.quiz.required_for_completion:
+    quiz = attempt.quiz
+    if not quiz.required_for_completion:
+        return
+    # The quiz's parent page, read as a course (a quiz may also sit in the course index).
+    course = CoursePage.objects.filter(path=quiz.path[: -quiz.steplen]).first()
+    if course is not None:
         enrolment_refresh_completion(user=attempt.user, course=course)
 
 
@@ -319,8 +434,9 @@ def _set_result(attempt: Attempt, grades: list[grading.Grade], now) -> None:
     attempt.graded_at = now
 
 
-def attempts_close_overdue(*, quiz: QuizPage | None = None, user=None, now=None) -> int:
-    """Submit every open attempt whose deadline has passed, with what it saved by then."""
+def attempts_close_overdue(*, quiz: QuizPage | int | None = None, user=None, now=None) -> int:
+    """Submit every open attempt whose deadline has passed, with what it saved by then;
+    `quiz` and `user` (objects or ids) narrow it down. Returns how many were closed."""
     now = now or timezone.now()
     overdue = Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lt=now - GRACE)
     if quiz is not None:
@@ -328,7 +444,7 @@ def attempts_close_overdue(*, quiz: QuizPage | None = None, user=None, now=None)
     if user is not None:
         overdue = overdue.filter(user=user)
     closed = 0
-    for attempt in overdue.select_related("quiz"):
+    for attempt in overdue.order_by().only("pk"):
         attempt_submit(attempt=attempt, now=now, auto=True)
         closed += 1
     return closed

@@ -4,7 +4,7 @@
 Pure: plain data in, plain data out; no database. The only Django it touches is
 `gettext` (and `strip_tags`) for the right-answer summary, in the active language.
 
-    grade(question, response, mark) -> Grade
+    grade(question, response, mark, *, summary=True) -> Grade
     grade_manually(mark, score, comment="") -> Grade     # an essay, by a trainer
     attempt_total(grades) -> Decimal | None                # None while an essay waits
     percent(total, max_total) -> Decimal                   # one decimal place
@@ -155,10 +155,15 @@ class Grade:
 # --- Grading -------------------------------------------------------------------------
 
 
-def grade(question: Question, response: Response, mark: Decimal) -> Grade:
-    """Grade `response` to `question`, worth `mark` (0 or more, at most 2 places)."""
+def grade(question: Question, response: Response, mark: Decimal, *, summary: bool = True) -> Grade:
+    """Grade `response` to `question`, worth `mark` (0 or more, at most 2 places).
+
+    With `summary=False` the grade's `right_answer_summary` is left empty, for a caller
+    that keeps only the state, fraction and score (submitting an attempt): the summary is
+    half the cost of grading.
+    """
     mark = _check_mark(mark)
-    summary = right_answer_summary(question)
+    summary = right_answer_summary(question) if summary else ""
     if question.qtype == QuestionType.ESSAY:
         if not response.text.strip():
             return _unanswered(summary)

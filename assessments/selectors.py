@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import grading
-from assessments.attempts import quiz_unavailable_reason, response_from_json
-from assessments.models import Attempt, AttemptItem, AttemptState, QuizPage, ReviewPolicy
+from assessments.attempts import AnswerTarget, quiz_unavailable_reason, response_from_json
+from assessments.models import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    QuestionVersion,
+    QuizPage,
+    ReviewPolicy,
+)
 from assessments.questions import Question, QuestionType, Response
 
 
@@ -37,6 +46,40 @@ class ShownItem:
         return bool(
             r.choice is not None or r.choices or r.truth is not None or r.text.strip() or r.matches
         )
+
+
+def answer_target(*, user, attempt_id: int, position: int) -> AnswerTarget | None:
+    """The item at `position` of `user`'s attempt `attempt_id`, as saving an answer to it
+    needs it (its options' order, its version's content, its attempt's quiz), in one
+    query; None if there is no such item or the attempt is someone else's.
+
+    Written in SQL: it runs on every answer a learner gives, and the ORM's building of the
+    same three-table query costs six times its run."""
+    if not (0 < attempt_id < 2**63 and 0 < position < 2**15):
+        return None  # no such row, and a number the database's columns cannot hold
+    items = connection.ops.quote_name(AttemptItem._meta.db_table)
+    attempts = connection.ops.quote_name(Attempt._meta.db_table)
+    versions = connection.ops.quote_name(QuestionVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT item.id, attempt.quiz_id, item.option_order, version.data "
+            f"FROM {items} item JOIN {attempts} attempt ON attempt.id = item.attempt_id "
+            f"JOIN {versions} version ON version.id = item.version_id "
+            "WHERE item.attempt_id = %s AND item.position = %s AND attempt.user_id = %s",
+            [attempt_id, position, user.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    item_id, quiz_id, option_order, data = row
+    return AnswerTarget(
+        item_id, attempt_id, quiz_id, user.pk, _json(option_order), Question.from_dict(_json(data))
+    )
+
+
+def _json(value):
+    """A JSON column as the database driver gives it: text (Django's loaders) or decoded."""
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
 def shown_items(attempt: Attempt) -> list[ShownItem]:

@@ -57,8 +57,8 @@ def quiz_start(request, quiz_id: int):
 @login_required
 def attempt_page(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
-    attempts.attempts_close_overdue(quiz=attempt.quiz, user=request.user)
-    attempt.refresh_from_db()
+    if attempts.attempts_close_overdue(quiz=attempt.quiz_id, user=request.user):
+        attempt.refresh_from_db()
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("assessments:result", attempt.pk)
     items = selectors.shown_items(attempt)
@@ -68,7 +68,7 @@ def attempt_page(request, attempt_id: int):
             data = posted_answer(request.POST, shown.position, shown.question.qtype)
             try:
                 closed |= not attempts.answer_save(
-                    attempt=attempt, position=shown.position, data=data
+                    attempt=attempt, position=shown.position, data=data, item=shown.item
                 )
             except ValidationError:
                 messages.error(
@@ -88,13 +88,12 @@ def attempt_page(request, attempt_id: int):
 @require_POST
 def answer_save(request, attempt_id: int, position: int):
     """One answer, sent by the page's script as it is given."""
-    attempt = _own_attempt(request, attempt_id)
-    item = attempt.items.select_related("version").filter(position=position).order_by().first()
-    if item is None:
+    target = selectors.answer_target(user=request.user, attempt_id=attempt_id, position=position)
+    if target is None:
         raise Http404
-    data = posted_answer(request.POST, position, item.version.content.qtype)
+    data = posted_answer(request.POST, position, target.content.qtype)
     try:
-        saved = attempts.answer_save(attempt=attempt, position=position, data=data)
+        saved = attempts.answer_save_to(target=target, data=data)
     except ValidationError as error:
         return JsonResponse({"saved": False, "error": " ".join(error.messages)}, status=400)
     if not saved:
@@ -107,10 +106,11 @@ def answer_save(request, attempt_id: int, position: int):
 
 @login_required
 def attempt_submit(request, attempt_id: int):
-    attempt = _own_attempt(request, attempt_id)
     if request.method == "POST":
-        attempts.attempt_submit(attempt=attempt)
-        return redirect("assessments:result", attempt.pk)
+        if attempts.attempt_submit_own(attempt_id=attempt_id, user=request.user) is None:
+            raise Http404
+        return redirect("assessments:result", attempt_id)
+    attempt = _own_attempt(request, attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("assessments:result", attempt.pk)
     items = selectors.shown_items(attempt)

@@ -48,7 +48,13 @@
     var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     var m = Math.floor(left / 60), s = left % 60;
     out.textContent = m + ":" + (s < 10 ? "0" : "") + s;
-    if (left === 0) { window.location.reload(); return; }  // the server has closed it
+    if (left === 0) {
+      // The server closes the attempt a few seconds after its deadline (it still takes an
+      // answer sent in time); reload once it has, spread over a few seconds so that a class
+      // whose time runs out together does not reload all at once, nor again and again.
+      setTimeout(function () { window.location.reload(); }, 6000 + Math.random() * 4000);
+      return;
+    }
     setTimeout(tick, 1000);
   }
   tick();

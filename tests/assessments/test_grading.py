@@ -501,3 +501,21 @@ def test_summaries_follow_the_active_language():
         assert right_answer_summary(q) == "The correct answer is 'True'."
     with translation.override("zh-hans"):
         assert right_answer_summary(q)  # translated, or the English source until it is
+
+
+def test_a_grade_without_the_summary_has_the_same_state_fraction_and_score():
+    question = Question(
+        QuestionType.SINGLE,
+        "查询服务时效?",
+        choices=(Choice("<b>5分钟</b>", D(1), "对"), Choice("2小时", D(0))),
+    )
+    for response in (Response(choice=0), Response(choice=1), Response()):
+        full = grade(question, response, D(2))
+        fast = grade(question, response, D(2), summary=False)
+        assert (fast.state, fast.fraction, fast.score, fast.feedback) == (
+            full.state,
+            full.fraction,
+            full.score,
+            full.feedback,
+        )
+        assert full.right_answer_summary and fast.right_answer_summary == ""

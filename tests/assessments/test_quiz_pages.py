@@ -13,6 +13,7 @@ from assessments.questions import Choice, QuestionType
 from assessments.questions import Question as Q
 from courses import services as course_services
 from courses.models import Enrolment
+from courses.signals import course_completed
 
 pytestmark = pytest.mark.django_db
 
@@ -98,12 +99,68 @@ def test_a_passed_required_quiz_completes_the_course(quiz, people, login, course
     assert Enrolment.objects.get(user=user).completed_at is not None
 
 
+def test_the_submit_page_completes_the_course_once(
+    quiz, people, login, course, django_capture_on_commit_callbacks
+):
+    user = people["learner"].user
+    for lesson in course.lessons:
+        course_services.lesson_complete(user=user, lesson=lesson)
+    attempt = attempts.attempt_start(quiz=quiz, user=user, rng=random.Random(0))
+    client = login(people["learner"])
+    client.post(f"/learning/attempts/{attempt.pk}/answers/1/", {"q1-choice": "0"})
+    client.post(f"/learning/attempts/{attempt.pk}/answers/2/", {"q2-truth": "true"})
+    completed = []
+    course_completed.connect(
+        lambda sender, enrolment, **kwargs: completed.append(enrolment.pk),
+        weak=False,
+        dispatch_uid="test-quiz-submit",
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/learning/attempts/{attempt.pk}/submit/")
+            client.post(f"/learning/attempts/{attempt.pk}/submit/")  # a second tab
+    finally:
+        course_completed.disconnect(dispatch_uid="test-quiz-submit")
+    enrolment = Enrolment.objects.get(user=user)
+    assert enrolment.completed_at is not None and completed == [enrolment.pk]
+
+
 def test_nobody_sees_anothers_attempt(quiz, people, login):
     attempt = attempts.attempt_start(quiz=quiz, user=people["colleague"].user)
     client = login(people["learner"])
     assert client.get(f"/learning/attempts/{attempt.pk}/").status_code == 404
     assert client.post(f"/learning/attempts/{attempt.pk}/answers/1/", {}).status_code == 404
     assert client.post(f"/learning/attempts/{attempt.pk}/submit/").status_code == 404
+
+
+def test_a_save_after_the_submit_is_refused_and_says_so(quiz, people, login):
+    attempt = attempts.attempt_start(quiz=quiz, user=people["learner"].user)
+    client = login(people["learner"])
+    assert client.post(f"/learning/attempts/{attempt.pk}/answers/2/", {"q2-truth": "true"}).json()
+    done = client.post(f"/learning/attempts/{attempt.pk}/submit/")
+    assert done.url == f"/learning/attempts/{attempt.pk}/result/"
+    late = client.post(f"/learning/attempts/{attempt.pk}/answers/1/", {"q1-choice": "0"})
+    assert late.status_code == 409
+    assert late.json() == {
+        "saved": False,
+        "closed": True,
+        "error": "时间到了：本次作答已结束。",  # noqa: RUF001
+    }
+    assert attempt.items.get(position=1).response is None  # nothing written
+    assert attempt.items.get(position=2).score == D(1)
+    again = client.post(f"/learning/attempts/{attempt.pk}/submit/")  # a second tab
+    assert again.url == done.url
+
+
+def test_a_question_the_attempt_does_not_have_is_not_found(quiz, people, login):
+    attempt = attempts.attempt_start(quiz=quiz, user=people["learner"].user)
+    client = login(people["learner"])
+    assert client.post(f"/learning/attempts/{attempt.pk}/answers/9/", {}).status_code == 404
+    assert client.post("/learning/attempts/999999/answers/1/", {}).status_code == 404
+    assert client.post(f"/learning/attempts/{attempt.pk}/answers/99999/", {}).status_code == 404
+    assert client.post(f"/learning/attempts/{10**20}/answers/1/", {}).status_code == 404
+    assert client.post(f"/learning/attempts/{10**20}/submit/").status_code == 404
+    assert client.post("/learning/attempts/999999/submit/").status_code == 404
 
 
 def test_after_the_deadline_the_page_shows_the_result(quiz, people, login):
