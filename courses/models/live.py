@@ -41,6 +41,13 @@ class DrillIndexPage(Page):
     class Meta:
         verbose_name = _("drill index")
 
+    def permissions_for_user(self, user):
+        """A trainer writes a new drill here and submits it for review; publishing it
+        straight from the create form is for those who approve drills."""
+        from courses.drill_review import DrillIndexPermissionTester
+
+        return DrillIndexPermissionTester(user, self)
+
 
 class DrillPage(Page):
     """A practical drill (manual 6.2.4): a scenario played out, scored on a rubric."""

@@ -126,6 +126,27 @@ def test_a_trainer_cannot_publish_a_drill(draft, trainer, lead, client):
     assert not RubricVersion.objects.filter(drill=draft).exists()
 
 
+def test_a_trainer_cannot_publish_a_new_drill_from_the_create_form(
+    drill_index, trainer, lead, client
+):
+    assert not drill_index.permissions_for_user(trainer).can_publish_subpage()
+    assert drill_index.permissions_for_user(trainer).can_add_subpage()
+    assert drill_index.permissions_for_user(lead).can_publish_subpage()
+    client.force_login(trainer)
+    url = reverse("wagtailadmin_pages:add", args=["courses", "drillpage", drill_index.pk])
+    form = client.get(url).content.decode()
+    assert 'name="action-submit"' in form and 'name="action-publish"' not in form
+
+    example = _drill_page(DRILLS["complaint"], owner=trainer)
+    example.slug = "new-drill"
+    data = {k: "" if v is None else v for k, v in edit_form_data(example, publish=1).items()}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    drill = DrillPage.objects.get(slug="new-drill")
+    assert not drill.live and drill.live_revision is None  # saved as a draft
+    assert not RubricVersion.objects.filter(drill=drill).exists()
+
+
 def test_a_trainer_submits_and_a_lead_trainer_approves(draft, trainer, lead, client):
     client.force_login(trainer)
     response = client.post(
