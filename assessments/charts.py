@@ -28,7 +28,7 @@ SCORE_COLOUR = "#1f6fb2"
 COMPARE_COLOUR = "#d9822b"
 GRID_COLOUR = "#c8c8c8"
 TEXT_COLOUR = "#333333"
-MUTED_COLOUR = "#888888"
+MUTED_COLOUR = "#767676"  # 4.5:1 on white (WCAG AA), for the rings' numbers
 NO_VALUE = "\u2014"  # em dash
 EN_DASH = "\u2013"
 # Characters XML 1.0 forbids: a label holding one would make the whole SVG unreadable.
