@@ -18,6 +18,7 @@ from courses.forms import AssignmentForm, ReportFilterForm
 from courses.models import Assignment, CoursePage, LessonPage
 from lms.exports import table_response
 from lms.roles import require_manager
+from lms.routing import pages_version
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 1000
@@ -28,9 +29,8 @@ EXPORT_CHUNK = 1000
 
 @login_required
 def my_learning(request):
-    return render(
-        request, "courses/my_learning.html", {"learning": selectors.my_learning(request.user)}
-    )
+    learning = selectors.my_learning(request.user, version=pages_version(request))
+    return render(request, "courses/my_learning.html", {"learning": learning})
 
 
 @login_required

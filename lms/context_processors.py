@@ -6,7 +6,8 @@ never imports them.
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from lms.permissions import can_read_audit_log
@@ -37,6 +38,23 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         roles = roles_of(user)
         editor = bool(roles & MANAGERS)
+        urls = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        items += _items_for(roles, can_read_audit_log(user), urls)
+    # Only editors get Wagtail's user bar: for everyone else it would cost two
+    # permission queries on every page to show nothing.
+    return {"nav_items": items, "show_userbar": editor}
+
+
+# The entries (lazy labels, reversed URLs) for each set of roles, made once per process:
+# they depend on nothing else (the labels are translated when shown).
+_items_cache: dict[tuple, list[dict]] = {}
+
+
+def _items_for(roles: frozenset, audit_log: bool, urls: tuple) -> list[dict]:
+    key = (roles, audit_log, urls, len(_registered))
+    items = _items_cache.get(key)
+    if items is None:
+        items = []
         for item in _registered:
             if item.roles is None or roles & item.roles:
                 items.append({"label": item.label, "url": reverse(item.url_name)})
@@ -45,9 +63,8 @@ def navigation(request):
             items.append({"label": _("Admin"), "url": reverse("wagtailadmin_home")})
         if roles & {Role.HR, Role.ADMINISTRATOR}:
             items.append({"label": _("Organisation"), "url": reverse("lms:org_tree")})
-        if can_read_audit_log(user):
+        if audit_log:
             items.append({"label": _("Audit log"), "url": reverse("lms:audit_log")})
         items.append({"label": _("My account"), "url": reverse("lms:account")})
-    # Only editors get Wagtail's user bar: for everyone else it would cost two
-    # permission queries on every page to show nothing.
-    return {"nav_items": items, "show_userbar": editor}
+        _items_cache[key] = items
+    return [dict(item) for item in items]

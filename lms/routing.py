@@ -1,22 +1,190 @@
-"""Find a page in two queries instead of one per level of the tree.
+"""Find a page without walking the tree; the pages' version, which caches of pages key on.
 
 Wagtail's `Page.route` walks down the tree: one query for each level, then
 one for the specific page. A lesson sits five levels below the home page, so
 that is ten queries before the page does anything. When every page on the
 way routes the default way (none is a RoutablePage or overrides `route`), the
-chain can be read at once by its URL paths; the result is the same page, or
-the same 404. Anything else falls back to Wagtail's own walk.
+chain can be read at once by its URL paths (two queries); the result is the
+same page, or the same 404. Anything else falls back to Wagtail's own walk.
+
+The page found is then kept in the configured cache under the pages' version,
+so that the next request for the same path reads no table at all.
+
+`pages_version()` is a token that changes whenever any page, site, view
+restriction, image or document changes (saved, published, unpublished,
+moved or deleted, from any process: the receivers below are connected when
+the models load). What is cached from pages (the routed page, a lesson's
+rendered body, a course's outline, the site) has it in its key, so a change
+shows at once on every app server sharing the cache. (With the local-memory
+cache, the default without CACHE_URL, each process has its own: run one
+process, or give the servers a shared cache, as production does.)
 """
 
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
-from wagtail.models import Page
+from django.http.request import split_domain_port
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
+
+VERSION_KEY = "lms:pages-version"
+ROUTE_TIMEOUT = 24 * 3600
+
+
+def code_tag(*paths) -> str:
+    """A short digest of source files, for cache keys: new code never reads old entries.
+
+    A deployment that changes how an entry is made (a template, a class that is
+    pickled) changes the digest, so the app servers running the new code miss
+    what the old code left in the shared cache, and the other way round.
+    """
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(str(p) for p in paths):
+        with open(path, "rb") as file:
+            digest.update(file.read())
+    return digest.hexdigest()[:10]
+
+
+def pages_version(request=None) -> str:
+    """The current version of the pages; read once per request when given one."""
+    if request is not None:
+        version = getattr(request, "_lms_pages_version", None)
+        if version is not None:
+            return version
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY) or version
+    if request is not None:
+        request._lms_pages_version = version
+    return version
+
+
+def bump_pages_version() -> None:
+    """Make every cache keyed by the pages' version miss: now, and again at commit.
+
+    The second change covers a reader that filled a cache between the change and
+    its commit (it saw the old rows under the new version).
+    """
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+# What the cached pages are made of. Deletions are watched model by model: a receiver
+# for every model would make Django collect rows one by one on every bulk delete.
+CONTENT_MODELS = (
+    Page,
+    Site,
+    PageViewRestriction,
+    getattr(settings, "WAGTAILIMAGES_IMAGE_MODEL", "wagtailimages.Image"),
+    getattr(settings, "WAGTAILDOCS_DOCUMENT_MODEL", "wagtaildocs.Document"),
+)
+
+
+def _label(model) -> str:
+    return model if isinstance(model, str) else model._meta.label
+
+
+def _saved(sender, instance=None, **kwargs) -> None:
+    # A page is saved as its own class (LessonPage, ...), never as Page: hence every sender.
+    if isinstance(instance, (Page, Site, PageViewRestriction)) or sender._meta.label in (
+        _label(CONTENT_MODELS[3]),
+        _label(CONTENT_MODELS[4]),
+    ):
+        bump_pages_version()
+
+
+def _changed(sender, **kwargs) -> None:
+    bump_pages_version()
+
+
+post_save.connect(_saved, dispatch_uid="lms.routing.saved")
+for _model in CONTENT_MODELS:
+    # Deleting a page deletes its Page row too, which sends this with sender=Page.
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"lms.routing.{_label(_model)}")
+page_published.connect(_changed, dispatch_uid="lms.routing.published")
+page_unpublished.connect(_changed, dispatch_uid="lms.routing.unpublished")
+post_page_move.connect(_changed, dispatch_uid="lms.routing.moved")
+
+
+_NO_SITE = "none"
+
+
+def site_for_request(request):
+    """Wagtail's site for the request, its root page the specific page, from the cache.
+
+    The same answer as `Site.find_for_request`, without its query (and the root
+    page's) once cached; kept under the pages' version, which any change to a site
+    or a page changes.
+    """
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    key = f"lms:site:{pages_version(request)}:{hostname}:{port}"
+    site = cache.get(key)
+    if site is None:
+        site = Site._find_for_request(request)
+        if site is not None:
+            site.root_page = site.root_page.specific
+            site.root_page.__dict__.pop("_wagtail_cached_site_root_paths", None)
+        cache.set(key, site or _NO_SITE, ROUTE_TIMEOUT)
+    return None if site == _NO_SITE else site
+
+
+def _route_key(version: str, root: Page, path_components) -> str:
+    return f"lms:route:{version}:{root.pk}:{'/'.join(path_components)}"
+
+
+def _restricted_key(version: str) -> str:
+    return f"lms:restricted-pages:{version}"
+
+
+def restricted_page_ids(page=None) -> frozenset[int]:
+    """The pages with a view restriction (password, sign-in, groups), cached per version.
+
+    Routing reads them with the route and leaves them on the page it found.
+    """
+    ids = getattr(page, "_lms_restricted_ids", None)
+    if ids is not None:
+        return ids
+    key = _restricted_key(pages_version())
+    ids = cache.get(key)
+    if ids is None:
+        ids = frozenset(PageViewRestriction.objects.values_list("page_id", flat=True))
+        cache.set(key, ids, ROUTE_TIMEOUT)
+    return ids
 
 
 class FastRouteMixin:
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
+        version = pages_version(request)
+        key = _route_key(version, self, path_components)
+        restricted_key = _restricted_key(version)
+        found = cache.get_many([key, restricted_key])
+        page = found.get(key)
+        if page is None:
+            page = self._chain(path_components)
+            if page is None:  # a page on the way routes its own way, or none is there
+                return super().route(request, path_components)
+            cache.set(key, _for_cache(page), ROUTE_TIMEOUT)
+        if restricted_key in found:  # else read when Wagtail asks (restricted_page_ids)
+            page._lms_restricted_ids = found[restricted_key]
+        if not page.live:
+            raise Http404
+        return RouteResult(page)
+
+    def _chain(self, path_components):
+        """The page at the end of the path, read with its ancestors at once, or None."""
         prefixes = [
             self.url_path + "/".join(path_components[: n + 1]) + "/"
             for n in range(len(path_components))
@@ -32,9 +200,15 @@ class FastRouteMixin:
             for page in chain
         )
         if len(chain) != len(prefixes) or not default_route:
-            return super().route(request, path_components)
+            return None
         page = chain[-1].specific
         page._cached_parent_obj = chain[-2] if len(chain) > 1 else self
-        if not page.live:
-            raise Http404
-        return RouteResult(page)
+        return page
+
+
+def _for_cache(page: Page) -> Page:
+    """The page (with its parent) as it may be pickled: without what a request left on it."""
+    for obj in (page, getattr(page, "_cached_parent_obj", None)):
+        if obj is not None:
+            obj.__dict__.pop("_wagtail_cached_site_root_paths", None)
+    return page

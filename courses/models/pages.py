@@ -4,19 +4,28 @@ Every page type names its parents, so the tree keeps its shape in the admin:
 a lesson can only sit in a course, a course only in a course index.
 """
 
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from courses import blocks as blocks_module
 from courses.blocks import LessonBodyBlock
 from lms import search
 from lms.models import Position
+from lms.routing import code_tag, pages_version, restricted_page_ids
 
 
 class ModuleCategory(models.TextChoices):
@@ -51,7 +60,19 @@ class PositionsField(models.JSONField):
         )
 
 
-class TrainingHomePage(Page):
+_NOT_READ = object()
+
+
+class RestrictionsMixin:
+    """Wagtail's view-restriction check before serving, without a query while no page has one."""
+
+    def get_view_restrictions(self):
+        if not restricted_page_ids(self):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class TrainingHomePage(RestrictionsMixin, Page):
     """The front door of the training: what there is and where to start."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -70,7 +91,7 @@ class TrainingHomePage(Page):
         return context
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(RestrictionsMixin, Page):
     """A catalogue of courses, grouped by module."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -90,7 +111,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(RestrictionsMixin, Page):
     """A course of one of the five modules; its lessons are its child pages."""
 
     module = models.CharField(_("module"), max_length=16, choices=ModuleCategory.choices)
@@ -169,7 +190,7 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(RestrictionsMixin, Page):
     """One lesson: read on a phone, finished by reaching the end and confirming."""
 
     summary = models.TextField(_("summary"), blank=True)
@@ -200,19 +221,55 @@ class LessonPage(Page):
         return search.index_text(f"{self.title} {self.summary} {self.body_text()}")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import lesson_state_for
+        from courses.selectors import lesson_outline_key, lesson_state_for
         from courses.services import lesson_visited
 
         context = super().get_context(request, *args, **kwargs)
-        state = lesson_state_for(request.user, self)
+        preview = getattr(request, "is_preview", False)
+        version = pages_version(request)
+        # The course's outline and the rendered body, both from the cache in one trip.
+        outline_key = lesson_outline_key(self, version)
+        body_key = None if preview else self.body_cache_key(version)
+        found = cache.get_many([key for key in (outline_key, body_key) if key])
+        state = lesson_state_for(
+            request.user, self, version=version, outline=found.get(outline_key)
+        )
         context["state"] = state
-        if (
-            request.user.is_authenticated
-            and state.course
-            and not getattr(request, "is_preview", False)
-        ):
+        context["body"] = self.body_html(request, cached=found.get(body_key))
+        if state.enrolled and state.last_lesson_id != self.pk and not preview:
             lesson_visited(user=request.user, lesson=self, course_id=state.course.pk)
         return context
+
+    def body_cache_key(self, version: str) -> str:
+        return (
+            f"lms:lesson-body:{BODY_TAG}:{version}:{self.pk}:{self.live_revision_id}:"
+            f"{get_language()}"
+        )
+
+    def body_html(self, request=None, *, cached=_NOT_READ) -> str:
+        """The body as HTML, the same for every reader: rendered once per version and language.
+
+        The key holds the pages' version (any page, image or document saved,
+        published or deleted changes it) and the live revision, so a publish shows
+        at once; a preview is never cached.
+        """
+        if getattr(request, "is_preview", False):
+            return render_to_string(BODY_TEMPLATE, {"page": self})
+        key = self.body_cache_key(pages_version(request))
+        html = cache.get(key) if cached is _NOT_READ else cached
+        if html is None:
+            html = render_to_string(BODY_TEMPLATE, {"page": self})
+            cache.set(key, html, BODY_TIMEOUT)
+        return mark_safe(html)  # rendered by our templates, which escape
+
+
+BODY_TEMPLATE = "courses/blocks/lesson_body.html"
+BODY_TIMEOUT = 24 * 3600
+# The blocks' code and templates: a deployment that changes them renders bodies anew.
+BODY_TAG = code_tag(
+    Path(blocks_module.__file__),
+    *(settings.BASE_DIR / "templates" / "courses" / "blocks").glob("*.html"),
+)
 
 
 def _block_text(value) -> str:

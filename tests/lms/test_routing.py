@@ -1,4 +1,5 @@
-"""The two-query page route finds what Wagtail's walk finds, and 404s where it does."""
+"""The two-query page route finds what Wagtail's walk finds, and 404s where it does; then
+the cache remembers it until a page changes."""
 
 import pytest
 from django.http import Http404
@@ -53,6 +54,28 @@ def test_a_lesson_is_found_in_two_queries(tree, django_assert_num_queries):
     assert page.title == "业务流程 第2课"
     with django_assert_num_queries(0):
         assert page.get_parent().title == "业务流程"  # the parent comes with the route
+    # Then from the cache, parent included, until a page changes.
+    with django_assert_num_queries(0):
+        again = fast(home, ["training", "courses", "process", "lesson-2"]).page
+        assert again == page and again.get_parent().title == "业务流程"
+    page.save_revision().publish()
+    with django_assert_num_queries(2):
+        fast(home, ["training", "courses", "process", "lesson-2"])
+
+
+def test_a_remembered_route_follows_a_move_and_an_unpublish(tree):
+    home, _index, _course, lessons = tree
+    path = ["training", "courses", "process", "lesson-1"]
+    assert fast(home, path).page == lessons[0]
+    lesson = Page.objects.get(pk=lessons[0].pk).specific
+    lesson.slug = "first"
+    lesson.save_revision().publish()
+    with pytest.raises(Http404):
+        fast(home, path)
+    assert fast(home, [*path[:-1], "first"]).page == lessons[0]
+    lesson.unpublish()
+    with pytest.raises(Http404):
+        fast(home, [*path[:-1], "first"])
 
 
 def test_pages_with_their_own_route_keep_it(tree, monkeypatch):
