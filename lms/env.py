@@ -20,8 +20,8 @@ if _dotenv.is_file():
 def cache_config(url: str | None) -> dict:
     """A CACHES['default'] entry for CACHE_URL/REDIS_URL; local memory if unset.
 
-    Redis goes to Django's own Redis backend, so no extra client library is
-    needed beyond `redis`.
+    Redis goes to Django's own Redis backend (with its client kept, lms/cache.py), so no
+    extra client library is needed beyond `redis`.
     """
     if not url:
         return {
@@ -30,7 +30,7 @@ def cache_config(url: str | None) -> dict:
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "lms",
         }

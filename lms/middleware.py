@@ -1,4 +1,4 @@
-"""Request-wide behaviour: language, audit context, and the MFA requirement."""
+"""Request-wide behaviour: language, audit context, the Wagtail site, and the MFA requirement."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from lms.audit import context_from_request, reset_request_context, set_request_context
 from lms.roles import MFA_REQUIRED_ROLES, roles_of
+from lms.routing import site_for_request
 
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -56,6 +58,23 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             reset_request_context(token)
+
+
+class SiteMiddleware:
+    """Finds the request's Wagtail site in the cache rather than the database.
+
+    Wagtail looks the site up (and then its root page) on every page it serves
+    and for every `pageurl`: two queries. `lms.routing.site_for_request` keeps
+    the answer in the configured cache under the pages' version. The look-up is
+    lazy: a request that never needs the site does not pay for it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request._wagtail_site = SimpleLazyObject(lambda: site_for_request(request))
+        return self.get_response(request)
 
 
 MFA_SESSION_KEY = "lms_mfa_ok"

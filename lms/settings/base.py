@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Wagtail's site from the cache: two queries less on every page it serves.
+    "lms.middleware.SiteMiddleware",
     # After authentication: a signed-in person's saved language counts.
     "lms.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -113,6 +115,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": cache_config(env.str("CACHE_URL", default="") or env.str("REDIS_URL", default=""))
 }
+# With a shared cache (Redis), sessions are read from it and written through to the
+# database: one query less on every signed-in page. Not with each process's own memory,
+# where a sign-out in one process would leave the session alive in the others.
+if CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- People and sign-in -----------------------------------------------------
 
