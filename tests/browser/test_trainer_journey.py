@@ -214,7 +214,6 @@ def test_a_drill_from_writing_to_scores(browser, live_server, settings, people, 
     assert attendance == {"L001": Attendance.PRESENT, "L002": Attendance.PRESENT}
 
     # 5. Scoring on the tablet: each level tapped is saved at once.
-    # ("评分" is also the main menu's Grading: the session's own tabs are meant here)
     page.get_by_role("navigation", name="场次").get_by_role("link", name="评分").click()
     page.get_by_role("link", name="王喆").click()
     first, second = page.locator("fieldset[data-criterion]").all()
