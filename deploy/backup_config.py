@@ -11,6 +11,10 @@ Also `s3-download BUCKET PREFIX FOLDER` and `s3-upload FOLDER BUCKET PREFIX` (bo
 same credentials as the site): the files of S3-compatible storage, copied to or from a folder,
 for the backup archive. `s3-upload` also deletes the objects under PREFIX that the folder does
 not have, so that the bucket is as it was at the backup.
+
+And `forget-pages`: after a restore, the pages' version in the shared cache (Redis) is dropped,
+so that no app server serves a page, a site or a lesson's body cached from the database as it
+was before (lms/routing.py).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ sys.path.insert(0, str(BASE_DIR))
 
 from lms.env import env  # noqa: E402
 
+# lms.routing.VERSION_KEY (that module needs Django set up; this script does not set it up).
+PAGES_VERSION_KEY = "lms:pages-version"
 ENGINES = {
     "django.db.backends.postgresql": "postgresql",
     "django.db.backends.sqlite3": "sqlite",
@@ -103,6 +109,23 @@ def s3_upload(folder: Path, bucket: str, prefix: str, client=None) -> int:
     return len(wanted)
 
 
+def forget_pages() -> bool:
+    """Drop the pages' version from the shared cache; False if there is none (local memory)."""
+    from django.core.cache.backends.base import default_key_func
+
+    from lms.env import cache_config
+
+    url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+    cache = cache_config(url)
+    if not cache["BACKEND"].endswith("RedisCache"):
+        return False
+    import redis
+
+    key = default_key_func(PAGES_VERSION_KEY, cache.get("KEY_PREFIX", ""), 1)
+    redis.Redis.from_url(cache["LOCATION"], socket_connect_timeout=5).delete(key)
+    return True
+
+
 def main(argv: list[str]) -> None:
     if not argv or argv[0] == "config":
         for key, value in config().items():
@@ -111,6 +134,8 @@ def main(argv: list[str]) -> None:
         print(s3_download(argv[1], argv[2], Path(argv[3])))
     elif argv[0] == "s3-upload" and len(argv) == 4:
         print(s3_upload(Path(argv[1]), argv[2], argv[3]))
+    elif argv[0] == "forget-pages":
+        print("forgotten" if forget_pages() else "no shared cache")
     else:
         raise SystemExit(__doc__)
 

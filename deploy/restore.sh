@@ -146,4 +146,6 @@ if [ -n "$files" ]; then
         echo "restore: $part restored."
     done
 fi
+# What the app servers keep from the pages in the shared cache is from the database before.
+echo "restore: page cache: $("$PYTHON" "$here/backup_config.py" forget-pages)."
 echo "restore: done. Run 'manage.py migrate' if the code is newer than the archive."

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from lms.audit import context_from_request, reset_request_context, set_request_context
@@ -61,19 +60,25 @@ class AuditContextMiddleware:
 
 
 class SiteMiddleware:
-    """Finds the request's Wagtail site in the cache rather than the database.
+    """Gives Wagtail the request's site from the cache rather than the database.
 
-    Wagtail looks the site up (and then its root page) on every page it serves
-    and for every `pageurl`: two queries. `lms.routing.site_for_request` keeps
-    the answer in the configured cache under the pages' version. The look-up is
-    lazy: a request that never needs the site does not pay for it.
+    Wagtail looks the site up (and then its root page) on every page it serves and for
+    every `pageurl`: two queries. `lms.routing.site_for_request` keeps the answer in the
+    shared cache under the pages' version (`LMS_PAGE_CACHE`; without it, Wagtail looks it
+    up itself). No site for the host: nothing is set, and Wagtail finds none either.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
+    # The health check must answer on its own when the cache or the database is down.
+    SKIPPED = ("/healthz", "/static/", "/media/")
+
     def __call__(self, request):
-        request._wagtail_site = SimpleLazyObject(lambda: site_for_request(request))
+        if settings.LMS_PAGE_CACHE and not request.path.startswith(self.SKIPPED):
+            site = site_for_request(request)
+            if site is not None:
+                request._wagtail_site = site
         return self.get_response(request)
 
 

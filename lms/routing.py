@@ -15,9 +15,11 @@ restriction, image or document changes (saved, published, unpublished,
 moved or deleted, from any process: the receivers below are connected when
 the models load). What is cached from pages (the routed page, a lesson's
 rendered body, a course's outline, the site) has it in its key, so a change
-shows at once on every app server sharing the cache. (With the local-memory
-cache, the default without CACHE_URL, each process has its own: run one
-process, or give the servers a shared cache, as production does.)
+shows at once on every app server sharing the cache. With the local-memory
+cache (the default without CACHE_URL), each process has its own, which would not
+see the changes other processes make (a second gunicorn worker, a command): the
+page caches are then off (`LMS_PAGE_CACHE`, on by default only with a shared cache),
+every request reading a version of its own.
 """
 
 from __future__ import annotations
@@ -59,11 +61,14 @@ def pages_version(request=None) -> str:
         version = getattr(request, "_lms_pages_version", None)
         if version is not None:
             return version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
+    if not settings.LMS_PAGE_CACHE:
+        version = uuid.uuid4().hex  # nothing kept from one request to the next
+    else:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            if not cache.add(VERSION_KEY, version, timeout=None):
+                version = cache.get(VERSION_KEY) or version
     if request is not None:
         request._lms_pages_version = version
     return version

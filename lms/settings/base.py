@@ -118,8 +118,13 @@ CACHES = {
 # With a shared cache (Redis), sessions are read from it and written through to the
 # database: one query less on every signed-in page. Not with each process's own memory,
 # where a sign-out in one process would leave the session alive in the others.
-if CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Routed pages, sites, lessons' rendered bodies and courses' outlines kept in the cache
+# (lms/routing.py): only where every process sees the same cache, or a change made in one
+# (a publish, a restriction) would not show in the others.
+LMS_PAGE_CACHE = env.bool("LMS_PAGE_CACHE", default=SHARED_CACHE)
 
 # --- People and sign-in -----------------------------------------------------
 

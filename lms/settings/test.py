@@ -28,3 +28,5 @@ STORAGES["private"] = {  # noqa: F405
 # Tasks run inside the test that queues them, whatever TASKS_BACKEND says; the tests of the
 # real workers (tests/deploy/test_worker.py) switch to the database backend themselves.
 TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"]}}  # noqa: F405
+# One process, one cache: the page caches are on, as in production with Redis.
+LMS_PAGE_CACHE = True

@@ -41,8 +41,10 @@ DATABASES = {
 CACHES = {"default": cache_config(env.str("BENCH_CACHE_URL", default=""))}
 CACHES["default"]["KEY_PREFIX"] = "lms-bench"
 # As lms.settings.base does with a shared cache (it decided before this cache was set).
-if CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+LMS_PAGE_CACHE = SHARED_CACHE
 
 # The static files' manifest, as production's storage reads it; the runner collects into a
 # temporary folder. (Production's storage also compresses each file, which changes nothing in

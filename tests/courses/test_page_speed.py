@@ -101,6 +101,19 @@ def test_a_publish_shows_the_new_body_at_once(learner, course):
     assert "脚本写的" in get(learner, lesson.url)
 
 
+def test_a_change_no_signal_announced_is_stale_with_the_cache_and_fresh_without(
+    learner, course, settings
+):
+    """What another process changes reaches this one's cache only through a shared cache.
+    Without one (local memory: LMS_PAGE_CACHE off), nothing is kept between requests."""
+    lesson = course.lessons[1]
+    get(learner, lesson.url)
+    LessonPage.objects.filter(pk=lesson.pk).update(title="别处改的标题")  # no signal here
+    assert "别处改的标题" not in get(learner, lesson.url)  # as another process's change
+    settings.LMS_PAGE_CACHE = False
+    assert "别处改的标题" in get(learner, lesson.url)
+
+
 def test_the_neighbours_and_the_course_follow_a_publish(learner, course):
     url = course.lessons[1].url
     assert course.lessons[2].title in get(learner, url)

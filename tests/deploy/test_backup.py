@@ -67,6 +67,43 @@ def files(tmp_path):
     return {"MEDIA_ROOT": str(media), "PRIVATE_ROOT": str(private)}
 
 
+REDIS_URL = "redis://127.0.0.1:6379/15"
+PAGES_VERSION = "lms:1:lms:pages-version"  # Django's key of lms.routing.VERSION_KEY
+
+
+def redis_client():
+    import redis
+
+    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+
+
+def pages_version_cached(config: dict) -> None:
+    """Point `config` at a Redis database holding a pages' version (skip without Redis)."""
+    import redis
+
+    try:
+        redis_client().set(PAGES_VERSION, "before-the-restore")
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must test it.")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    config["CACHE_URL"] = REDIS_URL
+
+
+def test_the_key_is_the_sites():
+    from lms import routing
+    from lms.cache import RedisCache
+
+    sys.path.insert(0, str(DEPLOY))
+    try:
+        import backup_config
+    finally:
+        sys.path.pop(0)
+    assert backup_config.PAGES_VERSION_KEY == routing.VERSION_KEY
+    cache = RedisCache(REDIS_URL, {"KEY_PREFIX": "lms"})
+    assert cache.make_key(routing.VERSION_KEY) == PAGES_VERSION
+
+
 def snapshot(folder: str) -> dict[str, str]:
     root = Path(folder)
     return {p.relative_to(root).as_posix(): sha256(p) for p in root.rglob("*") if p.is_file()}
@@ -130,6 +167,8 @@ def test_sqlite_backup_and_restore_bring_back_rows_and_files(tmp_path, files):
     media, private = snapshot(files["MEDIA_ROOT"]), snapshot(files["PRIVATE_ROOT"])
 
     archive = Path(run("backup.sh", tmp_path / "backups", **config).stdout.splitlines()[-1])
+    # The app servers' shared cache, with the pages cached from the database before.
+    pages_version_cached(config)
 
     check_archive(archive, "sqlite")
     with sqlite3.connect(path) as db:
@@ -144,6 +183,8 @@ def test_sqlite_backup_and_restore_bring_back_rows_and_files(tmp_path, files):
     result = run("restore.sh", "--yes", archive, **config)
 
     assert "database restored" in result.stdout
+    assert "page cache: forgotten" in result.stdout
+    assert redis_client().get(PAGES_VERSION) is None  # every app server renders afresh
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT number, name FROM staff ORDER BY number").fetchall()
     assert rows == [("E1", "王喆"), ("E2", "李堃")]
