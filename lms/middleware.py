@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from lms.audit import context_from_request, reset_request_context, set_request_context
 from lms.roles import MFA_REQUIRED_ROLES, roles_of
-from lms.routing import site_for_request
+from lms.routing import cached_site, remember_site
 
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -63,23 +63,27 @@ class SiteMiddleware:
     """Gives Wagtail the request's site from the cache rather than the database.
 
     Wagtail looks the site up (and then its root page) on every page it serves and for
-    every `pageurl`: two queries. `lms.routing.site_for_request` keeps the answer in the
-    shared cache under the pages' version (`LMS_PAGE_CACHE`; without it, Wagtail looks it
-    up itself). No site for the host: nothing is set, and Wagtail finds none either.
+    every `pageurl`: two queries. When it had to, the site it found is kept in the shared
+    cache under the pages' version (`lms.routing`, `LMS_PAGE_CACHE`), and the next requests
+    are given it. A request that never needs the site costs no query for it.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
 
     # The health check must answer on its own when the cache or the database is down.
     SKIPPED = ("/healthz", "/static/", "/media/")
 
+    def __init__(self, get_response):
+        self.get_response = get_response
+
     def __call__(self, request):
-        if settings.LMS_PAGE_CACHE and not request.path.startswith(self.SKIPPED):
-            site = site_for_request(request)
-            if site is not None:
-                request._wagtail_site = site
-        return self.get_response(request)
+        if not settings.LMS_PAGE_CACHE or request.path.startswith(self.SKIPPED):
+            return self.get_response(request)
+        site = cached_site(request)
+        if site is not None:
+            request._wagtail_site = site
+        response = self.get_response(request)
+        if site is None and getattr(request, "_wagtail_site", None) is not None:
+            remember_site(request, request._wagtail_site)
+        return response
 
 
 MFA_SESSION_KEY = "lms_mfa_ok"

@@ -121,27 +121,25 @@ page_unpublished.connect(_changed, dispatch_uid="lms.routing.unpublished")
 post_page_move.connect(_changed, dispatch_uid="lms.routing.moved")
 
 
-_NO_SITE = "none"
-
-
-def site_for_request(request):
-    """Wagtail's site for the request, its root page the specific page, from the cache.
-
-    The same answer as `Site.find_for_request`, without its query (and the root
-    page's) once cached; kept under the pages' version, which any change to a site
-    or a page changes.
-    """
+def _site_key(request) -> str:
     hostname = split_domain_port(request._get_raw_host())[0]
-    port = request.get_port()
-    key = f"lms:site:{pages_version(request)}:{hostname}:{port}"
-    site = cache.get(key)
+    return f"lms:site:{pages_version(request)}:{hostname}:{request.get_port()}"
+
+
+def cached_site(request):
+    """The request's Wagtail site as kept in the cache (None: not kept yet)."""
+    return cache.get(_site_key(request))
+
+
+def remember_site(request, site) -> None:
+    """Keep the site Wagtail found for the request, its root page the specific page (the
+    one a page's URL and the home page need), under the pages' version."""
     if site is None:
-        site = Site._find_for_request(request)
-        if site is not None:
-            site.root_page = site.root_page.specific
-            site.root_page.__dict__.pop("_wagtail_cached_site_root_paths", None)
-        cache.set(key, site or _NO_SITE, ROUTE_TIMEOUT)
-    return None if site == _NO_SITE else site
+        return
+    root = site.root_page.specific
+    root.__dict__.pop("_wagtail_cached_site_root_paths", None)
+    site.root_page = root
+    cache.set(_site_key(request), site, ROUTE_TIMEOUT)
 
 
 def _route_key(version: str, root: Page, path_components) -> str:
