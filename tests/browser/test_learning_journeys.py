@@ -9,24 +9,12 @@ from playwright.sync_api import expect
 from courses import services
 from courses.models import Enrolment, LessonCompletion
 from tests import factories
+from tests.browser.builders import CHECK, RULE
 from tests.browser.conftest import fits_the_screen, sign_in
 
 # Transactional (the live server reads what the test writes); the data migrations' rows
 # (roles, home page) are put back after each test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-CHECK = (
-    "knowledge_check",
-    {
-        "question": "客户查询快件信息时,客服人员应在多长时间内回复?",
-        "choices": [
-            {"text": "5分钟内", "correct": True, "feedback": "正确,见手册3.1.4。"},
-            {"text": "2小时内", "correct": False, "feedback": "2小时是上门收寄的时限。"},
-        ],
-        "explanation": "<p>手册3.1.4。</p>",
-    },
-)
-RULE = ("key_rule", {"clause": "3.1.4", "rule": "客服人员应在5分钟内给予回复。", "note": ""})
 
 
 @pytest.fixture
