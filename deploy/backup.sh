@@ -21,14 +21,8 @@
 set -euo pipefail
 umask 077  # the archive holds everyone's records: readable by its owner only
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-base="$(dirname "$here")"
-if [ -z "${PYTHON:-}" ]; then
-    if [ -x "$base/.venv/bin/python" ]; then PYTHON="$base/.venv/bin/python"; else PYTHON=python3; fi
-fi
-
-die() { echo "backup: $*" >&2; exit 1; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
+prog=backup
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 dest="${LMS_BACKUP_DIR:-$base/backups}"
 keep=""
@@ -47,12 +41,7 @@ case "$keep" in
     *[!0-9]*|0) die "--keep needs a number of archives, 1 or more" ;;
 esac
 
-if [ -n "$env_file" ]; then
-    [ -r "$env_file" ] || die "cannot read $env_file"
-    set -a; . "$env_file"; set +a
-fi
-config="$("$PYTHON" "$here/backup_config.py" config)" || die "cannot read the configuration"
-eval "$config"
+load_config "$env_file"
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 name="lms-backup-$stamp"
@@ -68,11 +57,7 @@ trap 'rm -rf "$work"' EXIT  # a failed backup leaves nothing that looks like an 
 case "$DB_ENGINE" in
     postgresql)
         command -v pg_dump >/dev/null || die "pg_dump is missing (apt-get install postgresql-client)"
-        pg=(--dbname="$DB_NAME")
-        [ -n "$DB_HOST" ] && pg+=(--host="$DB_HOST")
-        [ -n "$DB_PORT" ] && pg+=(--port="$DB_PORT")
-        [ -n "$DB_USER" ] && pg+=(--username="$DB_USER")
-        [ -n "$DB_PASSWORD" ] && export PGPASSWORD="$DB_PASSWORD"
+        pg_connection
         database_file=database.pgdump
         pg_dump --format=custom --no-owner --no-privileges --no-password "${pg[@]}" \
             --file="$work/$database_file"

@@ -15,14 +15,8 @@
 # archive's files.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-base="$(dirname "$here")"
-if [ -z "${PYTHON:-}" ]; then
-    if [ -x "$base/.venv/bin/python" ]; then PYTHON="$base/.venv/bin/python"; else PYTHON=python3; fi
-fi
-
-die() { echo "restore: $*" >&2; exit 1; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
+prog=restore
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 yes=""
 env_file=""
@@ -52,12 +46,7 @@ database_file="$(manifest database_file)"
 grep -q " $database_file\$" "$archive/SHA256SUMS" \
     || die "the database file $database_file is not covered by SHA256SUMS"
 
-if [ -n "$env_file" ]; then
-    [ -r "$env_file" ] || die "cannot read $env_file"
-    set -a; . "$env_file"; set +a
-fi
-config="$("$PYTHON" "$here/backup_config.py" config)" || die "cannot read the configuration"
-eval "$config"
+load_config "$env_file"
 
 engine="$(manifest database_engine)"
 [ "$engine" = "$DB_ENGINE" ] \
@@ -99,11 +88,7 @@ fi
 case "$DB_ENGINE" in
     postgresql)
         command -v pg_restore >/dev/null || die "pg_restore is missing (apt-get install postgresql-client)"
-        pg=(--dbname="$DB_NAME")
-        [ -n "$DB_HOST" ] && pg+=(--host="$DB_HOST")
-        [ -n "$DB_PORT" ] && pg+=(--port="$DB_PORT")
-        [ -n "$DB_USER" ] && pg+=(--username="$DB_USER")
-        [ -n "$DB_PASSWORD" ] && export PGPASSWORD="$DB_PASSWORD"
+        pg_connection
         pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
             --exit-on-error --no-password "${pg[@]}" "$archive/$database_file"
         ;;
