@@ -17,6 +17,14 @@ if _dotenv.is_file():
     env.read_env(str(_dotenv), overwrite=False)
 
 
+LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
+
+
+def is_shared(cache: dict) -> bool:
+    """Whether every process sees the cache of this CACHES entry (not each its own memory)."""
+    return cache["BACKEND"] != LOCAL_MEMORY
+
+
 def cache_config(url: str | None) -> dict:
     """A CACHES['default'] entry for CACHE_URL/REDIS_URL; local memory if unset.
 
@@ -25,7 +33,7 @@ def cache_config(url: str | None) -> dict:
     """
     if not url:
         return {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": LOCAL_MEMORY,
             "LOCATION": "lms-default",
         }
     if url.startswith(("redis://", "rediss://", "unix://")):

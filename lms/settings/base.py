@@ -7,7 +7,7 @@ adjusts what a test run needs on top of this.
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from lms.env import BASE_DIR, cache_config, env
+from lms.env import BASE_DIR, cache_config, env, is_shared
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -118,7 +118,7 @@ CACHES = {
 # With a shared cache (Redis), sessions are read from it and written through to the
 # database: one query less on every signed-in page. Not with each process's own memory,
 # where a sign-out in one process would leave the session alive in the others.
-SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+SHARED_CACHE = is_shared(CACHES["default"])
 if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Routed pages, sites, lessons' rendered bodies and courses' outlines kept in the cache
@@ -297,7 +297,7 @@ if TASKS_BACKEND not in TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # What `manage.py worker` runs before taking its first task (see lms/management/commands).
 LMS_WORKER_WARM_UP = ["assessments.certificate_pdf.warm_up"]
-if TASKS_BACKEND == "database" and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+if TASKS_BACKEND == "database" and not SHARED_CACHE:
     # The progress of imports and cycle computations, written by the workers, is read from
     # the cache by the app servers: one cache for all of them.
     raise ImproperlyConfigured(

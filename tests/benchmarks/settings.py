@@ -11,7 +11,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789abcdef")
 
-from lms.env import cache_config
+from lms.env import cache_config, is_shared
 from lms.settings.base import *  # noqa: F403
 from lms.settings.base import BASE_DIR, DATABASES, env
 
@@ -41,7 +41,7 @@ DATABASES = {
 CACHES = {"default": cache_config(env.str("BENCH_CACHE_URL", default=""))}
 CACHES["default"]["KEY_PREFIX"] = "lms-bench"
 # As lms.settings.base does with a shared cache (it decided before this cache was set).
-SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+SHARED_CACHE = is_shared(CACHES["default"])
 if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LMS_PAGE_CACHE = SHARED_CACHE
