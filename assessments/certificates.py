@@ -273,8 +273,16 @@ def render_later(certificate_ids: Iterable[int]) -> None:
 def _enqueue_rendering(ids: list[int]) -> None:
     from assessments import certificate_tasks
 
-    for pk in ids:
-        certificate_tasks.render_certificate.enqueue(pk)
+    for batch in rendering_batches(ids):
+        certificate_tasks.render_certificates.enqueue(batch)
+
+
+def rendering_batches(items: list) -> list[list]:
+    """`items` (certificates or their ids) cut into the batches rendered at a time, laid out
+    as one document (`certificate_pdf.render_pdfs`)."""
+    from assessments.certificate_pdf import RENDER_BATCH
+
+    return [items[start : start + RENDER_BATCH] for start in range(0, len(items), RENDER_BATCH)]
 
 
 def _issued_details(certificate: Certificate, **details) -> dict:

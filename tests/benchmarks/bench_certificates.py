@@ -11,9 +11,10 @@ end to end, and the download of an issued certificate.
 - 1,000 certificates: `certificates.certificates_issue_for_cycle` for a finalised cycle of
   1,000 eligible people (serials, codes, the content snapshots, the rows, the audit events;
   one transaction), then their rendering spread over two worker processes, as two django-tasks
-  database workers would take the queued `certificate_tasks.render_certificate` tasks (each
-  process is started and has loaded WeasyPrint before the clock starts, as a running worker
-  has). End to end = issuing + rendering, until the last PDF is stored.
+  database workers would take the queued `certificate_tasks.render_certificates` tasks (20
+  certificates a task, laid out as one document; each process is started and has loaded
+  WeasyPrint before the clock starts, as a running worker has). End to end = issuing +
+  rendering, until the last PDF is stored.
 - Download: `certificates:download` of an issued certificate by its owner, through gunicorn,
   a new connection per request (the file read from storage, the audit event written).
 BENCH_CERTIFICATES sets another number of certificates.
@@ -167,8 +168,9 @@ def first_render(certificate_id: int) -> dict:
     }
 
 
-def render_worker(ids: list[int]) -> None:
-    """A rendering worker: ready (WeasyPrint loaded) -> waits for "go" -> renders its share."""
+def render_worker(batches: list[list[int]]) -> None:
+    """A rendering worker: ready (WeasyPrint loaded) -> waits for "go" -> runs its share of
+    the rendering tasks."""
     import gc
 
     from assessments import certificate_pdf, certificate_tasks
@@ -179,8 +181,8 @@ def render_worker(ids: list[int]) -> None:
     sys.stdin.readline()
     start = time.perf_counter()
     cpu = time.process_time()
-    for pk in ids:
-        certificate_tasks.render_certificate.call(pk)
+    for batch in batches:
+        certificate_tasks.render_certificates.call(batch)
     print(
         json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}),
         flush=True,
@@ -188,7 +190,10 @@ def render_worker(ids: list[int]) -> None:
 
 
 def render_in_workers(ids: list[int]) -> tuple[float, list[dict]]:
-    shares = [ids[i::WORKERS] for i in range(WORKERS)]
+    from assessments.certificates import rendering_batches
+
+    tasks = rendering_batches(ids)  # as the issuing enqueued them
+    shares = [tasks[i::WORKERS] for i in range(WORKERS)]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings"}
     workers = [
         subprocess.Popen(

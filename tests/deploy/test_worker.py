@@ -329,8 +329,11 @@ def test_issued_certificates_are_rendered_by_a_worker_and_downloadable(workers, 
     pdf = b"".join(response.streaming_content)
     assert pdf.startswith(b"%PDF-")
     assert hashlib.sha256(pdf).hexdigest() == mine.sha256
-    renders = DBTaskResult.objects.filter(task_path__endswith="render_certificate")
-    assert [r.status for r in renders] == [TaskResultStatus.SUCCESSFUL] * 2
+    # One task for both, laid out together.
+    renders = DBTaskResult.objects.filter(task_path__endswith=".render_certificates")
+    assert [(r.status, r.return_value) for r in renders] == [
+        (TaskResultStatus.SUCCESSFUL, {"rendered": 2, "missing": 0})
+    ]
 
 
 # Several workers: each task exactly once ----------------------------------------------------

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assessments import certificate_selectors as selectors
-from assessments.certificate_pdf import certificate_render
-from assessments.certificates import certificates_issue_for_cycle
+from assessments.certificate_pdf import certificates_render
+from assessments.certificates import certificates_issue_for_cycle, rendering_batches
 from assessments.management.cycle_options import add_cycle_options, cycle_and_unit
 from assessments.models import CycleState
 from lms.progress import ProgressBar, took
@@ -44,8 +44,10 @@ class Command(BaseCommand):
                     if users is None or users
                     else []
                 )
-                for done, certificate in enumerate(issued, 1):
-                    certificate_render(certificate)
+                done = 0
+                for batch in rendering_batches(issued):
+                    certificates_render(batch)
+                    done += len(batch)
                     if bar:
                         bar(100 * done // len(issued))
         except ValidationError as error:

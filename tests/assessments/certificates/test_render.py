@@ -28,7 +28,7 @@ from assessments.certificate_pdf import (
     render_pdf,
     render_template_preview,
 )
-from assessments.certificate_tasks import render_certificate
+from assessments.certificate_tasks import render_certificate, render_certificates
 from assessments.models import (
     AssessmentCycle,
     Certificate,
@@ -158,7 +158,29 @@ def test_the_pdf_is_pdf_a_and_tagged(people, make_certificate, tmp_path):
     metadata = poppler("pdfinfo", pdf, tmp_path, "-meta")
     assert "pdfaid:part" in metadata
     structure = poppler("pdfinfo", pdf, tmp_path, "-struct")  # the StructTreeRoot, read
-    assert structure.startswith("Document") and "H1" in structure and "Table" in structure
+    assert structure.startswith("Document") and "H1" in structure and "Figure" in structure
+
+
+@needs_poppler
+def test_each_part_reads_as_one_paragraph_of_its_label_and_its_score(
+    people, make_certificate, tmp_path
+):
+    pdf = render_pdf(make_certificate(people["learner"]))
+    # The structure tree's text, in its logical order: what a screen reader reads.
+    tree = poppler("pdfinfo", pdf, tmp_path, "-struct-text")
+    texts = [
+        " ".join(line.strip().strip('"').split()) for line in tree.splitlines() if '"' in line
+    ]
+
+    parts = texts.index("2026年第三季度考核 得分 Score")
+    assert texts[parts + 1 : parts + 7] == [
+        "知识掌握 Knowledge 86.0",
+        "客户满意度 Customer satisfaction 91.2",
+        "工作效率 Work efficiency -",  # no data
+        "团队协作与沟通 Teamwork and communication 80.0",
+        "综合得分 Overall 85.5",
+        "等级 Grade 良好 Good",
+    ]
 
 
 def test_the_qr_code_holds_the_public_verification_address(people, make_certificate):
@@ -167,7 +189,7 @@ def test_the_qr_code_holds_the_public_verification_address(people, make_certific
 
     url = "http://testserver" + reverse("verify:code", args=[certificate.code])
     assert url in html  # the QR code's alternative text
-    png, mime = resources["qr.png"]
+    png, mime = resources["qr-0.png"]
     assert mime == "image/png"
     modules = Image.open(io.BytesIO(png)).convert("1")  # one pixel a module, no border
     dark = [
@@ -175,7 +197,7 @@ def test_the_qr_code_holds_the_public_verification_address(people, make_certific
         for y in range(modules.height)
     ]
     assert dark == [[bool(m) for m in row] for row in segno.make(url, error="m", mask=0).matrix]
-    radar, _ = resources["radar.svg"]
+    radar, _ = resources["radar-0.svg"]
     assert b"stroke-dasharray" in radar  # the branch average, dashed
 
 
@@ -212,7 +234,7 @@ def test_a_certificate_is_rendered_once_and_stored_with_its_sha256(
     def fail(_):
         raise AssertionError("rendered again")
 
-    monkeypatch.setattr(certificate_pdf, "render_pdf", fail)
+    monkeypatch.setattr(certificate_pdf, "render_pdfs", fail)
     again = certificate_render(Certificate.objects.get(pk=certificate.pk))
     assert (again.pdf.name, again.sha256, again.rendered_at) == (
         name,
@@ -232,6 +254,52 @@ def test_the_task_renders_an_issued_certificate(people, make_certificate):
     assert result == {"rendered": True, "sha256": certificate.sha256}
     assert certificate.pdf and certificate.rendered_at is not None
     assert render_certificate.enqueue(0).return_value == {"rendered": False, "missing": True}
+
+
+@needs_poppler
+def test_a_batch_makes_each_certificate_s_own_pdf_as_one_at_a_time_would(
+    people, make_certificate, tmp_path
+):
+    made = [make_certificate(people[who]) for who in ("learner", "colleague", "xihu")]
+    course = CertificateTemplate.objects.get(kind=CertificateKind.COURSE, active=True)
+    preview = Certificate(
+        kind=course.kind,
+        template=course,
+        content={**certificate_pdf.SAMPLE_CONTENT, "name": "赵敏"},
+        serial="2026-C-000009",
+        code="PREVIEW000000009",
+    )
+    batch = [made[0], preview, *made[1:]]  # two templates, laid out apart
+
+    pdfs = certificate_pdf.render_pdfs(batch)
+
+    assert len(pdfs) == 4
+    for certificate, pdf in zip(batch, pdfs, strict=True):
+        info = poppler("pdfinfo", pdf, tmp_path)
+        assert "Pages:           1" in info and "Tagged:          yes" in info
+        assert f"Title:           {certificate.template.title_zh} {certificate.serial}" in info
+        text = poppler("pdftotext", pdf, tmp_path)
+        assert certificate.content["name"] in text and certificate.serial in text
+        others = [c.serial for c in batch if c is not certificate]
+        assert not any(serial in text for serial in others)
+    alone = certificate_pdf.render_pdfs([made[1]])[0]
+    assert poppler("pdftotext", alone, tmp_path) == poppler("pdftotext", pdfs[2], tmp_path)
+
+
+def test_the_batch_task_renders_the_waiting_certificates_and_skips_the_rest(
+    people, make_certificate
+):
+    first, second, third = (make_certificate(people[w]) for w in ("learner", "colleague", "xihu"))
+    certificate_render(first)
+    first.refresh_from_db()
+
+    result = render_certificates.enqueue([first.pk, second.pk, third.pk, 0]).return_value
+
+    assert result == {"rendered": 2, "missing": 1}
+    for certificate in (second, third):
+        certificate.refresh_from_db()
+        assert certificate.pdf and certificate.sha256 and certificate.rendered_at is not None
+    assert Certificate.objects.get(pk=first.pk).sha256 == first.sha256  # not rendered again
 
 
 # Templates and their wording ---------------------------------------------------------------------
