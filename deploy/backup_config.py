@@ -14,7 +14,8 @@ not have, so that the bucket is as it was at the backup.
 
 And `forget-pages`: after a restore, the pages' version in the shared cache (Redis) is dropped,
 so that no app server serves a page, a site or a lesson's body cached from the database as it
-was before (lms/routing.py).
+was before (lms/routing.py), and so are the people's tokens (lms/user_cache.py): no one is
+signed in, or holds a role, as the database before the restore said.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from lms.env import env  # noqa: E402
 
 # lms.routing.VERSION_KEY (that module needs Django set up; this script does not set it up).
 PAGES_VERSION_KEY = "lms:pages-version"
+USER_VERSION_KEYS = "lms:user-version:*"  # lms.user_cache
 ENGINES = {
     "django.db.backends.postgresql": "postgresql",
     "django.db.backends.sqlite3": "sqlite",
@@ -121,9 +123,25 @@ def forget_pages() -> bool:
         return False
     import redis
 
-    key = default_key_func(PAGES_VERSION_KEY, cache.get("KEY_PREFIX", ""), 1)
-    redis.Redis.from_url(cache["LOCATION"], socket_connect_timeout=5).delete(key)
+    prefix = cache.get("KEY_PREFIX", "")
+    client = redis.Redis.from_url(cache["LOCATION"], socket_connect_timeout=5)
+    client.delete(default_key_func(PAGES_VERSION_KEY, prefix, 1))
+    # And the people kept with their roles (lms/user_cache.py): their tokens, all of them.
+    users = default_key_func(USER_VERSION_KEYS, prefix, 1)
+    for keys in _chunks(client.scan_iter(match=users, count=1000), 1000):
+        client.delete(*keys)
     return True
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def main(argv: list[str]) -> None:

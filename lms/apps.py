@@ -8,4 +8,4 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from lms import checks, handlers  # noqa: F401
+        from lms import checks, handlers, user_cache  # noqa: F401

@@ -5,6 +5,7 @@ The PostgreSQL part runs in the PostgreSQL run of the suite; without pg_dump or 
 server it is skipped, except in CI (CI=true), where it fails.
 """
 
+import fnmatch
 import hashlib
 import os
 import shutil
@@ -69,6 +70,7 @@ def files(tmp_path):
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 PAGES_VERSION = "lms:1:lms:pages-version"  # Django's key of lms.routing.VERSION_KEY
+USER_VERSION = "lms:1:lms:user-version:42"  # a person's token (lms.user_cache)
 
 
 def redis_client():
@@ -83,6 +85,7 @@ def pages_version_cached(config: dict) -> None:
 
     try:
         redis_client().set(PAGES_VERSION, "before-the-restore")
+        redis_client().set(USER_VERSION, "before-the-restore")
     except redis.exceptions.ConnectionError:
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must test it.")
@@ -91,7 +94,7 @@ def pages_version_cached(config: dict) -> None:
 
 
 def test_the_key_is_the_sites():
-    from lms import routing
+    from lms import routing, user_cache
     from lms.cache import RedisCache
 
     sys.path.insert(0, str(DEPLOY))
@@ -102,6 +105,9 @@ def test_the_key_is_the_sites():
     assert backup_config.PAGES_VERSION_KEY == routing.VERSION_KEY
     cache = RedisCache(REDIS_URL, {"KEY_PREFIX": "lms"})
     assert cache.make_key(routing.VERSION_KEY) == PAGES_VERSION
+    version_key, _user_key = user_cache._keys(42)
+    assert cache.make_key(version_key) == USER_VERSION
+    assert fnmatch.fnmatch(USER_VERSION, cache.make_key(backup_config.USER_VERSION_KEYS))
 
 
 def snapshot(folder: str) -> dict[str, str]:
@@ -185,6 +191,7 @@ def test_sqlite_backup_and_restore_bring_back_rows_and_files(tmp_path, files):
     assert "database restored" in result.stdout
     assert "page cache: forgotten" in result.stdout
     assert redis_client().get(PAGES_VERSION) is None  # every app server renders afresh
+    assert redis_client().get(USER_VERSION) is None  # and reads the people afresh
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT number, name FROM staff ORDER BY number").fetchall()
     assert rows == [("E1", "王喆"), ("E2", "李堃")]
