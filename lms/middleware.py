@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from lms.audit import context_from_request, reset_request_context, set_request_context
 from lms.roles import MFA_REQUIRED_ROLES, roles_of
-from lms.routing import cached_site, remember_site
+from lms.routing import cached_site, prefetch, remember_site
 
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -77,6 +77,7 @@ class SiteMiddleware:
     def __call__(self, request):
         if not settings.LMS_PAGE_CACHE or request.path.startswith(self.SKIPPED):
             return self.get_response(request)
+        prefetch(request)
         site = cached_site(request)
         if site is not None:
             request._wagtail_site = site

@@ -121,14 +121,52 @@ page_unpublished.connect(_changed, dispatch_uid="lms.routing.unpublished")
 post_page_move.connect(_changed, dispatch_uid="lms.routing.moved")
 
 
+# The site, the routes and the restricted pages are kept each under a key of its own with the
+# pages' version in the value: the middleware then reads the version, the request's site and
+# route and the restricted pages in one round trip to the cache (`prefetch`), and an entry
+# of another version is a miss.
+RESTRICTED_KEY = "lms:restricted-pages"
+
+
+def _host(request) -> str:
+    return f"{split_domain_port(request._get_raw_host())[0]}:{request.get_port()}"
+
+
 def _site_key(request) -> str:
-    hostname = split_domain_port(request._get_raw_host())[0]
-    return f"lms:site:{pages_version(request)}:{hostname}:{request.get_port()}"
+    return f"lms:site:{_host(request)}"
+
+
+def _route_key(request, path_components) -> str:
+    return f"lms:route:{_host(request)}:{'/'.join(path_components)}"
+
+
+def _current(entry, version: str):
+    """What a (version, value) entry holds if it is of `version`, else None."""
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    return None
+
+
+def prefetch(request) -> None:
+    """Read the pages' version, the request's site, its route (for a page's address) and the
+    restricted pages in one round trip, and leave them on the request (`cached_site`, the
+    routing and `restricted_page_ids` take them from there)."""
+    components = [part for part in request.path.split("/") if part]
+    keys = [VERSION_KEY, _site_key(request), _route_key(request, components), RESTRICTED_KEY]
+    found = cache.get_many(keys)
+    if VERSION_KEY not in found:
+        return  # made, and the rest read, as they are asked for
+    version = request._lms_pages_version = found[VERSION_KEY]
+    request._lms_site = _current(found.get(keys[1]), version)
+    request._lms_route = (components, found.get(keys[2]))
+    request._lms_restricted = _current(found.get(keys[3]), version)
 
 
 def cached_site(request):
     """The request's Wagtail site as kept in the cache (None: not kept yet)."""
-    return cache.get(_site_key(request))
+    if hasattr(request, "_lms_site"):
+        return request._lms_site
+    return _current(cache.get(_site_key(request)), pages_version(request))
 
 
 def remember_site(request, site) -> None:
@@ -139,15 +177,7 @@ def remember_site(request, site) -> None:
     root = site.root_page.specific
     root.__dict__.pop("_wagtail_cached_site_root_paths", None)
     site.root_page = root
-    cache.set(_site_key(request), site, ROUTE_TIMEOUT)
-
-
-def _route_key(version: str, root: Page, path_components) -> str:
-    return f"lms:route:{version}:{root.pk}:{'/'.join(path_components)}"
-
-
-def _restricted_key(version: str) -> str:
-    return f"lms:restricted-pages:{version}"
+    cache.set(_site_key(request), (pages_version(request), site), ROUTE_TIMEOUT)
 
 
 def restricted_page_ids(page=None) -> frozenset[int]:
@@ -158,11 +188,11 @@ def restricted_page_ids(page=None) -> frozenset[int]:
     ids = getattr(page, "_lms_restricted_ids", None)
     if ids is not None:
         return ids
-    key = _restricted_key(pages_version())
-    ids = cache.get(key)
+    version = pages_version()
+    ids = _current(cache.get(RESTRICTED_KEY), version)
     if ids is None:
         ids = frozenset(PageViewRestriction.objects.values_list("page_id", flat=True))
-        cache.set(key, ids, ROUTE_TIMEOUT)
+        cache.set(RESTRICTED_KEY, (version, ids), ROUTE_TIMEOUT)
     return ids
 
 
@@ -171,17 +201,21 @@ class FastRouteMixin:
         if not path_components:
             return super().route(request, path_components)
         version = pages_version(request)
-        key = _route_key(version, self, path_components)
-        restricted_key = _restricted_key(version)
-        found = cache.get_many([key, restricted_key])
-        page = found.get(key)
+        key = _route_key(request, path_components)
+        prefetched, entry = getattr(request, "_lms_route", (None, None))
+        restricted = getattr(request, "_lms_restricted", None)
+        if prefetched != list(path_components):
+            found = cache.get_many([key, RESTRICTED_KEY])
+            entry, restricted = found.get(key), _current(found.get(RESTRICTED_KEY), version)
+        # An entry is of a version and of the page routing started from (a site's root).
+        page = entry[2] if entry and entry[:2] == (version, self.pk) else None
         if page is None:
             page = self._chain(path_components)
             if page is None:  # a page on the way routes its own way, or none is there
                 return super().route(request, path_components)
-            cache.set(key, _for_cache(page), ROUTE_TIMEOUT)
-        if restricted_key in found:  # else read when Wagtail asks (restricted_page_ids)
-            page._lms_restricted_ids = found[restricted_key]
+            cache.set(key, (version, self.pk, _for_cache(page)), ROUTE_TIMEOUT)
+        if restricted is not None:  # else read when Wagtail asks (restricted_page_ids)
+            page._lms_restricted_ids = restricted
         if not page.live:
             raise Http404
         return RouteResult(page)
