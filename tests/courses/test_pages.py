@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
@@ -87,6 +88,15 @@ class TestLessonPage:
         assert "核实身份" in html
         assert "查询服务时效是多少?" in html and "data-knowledge-check" in html
         assert "I have finished this lesson" in html or "我已学完本课" in html
+
+    def test_the_finished_form_posts_to_the_lesson_s_own_address(self, people, index, login):
+        _c, lessons = factories.course(index, "业务流程", lessons=2)
+        client = login(people["learner"])
+        for lesson in lessons:
+            action = reverse("courses:lesson_complete", args=[lesson.pk])
+            assert f'action="{action}"' in client.get(lesson.url).content.decode()
+        client.post(reverse("courses:lesson_complete", args=[lessons[1].pk]))
+        assert lessons[1].completions.filter(user=people["learner"].user).exists()
 
     def test_the_knowledge_check_is_not_graded(self, people, index, login):
         _c, (lesson,) = factories.course(index, "业务流程", lessons=1, body=every_block_body())
