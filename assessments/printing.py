@@ -3,7 +3,8 @@
 A certificate's PDF is rendered once, when it is issued; printing never renders it again: the
 pages of the stored files are copied, in print order (org unit, then employee number), into
 one PDF by qpdf (through pikepdf), each file's embedded fonts with it. A certificate not
-rendered yet is rendered first, once, by `assessments.certificate_pdf.certificate_render`.
+rendered yet is rendered first, once, by `assessments.certificate_pdf.certificates_render`
+(twenty at a time, as the rendering tasks do).
 
 Small batches are joined at once for the request (`print_now`); large ones by a print job in
 the background (`print_job_create`, then `print_tasks.print_certificates` runs
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
@@ -66,12 +68,14 @@ def print_filters(
     return filters
 
 
-def _rendered(certificate: Certificate) -> Certificate:
-    if certificate.rendered_at is not None and certificate.pdf:
-        return certificate
-    from assessments.certificate_pdf import certificate_render
+def _rendered(certificates: Iterable[Certificate]) -> Iterator[Certificate]:
+    """The certificates, each rendered first if it is not yet (by RENDER_BATCH at a time,
+    laid out together as the rendering tasks do)."""
+    from assessments.certificate_pdf import RENDER_BATCH, certificates_render
 
-    return certificate_render(certificate)
+    certificates = iter(certificates)
+    while batch := list(itertools.islice(certificates, RENDER_BATCH)):
+        yield from certificates_render(batch)
 
 
 def merge_certificates(
@@ -88,8 +92,7 @@ def merge_certificates(
     # (its pages' streams are read from it then): no file stays open meanwhile.
     sources = []
     step = max(1, total // 50)
-    for done, certificate in enumerate(certificates, 1):
-        certificate = _rendered(certificate)
+    for done, certificate in enumerate(_rendered(certificates), 1):
         with certificate.pdf.open("rb") as file:
             source = pikepdf.open(io.BytesIO(file.read()))
         sources.append(source)
