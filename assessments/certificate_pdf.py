@@ -1,10 +1,11 @@
 """A certificate's PDF: HTML from a template, laid out by WeasyPrint (PDF/A-2a, tagged).
 
-- The page is `templates/certificates/certificate.html` (A4, landscape or portrait as the
-  certificate's template says): the titles in Chinese and English, the wording with its
-  placeholders filled from the certificate's `content` snapshot, the person's name, for an
-  assessment certificate the five parts, the grade and the radar chart, the serial number,
-  the dates, the QR code of the public verification address, the logo, the signature.
+- The page is `templates/certificates/certificate_sheet.html` in `certificate.html` (A4,
+  landscape or portrait as the certificate's template says): the titles in Chinese and
+  English, the wording with its placeholders filled from the certificate's `content`
+  snapshot, the person's name, for an assessment certificate the five parts, the grade and
+  the radar chart, the serial number, the dates, the QR code of the public verification
+  address, the logo, the signature.
 - The font is `static/fonts/CertificateSansSC-Regular.ttf` (Noto Sans CJK SC cut to GB2312
   and characters common in names, TrueType outlines: built by
   `assessments/fonts/build_certificate_font.py`), embedded as a subset. A character it
@@ -13,7 +14,8 @@
   is fast only with HarfBuzz's subsetter (Debian's libharfbuzz-subset0, same target).
 - `certificate_render` renders a certificate once and keeps the PDF in private storage with
   its SHA-256; a certificate already rendered is never rendered again (re-printing reads the
-  stored file).
+  stored file). `certificates_render` does the same for many, RENDER_BATCH at a time laid
+  out as the pages of one document (`render_pdfs`), each written as a PDF of its own.
 """
 
 import atexit
