@@ -7,10 +7,13 @@ and replaces the cycle's results in bulk, in one transaction. A finalised cycle 
 computing it again is refused, so its results stay as they were finalised.
 
 It is built for size (tests/benchmarks/bench_cycle.py: 50,000 staff and 2,300,000 records in
-about 7 s on two cores, from 42 s): the database picks each quiz's attempt and sums the
-efficiency rows (see `cycle_inputs`), timestamps are read by psycopg's compiled loader, the
-garbage collector stays off while millions of short-lived records live, and on PostgreSQL
-each result is streamed into a COPY as soon as it is scored, its JSON serialised once.
+under 5 s on two cores, from 42 s): the database picks each quiz's attempt, sums the
+efficiency rows and the surveys (see `cycle_inputs`), timestamps are read by psycopg's
+compiled loader, the garbage collector stays off while millions of short-lived records
+live, and on PostgreSQL each result is streamed into a COPY as soon as it is scored, its
+JSON serialised once. A large cycle on PostgreSQL is loaded and scored in parts, one per
+core, each in a process of its own, while this one stores their results in its
+transaction (`assessments.cycle_shards`); a small one, or SQLite, in one process.
 """
 
 from __future__ import annotations
@@ -28,13 +31,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Min, Q, Sum, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Case, Count, DecimalField, F, Min, Q, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, Greatest, Least, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessments import scoring
+from assessments import cycle_shards, scoring
 from assessments.models import (
     Appeal,
     AppealState,
@@ -42,7 +45,6 @@ from assessments.models import (
     AssessmentResult,
     Attempt,
     AttemptState,
-    Complaint,
     CycleState,
     EfficiencyRecord,
     QuizPage,
@@ -50,6 +52,7 @@ from assessments.models import (
     SurveyResult,
     TeamworkEvaluation,
 )
+from assessments.models import Complaint as ComplaintModel
 from courses.models import DrillEvaluation
 from lms.models import StaffProfile, StaffStatus
 
@@ -136,33 +139,52 @@ def cycle_start_computing(cycle: AssessmentCycle) -> bool:
     return True
 
 
+def assessed_people(cycle: AssessmentCycle) -> list[tuple[int, str, int | None]]:
+    """(user id, position, org unit id) of everyone the cycle assesses, by user id: everyone
+    on the staff for part of the window (hired before its end, not left before it) in a
+    position the policy measures: frontline staff, not trainers, HR or managers."""
+    return list(
+        StaffProfile.objects.filter(
+            hire_date__lte=cycle.ends_on,
+            position__in=sorted(cycle.policy.policy.position_measures),
+        )
+        .exclude(status=StaffStatus.LEFT, left_on__lt=cycle.starts_on)
+        .values_list("user_id", "position", "org_unit_id")
+        .order_by("user_id")
+    )
+
+
 def cycle_inputs(
-    cycle: AssessmentCycle,
+    cycle: AssessmentCycle, profiles: list[tuple[int, str, int | None]] | None = None
 ) -> tuple[dict[int, scoring.Person], dict[int, int | None]]:
     """Every assessed person's records for the cycle, as scoring needs them, and their org
-    unit, by user id (eight queries, whatever the number of people).
+    unit, by user id (eight queries, whatever the number of people). `profiles`, a run of
+    `assessed_people` by user id, limits it to them (a part of the cycle computed apart).
 
     The database does what it does best, so that scoring reads one row where there were
     many, with the same outcome: under the "best" and "latest" rules only the attempt that
-    rule picks is loaded (the "mean" rule loads them all), and a person's efficiency rows
+    rule picks is loaded (the "mean" rule loads them all); a person's efficiency rows
     come summed per count, as scoring would sum them (a measure's counts only from the rows
-    where its denominator is above 0): one row holding the sums, dated by the first period.
+    where its denominator is above 0): one row holding the sums, dated by the first period;
+    on PostgreSQL, whose numeric arithmetic normalises them as exactly as scoring does, the
+    surveys come normalised and summed by source (`scoring.SurveyTotal`); and only the
+    complaints the company was at fault for are read, the only ones scoring counts or
+    explains.
     """
     start, end = _window(cycle)
     policy = cycle.policy.policy
     rule = policy.attempt_rule
-    # Everyone on the staff for part of the window (hired before its end, not left before
-    # it) in a position the policy measures: frontline staff, not trainers, HR or managers.
-    profiles = list(
-        StaffProfile.objects.filter(
-            hire_date__lte=cycle.ends_on, position__in=sorted(policy.position_measures)
-        )
-        .exclude(status=StaffStatus.LEFT, left_on__lt=cycle.starts_on)
-        .values_list("user_id", "position", "org_unit_id")
-    )
+    if profiles is None:
+        profiles = assessed_people(cycle)
+        mine = Q()
+    elif profiles:
+        mine = Q(user_id__gte=profiles[0][0], user_id__lte=profiles[-1][0])
+    else:
+        return {}, {}
     quizzes = {quiz.pk: quiz.title for quiz in cycle.required_quizzes.all().only("pk", "title")}
     attempts: dict[tuple[int, int], list] = defaultdict(list)
     sitting = Attempt.objects.filter(
+        mine,
         quiz_id__in=list(quizzes),
         state=AttemptState.GRADED,
         submitted_at__gte=start,
@@ -176,20 +198,35 @@ def cycle_inputs(
                 RowNumber(), partition_by=[F("user_id"), F("quiz_id")], order_by=_PICKED[rule]
             )
         ).filter(pick=1)
+    QuizAttempt = scoring.QuizAttempt
     for user_id, quiz_id, pk, submitted_at, percent in _rows(
         sitting.values_list("user_id", "quiz_id", "pk", "submitted_at", "percent").order_by()
     ):
-        attempts[user_id, quiz_id].append(scoring.QuizAttempt(pk, submitted_at, percent))
+        attempts[user_id, quiz_id].append(QuizAttempt(pk, submitted_at, percent))
 
-    surveys = defaultdict(list)
-    for row in SurveyResult.objects.filter(
-        date__gte=cycle.starts_on, date__lte=cycle.ends_on
-    ).values_list("user_id", "reference", "source", "scale", "score"):
-        surveys[row[0]].append(scoring.Survey(*row[1:]))
+    surveys, survey_totals = defaultdict(list), defaultdict(list)
+    in_window = SurveyResult.objects.filter(
+        mine, date__gte=cycle.starts_on, date__lte=cycle.ends_on
+    )
+    if connection.vendor == "postgresql":
+        SurveyTotal = scoring.SurveyTotal
+        for user_id, source, count, total in _rows(
+            in_window.values("user_id", "source")
+            .annotate(count=Count("pk"), total=Sum(_NORMALISED))
+            .values_list("user_id", "source", "count", "total")
+            .order_by()
+        ):
+            survey_totals[user_id].append(SurveyTotal(source, count, total))
+    else:
+        for row in in_window.values_list("user_id", "reference", "source", "scale", "score"):
+            surveys[row[0]].append(scoring.Survey(*row[1:]))
 
     complaints = defaultdict(list)
-    for row in _rows(
-        Complaint.objects.filter(received_at__gte=start, received_at__lt=end).values_list(
+    Complaint = scoring.Complaint
+    for user_id, *row in _rows(
+        ComplaintModel.objects.filter(
+            mine, received_at__gte=start, received_at__lt=end, company_at_fault=True
+        ).values_list(
             "user_id",
             "reference",
             "category",
@@ -198,7 +235,7 @@ def cycle_inputs(
             "first_contact_at",
         )
     ):
-        complaints[row[0]].append(scoring.Complaint(*row[1:]))
+        complaints[user_id].append(Complaint(*row))
 
     efficiency = {}
     sums = {}
@@ -207,52 +244,87 @@ def cycle_inputs(
         sums[f"sum_{denominator}"] = Sum(denominator, filter=counted)
         sums[f"sum_{numerator}"] = Sum(Coalesce(numerator, 0), filter=counted)
     names = [name.removeprefix("sum_") for name in sums]
-    for user_id, first, *counts in (
+    EfficiencyRow = scoring.EfficiencyRow
+    for user_id, first, *counts in _rows(
         EfficiencyRecord.objects.filter(
-            period_start__gte=cycle.starts_on, period_end__lte=cycle.ends_on
+            mine, period_start__gte=cycle.starts_on, period_end__lte=cycle.ends_on
         )
         .values("user_id")
         .annotate(first=Min("period_start"), **sums)
         .values_list("user_id", "first", *sums)
         .order_by()
     ):
-        row = scoring.EfficiencyRow(first, dict(zip(names, counts, strict=True)))
-        efficiency[user_id] = (row,)
+        efficiency[user_id] = (EfficiencyRow(first, dict(zip(names, counts, strict=True))),)
 
     evaluations = defaultdict(list)
+    Evaluation = scoring.Evaluation
     for user_id, pk, source, score, max_score in TeamworkEvaluation.objects.filter(
-        date__gte=cycle.starts_on, date__lte=cycle.ends_on
+        mine, date__gte=cycle.starts_on, date__lte=cycle.ends_on
     ).values_list("user_id", "pk", "source", "score", "max_score"):
-        evaluations[user_id].append(scoring.Evaluation(source, f"T{pk}", score, max_score))
+        evaluations[user_id].append(Evaluation(source, f"T{pk}", score, max_score))
+    hundred = Decimal(100)
     for user_id, pk, percent in DrillEvaluation.objects.filter(
-        session__starts_at__gte=start, session__starts_at__lt=end, percent__isnull=False
+        mine, session__starts_at__gte=start, session__starts_at__lt=end, percent__isnull=False
     ).values_list("user_id", "pk", "percent"):
-        evaluations[user_id].append(scoring.Evaluation("drill", f"D{pk}", percent, Decimal(100)))
+        evaluations[user_id].append(Evaluation("drill", f"D{pk}", percent, hundred))
 
     people, places = {}, {}
-    required = sorted(quizzes.items())
     one = Decimal(1)
+    Person, RequiredQuiz = scoring.Person, scoring.RequiredQuiz
+    # A quiz not attempted is the same for everyone (the records are immutable).
+    required = [
+        (quiz_id, title, RequiredQuiz(quiz_id, title, one, ()))
+        for quiz_id, title in sorted(quizzes.items())
+    ]
+    nothing = ()
     for user_id, position, unit_id in profiles:
         places[user_id] = unit_id
-        people[user_id] = scoring.Person(
-            position=position,
-            quizzes=tuple(
-                scoring.RequiredQuiz(
-                    quiz_id, title, one, tuple(attempts.get((user_id, quiz_id), ()))
-                )
-                for quiz_id, title in required
+        people[user_id] = Person(
+            position,
+            tuple(
+                [
+                    RequiredQuiz(quiz_id, title, one, tuple(sat))
+                    if (sat := attempts.get((user_id, quiz_id)))
+                    else missing
+                    for quiz_id, title, missing in required
+                ]
             ),
-            surveys=tuple(surveys.get(user_id, ())),
-            complaints=tuple(complaints.get(user_id, ())),
-            efficiency=efficiency.get(user_id, ()),
-            evaluations=tuple(evaluations.get(user_id, ())),
+            tuple(surveys.get(user_id, nothing)),
+            tuple(complaints.get(user_id, nothing)),
+            efficiency.get(user_id, nothing),
+            tuple(evaluations.get(user_id, nothing)),
+            tuple(survey_totals.get(user_id, nothing)),
         )
     return people, places
 
 
+# A survey's score normalised to 0-100 from its scale, clamped, as `scoring.normalised`
+# computes it: exact in PostgreSQL's numeric arithmetic, which divides by 4, 10 or 100, so
+# that the sums are the very numbers scoring would add up. (A survey's scale is one of
+# scoring.SCALES: SurveyScale's choices.)
+_NORMALISED = Greatest(
+    Value(scoring.ZERO),
+    Least(
+        Value(scoring.HUNDRED),
+        Case(
+            *(
+                When(
+                    scale=scale,
+                    then=(F("score") - Value(low)) * Value(scoring.HUNDRED) / Value(high - low),
+                )
+                for scale, (low, high) in scoring.SCALES.items()
+            ),
+            output_field=DecimalField(),
+        ),
+    ),
+)
+
+
 def _rows(queryset) -> Iterable[tuple]:
-    """The rows of a `values_list` query that selects plain columns only (an annotation may
-    filter, not be selected: the SQL's columns are then the values_list's, in its order).
+    """The rows of a `values_list` query whose SQL's columns are the values_list's, in its
+    order: plain columns, an annotation that only filters, or the grouped columns followed by
+    their aggregates. Their values come as psycopg reads them (a sum is the database's
+    numeric, as Decimal), without Django's converters, which would copy every one.
 
     On PostgreSQL the timestamps are read with psycopg's own (compiled) loader: Django's,
     which gives each time the connection's time zone, runs in Python and takes four times as
@@ -302,18 +374,22 @@ def cycle_compute(
 
 def _compute(cycle: AssessmentCycle, on_progress, timings: dict | None = None) -> int:
     """The computation; `timings`, when given, receives the seconds of its steps, for the
-    benchmark: loading the inputs, scoring (each result sent to the database as soon as it
-    is made, so that PostgreSQL stores it while the next one is scored) and finishing the
-    write."""
+    benchmark: loading the inputs (computed in parts: until the last part has loaded its
+    own), scoring (each result sent to the database as soon as it is made, so that
+    PostgreSQL stores it while the next one is scored: until every result is stored) and
+    finishing the write (the commit)."""
     clock = time.perf_counter()
 
-    def lap(step: str) -> None:
+    def lap(step: str, at: float | None = None) -> None:
         nonlocal clock
         if timings is not None:
-            now = time.perf_counter()
+            now = at or time.perf_counter()
             timings[step] = now - clock
             clock = now
 
+    # The other processes cannot see what this transaction's caller wrote and has not
+    # committed: parts only when the computation's transaction is the outermost one.
+    outermost = not connection.in_atomic_block
     # Millions of short-lived records, none in a reference cycle: the cyclic garbage
     # collector would walk them all again and again, for nothing.
     collecting = gc.isenabled()
@@ -324,36 +400,23 @@ def _compute(cycle: AssessmentCycle, on_progress, timings: dict | None = None) -
             if cycle.state == CycleState.FINALISED:
                 raise CycleLocked(_("This cycle is finalised: its results can no longer change."))
             policy = cycle.policy.policy
-            people, places = cycle_inputs(cycle)
-            lap("loading")
             now = timezone.now()
-            total = len(people)
-            AssessmentResult.objects.filter(cycle=cycle).delete()
-            with _writer() as write:
-                for done, user_id in enumerate(sorted(people), start=1):
-                    person = people.pop(user_id)  # its records can go once it is scored
-                    assessed = scoring.assess(person, policy)
-                    parts = assessed.parts
-                    write(
-                        (
-                            cycle.pk,
-                            user_id,
-                            places.get(user_id),
-                            person.position,
-                            parts["knowledge"].score,
-                            parts["satisfaction"].score,
-                            parts["efficiency"].score,
-                            parts["teamwork"].score,
-                            assessed.overall,
-                            assessed.grade or "",
-                            assessed.eligible,
-                            list(assessed.reasons),
-                            {name: part.explanation for name, part in parts.items()},
-                            now,
-                        )
-                    )
-                    if on_progress and done % 500 == 0:
-                        on_progress(round(90 * done / total))
+            profiles = assessed_people(cycle)
+            total = len(profiles)
+            parts = cycle_shards.parts(profiles) if outermost else None
+            if parts:
+                loaded = cycle_shards.compute(cycle, policy, parts, now, on_progress)
+                lap("loading", at=loaded)
+                lap("scoring")
+            else:
+                people, places = cycle_inputs(cycle, profiles)
+                lap("loading")
+                AssessmentResult.objects.filter(cycle=cycle).delete()
+                with _writer() as write:
+                    for done, row in enumerate(result_rows(cycle, policy, people, places, now), 1):
+                        write(row)
+                        if on_progress and done % 500 == 0:
+                            on_progress(round(90 * done / total))
                 lap("scoring")
             AssessmentCycle.objects.filter(pk=cycle.pk).update(
                 state=CycleState.COMPUTED, computed_at=now
@@ -367,10 +430,67 @@ def _compute(cycle: AssessmentCycle, on_progress, timings: dict | None = None) -
     return total
 
 
+def result_rows(
+    cycle: AssessmentCycle, policy: scoring.Policy, people: dict, places: dict, now
+) -> Iterable[tuple]:
+    """Every person's result, scored, as the values of RESULT_FIELDS, by user id; each
+    person's records are let go as soon as they are scored."""
+    assess = scoring.assess
+    for user_id in sorted(people):
+        person = people.pop(user_id)
+        assessed = assess(person, policy)
+        parts = assessed.parts
+        yield (
+            cycle.pk,
+            user_id,
+            places.get(user_id),
+            person.position,
+            parts["knowledge"].score,
+            parts["satisfaction"].score,
+            parts["efficiency"].score,
+            parts["teamwork"].score,
+            assessed.overall,
+            assessed.grade or "",
+            assessed.eligible,
+            list(assessed.reasons),
+            {name: part.explanation for name, part in parts.items()},
+            now,
+        )
+
+
+def copy_statement() -> str:
+    """The COPY that stores results: the columns of RESULT_FIELDS, in their order."""
+    meta = AssessmentResult._meta
+    columns = ", ".join(
+        connection.ops.quote_name(meta.get_field(name.removesuffix("_id")).column)
+        for name in RESULT_FIELDS
+    )
+    return f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+
+
+def copy_encoder() -> Callable[[tuple], tuple]:
+    """The row a COPY takes for a result's values: its JSON serialised, once, here."""
+    # Plain data, no cycles: no need to look for any. Unescaped (UTF-8) text is shorter and
+    # stored the same: jsonb keeps the characters, not how they were written.
+    dumps = json.JSONEncoder(
+        check_circular=False, ensure_ascii=False, separators=(",", ":")
+    ).encode
+
+    reasons: dict[tuple, str] = {}  # a few combinations, over and over
+
+    def encode(row: tuple) -> tuple:
+        key = tuple(row[11])
+        if (text := reasons.get(key)) is None:
+            text = reasons[key] = dumps(row[11])
+        return (*row[:11], text, dumps(row[12]), row[13])
+
+    return encode
+
+
 @contextmanager
 def _writer():
     """A function that inserts one result (values of RESULT_FIELDS): COPY on PostgreSQL,
-    streamed (the JSON serialised once, here), bulk_create in batches elsewhere."""
+    streamed, bulk_create in batches elsewhere."""
     if connection.vendor != "postgresql":
         batch: list[AssessmentResult] = []
 
@@ -383,23 +503,12 @@ def _writer():
         yield add
         AssessmentResult.objects.bulk_create(batch)
         return
-    meta = AssessmentResult._meta
-    columns = ", ".join(
-        connection.ops.quote_name(meta.get_field(name.removesuffix("_id")).column)
-        for name in RESULT_FIELDS
-    )
-    # Plain data, no cycles: no need to look for any.
-    dumps = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-        ) as copy,
-    ):
+    encode = copy_encoder()
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_statement()) as copy:
         write_row = copy.write_row
 
         def add(row: tuple) -> None:
-            write_row((*row[:11], dumps(row[11]), dumps(row[12]), row[13]))
+            write_row(encode(row))
 
         yield add
 

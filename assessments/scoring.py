@@ -22,10 +22,10 @@ the overall is computed from the rounded parts, so that anyone can redo it by ha
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from operator import attrgetter
 
 ONE_PLACE = Decimal("0.1")
@@ -47,11 +47,23 @@ MEASURES = {
 
 
 def rounded(value: Decimal) -> Decimal:
-    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    return value.quantize(ONE_PLACE, ROUND_HALF_UP)
 
 
 def _clamp(value: Decimal) -> Decimal:
-    return max(ZERO, min(HUNDRED, value))
+    # max(ZERO, min(HUNDRED, value)), written out: it runs a dozen times for every person.
+    return value if ZERO < value < HUNDRED else HUNDRED if value >= HUNDRED else ZERO
+
+
+def _text(value: Decimal) -> str:
+    """`value` rounded, as the explanations write it."""
+    return str(value.quantize(ONE_PLACE, ROUND_HALF_UP))
+
+
+@lru_cache(maxsize=256)
+def _constant_text(value: Decimal) -> str:
+    """`_text` of a value the policy fixes (a target, a weight), written once."""
+    return _text(value)
 
 
 # The policy --------------------------------------------------------------------------------
@@ -188,6 +200,17 @@ class Survey:
 
 
 @dataclass(frozen=True)
+class SurveyTotal:
+    """The surveys of one source, added up: how many, and the sum of their normalised scores
+    (`normalised`, each clamped to 0-100). All that satisfaction needs of them, so that a
+    database can do the adding; a person's totals and single surveys count alike."""
+
+    source: str
+    count: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class Complaint:
     reference: str
     category: str
@@ -218,6 +241,7 @@ class Person:
     complaints: tuple[Complaint, ...] = ()
     efficiency: tuple[EfficiencyRow, ...] = ()
     evaluations: tuple[Evaluation, ...] = ()
+    survey_totals: tuple[SurveyTotal, ...] = ()  # as many as the surveys, summed by source
 
 
 # The result --------------------------------------------------------------------------------
@@ -244,30 +268,43 @@ class Assessment:
 def assess(person: Person, policy: Policy = DEFAULT_POLICY) -> Assessment:
     parts = {
         "knowledge": knowledge(person.quizzes, policy),
-        "satisfaction": satisfaction(person.surveys, person.complaints, policy),
+        "satisfaction": satisfaction(
+            person.surveys, person.complaints, policy, person.survey_totals
+        ),
         "efficiency": efficiency(person.efficiency, person.position, policy),
         "teamwork": teamwork(person.evaluations),
     }
-    present = {name: part.score for name, part in parts.items() if part.score is not None}
-    weights = {name: policy.part_weights[name] for name in present}
-    total_weight = sum(weights.values(), ZERO)
-    if present and total_weight > 0:
-        overall = rounded(sum((present[n] * weights[n] for n in present), ZERO) / total_weight)
-    elif present:
-        overall = rounded(sum(present.values(), ZERO) / len(present))
-    else:
-        overall = None
-    grade = _grade(overall, policy)
+    # The weighted mean of the parts present (their plain mean when no weight is above 0),
+    # and why not eligible: a part missing or below its floor.
+    part_weights, floors = policy.part_weights, policy.floors
+    weighted, total_weight, plain, count = ZERO, ZERO, ZERO, 0
     reasons = []
     for name in PARTS:
         score = parts[name].score
         if score is None:
-            reasons.append(f"no_{name}")
-        elif score < policy.floors.get(name, ZERO):
-            reasons.append(f"low_{name}")
+            reasons.append(_NO[name])
+            continue
+        weight = part_weights[name]
+        weighted += score * weight
+        total_weight += weight
+        plain += score
+        count += 1
+        if score < floors.get(name, ZERO):
+            reasons.append(_LOW[name])
+    if count and total_weight > 0:
+        overall = rounded(weighted / total_weight)
+    elif count:
+        overall = rounded(plain / count)
+    else:
+        overall = None
+    grade = _grade(overall, policy)
     if overall is not None and overall < policy.pass_mark:
         reasons.append("low_overall")
     return Assessment(parts, overall, grade, eligible=not reasons, reasons=tuple(reasons))
+
+
+_NO = {name: f"no_{name}" for name in PARTS}
+_LOW = {name: f"low_{name}" for name in PARTS}
 
 
 def _grade(overall: Decimal | None, policy: Policy) -> str | None:
@@ -308,23 +345,28 @@ def knowledge(quizzes: Iterable[RequiredQuiz], policy: Policy) -> Part:
     if not quizzes:
         return Part(None, {"quizzes": []})
     lines, total, weights = [], ZERO, ZERO
+    rule = policy.attempt_rule
     for quiz in quizzes:
-        if quiz.attempts:
-            percent, used = _quiz_percent(quiz, policy.attempt_rule)
+        weight = quiz.weight
+        if attempts := quiz.attempts:
+            if len(attempts) == 1 and rule != "mean":  # the one attempt, whatever the rule
+                percent, used = attempts[0].percent, [attempts[0].attempt_id]
+            else:
+                percent, used = _quiz_percent(quiz, rule)
         else:
             percent, used = ZERO, []
         lines.append(
             {
                 "quiz": quiz.quiz_id,
                 "title": quiz.title,
-                "weight": str(quiz.weight),
-                "percent": str(rounded(percent)),
+                "weight": str(weight),
+                "percent": _text(percent),
                 "attempts": used,
-                "missing": not quiz.attempts,
+                "missing": not attempts,
             }
         )
-        total += percent * quiz.weight
-        weights += quiz.weight
+        total += percent * weight
+        weights += weight
     score = rounded(_clamp(total / weights)) if weights > 0 else None
     return Part(score, {"rule": policy.attempt_rule, "quizzes": lines})
 
@@ -338,23 +380,39 @@ def normalised(survey: Survey) -> Decimal:
 
 
 def satisfaction(
-    surveys: Iterable[Survey], complaints: Iterable[Complaint], policy: Policy
+    surveys: Iterable[Survey],
+    complaints: Iterable[Complaint],
+    policy: Policy,
+    totals: Iterable[SurveyTotal] = (),
 ) -> Part:
-    surveys = sorted(surveys, key=attrgetter("reference"))
-    by_source: dict[str, list[Decimal]] = defaultdict(list)
+    # source -> [count, sum of the normalised scores]; the sums are exact (a few decimal
+    # places), so neither the order of the surveys nor their coming summed changes them.
+    by_source: dict[str, list] = {}
     for survey in surveys:
         low, high = SCALES[survey.scale]  # normalised(survey), inline: it runs for every one
         value = (survey.score - low) * HUNDRED / (high - low)
-        by_source[survey.source].append(
-            ZERO if value < ZERO else HUNDRED if value > HUNDRED else value
-        )
+        value = ZERO if value < ZERO else HUNDRED if value > HUNDRED else value
+        if (sums := by_source.get(survey.source)) is None:
+            by_source[survey.source] = [1, value]
+        else:
+            sums[0] += 1
+            sums[1] += value
+    for total in totals:
+        if total.count <= 0:
+            continue
+        if (sums := by_source.get(total.source)) is None:
+            by_source[total.source] = [total.count, total.total]
+        else:
+            sums[0] += total.count
+            sums[1] += total.total
     weighted = [(s, policy.source_weights.get(s, ZERO)) for s in sorted(by_source)]
     weight_sum = sum((w for _s, w in weighted), ZERO)
+    means = {source: total / count for source, (count, total) in by_source.items()}
     sources = [
         {
             "source": source,
-            "count": len(by_source[source]),
-            "mean": str(rounded(sum(by_source[source], ZERO) / len(by_source[source]))),
+            "count": by_source[source][0],
+            "mean": _text(means[source]),
             "weight": str(weight),
         }
         for source, weight in weighted
@@ -380,13 +438,10 @@ def satisfaction(
             }
         )
     explanation = {"sources": sources, "complaints": penalties}
-    if not surveys or weight_sum <= 0:
+    if not by_source or weight_sum <= 0:
         return Part(None, explanation)
-    mean = (
-        sum((sum(by_source[s], ZERO) / len(by_source[s]) * w for s, w in weighted), ZERO)
-        / weight_sum
-    )
-    explanation["survey_mean"] = str(rounded(mean))
+    mean = sum((means[s] * w for s, w in weighted), ZERO) / weight_sum
+    explanation["survey_mean"] = _text(mean)
     explanation["penalty"] = str(penalty_sum)
     return Part(rounded(_clamp(mean - penalty_sum)), explanation)
 
@@ -396,25 +451,25 @@ def satisfaction(
 
 def efficiency(rows: Iterable[EfficiencyRow], position: str, policy: Policy) -> Part:
     measures = policy.position_measures.get(position, {})
-    sums = {m: [0, 0] for m in measures}
-    for row in rows:
-        for measure in measures:
-            numerator, denominator = MEASURES[measure]
-            top, bottom = row.counts.get(numerator), row.counts.get(denominator)
-            if bottom is None or bottom <= 0:
-                continue
-            sums[measure][0] += top or 0
-            sums[measure][1] += bottom
+    rows = tuple(rows)
     lines, total, weights = [], ZERO, ZERO
+    targets = policy.measure_targets
     for measure in sorted(measures):
-        top, bottom = sums[measure]
+        numerator, denominator = MEASURES[measure]
+        top = bottom = 0
+        for row in rows:
+            counts = row.counts
+            count = counts.get(denominator)
+            if count is not None and count > 0:
+                top += counts.get(numerator) or 0
+                bottom += count
         if bottom <= 0:
             lines.append({"measure": measure, "numerator": top, "denominator": 0})
             continue
         rate = Decimal(top) / Decimal(bottom)
         if measure == "accuracy":
             rate = 1 - rate
-        target = policy.measure_targets[measure]
+        target = targets[measure]
         score = _clamp(rate / target * HUNDRED)
         weight = measures[measure]
         lines.append(
@@ -422,9 +477,9 @@ def efficiency(rows: Iterable[EfficiencyRow], position: str, policy: Policy) -> 
                 "measure": measure,
                 "numerator": top,
                 "denominator": bottom,
-                "rate": str(rounded(rate * HUNDRED)),
-                "target": str(rounded(target * HUNDRED)),
-                "score": str(rounded(score)),
+                "rate": _text(rate * HUNDRED),
+                "target": _constant_text(target * HUNDRED),
+                "score": _text(score),
                 "weight": str(weight),
             }
         )
@@ -443,22 +498,22 @@ def teamwork(evaluations: Iterable[Evaluation]) -> Part:
     evaluations = sorted(
         (e for e in evaluations if e.max_score > 0), key=attrgetter("source", "reference")
     )
-    lines = [
-        {
-            "source": e.source,
-            "reference": e.reference,
-            "score": str(e.score),
-            "max": str(e.max_score),
-            "percent": str(rounded(_clamp(e.score * HUNDRED / e.max_score))),
-        }
-        for e in evaluations
-    ]
+    lines, total = [], ZERO
+    for e in evaluations:
+        percent = _clamp(e.score * HUNDRED / e.max_score)
+        total += percent
+        lines.append(
+            {
+                "source": e.source,
+                "reference": e.reference,
+                "score": str(e.score),
+                "max": str(e.max_score),
+                "percent": _text(percent),
+            }
+        )
     if not evaluations:
         return Part(None, {"evaluations": lines})
-    mean = sum((_clamp(e.score * HUNDRED / e.max_score) for e in evaluations), ZERO) / len(
-        evaluations
-    )
-    return Part(rounded(mean), {"evaluations": lines})
+    return Part(rounded(total / len(evaluations)), {"evaluations": lines})
 
 
 # A policy as stored (JSON) -------------------------------------------------------------------

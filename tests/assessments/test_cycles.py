@@ -1,5 +1,6 @@
 """Computing an assessment cycle (assessments/cycles.py): set-based loading, bulk results,
-recomputing, and a finalised cycle that nothing changes."""
+recomputing, a finalised cycle that nothing changes, and a large cycle computed in parts
+(assessments/cycle_shards.py)."""
 
 import datetime
 import io
@@ -7,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from assessments import cycles
+from assessments import cycle_shards, cycles
 from assessments.models import (
     AssessmentCycle,
     AssessmentResult,
@@ -155,3 +156,74 @@ def test_a_cycle_computes_as_a_background_task(people, cycle):
     assert result.return_value == {"people": len(FRONTLINE)}
     assert AssessmentResult.objects.filter(cycle=cycle).count() == len(FRONTLINE)
     assert cycles.cycle_progress(cycle) is None  # nothing running any more
+
+
+def stored(cycle) -> dict:
+    """Every stored result of the cycle, all but its id, by person."""
+    return {
+        row["user_id"]: {name: value for name, value in row.items() if name != "id"}
+        for row in AssessmentResult.objects.filter(cycle=cycle).values()
+    }
+
+
+@pytest.fixture
+def in_parts(monkeypatch):
+    """Any cycle computed in two parts, whatever the number of people and cores."""
+    monkeypatch.setattr(cycle_shards, "MIN_PEOPLE_PER_PART", 1)
+    monkeypatch.setattr(cycle_shards, "_cores", lambda: 2)
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a cycle is computed in parts on PostgreSQL only"
+)
+
+
+# Parts run in other processes, which see committed data only: the test commits.
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_cycle_computed_in_parts_stores_what_one_process_stores(
+    people, cycle, in_parts, monkeypatch
+):
+    for n, key in enumerate(FRONTLINE[:3]):
+        give_data(people[key].user, n)
+    assert len(cycle_shards.parts(cycles.assessed_people(cycle))) == 2
+    computed = []
+    compute = cycle_shards.compute
+    monkeypatch.setattr(
+        cycle_shards, "compute", lambda *args: computed.append(args[2]) or compute(*args)
+    )
+    progress = []
+    assert cycles.cycle_compute(cycle, on_progress=progress.append) == len(FRONTLINE)
+    assert progress[-1] == 100 and progress == sorted(progress)
+    in_two = stored(cycle)
+    assert len(in_two) == len(FRONTLINE) and [len(part) for part in computed[0]] == [2, 2]
+
+    with transaction.atomic():  # inside a transaction: in one process
+        cycles.cycle_compute(cycle)
+    in_one = stored(cycle)
+    for user_id, result in in_one.items():
+        assert result["computed_at"] > in_two[user_id].pop("computed_at")
+        del result["computed_at"]
+    assert in_one == in_two
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_part_that_fails_leaves_the_previous_results(people, cycle, in_parts, monkeypatch):
+    learner = people["learner"].user
+    give_data(learner)
+    cycles.cycle_compute(cycle)
+    before = stored(cycle)
+    SurveyResult.objects.filter(user=learner).update(score=Decimal(5))
+    scored = cycles.result_rows
+
+    def failing(cycle, policy, people, places, now):
+        if learner.pk in people:
+            raise RuntimeError("no more memory")
+        yield from scored(cycle, policy, people, places, now)
+
+    monkeypatch.setattr(cycles, "result_rows", failing)  # in the parts' processes too
+    with pytest.raises(cycle_shards.PartFailed, match="no more memory"):
+        cycles.cycle_compute(cycle)
+    assert stored(cycle) == before
+    assert AssessmentCycle.objects.get(pk=cycle.pk).state == CycleState.COMPUTED

@@ -19,6 +19,7 @@ from assessments.scoring import (
     QuizAttempt,
     RequiredQuiz,
     Survey,
+    SurveyTotal,
     assess,
     normalised,
     policy_problems,
@@ -248,3 +249,27 @@ def test_a_worked_example_with_its_explanation():
     # (45 * 30 + 85.5 * 25 + 95.6 * 25 + 85.5 * 20) / 100 = 75.875, half-up: 75.9
     assert result.overall == D("75.9") and result.grade == "pass"
     assert not result.eligible and result.reasons == ("low_knowledge",)
+
+
+def totals_of(surveys) -> tuple[SurveyTotal, ...]:
+    """The surveys as a database sums them: by source, their normalised scores added up."""
+    sums: dict[str, list] = {}
+    for survey in surveys:
+        count_total = sums.setdefault(survey.source, [0, D(0)])
+        count_total[0] += 1
+        count_total[1] += normalised(survey)
+    return tuple(SurveyTotal(source, count, total) for source, (count, total) in sums.items())
+
+
+@given(people(), st.integers(0, 6))
+def test_surveys_summed_by_source_score_as_the_surveys_themselves(person, split):
+    """What `cycles.cycle_inputs` reads on PostgreSQL (the sums) gives what the surveys give,
+    explanation included; some single, some summed, too."""
+    summed = replace(person, surveys=(), survey_totals=totals_of(person.surveys))
+    assert assess(summed) == assess(person)
+    mixed = replace(
+        person,
+        surveys=person.surveys[:split],
+        survey_totals=totals_of(person.surveys[split:]),
+    )
+    assert assess(mixed) == assess(person)
