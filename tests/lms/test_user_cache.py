@@ -4,6 +4,7 @@ to them, their profile or their roles seen on the next request."""
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -142,3 +143,20 @@ def test_what_a_reader_loaded_before_a_change_is_not_read_after_it(people):
     user_cache.cached_user(user.pk, load)
 
     assert len(loads) == 2  # the stale one was stored under the old token: read again, once
+
+
+def test_an_account_marked_inactive_in_bulk_in_the_admin_is_signed_out(
+    people, client, no_mfa_enforcement
+):
+    learner = people["learner"].user
+    client.force_login(learner)
+    user_queries(client)
+    admin = Client()
+    admin.force_login(people["admin"].user)
+    url = reverse("wagtail_bulk_action", args=("lms", "user", "set_active_state"))
+
+    response = admin.post(f"{url}?id={learner.pk}", {"mark_as_active": "False"})
+
+    assert response.status_code == 302
+    assert not User.objects.get(pk=learner.pk).is_active
+    assert client.get(MY_LEARNING).status_code == 302  # signed out
