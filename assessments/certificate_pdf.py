@@ -290,9 +290,28 @@ def certificates_render(certificates: Sequence[Certificate]) -> list[Certificate
     waiting = [c for c in certificates if c.rendered_at is None]
     for start in range(0, len(waiting), RENDER_BATCH):
         batch = waiting[start : start + RENDER_BATCH]
-        for certificate, data in zip(batch, render_pdfs(batch), strict=True):
+        try:
+            pdfs = render_pdfs(batch)
+        except Exception:
+            if len(batch) == 1:
+                raise
+            _render_one_by_one(batch)  # one of them fails: the others are still rendered
+            continue
+        for certificate, data in zip(batch, pdfs, strict=True):
             _store(certificate, data)
     return list(certificates)
+
+
+def _render_one_by_one(batch: Sequence[Certificate]) -> None:
+    """Render each of `batch` alone; then raise the first failure, if any."""
+    failure = None
+    for certificate in batch:
+        try:
+            _store(certificate, render_pdfs([certificate])[0])
+        except Exception as error:  # raised below, once the others are done
+            failure = failure or error
+    if failure is not None:
+        raise failure
 
 
 def _store(certificate: Certificate, data: bytes) -> None:

@@ -302,6 +302,26 @@ def test_the_batch_task_renders_the_waiting_certificates_and_skips_the_rest(
     assert Certificate.objects.get(pk=first.pk).sha256 == first.sha256  # not rendered again
 
 
+def test_a_certificate_that_cannot_be_rendered_does_not_stop_the_others_of_its_batch(
+    people, make_certificate, monkeypatch
+):
+    made = [make_certificate(people[who]) for who in ("learner", "colleague", "xihu")]
+    real = certificate_pdf._context
+
+    def context(certificate, *args):
+        if certificate.content["name"] == "李堃":
+            raise ValueError("a broken certificate")
+        return real(certificate, *args)
+
+    monkeypatch.setattr(certificate_pdf, "_context", context)
+
+    with pytest.raises(ValueError, match="a broken certificate"):
+        render_certificates.call([c.pk for c in made])
+
+    rendered = {c.content["name"]: c.rendered_at is not None for c in Certificate.objects.all()}
+    assert rendered == {"王喆": True, "李堃": False, "刘䶮": True}
+
+
 # Templates and their wording ---------------------------------------------------------------------
 
 
