@@ -270,6 +270,30 @@ def render_later(certificate_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: _enqueue_rendering(ids), robust=True)
 
 
+# A certificate's rendering is queued when it is issued and takes seconds; one still without
+# its PDF this long after was lost (its worker killed, the queue's row gone).
+RENDERING_LOST_AFTER = datetime.timedelta(hours=1)
+
+
+def lost_renderings_requeue() -> int:
+    """Queue again the rendering of the valid certificates issued over RENDERING_LOST_AFTER
+    ago and still without a PDF; how many. Nothing else would ever render them (a worker
+    that died in the middle of a task leaves it unfinished), and rendering one twice is
+    harmless: a certificate is rendered once (`certificate_pdf`)."""
+    ids = list(
+        Certificate.objects.filter(
+            rendered_at__isnull=True,
+            revoked_at__isnull=True,
+            issued_at__lt=timezone.now() - RENDERING_LOST_AFTER,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        _enqueue_rendering(ids)
+    return len(ids)
+
+
 def _enqueue_rendering(ids: list[int]) -> None:
     from assessments import certificate_tasks
 

@@ -311,8 +311,9 @@ def course_reassign_for_expired(*, certificate_id: int, on: datetime.date) -> bo
 
 
 def certificate_expiry_run(*, on: datetime.date | None = None) -> dict:
-    """The day's run: reminders, the courses of expired certificates given again, and old
-    print jobs' PDFs removed."""
+    """The day's run: reminders, the courses of expired certificates given again, old print
+    jobs' PDFs removed, and the renderings lost on the way queued again."""
+    from assessments.certificates import lost_renderings_requeue
     from assessments.printing import print_jobs_tidy
 
     on = on or timezone.localdate()
@@ -320,6 +321,7 @@ def certificate_expiry_run(*, on: datetime.date | None = None) -> dict:
         "reminded": certificate_reminders_send(on=on),
         "reassigned": expired_courses_reassign(on=on),
         **print_jobs_tidy(),
+        "rendering_requeued": lost_renderings_requeue(),
     }
 
 

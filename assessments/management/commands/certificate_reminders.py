@@ -1,5 +1,5 @@
 """The daily certificate run: expiry reminders, expired course certificates' courses given
-again, old print jobs' PDFs removed. Safe to run twice."""
+again, old print jobs' PDFs removed, lost renderings queued again. Safe to run twice."""
 
 import datetime
 
@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = (
         "Remind holders and HR of the certificates that expire soon, and give the course again "
         "to the holders of expired course certificates; remove the PDFs of print jobs older "
-        "than LMS_PRINT_JOB_DAYS days. Run it once a day; running it again sends nothing twice."
+        "than LMS_PRINT_JOB_DAYS days; queue again the rendering of certificates still without "
+        "a PDF an hour after their issue. Run it once a day; running it again sends nothing "
+        "twice."
     )
 
     def add_arguments(self, parser):
@@ -45,6 +47,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{counts['reminded']} certificates reminded of, "
                 f"{counts['reassigned']} expired course certificates: course assigned again, "
-                f"{counts['print_files_removed']} old print jobs' PDFs removed."
+                f"{counts['print_files_removed']} old print jobs' PDFs removed, "
+                f"{counts['rendering_requeued']} lost renderings queued again."
             )
         )

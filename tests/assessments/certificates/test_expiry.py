@@ -15,6 +15,7 @@ from assessments.expiry import (
     expired_course_certificates,
     expired_courses_reassign,
 )
+from assessments.models import Certificate
 from courses.models import Assignment, Enrolment, EnrolmentSource, LessonCompletion, Reminder
 from lms.models import AuditEvent, StaffStatus
 from lms.models.audit import AuditAction
@@ -213,7 +214,7 @@ def test_the_command_runs_both_and_is_safe_to_repeat(mailboxes, course, complete
     out = StringIO()
     call_command("certificate_reminders", stdout=out)
     assert "1 certificates reminded of, 1 expired course certificates" in out.getvalue()
-    assert "0 old print jobs' PDFs removed" in out.getvalue()
+    assert "0 old print jobs' PDFs removed, 0 lost renderings queued again" in out.getvalue()
     out = StringIO()
     call_command("certificate_reminders", stdout=out)
     assert "0 certificates reminded of, 0 expired" in out.getvalue()
@@ -232,3 +233,21 @@ def test_runs_at_the_same_time_remind_and_reassign_once(mailboxes, course, compl
     assert sum(r["reassigned"] for r in results) == 1
     assert len(sent_to("colleague@example.com")) == 1
     assert Assignment.objects.count() == 1
+
+
+def test_a_rendering_lost_on_the_way_is_queued_again_by_the_daily_run(people, cycle):
+    now = timezone.now()
+    lost = make_certificate(people["learner"].user, cycle=cycle, rendered=False)
+    recent = make_certificate(people["colleague"].user, cycle=cycle, rendered=False)
+    revoked = make_certificate(people["xihu"].user, cycle=cycle, rendered=False, revoked=True)
+    Certificate.objects.filter(pk__in=[lost.pk, revoked.pk]).update(
+        issued_at=now - datetime.timedelta(hours=2)
+    )
+    Certificate.objects.filter(pk=recent.pk).update(issued_at=now - datetime.timedelta(minutes=5))
+
+    counts = expiry.certificate_expiry_run(on=TODAY)  # the immediate backend renders at once
+
+    assert counts["rendering_requeued"] == 1
+    state = {c.pk: c.rendered_at is not None for c in Certificate.objects.all()}
+    assert state == {lost.pk: True, recent.pk: False, revoked.pk: False}
+    assert expiry.certificate_expiry_run(on=TODAY)["rendering_requeued"] == 0
