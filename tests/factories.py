@@ -143,3 +143,38 @@ def in_english(client):
     read the pages' words."""
     client.cookies["lms_language"] = "en"
     return client
+
+
+def assessment_result(
+    cycle,
+    profile,
+    *,
+    eligible=True,
+    overall="85.5",
+    knowledge="86.0",
+    efficiency=None,
+    grade="good",
+):
+    """A computed result of `profile` in `cycle`, eligible unless said (then graded fail)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from assessments.models import AssessmentResult
+
+    return AssessmentResult.objects.create(
+        cycle=cycle,
+        user=profile.user,
+        org_unit=profile.org_unit,
+        position=profile.position,
+        knowledge=Decimal(knowledge),
+        satisfaction=Decimal("91.2"),
+        efficiency=None if efficiency is None else Decimal(efficiency),
+        teamwork=Decimal("80.0"),
+        overall=Decimal(overall),
+        grade=grade if eligible else "fail",
+        eligible=eligible,
+        reasons=[] if eligible else ["low_overall"],
+        explanation={},
+        computed_at=timezone.now(),
+    )

@@ -25,7 +25,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import get_commands
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -43,6 +42,7 @@ from assessments.models import (
     SurveyResult,
 )
 from tests.deploy import tasks as test_tasks
+from tests.factories import assessment_result
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -295,23 +295,7 @@ def test_issued_certificates_are_rendered_by_a_worker_and_downloadable(workers, 
         state=CycleState.FINALISED,
     )
     for key in ("learner", "xihu"):
-        profile = people[key]
-        AssessmentResult.objects.create(
-            cycle=cycle,
-            user=profile.user,
-            org_unit=profile.org_unit,
-            position=profile.position,
-            knowledge=Decimal("86.0"),
-            satisfaction=Decimal("91.2"),
-            efficiency=Decimal("90.0"),
-            teamwork=Decimal("80.0"),
-            overall=Decimal("87.0"),
-            grade="good",
-            eligible=True,
-            reasons=[],
-            explanation={},
-            computed_at=timezone.now(),
-        )
+        assessment_result(cycle, people[key], overall="87.0", efficiency="90.0")
     workers.start(1)
 
     issued = certificates_issue_for_cycle(cycle=cycle, by=people["hr"].user)

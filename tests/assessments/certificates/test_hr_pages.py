@@ -4,7 +4,6 @@ re-issuing with a reason, and issuing a finalised cycle's certificates (per bran
 
 import datetime
 import itertools
-from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,7 +12,6 @@ from django.utils import timezone
 from assessments import certificates as certificate_services
 from assessments.models import (
     AssessmentCycle,
-    AssessmentResult,
     Certificate,
     CertificateKind,
     CertificateTemplate,
@@ -23,6 +21,7 @@ from assessments.models import (
 from assessments.verification import group_code
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
+from tests.factories import assessment_result as result
 from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
@@ -83,25 +82,6 @@ def make_cycle(name="2026年第三季度考核", state=CycleState.FINALISED) -> 
 @pytest.fixture
 def cycle(db):
     return make_cycle()
-
-
-def result(cycle, profile, *, eligible=True, overall="85.5"):
-    return AssessmentResult.objects.create(
-        cycle=cycle,
-        user=profile.user,
-        org_unit=profile.org_unit,
-        position=profile.position,
-        knowledge=Decimal("86.0"),
-        satisfaction=Decimal("91.2"),
-        efficiency=None,
-        teamwork=Decimal("80.0"),
-        overall=Decimal(overall),
-        grade="good" if eligible else "fail",
-        eligible=eligible,
-        reasons=[] if eligible else ["low_overall"],
-        explanation={},
-        computed_at=timezone.now(),
-    )
 
 
 def certify(

@@ -4,7 +4,6 @@ re-issuing with the history kept, and serial numbers under concurrent issuing (P
 
 import datetime
 import logging
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -28,7 +27,6 @@ from assessments.certificates import (
 )
 from assessments.models import (
     AssessmentCycle,
-    AssessmentResult,
     Certificate,
     CertificateKind,
     CertificateStatus,
@@ -43,6 +41,7 @@ from courses.models import Enrolment, EnrolmentSource
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
 from tests.concurrency import postgresql_only, run_at_once
+from tests.factories import assessment_result as result
 
 pytestmark = pytest.mark.django_db
 
@@ -82,25 +81,6 @@ def cycle(db):
         ends_on=datetime.date(2026, 9, 30),
         policy=ScoringPolicy.objects.get(version=1),
         state=CycleState.FINALISED,
-    )
-
-
-def result(cycle, profile, *, eligible=True, overall="85.5", knowledge="86.0", grade="good"):
-    return AssessmentResult.objects.create(
-        cycle=cycle,
-        user=profile.user,
-        org_unit=profile.org_unit,
-        position=profile.position,
-        knowledge=Decimal(knowledge),
-        satisfaction=Decimal("91.2"),
-        efficiency=None,
-        teamwork=Decimal("80.0"),
-        overall=Decimal(overall),
-        grade=grade if eligible else "fail",
-        eligible=eligible,
-        reasons=[] if eligible else ["low_overall"],
-        explanation={},
-        computed_at=timezone.now(),
     )
 
 
