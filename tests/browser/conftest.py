@@ -90,6 +90,22 @@ def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def start_answer_and_reload(page) -> None:
+    """On a quiz's page: start the test, answer the first question ("5分钟"), see it saved
+    while the countdown runs, reload in the middle (a lost connection, a locked phone), and
+    find the answer kept."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="开始测验").click()
+    page.wait_for_url("**/learning/attempts/**")
+    expect(page.locator("[data-remaining]")).to_contain_text(":")  # the countdown runs
+    page.get_by_label("5分钟").check()
+    page.locator("#q1 .save-state", has_text="✓").wait_for()
+    assert fits_the_screen(page)
+    page.reload()
+    expect(page.get_by_label("5分钟")).to_be_checked()
+
+
 # axe-core (axe-playwright-python ships its JavaScript): WCAG 2.0 and 2.1, levels A and AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

@@ -12,7 +12,7 @@ from courses.models import Enrolment, LessonCompletion
 from lms.roles import Role
 from tests import factories
 from tests.browser.builders import LESSON_BODY, module_test
-from tests.browser.conftest import fits_the_screen, sign_in
+from tests.browser.conftest import fits_the_screen, sign_in, start_answer_and_reload
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -72,15 +72,7 @@ def test_a_new_courier_follows_the_onboarding_path(phone, org, onboarding):
     # The course is not complete until its module test is passed.
     phone.get_by_role("link", name="客服测验").click()
     phone.wait_for_url(f"**{quiz.url}")
-    phone.get_by_role("button", name="开始测验").click()
-    phone.wait_for_url("**/learning/attempts/**")
-    expect(phone.locator("[data-remaining]")).to_contain_text(":")  # the countdown runs
-    phone.get_by_label("5分钟").check()
-    phone.locator("#q1 .save-state", has_text="✓").wait_for()
-    assert fits_the_screen(phone)
-
-    phone.reload()  # the phone locks in the middle of the test: nothing is lost
-    expect(phone.get_by_label("5分钟")).to_be_checked()
+    start_answer_and_reload(phone)  # the phone locks in the middle of the test: nothing is lost
     phone.get_by_role("radio", name="正确").check()
     phone.locator("#q2 .save-state", has_text="✓").wait_for()
     phone.get_by_role("button", name="检查并提交").click()

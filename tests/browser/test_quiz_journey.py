@@ -10,7 +10,7 @@ from assessments.models import Attempt, AttemptState, QuizPage, QuizSlot
 from assessments.questions import Choice, QuestionType
 from assessments.questions import Question as Q
 from tests import factories
-from tests.browser.conftest import fits_the_screen, sign_in
+from tests.browser.conftest import sign_in, start_answer_and_reload
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -36,15 +36,7 @@ def test_answers_survive_a_reload_and_the_result_follows(phone, people):
 
     sign_in(phone, "L001", factories.PASSWORD)
     phone.goto(quiz.url)
-    phone.get_by_role("button", name="开始测验").click()
-    phone.wait_for_url("**/learning/attempts/**")
-    expect(phone.locator("[data-remaining]")).to_contain_text(":")  # the countdown runs
-    phone.get_by_label("5分钟").check()
-    phone.locator("#q1 .save-state", has_text="✓").wait_for()
-    assert fits_the_screen(phone)
-
-    phone.reload()  # a lost connection, a locked phone: nothing is lost
-    assert phone.get_by_label("5分钟").is_checked()
+    start_answer_and_reload(phone)  # a lost connection, a locked phone: nothing is lost
     phone.get_by_role("button", name="检查并提交").click()
     expect(phone.get_by_role("link", name="第 2 题")).to_be_visible()  # unanswered
     phone.get_by_role("button", name="提交", exact=True).click()
