@@ -24,11 +24,12 @@ import datetime
 import gc
 import hashlib
 import io
+import itertools
 import mimetypes
 import re
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -288,8 +289,7 @@ def certificates_render(certificates: Sequence[Certificate]) -> list[Certificate
     """`certificate_render` of each, the ones still to render laid out RENDER_BATCH at a time
     (`render_pdfs`)."""
     waiting = [c for c in certificates if c.rendered_at is None]
-    for start in range(0, len(waiting), RENDER_BATCH):
-        batch = waiting[start : start + RENDER_BATCH]
+    for batch in render_batches(waiting):
         try:
             pdfs = render_pdfs(batch)
         except Exception:
@@ -300,6 +300,14 @@ def certificates_render(certificates: Sequence[Certificate]) -> list[Certificate
         for certificate, data in zip(batch, pdfs, strict=True):
             _store(certificate, data)
     return list(certificates)
+
+
+def render_batches(items: Iterable) -> Iterator[list]:
+    """`items` (certificates or their ids, a list or a lazy query) in the batches rendered at
+    a time, laid out as one document (`render_pdfs`): a rendering task's share."""
+    items = iter(items)
+    while batch := list(itertools.islice(items, RENDER_BATCH)):
+        yield batch
 
 
 def _render_one_by_one(batch: Sequence[Certificate]) -> None:

@@ -296,17 +296,10 @@ def lost_renderings_requeue() -> int:
 
 def _enqueue_rendering(ids: list[int]) -> None:
     from assessments import certificate_tasks
+    from assessments.certificate_pdf import render_batches
 
-    for batch in rendering_batches(ids):
+    for batch in render_batches(ids):
         certificate_tasks.render_certificates.enqueue(batch)
-
-
-def rendering_batches(items: list) -> list[list]:
-    """`items` (certificates or their ids) cut into the batches rendered at a time, laid out
-    as one document (`certificate_pdf.render_pdfs`)."""
-    from assessments.certificate_pdf import RENDER_BATCH
-
-    return [items[start : start + RENDER_BATCH] for start in range(0, len(items), RENDER_BATCH)]
 
 
 def _issued_details(certificate: Certificate, **details) -> dict:

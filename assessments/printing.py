@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
@@ -71,10 +70,9 @@ def print_filters(
 def _rendered(certificates: Iterable[Certificate]) -> Iterator[Certificate]:
     """The certificates, each rendered first if it is not yet (by RENDER_BATCH at a time,
     laid out together as the rendering tasks do)."""
-    from assessments.certificate_pdf import RENDER_BATCH, certificates_render
+    from assessments.certificate_pdf import certificates_render, render_batches
 
-    certificates = iter(certificates)
-    while batch := list(itertools.islice(certificates, RENDER_BATCH)):
+    for batch in render_batches(certificates):
         yield from certificates_render(batch)
 
 

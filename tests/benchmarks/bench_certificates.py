@@ -190,9 +190,9 @@ def render_worker(batches: list[list[int]]) -> None:
 
 
 def render_in_workers(ids: list[int]) -> tuple[float, list[dict]]:
-    from assessments.certificates import rendering_batches
+    from assessments.certificate_pdf import render_batches
 
-    tasks = rendering_batches(ids)  # as the issuing enqueued them
+    tasks = list(render_batches(ids))  # as the issuing enqueued them
     shares = [tasks[i::WORKERS] for i in range(WORKERS)]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings"}
     workers = [

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assessments import certificate_selectors as selectors
-from assessments.certificate_pdf import certificates_render
-from assessments.certificates import certificates_issue_for_cycle, rendering_batches
+from assessments.certificate_pdf import certificates_render, render_batches
+from assessments.certificates import certificates_issue_for_cycle
 from assessments.management.cycle_options import add_cycle_options, cycle_and_unit
 from assessments.models import CycleState
 from lms.progress import ProgressBar, took
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                     else []
                 )
                 done = 0
-                for batch in rendering_batches(issued):
+                for batch in render_batches(issued):
                     certificates_render(batch)
                     done += len(batch)
                     if bar:
