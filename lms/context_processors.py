@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.permissions import can_read_audit_log
 from lms.roles import MANAGERS, Role, roles_of
+from lms.routing import reverse_once
 
 
 @dataclass(frozen=True)
@@ -42,23 +43,13 @@ def navigation(request):
         items += _items_for(roles, can_read_audit_log(user), urls)
     # Only editors get Wagtail's user bar: for everyone else it would cost two
     # permission queries on every page to show nothing.
-    return {"nav_items": items, "show_userbar": editor, **_form_urls()}
-
-
-# The addresses the layout's forms post to, reversed once per process (URL configuration and
-# script prefix): every page has them.
-_form_urls_cache: dict[tuple, dict[str, str]] = {}
-
-
-def _form_urls() -> dict[str, str]:
-    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    urls = _form_urls_cache.get(key)
-    if urls is None:
-        urls = _form_urls_cache[key] = {
-            "logout_url": reverse("account_logout"),
-            "set_language_url": reverse("set_language"),
-        }
-    return urls
+    return {
+        "nav_items": items,
+        "show_userbar": editor,
+        # The addresses the layout's forms post to.
+        "logout_url": reverse_once("account_logout"),
+        "set_language_url": reverse_once("set_language"),
+    }
 
 
 # The entries (lazy labels, reversed URLs) for each set of roles, made once per process:

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -26,7 +25,7 @@ from courses import blocks as blocks_module
 from courses.blocks import LessonBodyBlock
 from lms import search
 from lms.models import Position
-from lms.routing import code_tag, pages_version, restricted_page_ids
+from lms.routing import code_tag, pages_version, restricted_page_ids, reverse_once
 
 
 class ModuleCategory(models.TextChoices):
@@ -237,7 +236,8 @@ class LessonPage(RestrictionsMixin, Page):
         )
         context["state"] = state
         context["body"] = self.body_html(request, cached=found.get(body_key))
-        context["complete_url"] = lesson_complete_url(self.pk)
+        if not preview:  # a preview shows no "I have finished" form (nor has an id yet)
+            context["complete_url"] = reverse_once("courses:lesson_complete", self.pk)
         if state.enrolled and state.last_lesson_id != self.pk and not preview:
             lesson_visited(user=request.user, lesson=self, course_id=state.course.pk)
         return context
@@ -287,19 +287,3 @@ def _block_text(value) -> str:
     if isinstance(value, (list, tuple)) or hasattr(value, "__iter__"):
         return " ".join(_block_text(v) for v in value)
     return ""
-
-
-# The address "I have finished this lesson" posts to, reversed once per process (URL
-# configuration, script prefix) and filled with each lesson's id: reversing it on every
-# lesson page took a tenth of the page's time.
-_COMPLETE_URLS: dict[tuple, tuple[str, str]] = {}
-_MARK = 987654321
-
-
-def lesson_complete_url(lesson_id: int) -> str:
-    key = (get_script_prefix(), get_urlconf())
-    parts = _COMPLETE_URLS.get(key)
-    if parts is None:
-        before, after = reverse("courses:lesson_complete", args=[_MARK]).split(str(_MARK))
-        parts = _COMPLETE_URLS[key] = (before, after)
-    return f"{parts[0]}{lesson_id}{parts[1]}"
