@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 import gc
-import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -54,6 +53,7 @@ from assessments.models import (
 )
 from assessments.models import Complaint as ComplaintModel
 from courses.models import DrillEvaluation
+from lms.fields import json_text
 from lms.models import StaffProfile, StaffStatus
 
 WRITE_BATCH = 2000
@@ -469,20 +469,14 @@ def copy_statement() -> str:
 
 
 def copy_encoder() -> Callable[[tuple], tuple]:
-    """The row a COPY takes for a result's values: its JSON serialised, once, here."""
-    # Plain data, no cycles: no need to look for any. Unescaped (UTF-8) text is shorter and
-    # stored the same: jsonb keeps the characters, not how they were written.
-    dumps = json.JSONEncoder(
-        check_circular=False, ensure_ascii=False, separators=(",", ":")
-    ).encode
-
+    """The row a COPY takes for a result's values: its JSON made, once, here."""
     reasons: dict[tuple, str] = {}  # a few combinations, over and over
 
     def encode(row: tuple) -> tuple:
         key = tuple(row[11])
         if (text := reasons.get(key)) is None:
-            text = reasons[key] = dumps(row[11])
-        return (*row[:11], text, dumps(row[12]), row[13])
+            text = reasons[key] = json_text(row[11])
+        return (*row[:11], text, json_text(row[12]), row[13])
 
     return encode
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models.quizzes import QuizPage
 from assessments.scoring import policy_from_json
+from lms.fields import JSONTextField
 from lms.models import OrgUnit, Position
 
 
@@ -117,7 +118,8 @@ class AssessmentResult(models.Model):
     grade = models.CharField(_("grade"), max_length=16, blank=True)
     eligible = models.BooleanField(_("eligible for a certificate"), default=False)
     reasons = models.JSONField(_("why not eligible"), default=list)
-    explanation = models.JSONField(_("explanation"), default=dict)
+    # Read whole, never searched into: JSON text rather than jsonb (see JSONTextField).
+    explanation = JSONTextField(_("explanation"), default=dict)
     computed_at = models.DateTimeField(_("computed"))
 
     class Meta:

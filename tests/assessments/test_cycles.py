@@ -15,6 +15,7 @@ from assessments import cycle_shards, cycles
 from assessments.models import (
     AssessmentCycle,
     AssessmentResult,
+    Complaint,
     CycleState,
     EfficiencyRecord,
     ScoringPolicy,
@@ -94,6 +95,25 @@ def test_a_cycle_is_computed_for_everyone_with_their_explanations(people, cycle)
     assert mine.org_unit == people["learner"].org_unit and mine.position == "courier"
     nobody = AssessmentResult.objects.get(cycle=cycle, user=people["colleague"].user)
     assert (nobody.satisfaction, nobody.efficiency, nobody.overall) == (None, None, None)
+
+
+def test_an_explanation_keeps_any_text_of_the_records_exactly(people, cycle):
+    # Stored as JSON text, through COPY on PostgreSQL: quotes, backslashes, tabs, line
+    # breaks and Chinese in a complaint's reference all come back as they were.
+    learner = people["learner"].user
+    reference = 'C-投诉\t"一"\\二\n三'
+    Complaint.objects.create(
+        user=learner,
+        reference=reference,
+        received_at=datetime.datetime(2026, 10, 5, 9, tzinfo=datetime.UTC),
+        category="service",
+        company_at_fault=True,
+    )
+    cycles.cycle_compute(cycle)
+    mine = AssessmentResult.objects.get(cycle=cycle, user=learner)
+    assert [c["reference"] for c in mine.explanation["satisfaction"]["complaints"]] == [reference]
+    (read,) = AssessmentResult.objects.filter(pk=mine.pk).values_list("explanation", flat=True)
+    assert read == mine.explanation
 
 
 def test_only_the_positions_the_policy_measures_are_assessed(people, cycle):
