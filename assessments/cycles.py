@@ -436,12 +436,13 @@ def result_rows(
     """Every person's result, scored, as the values of RESULT_FIELDS, by user id; each
     person's records are let go as soon as they are scored."""
     assess = scoring.assess
+    cycle_id = cycle.pk
     for user_id in sorted(people):
         person = people.pop(user_id)
         assessed = assess(person, policy)
         parts = assessed.parts
         yield (
-            cycle.pk,
+            cycle_id,
             user_id,
             places.get(user_id),
             person.position,

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from operator import attrgetter
+from typing import NamedTuple
 
 ONE_PLACE = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -174,33 +175,31 @@ def policy_problems(policy: Policy) -> list[tuple[str, dict]]:
 
 
 # A person's records ------------------------------------------------------------------------
+# Immutable records as named tuples: a large cycle makes about twenty for each of 50,000
+# people, and a named tuple is made in half the time of a frozen dataclass.
 
 
-@dataclass(frozen=True)
-class QuizAttempt:
+class QuizAttempt(NamedTuple):
     attempt_id: int
     submitted_at: datetime.datetime
     percent: Decimal
 
 
-@dataclass(frozen=True)
-class RequiredQuiz:
+class RequiredQuiz(NamedTuple):
     quiz_id: int
     title: str
     weight: Decimal
     attempts: tuple[QuizAttempt, ...]
 
 
-@dataclass(frozen=True)
-class Survey:
+class Survey(NamedTuple):
     reference: str
     source: str
     scale: str
     score: Decimal
 
 
-@dataclass(frozen=True)
-class SurveyTotal:
+class SurveyTotal(NamedTuple):
     """The surveys of one source, added up: how many, and the sum of their normalised scores
     (`normalised`, each clamped to 0-100). All that satisfaction needs of them, so that a
     database can do the adding; a person's totals and single surveys count alike."""
@@ -210,8 +209,7 @@ class SurveyTotal:
     total: Decimal
 
 
-@dataclass(frozen=True)
-class Complaint:
+class Complaint(NamedTuple):
     reference: str
     category: str
     company_at_fault: bool
@@ -219,22 +217,19 @@ class Complaint:
     first_contact_at: datetime.datetime | None
 
 
-@dataclass(frozen=True)
-class EfficiencyRow:
+class EfficiencyRow(NamedTuple):
     period_start: datetime.date
     counts: Mapping[str, int | None]  # the EfficiencyRecord's count fields
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     source: str  # drill, team_project, communication_case
     reference: str
     score: Decimal
     max_score: Decimal
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     position: str
     quizzes: tuple[RequiredQuiz, ...] = ()
     surveys: tuple[Survey, ...] = ()
@@ -247,14 +242,12 @@ class Person:
 # The result --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     score: Decimal | None  # None: no data
-    explanation: dict = field(default_factory=dict)  # plain data, kept with the result
+    explanation: dict  # plain data, kept with the result
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):
     parts: Mapping[str, Part]
     overall: Decimal | None
     grade: str | None  # excellent, good, pass, fail; None with no overall

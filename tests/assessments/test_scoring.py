@@ -1,8 +1,8 @@
 """The five-part assessment's arithmetic (assessments/scoring.py): no database."""
 
+import dataclasses
 import datetime
 import random
-from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -30,6 +30,13 @@ D = Decimal
 COUNT_FIELDS = sorted({name for pair in MEASURES.values() for name in pair})
 
 percents = st.decimals(min_value=0, max_value=100, places=1)
+
+
+def replace(record, **changes):
+    """A copy of a record (a named tuple) or of a policy (a dataclass) with `changes`."""
+    if dataclasses.is_dataclass(record):
+        return dataclasses.replace(record, **changes)
+    return record._replace(**changes)
 
 
 @st.composite
