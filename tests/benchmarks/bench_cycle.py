@@ -16,13 +16,19 @@ peak memory is the resident set above what the process held before it started, a
 largest part's process's peak is shown beside it. BENCH_CYCLE_STAFF sets a smaller number
 of staff, for a quick look.
 
-The target, 3 x the floor, is out of reach on two cores. Whatever the split, the database
-session that stores the 50,000 results (and so must parse their explanations, about 1.5 KB
-of JSON each, into jsonb, keep six indexes and check three foreign keys) needs about 2.7 s
-of CPU by itself, and the whole computation about 8.7 s of CPU (loading, scoring and
-serialising in Python about 4.5 s, PostgreSQL about 4.2 s): at least 4.4 s on two cores,
-measured 4.7 s, about 7 x a 0.7 s floor. It took 42 s (50 x the floor) before it was made
-fast for this benchmark, then 8.7 s in one process; see `assessments/cycles.py`.
+The target, 3 x the floor, is still out of reach on two cores. The computation keeps both
+cores busy from start to end, and the CPU it needs is about eleven times the floor: Python
+about six (the parts loading their records, scoring them in Decimal and writing every
+person's explanation of every part; the first process passing them on), PostgreSQL about
+five (reading the inputs, the parts reading apart about twice the floor's work; storing
+50,000 rows, each with about 1.6 KB of explanation, five indexes and three foreign keys
+checked row by row; deleting the previous results). Shared by two cores, that is about
+5 x the floor; measured 4.6 x. It was 7.5 x on the same machine before the explanations
+were kept as JSON text made by orjson rather than as jsonb (whose conversion was three
+fifths of the storing), and 50 x before the computation was first made fast for this
+benchmark; see `assessments/cycles.py`. Within 3 x would take scoring in the database,
+against the design's pure scoring, or storing less than every person's explanation of
+every part, which the scoring issue asks for.
 """
 
 from __future__ import annotations
