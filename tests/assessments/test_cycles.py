@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -114,6 +115,20 @@ def test_an_explanation_keeps_any_text_of_the_records_exactly(people, cycle):
     assert [c["reference"] for c in mine.explanation["satisfaction"]["complaints"]] == [reference]
     (read,) = AssessmentResult.objects.filter(pk=mine.pk).values_list("explanation", flat=True)
     assert read == mine.explanation
+
+
+def test_a_result_survives_dumpdata_and_loaddata_with_its_explanation(people, cycle):
+    # As an operator moving a site from SQLite to PostgreSQL with Django's serialisers does.
+    give_data(people["learner"].user)
+    cycles.cycle_compute(cycle)
+    result = AssessmentResult.objects.get(cycle=cycle, user=people["learner"].user)
+    dumped = serializers.serialize("json", [result])
+    assert '"explanation": {"' in dumped  # the data itself, not a text of it
+    AssessmentResult.objects.filter(pk=result.pk).delete()
+    (loaded,) = serializers.deserialize("json", dumped)
+    loaded.save()
+    again = AssessmentResult.objects.get(pk=result.pk)
+    assert again.explanation == result.explanation and again.explanation["teamwork"]
 
 
 def test_only_the_positions_the_policy_measures_are_assessed(people, cycle):
