@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -58,12 +59,12 @@ def _clamp(value: Decimal) -> Decimal:
 
 def _text(value: Decimal) -> str:
     """`value` rounded, as the explanations write it."""
-    return str(value.quantize(ONE_PLACE, ROUND_HALF_UP))
+    return str(rounded(value))
 
 
 @lru_cache(maxsize=256)
 def _constant_text(value: Decimal) -> str:
-    """`_text` of a value the policy fixes (a target, a weight), written once."""
+    """`_text` of a value the policy fixes (a measure's target), written once."""
     return _text(value)
 
 
@@ -314,6 +315,8 @@ def _grade(overall: Decimal | None, policy: Policy) -> str | None:
 
 def _quiz_percent(quiz: RequiredQuiz, rule: str) -> tuple[Decimal, list[int]]:
     attempts = quiz.attempts
+    if len(attempts) == 1 and rule != "mean":  # the one attempt, whatever the rule
+        return attempts[0].percent, [attempts[0].attempt_id]
     if rule == "latest":
         last = max(attempts, key=_submitted)
         return last.percent, [last.attempt_id]
@@ -321,7 +324,7 @@ def _quiz_percent(quiz: RequiredQuiz, rule: str) -> tuple[Decimal, list[int]]:
         attempts = sorted(attempts, key=_submitted)
         mean = sum((a.percent for a in attempts), ZERO) / len(attempts)
         return mean, [a.attempt_id for a in attempts]
-    best = attempts[0] if len(attempts) == 1 else max(attempts, key=_best)
+    best = max(attempts, key=_best)
     return best.percent, [best.attempt_id]
 
 
@@ -342,10 +345,7 @@ def knowledge(quizzes: Iterable[RequiredQuiz], policy: Policy) -> Part:
     for quiz in quizzes:
         weight = quiz.weight
         if attempts := quiz.attempts:
-            if len(attempts) == 1 and rule != "mean":  # the one attempt, whatever the rule
-                percent, used = attempts[0].percent, [attempts[0].attempt_id]
-            else:
-                percent, used = _quiz_percent(quiz, rule)
+            percent, used = _quiz_percent(quiz, rule)
         else:
             percent, used = ZERO, []
         lines.append(
@@ -380,24 +380,17 @@ def satisfaction(
 ) -> Part:
     # source -> [count, sum of the normalised scores]; the sums are exact (a few decimal
     # places), so neither the order of the surveys nor their coming summed changes them.
+    # A single survey counts as a total of one.
     by_source: dict[str, list] = {}
-    for survey in surveys:
-        low, high = SCALES[survey.scale]  # normalised(survey), inline: it runs for every one
-        value = (survey.score - low) * HUNDRED / (high - low)
-        value = ZERO if value < ZERO else HUNDRED if value > HUNDRED else value
-        if (sums := by_source.get(survey.source)) is None:
-            by_source[survey.source] = [1, value]
-        else:
-            sums[0] += 1
-            sums[1] += value
-    for total in totals:
-        if total.count <= 0:
+    singles = ((survey.source, 1, normalised(survey)) for survey in surveys)
+    for source, count, total in chain(singles, totals):
+        if count <= 0:
             continue
-        if (sums := by_source.get(total.source)) is None:
-            by_source[total.source] = [total.count, total.total]
+        if (sums := by_source.get(source)) is None:
+            by_source[source] = [count, total]
         else:
-            sums[0] += total.count
-            sums[1] += total.total
+            sums[0] += count
+            sums[1] += total
     weighted = [(s, policy.source_weights.get(s, ZERO)) for s in sorted(by_source)]
     weight_sum = sum((w for _s, w in weighted), ZERO)
     means = {source: total / count for source, (count, total) in by_source.items()}
