@@ -264,11 +264,10 @@ def cycle_inputs(
         mine, date__gte=cycle.starts_on, date__lte=cycle.ends_on
     ).values_list("user_id", "pk", "source", "score", "max_score"):
         evaluations[user_id].append(Evaluation(source, f"T{pk}", score, max_score))
-    hundred = Decimal(100)
     for user_id, pk, percent in DrillEvaluation.objects.filter(
         mine, session__starts_at__gte=start, session__starts_at__lt=end, percent__isnull=False
     ).values_list("user_id", "pk", "percent"):
-        evaluations[user_id].append(Evaluation("drill", f"D{pk}", percent, hundred))
+        evaluations[user_id].append(Evaluation("drill", f"D{pk}", percent, scoring.HUNDRED))
 
     people, places = {}, {}
     one = Decimal(1)
@@ -278,7 +277,6 @@ def cycle_inputs(
         (quiz_id, title, RequiredQuiz(quiz_id, title, one, ()))
         for quiz_id, title in sorted(quizzes.items())
     ]
-    nothing = ()
     for user_id, position, unit_id in profiles:
         places[user_id] = unit_id
         people[user_id] = Person(
@@ -291,11 +289,11 @@ def cycle_inputs(
                     for quiz_id, title, missing in required
                 ]
             ),
-            tuple(surveys.get(user_id, nothing)),
-            tuple(complaints.get(user_id, nothing)),
-            efficiency.get(user_id, nothing),
-            tuple(evaluations.get(user_id, nothing)),
-            tuple(survey_totals.get(user_id, nothing)),
+            tuple(surveys.get(user_id, ())),
+            tuple(complaints.get(user_id, ())),
+            efficiency.get(user_id, ()),
+            tuple(evaluations.get(user_id, ())),
+            tuple(survey_totals.get(user_id, ())),
         )
     return people, places
 
