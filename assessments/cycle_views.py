@@ -95,7 +95,7 @@ def _counts(results) -> dict:
 def cycle_detail(request, cycle_id: int):
     cycle = dashboard.readable_cycle(request.user, cycle_id)
     percent = cycle_progress(cycle)
-    visible = dashboard.results_visible_to(request.user).filter(cycle=cycle)
+    visible = dashboard.dashboard_results(request.user).filter(cycle=cycle)
     results = visible.select_related("user__profile", "org_unit").order_by(
         "org_unit__name", "user__username"
     )

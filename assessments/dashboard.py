@@ -76,7 +76,7 @@ def readable_cycle(user, cycle_id: int) -> AssessmentCycle:
     return cycle
 
 
-def results_visible_to(user) -> QuerySet[AssessmentResult]:
+def dashboard_results(user) -> QuerySet[AssessmentResult]:
     """The results of the staff `user` follows now (everyone for HR); none for learners,
     who read only their own, on their own page."""
     if not can_read_cycles(user):
@@ -212,7 +212,7 @@ def filtered_results(
 ) -> QuerySet[AssessmentResult]:
     """The cycle's results `user` may see, in `unit` and below (where the person was when the
     cycle was computed) and in `position`, when given."""
-    results = results_visible_to(user).filter(cycle=cycle)
+    results = dashboard_results(user).filter(cycle=cycle)
     if unit is not None:
         results = results.filter(org_unit__path__startswith=unit.path)
     if position:
@@ -238,7 +238,7 @@ def previous_overall(
 ) -> dict[int, Decimal | None]:
     """The overall of the people of `results` in the `previous` cycle, by user id."""
     return dict(
-        results_visible_to(user)
+        dashboard_results(user)
         .filter(cycle=previous, user_id__in=results.values("user_id"))
         .values_list("user_id", "overall")
     )
