@@ -10,22 +10,24 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assessments import handlers  # noqa: F401  (connects the receivers)
-        from assessments.completion import required_quizzes
-        from courses.completion import register_requirement_provider
+        from assessments import receivers  # noqa: F401  (connects the receivers)
+        from assessments.quizzes.completion import required_quizzes
+        from courses.learning.completion import register_requirement_provider
 
         register_requirement_provider(required_quizzes)
 
-        from lms.context_processors import NavItem, register_nav_item
+        from lms.platform.navigation import NavItem, register_nav_item
         from lms.roles import HR_ROLES, MANAGERS, TRAINERS
 
-        register_nav_item(NavItem(_("Quiz results"), "assessments:quiz_list", MANAGERS, 42))
-        register_nav_item(NavItem(_("Grading"), "assessments:grading_queue", MANAGERS, 44))
-        register_nav_item(NavItem(_("Data imports"), "data:import_list", HR_ROLES, 46))
-        register_nav_item(NavItem(_("My assessment"), "assessment:mine", order=15))
+        register_nav_item(NavItem(_("Quiz results"), "quizzes:quiz_list", MANAGERS, 42))
+        register_nav_item(NavItem(_("Grading"), "quizzes:grading_queue", MANAGERS, 44))
+        register_nav_item(NavItem(_("Data imports"), "imports:import_list", HR_ROLES, 46))
+        register_nav_item(NavItem(_("My assessment"), "cycles:mine", order=15))
         register_nav_item(NavItem(_("My certificates"), "certificates:mine", order=16))
         register_nav_item(
-            NavItem(_("Assessment cycles"), "assessment:cycle_list", HR_ROLES | TRAINERS, 48)
+            NavItem(_("Assessment cycles"), "cycles:cycle_list", HR_ROLES | TRAINERS, 48)
         )
-        register_nav_item(NavItem(_("Appeals"), "assessment:appeal_list", HR_ROLES, 49))
-        register_nav_item(NavItem(_("Certificates"), "assessment:certificate_list", HR_ROLES, 50))
+        register_nav_item(NavItem(_("Appeals"), "cycles:appeal_list", HR_ROLES, 49))
+        register_nav_item(
+            NavItem(_("Certificates"), "certificates:certificate_list", HR_ROLES, 50)
+        )

@@ -1,40 +1,10 @@
-"""Background tasks of the assessments app (django-tasks).
+"""Where jobs queued before the feature packages look for their tasks.
 
-With the immediate backend (the embedded default) they run inside the request;
-with the database backend, on whichever worker takes them first.
+The database task backend stores each job with its task's path; jobs queued by an older
+release name these paths, so they stay importable for as long as such jobs may wait.
 """
 
-from django_tasks import task
+from assessments.cycles.tasks import compute_cycle
+from assessments.imports.tasks import apply_import, check_import
 
-
-@task()
-def check_import(batch_id: int) -> dict:
-    """Read an uploaded file whole and record what importing it would do."""
-    from assessments.data_imports import batch_check
-    from assessments.models import ImportBatch
-
-    batch = batch_check(ImportBatch.objects.get(pk=batch_id))
-    return {"state": batch.state, "rows": batch.rows_total, "problems": batch.problem_count}
-
-
-@task()
-def apply_import(batch_id: int, user_id: int | None = None) -> dict:
-    """Write a checked file: every row, or none."""
-    from assessments.data_imports import batch_apply
-    from assessments.models import ImportBatch
-    from lms.models import User
-
-    by = User.objects.filter(pk=user_id).first() if user_id else None
-    batch = batch_apply(ImportBatch.objects.get(pk=batch_id), by=by)
-    return {"state": batch.state, "created": batch.created, "updated": batch.updated}
-
-
-@task()
-def compute_cycle(cycle_id: int) -> dict:
-    """Compute (or recompute) an assessment cycle, its progress in the cache for the page."""
-    from assessments.cycles import cycle_compute, progress_reporter
-    from assessments.models import AssessmentCycle
-
-    cycle = AssessmentCycle.objects.get(pk=cycle_id)
-    people = cycle_compute(cycle, on_progress=progress_reporter(cycle))
-    return {"people": people}
+__all__ = ["apply_import", "check_import", "compute_cycle"]

@@ -11,11 +11,12 @@ from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from assessments import certificate_admin, services
-from assessments.admin_views import QuestionFilesViewSet
+from assessments.certificates import admin
 from assessments.models import Question, QuestionCategory
-from assessments.questions import QuestionType
-from lms.menus import ManagerMenuItem
+from assessments.questions import services
+from assessments.questions.data import QuestionType
+from assessments.questions.views import QuestionFilesViewSet
+from lms.platform.menus import ManagerMenuItem
 from lms.roles import HR_ROLES, has_role
 
 
@@ -38,7 +39,7 @@ class QuestionEditView(EditView):
             buttons.append(
                 Button(
                     _("Regrade past attempts"),
-                    url=reverse("assessments:question_regrade", args=[self.object.pk]),
+                    url=reverse("quizzes:question_regrade", args=[self.object.pk]),
                     icon_name="resubmit",
                     priority=50,
                 )
@@ -82,14 +83,14 @@ def record_question_version(request, instance):
 @hooks.register("register_admin_menu_item")
 def quiz_results_menu_item():
     return ManagerMenuItem(
-        _("Quiz results"), reverse_lazy("assessments:quiz_list"), icon_name="tasks", order=262
+        _("Quiz results"), reverse_lazy("quizzes:quiz_list"), icon_name="tasks", order=262
     )
 
 
 @hooks.register("register_admin_menu_item")
 def grading_menu_item():
     return ManagerMenuItem(
-        _("Grading queue"), reverse_lazy("assessments:grading_queue"), icon_name="edit", order=264
+        _("Grading queue"), reverse_lazy("quizzes:grading_queue"), icon_name="edit", order=264
     )
 
 
@@ -98,7 +99,7 @@ def regrade_listing_button(snippet, user, next_url=None):
     if isinstance(snippet, Question) and user.has_perm("assessments.change_question"):
         yield ListingButton(
             _("Regrade past attempts"),
-            reverse("assessments:question_regrade", args=[snippet.pk]),
+            reverse("quizzes:question_regrade", args=[snippet.pk]),
             icon_name="resubmit",
             priority=50,
         )
@@ -112,10 +113,10 @@ class HRMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def data_imports_menu_item():
     return HRMenuItem(
-        _("Data imports"), reverse_lazy("data:import_list"), icon_name="upload", order=266
+        _("Data imports"), reverse_lazy("imports:import_list"), icon_name="upload", order=266
     )
 
 
 # Certificate templates (issue 8): the admin's listing, forms and PDF preview.
-register_snippet(certificate_admin.CertificateTemplateViewSet)
-hooks.register("register_snippet_listing_buttons", certificate_admin.preview_listing_button)
+register_snippet(admin.CertificateTemplateViewSet)
+hooks.register("register_snippet_listing_buttons", admin.preview_listing_button)

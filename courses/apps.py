@@ -10,25 +10,23 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from courses import (
-            handlers,  # noqa: F401  (connects the receivers)
-            panels,
-        )
-        from courses.completion import register_requirement_provider
-        from courses.sessions import session_requirements
-        from lms.context_processors import MANAGERS, NavItem, register_nav_item
-        from lms.panels import home_panels, staff_panels
+        from courses import receivers  # noqa: F401  (connects the receivers)
+        from courses.learning import panels
+        from courses.learning.completion import register_requirement_provider
+        from courses.sessions.completion import session_requirements
+        from lms.platform.navigation import MANAGERS, NavItem, register_nav_item
+        from lms.platform.panels import home_panels, staff_panels
         from lms.roles import SESSION_RUNNERS
 
         register_requirement_provider(session_requirements)
         home_panels.register(panels.HOME)
         staff_panels.register(panels.STAFF)
 
-        register_nav_item(NavItem(_("My learning"), "courses:my_learning", order=10))
-        register_nav_item(NavItem(_("Courses"), "courses:catalogue", order=20))
-        register_nav_item(NavItem(_("Sessions"), "courses:session_list", order=25))
+        register_nav_item(NavItem(_("My learning"), "learning:my_learning", order=10))
+        register_nav_item(NavItem(_("Courses"), "learning:catalogue", order=20))
+        register_nav_item(NavItem(_("Sessions"), "sessions:session_list", order=25))
         register_nav_item(
-            NavItem(_("Run sessions"), "courses:sessions_to_run", SESSION_RUNNERS, 28)
+            NavItem(_("Run sessions"), "sessions:sessions_to_run", SESSION_RUNNERS, 28)
         )
-        register_nav_item(NavItem(_("Assignments"), "courses:assignment_list", MANAGERS, 30))
-        register_nav_item(NavItem(_("Progress reports"), "courses:report", MANAGERS, 40))
+        register_nav_item(NavItem(_("Assignments"), "learning:assignment_list", MANAGERS, 30))
+        register_nav_item(NavItem(_("Progress reports"), "learning:report", MANAGERS, 40))

@@ -1,17 +1,9 @@
-"""Background tasks of the courses app (django-tasks)."""
+"""Where jobs queued before the feature packages look for the daily learning run.
 
-from django_tasks import task
+The database task backend stores each job with its task's path; jobs queued by an older
+release name this path, so it stays importable for as long as such jobs may wait.
+"""
 
-from courses import services
+from courses.learning.tasks import daily_learning_run
 
-
-@task()
-def daily_learning_run() -> dict:
-    """Enrol people that assignment rules now match, then send the day's reminders.
-
-    Scheduled once a day (see README: cron or a systemd timer runs
-    `manage.py learning_daily`); safe to run twice.
-    """
-    enrolled = services.assignments_sync()
-    reminded = services.reminders_send()
-    return {"enrolled": enrolled, "reminders": reminded}
+__all__ = ["daily_learning_run"]

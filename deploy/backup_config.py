@@ -27,7 +27,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from lms.env import env  # noqa: E402
+from lms.settings.env import env  # noqa: E402
 
 # lms.routing.VERSION_KEY (that module needs Django set up; this script does not set it up).
 PAGES_VERSION_KEY = "lms:pages-version"
@@ -115,7 +115,7 @@ def forget_pages() -> bool:
     """Drop the pages' version from the shared cache; False if there is none (local memory)."""
     from django.core.cache.backends.base import default_key_func
 
-    from lms.env import cache_config
+    from lms.settings.env import cache_config
 
     url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
     cache = cache_config(url)

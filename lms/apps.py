@@ -8,4 +8,5 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from lms import checks, handlers, user_cache  # noqa: F401
+        from lms import receivers  # noqa: F401  (connects the receivers)
+        from lms.platform import checks, user_cache  # noqa: F401

@@ -1,34 +1,23 @@
-from django.conf import settings
-from django.urls import include, path
-from django.views.generic import RedirectView
-from wagtail import urls as wagtail_urls
-from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
+"""The people and organisation pages: staff, the org tree, the audit log, one's account."""
 
-from lms import health, views
+from django.urls import path
+
+from lms import views
+
+app_name = "lms"
+
 
 urlpatterns = [
-    # For load balancers and monitoring: database, cache, task queue (deploy/README.md).
-    path("healthz", health.healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg")),
-    path("i18n/setlang/", views.set_language, name="set_language"),
-    path("accounts/", include("allauth.urls")),
-    # The Wagtail admin signs in through allauth, with its rate limits and MFA.
-    path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
-    path("cms/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
-    path("learning/", include("courses.urls")),
-    path("learning/", include("assessments.urls")),
-    path("data/", include("assessments.data_urls")),
-    path("assessment/", include("assessments.assessment_urls")),
-    path("certificates/", include("assessments.certificate_urls")),
-    path("verify/", include("assessments.verify_urls")),
-    path("", include("lms.app_urls")),
+    path("account/", views.account, name="account"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<str:employee_number>/", views.staff_detail, name="staff_detail"),
+    path("staff/<str:employee_number>/invite/", views.staff_invite, name="staff_invite"),
+    path("staff/<str:employee_number>/leave/", views.staff_leave, name="staff_leave"),
+    path("staff/<str:employee_number>/reinstate/", views.staff_reinstate, name="staff_reinstate"),
+    path("staff/<str:employee_number>/roles/", views.staff_roles, name="staff_roles"),
+    path("org/", views.org_tree, name="org_tree"),
+    path("org/add/", views.org_unit_add, name="org_company_add"),
+    path("org/<slug:code>/add/", views.org_unit_add, name="org_unit_add"),
+    path("audit/", views.audit_log, name="audit_log"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-urlpatterns.append(path("", include(wagtail_urls)))

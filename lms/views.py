@@ -17,10 +17,10 @@ from django.views.i18n import set_language as django_set_language
 from lms import selectors, services
 from lms.filters import AuditFilter, StaffFilter
 from lms.forms import LeaveForm, OrgUnitForm, RolesForm, StaffCreateForm
-from lms.middleware import SUPPORTED_LANGUAGES, user_has_mfa
 from lms.models import OrgUnit, StaffProfile
-from lms.panels import staff_panels
 from lms.permissions import can_read_audit_log
+from lms.platform.middleware import SUPPORTED_LANGUAGES, user_has_mfa
+from lms.platform.panels import staff_panels
 from lms.roles import Role, has_role, roles_of
 
 STAFF_ROLES = (Role.TRAINER, Role.HR, Role.ADMINISTRATOR)

@@ -3,7 +3,7 @@
 from wagtail import hooks
 
 from lms.models import User
-from lms.user_cache import forget_users
+from lms.platform.user_cache import forget_users
 
 
 @hooks.register("after_bulk_action")

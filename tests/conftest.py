@@ -98,7 +98,7 @@ def redis_cache(settings):
         pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL}")
     settings.CACHES = {
         "default": {
-            "BACKEND": "lms.cache.RedisCache",
+            "BACKEND": "lms.platform.cache.RedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": f"lms-test-{os.getpid()}",
         }

@@ -9,7 +9,7 @@ Running it again adds nothing: a person who has questioned the part already is l
 
 from __future__ import annotations
 
-from assessments.appeals import appeal_answer, appeal_raise
+from assessments.cycles.services import appeal_answer, appeal_raise
 from assessments.models import (
     Appeal,
     AppealState,

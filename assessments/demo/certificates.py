@@ -25,13 +25,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.certificates import (
+from assessments.certificates.content import course_content, expiry_for
+from assessments.certificates.services import (
     certificate_issue_for_course,
     certificate_reissue,
     certificate_revoke,
     certificates_issue_for_cycle,
-    course_content,
-    expiry_for,
     render_later,
     template_active,
 )

@@ -30,7 +30,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from assessments.cycles import cycle_compute, cycle_create, cycle_finalise
+from assessments.cycles.compute import cycle_compute
+from assessments.cycles.services import cycle_create, cycle_finalise
 from assessments.demo.appeals import answer_open_appeals, seed_demo_appeals
 from assessments.demo.operations import (
     DAY,
@@ -62,7 +63,7 @@ from assessments.models import (
     QuizPage,
     ReviewPolicy,
 )
-from assessments.policies import policy_current
+from assessments.scoring.selectors import policy_current
 from lms.models import User
 
 QUARTERS = "一二三四"

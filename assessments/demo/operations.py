@@ -40,7 +40,7 @@ from pathlib import Path
 from assessments.imports import values as v
 from assessments.imports.kinds import KINDS
 from assessments.imports.templates import SHEET_NAMES, cell_text
-from lms import demo as lms_demo
+from lms.demo import company as lms_demo
 
 DATA = Path(__file__).with_name("data")
 HR_USER = "H0001"  # the demo HR officer, who imports the files
@@ -743,7 +743,7 @@ def load_demo_operations(stdout=None, today: datetime.date | None = None) -> dic
     is recorded). Returns the outcome of each kind."""
     from django.utils import timezone
 
-    from assessments import data_imports
+    from assessments.imports import services
     from lms.models import User
 
     today = today or timezone.localdate()
@@ -759,7 +759,7 @@ def load_demo_operations(stdout=None, today: datetime.date | None = None) -> dic
     outcomes = {}
     for kind, label in LABELS.items():
         name, content = file_for(kind, operations.rows(kind), f"{kind}-{span}")
-        check = data_imports.import_file(
+        check = services.import_file(
             kind=kind, name=name, stream=io.BytesIO(content), dry_run=True
         )[1]
         if not check.ok:
@@ -769,7 +769,7 @@ def load_demo_operations(stdout=None, today: datetime.date | None = None) -> dic
             _say(stdout, f"Demo {label} already imported: {check.unchanged} unchanged.")
             outcomes[kind] = check
             continue
-        _batch, outcome = data_imports.import_file(
+        _batch, outcome = services.import_file(
             kind=kind, name=name, stream=io.BytesIO(content), by=by
         )
         outcomes[kind] = outcome

@@ -37,7 +37,6 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from assessments import attempts, grading, services
 from assessments.models import (
     Attempt,
     AttemptItem,
@@ -47,16 +46,26 @@ from assessments.models import (
     QuizSlot,
     ReviewPolicy,
 )
-from assessments.questions import Question as QuestionData
-from assessments.questions import QuestionType
-from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonCompletion
-from lms import demo as lms_demo
+from assessments.questions import selectors
+from assessments.questions.data import Question as QuestionData
+from assessments.questions.data import QuestionType
+from assessments.quizzes import grading, responses, services
+from courses.demo.learning import load_demo_courses
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    TrainingHomePage,
+)
+from lms.demo import company as lms_demo
 from lms.models import User
 from lms.permissions import staff_visibility
 
 # Content -------------------------------------------------------------------------
 
 TEST_SLUG = "module-test"
+
 
 # The rules every module test shares.
 MODULE_TEST_RULES = {
@@ -67,6 +76,7 @@ MODULE_TEST_RULES = {
     "required_for_completion": True,
     "counts_toward_assessment": True,
 }
+
 
 # By course slug. A slot is ("draw", category path, how many) at random, or
 # ("fixed", category path, question title[, mark]). Module tests leave out the
@@ -131,6 +141,7 @@ MODULE_TESTS = {
     },
 }
 
+
 EXAM = {
     "title": "入职培训结业考试",
     "slug": "onboarding-exam",
@@ -156,6 +167,7 @@ EXAM = {
     ],
 }
 
+
 # What a learner who gets a short-answer question wrong types, by question title.
 WRONG_SHORT = {
     "宗旨填空": "顾客第一",
@@ -169,11 +181,16 @@ WRONG_SHORT = {
     "客户信息加密": "定期备份",
     "经验分享": "班前会",
 }
+
+
 WRONG_SHORT_DEFAULT = "不清楚"
+
 
 # Essays of the bank, by question title: a good, a fair and a poor answer, each with
 # the trainer's comment; the trainer gives that share of the mark.
 ESSAY_SHARE = {"good": Decimal("0.9"), "fair": Decimal("0.6"), "poor": Decimal("0.3")}
+
+
 ESSAYS = {
     "异常案例分析": {
         "good": (
@@ -233,26 +250,45 @@ ESSAYS = {
     },
 }
 
+
 # Plans: the outcome of each attempt in turn, until one passes. "try" is whatever the
 # learner's answers earn, "pass" and "fail" are steered to that result, "open" is an
 # attempt still being taken, "wait" (the exam) one waiting for its grader.
 # A learner who completed a course passed its test: at once, or after failing.
 FINISHED_PLAN = ("try", "try", "pass")
+
+
 # Learners part way through a course take these in turn (in employee-number order).
 UNFINISHED_PLANS = [("fail",), ("open",), (), ("fail", "fail"), ("fail", "open"), ()]
+
+
 # The demo learner (courses.demo.LEARNER) shows a failed and a passed attempt.
 LEARNER = "E1001"
+
+
 LEARNER_PLANS = {"company-culture": ("fail", "pass"), "customer-service": ("fail",)}
+
+
 # The exam, in turn for those who finished the onboarding; "pass" and "fail" need a
 # trainer who may grade the learner, and wait for grading without one.
 EXAM_PLANS = [("pass",), ("fail", "wait"), ("wait",), ("pass",), ("fail",), ("open",), ("wait",)]
+
 
 # A little over 1 in 40 questions is left unanswered.
 UNANSWERED = 0.025
 
 
 def load_demo_quizzes(stdout=None) -> int:
-    """The module tests, the exam and the demo attempts, once. Returns the attempts made."""
+    """A test in each demo course, the end-of-onboarding exam and the learners' attempts,
+    once. Returns the attempts made.
+
+    The attempts follow the learners' progress in the demo training, so that is loaded
+    first if the courses app's receiver of `demo_seeded` has not run yet (it runs first,
+    `courses` coming before `assessments` in INSTALLED_APPS; this keeps the result the same
+    should that order change).
+    """
+    if not TrainingHomePage.objects.exists():
+        load_demo_courses(stdout=stdout)
     if QuizPage.objects.exists():
         _say(
             stdout,
@@ -313,7 +349,7 @@ _QUIZ_FIELDS = {
 
 def _slot(spec: tuple, order: int) -> QuizSlot:
     kind, path, what, *mark = spec
-    category = services.find_category(path)
+    category = selectors.find_category(path)
     if category is None:
         raise LookupError(f"The demo bank has no category {path}.")
     if kind == "draw":
@@ -484,7 +520,7 @@ def _grade_essays(attempt: Attempt, grader: User, graded_at, outcome: str) -> No
     for item in waiting:
         quality = _essay_quality(outcome, attempt.user.username)
         _text, comment = ESSAYS[item.version.content.name][quality]
-        attempts.item_grade_manually(
+        services.item_grade_manually(
             item=item, score=_essay_score(item.mark, quality), comment=comment, by=grader
         )
     # The services grade "now": the demo's trainer graded these some time ago.
@@ -547,13 +583,13 @@ class Answer:
             self.score = _essay_score(self.mark, quality)
             return
         self.data = _form_data(self.content, right, rng)
-        response = attempts.response_from(self.content, self.order, self.data)
+        response = responses.response_from(self.content, self.order, self.data)
         self.score = grading.grade(self.content, response, self.mark).score or Decimal(0)
 
 
 def _sit(quiz, user, sitting: Sitting, rng: random.Random, ability: float, now=None) -> Attempt:
     """One attempt, started, answered and (unless open) submitted at the sitting's times."""
-    attempt = attempts.attempt_start(quiz=quiz, user=user, now=sitting.start, rng=rng)
+    attempt = services.attempt_start(quiz=quiz, user=user, now=sitting.start, rng=rng)
     ability += 0.4 * (attempt.number - 1)
     answers = []
     for item in attempt.items.select_related("version").order_by("position"):
@@ -575,13 +611,13 @@ def _sit(quiz, user, sitting: Sitting, rng: random.Random, ability: float, now=N
         answered = answers
         times = _spread(sitting.start, sitting.end, len(answered))
     for answer, when in zip(answered, times, strict=True):
-        if answer.data is not None and not attempts.answer_save(
+        if answer.data is not None and not services.answer_save(
             attempt=attempt, position=answer.position, data=answer.data, now=when
         ):
             raise AssertionError(f"The demo attempt {attempt} refused an answer.")
     if sitting.end is None:
         return attempt
-    attempt = attempts.attempt_submit(attempt=attempt, now=sitting.end)
+    attempt = services.attempt_submit(attempt=attempt, now=sitting.end)
     expected = {"pass": True, "fail": False}.get(sitting.outcome)
     if (
         expected is not None

@@ -3,7 +3,7 @@ and no progress bar; and finding the cycle and the unit they name (CommandError 
 
 from django.core.management.base import CommandError
 
-from assessments import certificate_selectors as selectors
+from assessments.certificates import selectors
 
 
 def add_cycle_options(parser) -> None:

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import lms.files
+import lms.platform.files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('content', models.JSONField(default=dict, verbose_name='content')),
                 ('issued_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='issued')),
                 ('expires_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='expires')),
-                ('pdf', models.FileField(blank=True, max_length=200, storage=lms.files.private_storage, upload_to='certificates', verbose_name='PDF')),
+                ('pdf', models.FileField(blank=True, max_length=200, storage=lms.platform.files.private_storage, upload_to='certificates', verbose_name='PDF')),
                 ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
                 ('rendered_at', models.DateTimeField(blank=True, null=True, verbose_name='rendered')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),

@@ -20,16 +20,8 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from assessments.blocks import AnswersBlock
-from assessments.questions import (
-    Choice,
-    MatchPair,
-    NumericAnswer,
-    QuestionType,
-    TextFormat,
-)
-from assessments.questions import (
-    Question as QuestionData,
-)
+from assessments.questions.data import Choice, MatchPair, NumericAnswer, QuestionType, TextFormat
+from assessments.questions.data import Question as QuestionData
 from courses.models import ModuleCategory
 
 HUNDRED = Decimal(100)
@@ -182,7 +174,7 @@ class Question(index.Indexed, ClusterableModel):
         super().save(*args, **kwargs)
 
     def search_text(self) -> str:
-        from lms.search import index_text
+        from lms.platform.search import index_text
 
         return index_text(f"{self.name} {self.text}")
 

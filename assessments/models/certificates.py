@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models.cycles import AssessmentCycle
-from lms.files import private_storage
+from lms.platform.files import private_storage
 
 
 class CertificateKind(models.TextChoices):

@@ -13,9 +13,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models.quizzes import QuizPage
-from assessments.scoring import policy_from_json
-from lms.fields import JSONTextField
+from assessments.scoring.arithmetic import policy_from_json
 from lms.models import OrgUnit, Position
+from lms.platform.fields import JSONTextField
 
 
 class ScoringPolicy(models.Model):

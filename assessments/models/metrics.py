@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lms.files import private_storage, unguessable_name
+from lms.platform.files import private_storage, unguessable_name
 
 
 class ImportKind(models.TextChoices):

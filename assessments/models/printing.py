@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lms.files import private_storage
+from lms.platform.files import private_storage
 
 
 class PrintJobState(models.TextChoices):

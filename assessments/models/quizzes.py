@@ -91,7 +91,7 @@ class QuizPage(Page):
         verbose_name = _("quiz")
 
     def get_context(self, request, *args, **kwargs):
-        from assessments.selectors import quiz_overview
+        from assessments.quizzes.selectors import quiz_overview
 
         context = super().get_context(request, *args, **kwargs)
         if request.user.is_authenticated:

@@ -1,6 +1,6 @@
 from django import template
 
-from assessments.formatting import to_html
+from assessments.questions.formatting import to_html
 
 register = template.Library()
 

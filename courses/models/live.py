@@ -20,12 +20,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from courses.drill_blocks import RoleBlock, RubricBlock
+from courses.drills.blocks import RoleBlock, RubricBlock
+from courses.drills.rubrics import Criterion, Level, Rubric
 from courses.models.pages import CoursePage, ModuleCategory, PositionsField
-from courses.rubrics import Criterion, Level, Rubric
-from lms import search
-from lms.files import private_storage, unguessable_name
 from lms.models import OrgUnit
+from lms.platform import search
+from lms.platform.files import private_storage, unguessable_name
 
 
 class DrillIndexPage(Page):
@@ -44,7 +44,7 @@ class DrillIndexPage(Page):
     def permissions_for_user(self, user):
         """A trainer writes a new drill here and submits it for review; publishing it
         straight from the create form is for those who approve drills."""
-        from courses.drill_review import DrillIndexPermissionTester
+        from courses.drills.permissions import DrillIndexPermissionTester
 
         return DrillIndexPermissionTester(user, self)
 
@@ -95,7 +95,7 @@ class DrillPage(Page):
         return search.index_text(f"{self.title} {self.objectives} {self.steps}")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.session_selectors import drill_upcoming_sessions
+        from courses.sessions.selectors import drill_upcoming_sessions
 
         context = super().get_context(request, *args, **kwargs)
         context["upcoming_sessions"] = drill_upcoming_sessions(request.user, self)
@@ -104,7 +104,7 @@ class DrillPage(Page):
     def permissions_for_user(self, user):
         """Drills are published by a lead trainer approving them in the review workflow:
         a trainer can write and submit one, not publish it."""
-        from courses.drill_review import DrillPermissionTester
+        from courses.drills.permissions import DrillPermissionTester
 
         return DrillPermissionTester(user, self)
 

@@ -23,9 +23,9 @@ from wagtail.search import index
 
 from courses import blocks as blocks_module
 from courses.blocks import LessonBodyBlock
-from lms import search
 from lms.models import Position
-from lms.routing import code_tag, pages_version, restricted_page_ids, reverse_once
+from lms.platform import search
+from lms.platform.routing import code_tag, pages_version, restricted_page_ids, reverse_once
 
 
 class ModuleCategory(models.TextChoices):
@@ -104,7 +104,7 @@ class CourseIndexPage(RestrictionsMixin, Page):
         verbose_name = _("course index")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import catalogue_for
+        from courses.learning.selectors import catalogue_for
 
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = catalogue_for(request.user, self)
@@ -183,7 +183,7 @@ class CoursePage(RestrictionsMixin, Page):
         return search.index_text(f"{self.title} {self.summary}")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_progress_for
+        from courses.learning.selectors import course_progress_for
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = course_progress_for(request.user, self)
@@ -221,8 +221,8 @@ class LessonPage(RestrictionsMixin, Page):
         return search.index_text(f"{self.title} {self.summary} {self.body_text()}")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import lesson_outline_key, lesson_state_for
-        from courses.services import lesson_visited
+        from courses.learning.selectors import lesson_outline_key, lesson_state_for
+        from courses.learning.services import lesson_visited
 
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
@@ -237,7 +237,7 @@ class LessonPage(RestrictionsMixin, Page):
         context["state"] = state
         context["body"] = self.body_html(request, cached=found.get(body_key))
         if not preview:  # a preview shows no "I have finished" form (nor has an id yet)
-            context["complete_url"] = reverse_once("courses:lesson_complete", self.pk)
+            context["complete_url"] = reverse_once("learning:lesson_complete", self.pk)
         if state.enrolled and state.last_lesson_id != self.pk and not preview:
             lesson_visited(user=request.user, lesson=self, course_id=state.course.pk)
         return context

@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from lms.routing import FastRouteMixin
+from lms.platform.routing import FastRouteMixin
 
 
 class HomePage(FastRouteMixin, Page):
@@ -21,7 +21,7 @@ class HomePage(FastRouteMixin, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from lms.panels import home_panels
+        from lms.platform.panels import home_panels
         from lms.selectors import home_summary_for
 
         context = super().get_context(request, *args, **kwargs)

@@ -7,7 +7,7 @@ adjusts what a test run needs on top of this.
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from lms.env import BASE_DIR, cache_config, env, is_shared
+from lms.settings.env import BASE_DIR, cache_config, env, is_shared
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -65,18 +65,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Wagtail's site from the cache: two queries less on every page it serves.
-    "lms.middleware.SiteMiddleware",
+    "lms.platform.middleware.SiteMiddleware",
     # After authentication: a signed-in person's saved language counts.
-    "lms.middleware.LanguageMiddleware",
+    "lms.platform.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "lms.middleware.AuditContextMiddleware",
-    "lms.middleware.RequireMFAMiddleware",
+    "lms.platform.middleware.AuditContextMiddleware",
+    "lms.platform.middleware.RequireMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
-ROOT_URLCONF = "lms.urls"
+ROOT_URLCONF = "lms.platform.urls"
 WSGI_APPLICATION = "lms.wsgi.application"
 
 TEMPLATES = [
@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "lms.context_processors.navigation",
+                "lms.platform.navigation.navigation",
             ],
         },
     },
@@ -131,8 +131,8 @@ LMS_PAGE_CACHE = env.bool("LMS_PAGE_CACHE", default=SHARED_CACHE)
 AUTH_USER_MODEL = "lms.User"
 
 AUTHENTICATION_BACKENDS = [
-    "lms.auth_backends.ModelBackend",
-    "lms.auth_backends.AuthenticationBackend",
+    "lms.platform.auth.ModelBackend",
+    "lms.platform.auth.AuthenticationBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -149,7 +149,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-ACCOUNT_ADAPTER = "lms.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "lms.platform.auth.AccountAdapter"
 ACCOUNT_FORMS = {"login": "lms.forms.LoginForm"}
 # Staff sign in with their employee number (the username) or their e-mail.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
@@ -274,7 +274,7 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search_backend"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.platform.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = [
     "csv", "docx", "key", "m4v", "mp4", "odt", "ogv", "pdf", "pptx", "rtf", "txt", "webm", "xlsx",
     "zip",
@@ -296,7 +296,7 @@ if TASKS_BACKEND not in TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # What `manage.py worker` runs before taking its first task (see lms/management/commands).
-LMS_WORKER_WARM_UP = ["assessments.certificate_pdf.warm_up"]
+LMS_WORKER_WARM_UP = ["assessments.certificates.pdf.warm_up"]
 if TASKS_BACKEND == "database" and not SHARED_CACHE:
     # The progress of imports and cycle computations, written by the workers, is read from
     # the cache by the app servers: one cache for all of them.

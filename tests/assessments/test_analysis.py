@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from assessments.analysis import (
+from assessments.quizzes.analysis import (
     Analysis,
     AttemptRecord,
     ItemRecord,

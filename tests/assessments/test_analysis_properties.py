@@ -7,7 +7,7 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.analysis import AttemptRecord, ItemRecord, analyse
+from assessments.quizzes.analysis import AttemptRecord, ItemRecord, analyse
 
 OPTIONS = ["A", "B", "C", "D"]
 fractions = st.one_of(

@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
-from assessments.appeals import appeal_answer, appeal_raise, open_appeal_count
-from assessments.cycles import cycle_compute
+from assessments.cycles.compute import cycle_compute
+from assessments.cycles.selectors import open_appeal_count
+from assessments.cycles.services import appeal_answer, appeal_raise
 from assessments.models import (
     Appeal,
     AppealState,

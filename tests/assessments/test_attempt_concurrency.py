@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import attempts, services
 from assessments.models import Attempt, AttemptItem, AttemptState, QuizPage, QuizSlot
+from assessments.questions import services
+from assessments.quizzes import services as attempts
 from tests.assessments.test_attempts import single
 from tests.concurrency import postgresql_only, run_at_once
 
@@ -49,8 +50,8 @@ def test_an_answer_racing_the_submit_is_graded_or_refused_never_lost(course, peo
     answer lands first and is graded, or it is refused; never saved after the grading.
     (Without the save's share lock on the attempt, some rounds store the new answer with
     the old answer's grade.)"""
-    from assessments import grading
-    from assessments.attempts import response_from_json
+    from assessments.quizzes import grading
+    from assessments.quizzes.responses import response_from_json
 
     questions = services.questions_import([single(n) for n in range(3)], default_category="竞争")
     quiz = QuizPage(title="竞争测验", slug="racing")

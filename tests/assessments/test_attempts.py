@@ -8,10 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from assessments import attempts, services
 from assessments.models import Attempt, AttemptState, QuizPage, QuizSlot
-from assessments.questions import Choice, QuestionType
-from assessments.questions import Question as Q
+from assessments.questions import services
+from assessments.questions.data import Choice, QuestionType
+from assessments.questions.data import Question as Q
+from assessments.quizzes import permissions
+from assessments.quizzes import services as attempts
 
 pytestmark = pytest.mark.django_db
 
@@ -95,12 +97,12 @@ class TestStarting:
         attempts.attempt_submit(
             attempt=attempts.attempt_start(quiz=quiz, user=user, now=later), now=later
         )
-        assert "2" in attempts.quiz_unavailable_reason(
+        assert "2" in permissions.quiz_unavailable_reason(
             quiz, user, now=later + datetime.timedelta(days=1)
         )
         quiz.attempts_allowed, quiz.closes_at = 0, now
         quiz.save()
-        assert attempts.quiz_unavailable_reason(quiz, user, now=later) is not None
+        assert permissions.quiz_unavailable_reason(quiz, user, now=later) is not None
 
 
 class TestAnsweringAndSubmitting:
@@ -150,7 +152,7 @@ class TestAnsweringAndSubmitting:
         user = people["learner"].user
         start = timezone.now()
         attempt = attempts.attempt_start(quiz=quiz, user=user, now=start)
-        now = attempt.deadline + attempts.GRACE
+        now = attempt.deadline + permissions.GRACE
         done = attempts.attempt_submit(attempt=attempt, now=now)
         assert not done.auto_submitted and done.submitted_at == now
 

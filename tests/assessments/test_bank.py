@@ -4,16 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import services
 from assessments.models import Question, QuestionCategory, QuestionVersion
-from assessments.questions import (
-    Choice,
-    MatchPair,
-    NumericAnswer,
-    QuestionType,
-    TextFormat,
-)
-from assessments.questions import Question as Q
+from assessments.questions import services
+from assessments.questions.data import Choice, MatchPair, NumericAnswer, QuestionType, TextFormat
+from assessments.questions.data import Question as Q
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.charts import bar_list, histogram, radar
+from assessments.cycles.charts import bar_list, histogram, radar
 
 SVG = "{http://www.w3.org/2000/svg}"
 PARTS = ["知识掌握", "客户满意度", "工作效率", "团队协作与沟通", "综合表现"]

@@ -9,10 +9,11 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from assessments import results_export, scoring
+from assessments.cycles import export as results_export
 from assessments.models import CycleState
-from assessments.policies import POSITION_LABELS
-from lms.exports import XLSX_TYPE
+from assessments.scoring import arithmetic
+from assessments.scoring.labels import POSITION_LABELS
+from lms.platform.exports import XLSX_TYPE
 from tests.assessments.test_dashboard import make_cycle, result, save
 from tests.factories import in_english
 
@@ -21,17 +22,17 @@ pytestmark = pytest.mark.django_db
 
 def explanation():
     now = datetime.datetime(2026, 10, 5, 9, tzinfo=datetime.UTC)
-    person = scoring.Person(
+    person = arithmetic.Person(
         position="courier",
-        surveys=(scoring.Survey("S1", "phone", "1-5", Decimal(4)),),
-        complaints=(scoring.Complaint("C1", "transport", True, now, now),),
+        surveys=(arithmetic.Survey("S1", "phone", "1-5", Decimal(4)),),
+        complaints=(arithmetic.Complaint("C1", "transport", True, now, now),),
         efficiency=(
-            scoring.EfficiencyRow(
+            arithmetic.EfficiencyRow(
                 datetime.date(2026, 10, 1), {"deliveries": 200, "deliveries_on_time": 190}
             ),
         ),
     )
-    assessed = scoring.assess(person)
+    assessed = arithmetic.assess(person)
     return {name: part.explanation for name, part in assessed.parts.items()}
 
 

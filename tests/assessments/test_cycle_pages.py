@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from assessments.appeals import appeal_raise
-from assessments.cycles import cycle_compute, progress_reporter
+from assessments.cycles.compute import cycle_compute, progress_reporter
+from assessments.cycles.services import appeal_raise
 from assessments.models import (
     AssessmentCycle,
     AssessmentResult,
@@ -229,7 +229,7 @@ def test_a_trainer_reads_a_cycles_results_for_their_staff_without_buttons(people
     assert "/compute/" not in html and "/finalise/" not in html
     assert f"/assessment/cycles/{computed.pk}/dashboard/" in html
     assert f"/assessment/cycles/{computed.pk}/export.xlsx" in html
-    person = reverse("assessment:person", args=[computed.pk, people["learner"].user_id])
+    person = reverse("cycles:person", args=[computed.pk, people["learner"].user_id])
     assert f'href="{person}"' in html
     assert login(people["trainer"]).get(f"/assessment/cycles/{computed.pk}/status/").json() == {
         "state": "computed",

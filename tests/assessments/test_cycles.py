@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from assessments import cycle_shards, cycles
+from assessments.cycles import compute as cycles_compute
+from assessments.cycles import inputs, services, shards, storage
 from assessments.models import (
     AssessmentCycle,
     AssessmentResult,
@@ -81,7 +82,7 @@ FRONTLINE = ("learner", "colleague", "xihu", "south")  # the couriers of `people
 def test_a_cycle_is_computed_for_everyone_with_their_explanations(people, cycle):
     learner = people["learner"].user
     give_data(learner)
-    assert cycles.cycle_compute(cycle) == len(FRONTLINE)
+    assert cycles_compute.cycle_compute(cycle) == len(FRONTLINE)
     cycle.refresh_from_db()
     assert cycle.state == CycleState.COMPUTED and cycle.computed_at
 
@@ -110,7 +111,7 @@ def test_an_explanation_keeps_any_text_of_the_records_exactly(people, cycle):
         category="service",
         company_at_fault=True,
     )
-    cycles.cycle_compute(cycle)
+    cycles_compute.cycle_compute(cycle)
     mine = AssessmentResult.objects.get(cycle=cycle, user=learner)
     assert [c["reference"] for c in mine.explanation["satisfaction"]["complaints"]] == [reference]
     (read,) = AssessmentResult.objects.filter(pk=mine.pk).values_list("explanation", flat=True)
@@ -120,7 +121,7 @@ def test_an_explanation_keeps_any_text_of_the_records_exactly(people, cycle):
 def test_a_result_survives_dumpdata_and_loaddata_with_its_explanation(people, cycle):
     # As an operator moving a site from SQLite to PostgreSQL with Django's serialisers does.
     give_data(people["learner"].user)
-    cycles.cycle_compute(cycle)
+    cycles_compute.cycle_compute(cycle)
     result = AssessmentResult.objects.get(cycle=cycle, user=people["learner"].user)
     dumped = serializers.serialize("json", [result])
     assert '"explanation": {"' in dumped  # the data itself, not a text of it
@@ -133,7 +134,7 @@ def test_a_result_survives_dumpdata_and_loaddata_with_its_explanation(people, cy
 
 def test_only_the_positions_the_policy_measures_are_assessed(people, cycle):
     # The trainer, HR and the manager have no efficiency measures: they are not assessed.
-    cycles.cycle_compute(cycle)
+    cycles_compute.cycle_compute(cycle)
     assessed = set(AssessmentResult.objects.filter(cycle=cycle).values_list("user", flat=True))
     assert assessed == {people[key].user.pk for key in FRONTLINE}
 
@@ -142,31 +143,31 @@ def test_loading_costs_the_same_queries_for_3_or_30_people(people, make_staff, c
     for profile in list(people.values())[:3]:
         give_data(profile.user)
     with CaptureQueriesContext(connection) as few:
-        cycles.cycle_compute(cycle)
+        cycles_compute.cycle_compute(cycle)
     for n in range(30):
         give_data(make_staff("pudong-team", roles=[Role.LEARNER], number=f"Q{n:03d}").user)
     with CaptureQueriesContext(connection) as many:
-        cycles.cycle_compute(cycle)
+        cycles_compute.cycle_compute(cycle)
     assert len(many) == len(few) <= 16
     assert AssessmentResult.objects.filter(cycle=cycle).count() == len(FRONTLINE) + 30
 
 
 def test_recomputing_takes_new_data_and_a_finalised_cycle_never_changes(people, cycle):
     learner = people["learner"].user
-    cycles.cycle_compute(cycle)
+    cycles_compute.cycle_compute(cycle)
     assert AssessmentResult.objects.get(cycle=cycle, user=learner).satisfaction is None
     give_data(learner)
-    cycles.cycle_compute(cycle)
+    cycles_compute.cycle_compute(cycle)
     assert AssessmentResult.objects.get(cycle=cycle, user=learner).satisfaction == Decimal(75)
 
-    cycles.cycle_finalise(cycle, by=people["hr"].user)
+    services.cycle_finalise(cycle, by=people["hr"].user)
     give_data(learner, n=1)  # a late import
-    with pytest.raises(cycles.CycleLocked):
-        cycles.cycle_compute(cycle)
+    with pytest.raises(cycles_compute.CycleLocked):
+        cycles_compute.cycle_compute(cycle)
     result = AssessmentResult.objects.get(cycle=cycle, user=learner)
     assert result.teamwork == Decimal(90) and result.computed_at
-    with pytest.raises(cycles.ValidationError):
-        cycles.cycle_finalise(cycle, by=people["hr"].user)  # already final
+    with pytest.raises(cycles_compute.ValidationError):
+        services.cycle_finalise(cycle, by=people["hr"].user)  # already final
 
 
 def test_the_command_computes_a_cycle_by_name(people, cycle):
@@ -178,19 +179,19 @@ def test_the_command_computes_a_cycle_by_name(people, cycle):
 
 
 def test_the_default_policy_is_version_1_and_sound():
-    from assessments.scoring import DEFAULT_POLICY, policy_problems
+    from assessments.scoring.arithmetic import DEFAULT_POLICY, policy_problems
 
     stored = ScoringPolicy.objects.get(version=1).policy
     assert stored == DEFAULT_POLICY and policy_problems(stored) == []
 
 
 def test_a_cycle_computes_as_a_background_task(people, cycle):
-    from assessments import tasks
+    from assessments.cycles import tasks
 
     result = tasks.compute_cycle.enqueue(cycle.pk)
     assert result.return_value == {"people": len(FRONTLINE)}
     assert AssessmentResult.objects.filter(cycle=cycle).count() == len(FRONTLINE)
-    assert cycles.cycle_progress(cycle) is None  # nothing running any more
+    assert cycles_compute.cycle_progress(cycle) is None  # nothing running any more
 
 
 def stored(cycle) -> dict:
@@ -204,8 +205,8 @@ def stored(cycle) -> dict:
 @pytest.fixture
 def in_parts(monkeypatch):
     """Any cycle computed in two parts, whatever the number of people and cores."""
-    monkeypatch.setattr(cycle_shards, "MIN_PEOPLE_PER_PART", 1)
-    monkeypatch.setattr(cycle_shards, "_cores", lambda: 2)
+    monkeypatch.setattr(shards, "MIN_PEOPLE_PER_PART", 1)
+    monkeypatch.setattr(shards, "_cores", lambda: 2)
 
 
 postgresql_only = pytest.mark.skipif(
@@ -221,20 +222,20 @@ def test_a_cycle_computed_in_parts_stores_what_one_process_stores(
 ):
     for n, key in enumerate(FRONTLINE[:3]):
         give_data(people[key].user, n)
-    assert len(cycle_shards.parts(cycles.assessed_people(cycle))) == 2
+    assert len(shards.parts(inputs.assessed_people(cycle))) == 2
     computed = []
-    compute = cycle_shards.compute
+    compute = shards.compute
     monkeypatch.setattr(
-        cycle_shards, "compute", lambda *args: computed.append(args[2]) or compute(*args)
+        shards, "compute", lambda *args: computed.append(args[2]) or compute(*args)
     )
     progress = []
-    assert cycles.cycle_compute(cycle, on_progress=progress.append) == len(FRONTLINE)
+    assert cycles_compute.cycle_compute(cycle, on_progress=progress.append) == len(FRONTLINE)
     assert progress[-1] == 100 and progress == sorted(progress)
     in_two = stored(cycle)
     assert len(in_two) == len(FRONTLINE) and [len(part) for part in computed[0]] == [2, 2]
 
     with transaction.atomic():  # inside a transaction: in one process
-        cycles.cycle_compute(cycle)
+        cycles_compute.cycle_compute(cycle)
     in_one = stored(cycle)
     for user_id, result in in_one.items():
         assert result["computed_at"] > in_two[user_id].pop("computed_at")
@@ -247,18 +248,18 @@ def test_a_cycle_computed_in_parts_stores_what_one_process_stores(
 def test_a_part_that_fails_leaves_the_previous_results(people, cycle, in_parts, monkeypatch):
     learner = people["learner"].user
     give_data(learner)
-    cycles.cycle_compute(cycle)
+    cycles_compute.cycle_compute(cycle)
     before = stored(cycle)
     SurveyResult.objects.filter(user=learner).update(score=Decimal(5))
-    scored = cycles.result_rows
+    scored = storage.result_rows
 
     def failing(cycle, policy, people, places, now):
         if learner.pk in people:
             raise RuntimeError("no more memory")
         yield from scored(cycle, policy, people, places, now)
 
-    monkeypatch.setattr(cycles, "result_rows", failing)  # in the parts' processes too
-    with pytest.raises(cycle_shards.PartFailed, match="no more memory"):
-        cycles.cycle_compute(cycle)
+    monkeypatch.setattr(storage, "result_rows", failing)  # in the parts' processes too
+    with pytest.raises(shards.PartFailed, match="no more memory"):
+        cycles_compute.cycle_compute(cycle)
     assert stored(cycle) == before
     assert AssessmentCycle.objects.get(pk=cycle.pk).state == CycleState.COMPUTED

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone, translation
 
-from assessments import dashboard, results_export, scoring
-from assessments.dashboard import Row, Tree, Unit
+from assessments.cycles import dashboard, export, permissions, selectors
+from assessments.cycles.dashboard import Row, Tree, Unit
 from assessments.models import AssessmentCycle, AssessmentResult, CycleState, ScoringPolicy
+from assessments.scoring import arithmetic
 from lms.roles import Role
 
 OCTOBER = datetime.date(2026, 10, 1)
@@ -54,10 +55,10 @@ def _grade(overall):
 def result(cycle, profile, scores=(80, 80, 80, 80), overall="mean", *, unit=None, **fields):
     """An AssessmentResult as cycle_compute would store it (not saved): scores are knowledge,
     satisfaction, efficiency, teamwork; the overall is their plain mean unless given."""
-    parts = dict(zip(scoring.PARTS, (_decimal(v) for v in scores), strict=True))
+    parts = dict(zip(arithmetic.PARTS, (_decimal(v) for v in scores), strict=True))
     present = [v for v in parts.values() if v is not None]
     if overall == "mean":
-        overall = scoring.rounded(sum(present) / len(present)) if present else None
+        overall = arithmetic.rounded(sum(present) / len(present)) if present else None
     overall = _decimal(overall)
     reasons = [f"no_{p}" for p, v in parts.items() if v is None]
     reasons += [f"low_{p}" for p, v in parts.items() if v is not None and v < 60]
@@ -120,7 +121,7 @@ def test_each_part_has_its_count_mean_median_and_no_data():
         row("T4", (60, 75, None, 62, 100)),
     ]
     stats = {s.part: s for s in dashboard.part_stats(rows)}
-    assert [s.part for s in dashboard.part_stats(rows)] == [*scoring.PARTS, "overall"]
+    assert [s.part for s in dashboard.part_stats(rows)] == [*arithmetic.PARTS, "overall"]
     knowledge = stats["knowledge"]
     assert (knowledge.count, knowledge.no_data) == (4, 0)
     assert knowledge.mean == Decimal("75.3")  # 301 / 4 = 75.25, half up
@@ -220,43 +221,43 @@ def test_people_with_missing_data_say_which_parts_lack_it():
     missing = dashboard.missing_data(rows)
     assert [r.employee_number for r in missing] == ["T2", "T3"]
     assert missing[0].missing == ("satisfaction", "efficiency")
-    assert missing[1].missing == scoring.PARTS
+    assert missing[1].missing == arithmetic.PARTS
 
 
 def test_the_export_reads_the_key_inputs_of_an_explanation():
     now = datetime.datetime(2026, 10, 5, 9, tzinfo=datetime.UTC)
-    person = scoring.Person(
+    person = arithmetic.Person(
         position="courier",
         quizzes=(
-            scoring.RequiredQuiz(
-                1, "测验一", Decimal(1), (scoring.QuizAttempt(7, now, Decimal(80)),)
+            arithmetic.RequiredQuiz(
+                1, "测验一", Decimal(1), (arithmetic.QuizAttempt(7, now, Decimal(80)),)
             ),
-            scoring.RequiredQuiz(2, "测验二", Decimal(1), ()),
+            arithmetic.RequiredQuiz(2, "测验二", Decimal(1), ()),
         ),
         surveys=(
-            scoring.Survey("S1", "phone", "1-5", Decimal(5)),
-            scoring.Survey("S2", "online", "percent", Decimal(90)),
+            arithmetic.Survey("S1", "phone", "1-5", Decimal(5)),
+            arithmetic.Survey("S2", "online", "percent", Decimal(90)),
         ),
-        complaints=(scoring.Complaint("C1", "service", True, now, None),),
+        complaints=(arithmetic.Complaint("C1", "service", True, now, None),),
         efficiency=(
-            scoring.EfficiencyRow(
+            arithmetic.EfficiencyRow(
                 datetime.date(2026, 10, 1),
                 {"pickups": 100, "pickups_on_time": 96, "errors": 1, "items_handled": 400},
             ),
         ),
-        evaluations=(scoring.Evaluation("drill", "D1", Decimal(8), Decimal(10)),),
+        evaluations=(arithmetic.Evaluation("drill", "D1", Decimal(8), Decimal(10)),),
     )
-    assessed = scoring.assess(person)
+    assessed = arithmetic.assess(person)
     explanation = {name: part.explanation for name, part in assessed.parts.items()}
-    cells = results_export.explanation_inputs(explanation)
-    headers = results_export.export_headers()
+    cells = export.explanation_inputs(explanation)
+    headers = export.export_headers()
     assert len(cells) == len(headers) - headers.index("Required quizzes")
     assert cells[:6] == [2, 1, 2, 95.0, 1, 7.0]  # (100 + 90) / 2; service 5 + late reply 2
     assert cells[6:8] == [96, 100]  # pick-ups on time, pick-ups
     assert cells[8:12] == [0, 0, None, None]  # no deliveries yet; queries do not apply
     assert cells[12:16] == [0, 0, 1, 400]  # no exceptions; errors, items handled
     assert cells[-1] == 1
-    assert results_export.explanation_inputs({})[:2] == [0, 0]
+    assert export.explanation_inputs({})[:2] == [0, 0]
 
 
 # Who reads what ----------------------------------------------------------------------------------
@@ -269,23 +270,23 @@ def test_hr_reads_every_cycle_and_result_and_trainers_only_theirs(people):
     save(*(result(cycle, p) for p in people.values()))
     hr, trainer, learner = (people[w].user for w in ("hr", "trainer", "learner"))
 
-    assert set(dashboard.cycles_visible_to(hr)) == {draft, cycle}
-    assert list(dashboard.cycles_visible_to(trainer)) == [cycle]
-    assert dashboard.cycles_visible_to(trainer)[0].result_count == 4
-    assert not dashboard.cycles_visible_to(learner).exists()
+    assert set(permissions.cycles_visible_to(hr)) == {draft, cycle}
+    assert list(permissions.cycles_visible_to(trainer)) == [cycle]
+    assert permissions.cycles_visible_to(trainer)[0].result_count == 4
+    assert not permissions.cycles_visible_to(learner).exists()
 
-    assert dashboard.dashboard_results(hr).count() == len(people)
-    seen = set(dashboard.dashboard_results(trainer).values_list("user__username", flat=True))
+    assert permissions.dashboard_results(hr).count() == len(people)
+    seen = set(permissions.dashboard_results(trainer).values_list("user__username", flat=True))
     assert seen == {"L001", "L002", "L003", "TR01"}  # the east, and the trainer
-    assert not dashboard.dashboard_results(learner).exists()
+    assert not permissions.dashboard_results(learner).exists()
 
-    assert dashboard.readable_cycle(hr, draft.pk) == draft
+    assert permissions.readable_cycle(hr, draft.pk) == draft
     with pytest.raises(Http404):
-        dashboard.readable_cycle(trainer, draft.pk)
+        permissions.readable_cycle(trainer, draft.pk)
     with pytest.raises(PermissionDenied):
-        dashboard.readable_cycle(learner, cycle.pk)
+        permissions.readable_cycle(learner, cycle.pk)
     with pytest.raises(Http404):
-        dashboard.readable_cycle(hr, cycle.pk + 100)
+        permissions.readable_cycle(hr, cycle.pk + 100)
 
 
 @pytest.mark.django_db
@@ -298,8 +299,8 @@ def test_a_lead_trainer_reads_like_a_trainer(org, make_staff):
     south = make_staff("tianhe", number="S001")
     cycle = make_cycle()
     save(result(cycle, xihu), result(cycle, south))
-    assert dashboard.readable_cycle(lead.user, cycle.pk) == cycle
-    assert list(dashboard.dashboard_results(lead.user).values_list("user_id", flat=True)) == [
+    assert permissions.readable_cycle(lead.user, cycle.pk) == cycle
+    assert list(permissions.dashboard_results(lead.user).values_list("user_id", flat=True)) == [
         xihu.user_id
     ]
 
@@ -311,5 +312,5 @@ def test_the_previous_cycle_is_the_last_computed_one_that_started_before():
     make_cycle("八月草稿", starts_on=datetime.date(2026, 8, 1), state=CycleState.DRAFT)
     q4 = make_cycle()
     make_cycle("2027", starts_on=datetime.date(2027, 1, 1))
-    assert dashboard.previous_cycle(q4) == q3
-    assert dashboard.previous_cycle(AssessmentCycle.objects.get(name="第二季度")) is None
+    assert selectors.previous_cycle(q4) == q3
+    assert selectors.previous_cycle(AssessmentCycle.objects.get(name="第二季度")) is None

@@ -199,7 +199,7 @@ def test_missing_people_link_to_their_page_and_are_paged(people, login, org, cyc
     assert f"?unit={org['xihu'].pk}&amp;missing_page=2" in page
     second = client.get(url(cycle, unit=org["xihu"].pk, missing_page=2)).content.decode()
     assert section(second, "data-missing").count("<tr>") == 1 + 11
-    person = reverse("assessment:person", args=[cycle.pk, profiles[0].user_id])
+    person = reverse("cycles:person", args=[cycle.pk, profiles[0].user_id])
     assert f'href="{person}" data-person-link' in page
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from assessments import data_imports
+from assessments.imports import services
 from assessments.imports.kinds import KINDS
 from assessments.models import (
     Complaint,
@@ -38,7 +38,7 @@ def csv_bytes(kind: str, rows: list[dict], *, language: str = "en", encoding="ut
 
 
 def run(kind, data: bytes, name="data.csv", **kwargs):
-    return data_imports.import_file(kind=kind, name=name, stream=io.BytesIO(data), **kwargs)
+    return services.import_file(kind=kind, name=name, stream=io.BytesIO(data), **kwargs)
 
 
 def survey(ref, number="L001", score="4.5", **extra):
@@ -226,9 +226,9 @@ def test_a_dry_run_writes_nothing(people):
 
 
 def test_a_failure_half_way_leaves_nothing(people, monkeypatch):
-    monkeypatch.setattr(data_imports, "CHUNK", 2)
+    monkeypatch.setattr(services, "CHUNK", 2)
     calls = []
-    original = data_imports.SurveySpec.apply
+    original = services.SurveySpec.apply
 
     def fail_on_second(self, records):
         calls.append(1)
@@ -236,7 +236,7 @@ def test_a_failure_half_way_leaves_nothing(people, monkeypatch):
             raise RuntimeError("the disk is full")
         return original(self, records)
 
-    monkeypatch.setattr(data_imports.SurveySpec, "apply", fail_on_second)
+    monkeypatch.setattr(services.SurveySpec, "apply", fail_on_second)
     data = csv_bytes("surveys", [survey(f"S-{i}") for i in range(5)])
     with pytest.raises(RuntimeError):
         run("surveys", data)
@@ -305,7 +305,7 @@ def test_a_measure_filled_in_later_or_a_survey_moved_to_another_person_is_an_upd
 
 @pytest.mark.parametrize("chunk", [1, 2, 3])
 def test_counts_add_up_over_chunks(people, monkeypatch, chunk):
-    monkeypatch.setattr(data_imports, "CHUNK", chunk)
+    monkeypatch.setattr(services, "CHUNK", chunk)
     run("surveys", csv_bytes("surveys", [survey(f"S-{i}") for i in range(4)]))
     rows = [survey(f"S-{i}", score="3" if i % 2 else "4.5") for i in range(7)]
     batch, outcome = run("surveys", csv_bytes("surveys", rows))

@@ -4,15 +4,16 @@ from collections import Counter
 
 import pytest
 
-from assessments import demo, gift
+from assessments.demo import questions as demo_questions
 from assessments.models import Question
-from assessments.questions import QuestionType
+from assessments.questions import gift
+from assessments.questions.data import QuestionType
 
 MODULES = {"公司文化及价值观", "客户服务知识", "业务流程与操作规范", "应急处理", "团队协作与沟通"}
 
 
 def test_the_demo_file_covers_every_type_and_module():
-    questions = gift.parse(demo.QUESTIONS.read_bytes())
+    questions = gift.parse(demo_questions.QUESTIONS.read_bytes())
     assert len(questions) >= 60
     assert set(Counter(q.qtype for q in questions)) == set(QuestionType)
     per_module = Counter(q.category.split("/")[0] for q in questions)
@@ -22,7 +23,7 @@ def test_the_demo_file_covers_every_type_and_module():
 
 @pytest.mark.django_db
 def test_it_is_loaded_once():
-    loaded = demo.load_demo_questions()
+    loaded = demo_questions.load_demo_questions()
     assert loaded == Question.objects.count() >= 60
-    assert demo.load_demo_questions() == 0
+    assert demo_questions.load_demo_questions() == 0
     assert Question.objects.filter(versions__isnull=True).count() == 0

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments.cycles import cycle_inputs
+from assessments.cycles.inputs import cycle_inputs
 from assessments.demo import cycles as demo_cycles
 from assessments.demo.operations import DAY, PROFILES, quarter_end, quarter_start
 from assessments.models import (
@@ -28,9 +28,9 @@ from assessments.models import (
     QuizPage,
     ReviewPolicy,
 )
-from assessments.policies import policy_current
-from assessments.questions import QuestionType
-from assessments.scoring import PARTS
+from assessments.questions.data import QuestionType
+from assessments.scoring.arithmetic import PARTS
+from assessments.scoring.selectors import policy_current
 from courses.models import CoursePage
 from lms.models import StaffProfile
 

@@ -22,8 +22,8 @@ from django.db.models import Count, F
 from django.test import override_settings
 from django.utils import timezone
 
-from assessments import data_imports
 from assessments.demo import operations
+from assessments.imports import services
 from assessments.models import (
     Complaint,
     EfficiencyRecord,
@@ -32,7 +32,7 @@ from assessments.models import (
     SurveyResult,
     TeamworkEvaluation,
 )
-from lms.demo import DEMO_ACCOUNTS, LEAVERS, STAFF
+from lms.demo.company import DEMO_ACCOUNTS, LEAVERS, STAFF
 from lms.models import AuditEvent, StaffProfile
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +60,9 @@ def seed_output(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         for module, name in [
-            ("courses.demo", "load_demo_courses"),
-            ("assessments.demo", "load_demo_questions"),
-            ("assessments.demo", "load_demo_quizzes"),
+            ("courses.demo.learning", "load_demo_courses"),
+            ("assessments.demo.questions", "load_demo_questions"),
+            ("assessments.demo.quizzes", "load_demo_quizzes"),
         ]:
             patch.setattr(f"{module}.{name}", lambda stdout=None: 0)
         call_command("seed_demo", stdout=output)
@@ -337,7 +337,7 @@ BROKEN = sorted(p.name for p in operations.DATA.iterdir() if "with-errors" in p.
 @pytest.mark.parametrize("name", GOOD)
 def test_a_good_example_imports_cleanly_against_the_demo_staff(seed_output, name):
     content = (operations.DATA / name).read_bytes()
-    _batch, outcome = data_imports.import_file(
+    _batch, outcome = services.import_file(
         kind=kind_of(name), name=name, stream=io.BytesIO(content), dry_run=True
     )
     assert outcome.ok, [problem.message for problem in outcome.problems]
@@ -352,7 +352,7 @@ def test_a_broken_example_is_refused_with_the_problems_its_readme_lists(seed_out
     content = (operations.DATA / name).read_bytes()
     kind = kind_of(name)
     before = MODELS[kind].objects.count()
-    batch, outcome = data_imports.import_file(kind=kind, name=name, stream=io.BytesIO(content))
+    batch, outcome = services.import_file(kind=kind, name=name, stream=io.BytesIO(content))
     found = {(problem.line, problem.column, problem.code) for problem in outcome.problems}
     assert found == listed[name]
     assert outcome.problem_count == len(listed[name]) == outcome.rejected

@@ -16,8 +16,6 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Revision
 
-from assessments import analysis
-from assessments.completion import required_quizzes
 from assessments.demo.cycles import QUARTERLY_SLUG
 from assessments.models import (
     Attempt,
@@ -28,10 +26,12 @@ from assessments.models import (
     QuizSlot,
     ReviewPolicy,
 )
-from assessments.questions import QuestionType
+from assessments.questions.data import QuestionType
+from assessments.quizzes import analysis
+from assessments.quizzes.completion import required_quizzes
+from courses.learning.services import enrolment_refresh_completion
 from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonCompletion
-from courses.services import enrolment_refresh_completion
-from lms.demo import DEMO_ACCOUNTS
+from lms.demo.company import DEMO_ACCOUNTS
 from lms.models import User
 from lms.permissions import StaffVisibility, staff_visibility
 

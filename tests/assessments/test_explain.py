@@ -11,8 +11,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.explain import PARTS_AND_OVERALL, explain, reason_text
-from assessments.scoring import (
+from assessments.scoring.arithmetic import (
     DEFAULT_POLICY,
     PARTS,
     Complaint,
@@ -24,6 +23,7 @@ from assessments.scoring import (
     Survey,
     assess,
 )
+from assessments.scoring.explain import PARTS_AND_OVERALL, explain, reason_text
 from tests.assessments.test_scoring import people as random_people
 
 T0 = datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)

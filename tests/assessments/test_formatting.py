@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments import attempts, services
-from assessments.formatting import to_html
 from assessments.models import QuizPage, QuizSlot
-from assessments.questions import TextFormat
+from assessments.questions import services
+from assessments.questions.data import TextFormat
+from assessments.questions.formatting import to_html
+from assessments.quizzes import services as attempts
 
 ATTACKS = [
     "<script>alert(1)</script>",

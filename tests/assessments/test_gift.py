@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from assessments import gift
-from assessments.gift import GiftError, parse, write
-from assessments.question_errors import QuestionImportError
-from assessments.questions import (
+from assessments.questions import gift
+from assessments.questions.data import (
     Choice,
     MatchPair,
     NumericAnswer,
@@ -19,6 +17,8 @@ from assessments.questions import (
     QuestionType,
     TextFormat,
 )
+from assessments.questions.gift import GiftError, parse, write
+from assessments.questions.problems import QuestionImportError
 
 DATA = Path(__file__).parent / "data"
 INF = D("Infinity")

@@ -12,10 +12,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.gift import GiftError, parse, write
-from assessments.question_errors import question_problems
-from assessments.question_table import shares
-from assessments.questions import (
+from assessments.questions.data import (
     Choice,
     MatchPair,
     NumericAnswer,
@@ -23,6 +20,9 @@ from assessments.questions import (
     QuestionType,
     TextFormat,
 )
+from assessments.questions.gift import GiftError, parse, write
+from assessments.questions.problems import question_problems
+from assessments.questions.spreadsheet import shares
 
 INF = D("Infinity")
 WHITESPACE = " \t\n\r"

@@ -7,7 +7,16 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
-from assessments.grading import (
+from assessments.questions.data import (
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    Question,
+    QuestionType,
+    Response,
+    TextFormat,
+)
+from assessments.quizzes.grading import (
     Grade,
     GradeState,
     answer_matches,
@@ -19,15 +28,6 @@ from assessments.grading import (
     percent,
     right_answer_summary,
     validation_error,
-)
-from assessments.questions import (
-    Choice,
-    MatchPair,
-    NumericAnswer,
-    Question,
-    QuestionType,
-    Response,
-    TextFormat,
 )
 
 

@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from assessments import attempts, services
 from assessments.models import AttemptState, QuizPage, QuizSlot
-from assessments.questions import Choice, QuestionType
-from assessments.questions import Question as Q
+from assessments.questions import services
+from assessments.questions.data import Choice, QuestionType
+from assessments.questions.data import Question as Q
+from assessments.quizzes import services as attempts
 from lms.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

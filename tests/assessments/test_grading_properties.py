@@ -8,8 +8,7 @@ from decimal import Decimal as D
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from assessments.grading import Grade, GradeState, grade, normalise_answer, parse_number
-from assessments.questions import (
+from assessments.questions.data import (
     Choice,
     MatchPair,
     NumericAnswer,
@@ -17,6 +16,7 @@ from assessments.questions import (
     QuestionType,
     Response,
 )
+from assessments.quizzes.grading import Grade, GradeState, grade, normalise_answer, parse_number
 
 CENT = D("0.01")
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.cycles import cycle_compute
+from assessments.cycles.compute import cycle_compute
 from assessments.models import (
     AssessmentCycle,
     CycleState,

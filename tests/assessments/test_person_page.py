@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.appeals import appeal_raise
-from assessments.cycles import cycle_compute
+from assessments.cycles.compute import cycle_compute
+from assessments.cycles.services import appeal_raise
 from assessments.models import AssessmentCycle, CycleState, ScoringPolicy, SurveyResult
 from tests.factories import in_english
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments import policies, scoring
 from assessments.models import ScoringPolicy
-from assessments.policy_forms import PolicyForm
+from assessments.scoring import arithmetic, selectors, services
+from assessments.scoring.forms import PolicyForm
 from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def form_data(**changes) -> dict:
     """The edit form as the page offers it for the current version, with some changes."""
-    form = PolicyForm(policy=policies.policy_current().policy)
+    form = PolicyForm(policy=selectors.policy_current().policy)
     data = {
         name: "" if field.initial is None else str(field.initial)
         for name, field in form.fields.items()
@@ -199,10 +199,10 @@ def test_old_versions_stay_readable(people, login):
 
 
 def test_the_service_refuses_nonsense_and_numbers_versions(people):
-    bad = dataclasses.replace(scoring.DEFAULT_POLICY, bands=())
+    bad = dataclasses.replace(arithmetic.DEFAULT_POLICY, bands=())
     with pytest.raises(ValidationError):
-        policies.policy_save(bad, note="x", by=people["hr"].user)
-    assert policies.policy_save(scoring.DEFAULT_POLICY, note="x", by=None).version == 1
-    changed = dataclasses.replace(scoring.DEFAULT_POLICY, attempt_rule="mean")
-    saved = policies.policy_save(changed, note="mean", by=people["hr"].user)
+        services.policy_save(bad, note="x", by=people["hr"].user)
+    assert services.policy_save(arithmetic.DEFAULT_POLICY, note="x", by=None).version == 1
+    changed = dataclasses.replace(arithmetic.DEFAULT_POLICY, attempt_rule="mean")
+    saved = services.policy_save(changed, note="mean", by=people["hr"].user)
     assert saved.version == 2 and saved.policy == changed

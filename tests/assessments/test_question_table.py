@@ -14,8 +14,16 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.question_errors import QuestionImportError
-from assessments.question_table import (
+from assessments.questions.data import (
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    Question,
+    QuestionType,
+    TextFormat,
+)
+from assessments.questions.problems import QuestionImportError
+from assessments.questions.spreadsheet import (
     TableError,
     parse_csv,
     parse_xlsx,
@@ -24,14 +32,6 @@ from assessments.question_table import (
     template_xlsx,
     write_csv,
     write_xlsx,
-)
-from assessments.questions import (
-    Choice,
-    MatchPair,
-    NumericAnswer,
-    Question,
-    QuestionType,
-    TextFormat,
 )
 from tests.assessments.test_gift_properties import questions
 

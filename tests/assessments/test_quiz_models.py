@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments import services
 from assessments.models import Attempt, QuizPage, QuizSlot
+from assessments.questions import services
 
 pytestmark = pytest.mark.django_db
 

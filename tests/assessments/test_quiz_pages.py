@@ -7,13 +7,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from assessments import attempts, services
 from assessments.models import Attempt, AttemptState, QuizPage, QuizSlot
-from assessments.questions import Choice, QuestionType
-from assessments.questions import Question as Q
-from courses import services as course_services
+from assessments.questions import services
+from assessments.questions.data import Choice, QuestionType
+from assessments.questions.data import Question as Q
+from assessments.quizzes import services as attempts
+from courses.learning import services as course_services
+from courses.learning.signals import course_completed
 from courses.models import Enrolment
-from courses.signals import course_completed
 
 pytestmark = pytest.mark.django_db
 

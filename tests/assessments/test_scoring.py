@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.scoring import (
+from assessments.scoring.arithmetic import (
     DEFAULT_POLICY,
     MEASURES,
     Band,

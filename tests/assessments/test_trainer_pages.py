@@ -6,10 +6,12 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from assessments import attempts, reports, services
 from assessments.models import Attempt, AttemptState, QuizPage, QuizSlot
-from assessments.questions import Choice, QuestionType
-from assessments.questions import Question as Q
+from assessments.questions import services
+from assessments.questions.data import Choice, QuestionType
+from assessments.questions.data import Question as Q
+from assessments.quizzes import selectors
+from assessments.quizzes import services as attempts
 from lms.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +72,7 @@ def test_a_trainer_sees_the_results_of_their_own_units_only(quiz, people, login)
     take(quiz, people["learner"].user, essay=None)  # pudong: graded at once
     take(quiz, people["south"].user, essay=None)  # the south: not the trainer's
     client = login(people["trainer"])
-    (row,) = [r for r in reports.quiz_rows(people["trainer"].user) if r.quiz.pk == quiz.pk]
+    (row,) = [r for r in selectors.quiz_rows(people["trainer"].user) if r.quiz.pk == quiz.pk]
     assert (row.submitted, row.waiting, row.place) == (1, 0, "客户服务知识")
     html = client.get(f"/learning/quizzes/{quiz.pk}/results/").content.decode()
     assert "王喆" in html and "黄丽" not in html
@@ -140,7 +142,7 @@ def test_item_analysis_counts_facility_and_options(quiz, people, make_staff, log
     ):
         take(quiz, user, essay=None, choice=choice, truth=truth)
     with translation.override("en"):
-        analysis = reports.quiz_analysis(people["hr"].user, quiz)
+        analysis = selectors.quiz_analysis(people["hr"].user, quiz)
     assert analysis.attempts == 4 and analysis.mean_percent == D(25)  # no essays
     by_id = {row.question_id: row for row in analysis.questions}
     _essay, key_q, truth_q = quiz.questions
@@ -186,7 +188,7 @@ def test_a_trainer_previews_then_regrades_a_fixed_key(quiz, people, login):
     url = f"/learning/questions/{key_q.pk}/regrade/"
     preview = client.get(url).content.decode()
     assert "2" in preview and "5分钟" in preview
-    assert reports.regrade_preview(key_q).changed == 2
+    assert selectors.regrade_preview(key_q).changed == 2
     chose_5_minutes.refresh_from_db()
     assert chose_5_minutes.score == D(2)  # the preview wrote nothing
 

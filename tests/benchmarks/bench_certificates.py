@@ -95,17 +95,17 @@ def finalised_cycle(count: int):
 
 def issue(cycle, users=None) -> tuple[list[int], float]:
     """Issue the cycle's certificates; the rendering they ask for is collected, not run."""
-    from assessments import certificates
+    from assessments.certificates import services
 
     asked: list[int] = []
-    real = certificates._enqueue_rendering
-    certificates._enqueue_rendering = asked.extend
+    real = services._enqueue_rendering
+    services._enqueue_rendering = asked.extend
     try:
         start = time.perf_counter()
-        made = certificates.certificates_issue_for_cycle(cycle=cycle, by=None, users=users)
+        made = services.certificates_issue_for_cycle(cycle=cycle, by=None, users=users)
         seconds = time.perf_counter() - start
     finally:
-        certificates._enqueue_rendering = real
+        services._enqueue_rendering = real
     assert sorted(asked) == sorted(c.pk for c in made), "every new certificate is queued"
     return [c.pk for c in made], seconds
 
@@ -131,31 +131,31 @@ def first_render(certificate_id: int) -> dict:
     start = time.perf_counter()
     import weasyprint
 
-    from assessments import certificate_pdf
+    from assessments.certificates import pdf
     from assessments.models import Certificate
 
     imported = time.perf_counter() - start
     start = time.perf_counter()
-    certificate_pdf.warm_up()
+    pdf.warm_up()
     warmed = time.perf_counter() - start
     certificate = Certificate.objects.select_related("template").get(pk=certificate_id)
     start = time.perf_counter()
-    certificate_pdf.certificate_render(certificate)
+    pdf.certificate_render(certificate)
     first = time.perf_counter() - start
     assert certificate.rendered_at is not None
 
     warm, layout = [], []
     for _ in range(12):
         start = time.perf_counter()
-        certificate_pdf.render_pdf(certificate)
+        pdf.render_pdf(certificate)
         warm.append(time.perf_counter() - start)
-    html, resources = certificate_pdf.render_html(certificate)
-    font_config, stylesheet = certificate_pdf._style()
-    fetcher = certificate_pdf._fetcher_class()
+    html, resources = pdf.render_html(certificate)
+    font_config, stylesheet = pdf._style()
+    fetcher = pdf._fetcher_class()
     for _ in range(12):
         start = time.perf_counter()
         weasyprint.HTML(
-            string=html, base_url=certificate_pdf.RESOURCE_SCHEME, url_fetcher=fetcher(resources)
+            string=html, base_url=pdf.RESOURCE_SCHEME, url_fetcher=fetcher(resources)
         ).render(stylesheets=[stylesheet], font_config=font_config)
         layout.append(time.perf_counter() - start)
     return {
@@ -173,9 +173,10 @@ def render_worker(batches: list[list[int]]) -> None:
     the rendering tasks."""
     import gc
 
-    from assessments import certificate_pdf, certificate_tasks
+    from assessments.certificates import pdf
+    from assessments.certificates import tasks as certificate_tasks
 
-    certificate_pdf.warm_up()  # what a worker does when it starts
+    pdf.warm_up()  # what a worker does when it starts
     gc.freeze()  # what the worker holds at start-up is never garbage: not scanned again
     print("ready", flush=True)
     sys.stdin.readline()
@@ -190,7 +191,7 @@ def render_worker(batches: list[list[int]]) -> None:
 
 
 def render_in_workers(ids: list[int]) -> tuple[float, list[dict]]:
-    from assessments.certificate_pdf import render_batches
+    from assessments.certificates.pdf import render_batches
 
     tasks = list(render_batches(ids))  # as the issuing enqueued them
     shares = [tasks[i::WORKERS] for i in range(WORKERS)]

@@ -106,7 +106,7 @@ def floor(cycle) -> tuple[float, int]:
     """(seconds, rows) of the single aggregating statement, fetched to the client."""
     from django.db import connection
 
-    from assessments.cycles import _window
+    from assessments.cycles.inputs import _window
 
     start, end = _window(cycle)
     params = {
@@ -144,7 +144,7 @@ def worker(cycle_id: int) -> dict:
     memory as it was when forked, counted in both)."""
     import resource
 
-    from assessments.cycles import _compute
+    from assessments.cycles.compute import _compute
     from assessments.models import AssessmentCycle
     from tests.benchmarks.import_worker import measured
 
@@ -163,7 +163,7 @@ def worker(cycle_id: int) -> dict:
 def run(ctx: Context) -> list[Row]:
     from django.db import connection
 
-    from assessments import benchdata
+    from assessments.demo import bench
     from assessments.models import AssessmentCycle, AssessmentResult
 
     if connection.vendor != "postgresql":
@@ -171,7 +171,7 @@ def run(ctx: Context) -> list[Row]:
         return []
     ctx.log(f"Generating the cycle's data set for {STAFF:,} staff...")
     began = time.perf_counter()
-    data = benchdata.generate(STAFF, log=lambda text: ctx.log(f"  {text}"))
+    data = bench.generate(STAFF, log=lambda text: ctx.log(f"  {text}"))
     generated = time.perf_counter() - began
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

@@ -37,7 +37,7 @@ def check_lesson(html: str, data, lesson) -> None:
     """The lesson as its signed-in learner sees it, before finishing it."""
     assert lesson.title in html, "the lesson's title is missing"
     assert data.learner_name in html, "the learner's name is missing: not signed in?"
-    action = reverse("courses:lesson_complete", args=[lesson.pk])
+    action = reverse("learning:lesson_complete", args=[lesson.pk])
     assert f'action="{action}"' in html, "the 'I have finished this lesson' form is missing"
 
 

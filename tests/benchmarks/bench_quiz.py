@@ -90,7 +90,7 @@ _WILDCARD = re.compile(r"(?<!\\)\*+")
 
 def answer_fields(content, option_order: list[int], position: int, right: bool, rng):
     """The form fields the attempt page sends for one answer: [(name, value)]."""
-    from assessments.questions import QuestionType
+    from assessments.questions.data import QuestionType
 
     prefix = f"q{position}-"
     qtype = content.qtype
@@ -129,8 +129,8 @@ def saved_response(content, option_order: list[int], position: int, fields) -> d
     """The response the server should store for those fields, read as the view reads them."""
     from django.http import QueryDict
 
-    from assessments.attempts import response_from, response_to_json
-    from assessments.views import posted_answer
+    from assessments.quizzes.responses import response_from, response_to_json
+    from assessments.quizzes.views import posted_answer
 
     post = QueryDict(mutable=True)
     for name, value in fields:
@@ -188,7 +188,7 @@ class Learner:
         return Step(
             "save",
             "POST",
-            reverse("assessments:answer", args=[self.attempt_id, item.position]),
+            reverse("quizzes:answer", args=[self.attempt_id, item.position]),
             body,
             self.headers(origin, **{"Content-Type": content_type, "X-CSRFToken": self.token}),
             pause=pause,
@@ -197,7 +197,7 @@ class Learner:
 
     def submit(self, origin: str) -> Step:
         """The submit page's form, sent."""
-        submit_page = reverse("assessments:submit", args=[self.attempt_id])
+        submit_page = reverse("quizzes:submit", args=[self.attempt_id])
         return Step(
             "submit",
             "POST",
@@ -211,7 +211,7 @@ class Learner:
                 },
             ),
             expect=302,
-            location=reverse("assessments:result", args=[self.attempt_id]),
+            location=reverse("quizzes:result", args=[self.attempt_id]),
         )
 
 
@@ -250,9 +250,9 @@ def learners_of(quiz, ctx: Context) -> list[Learner]:
 def check_attempts(learners: list[Learner]) -> None:
     """Every attempt graded once, by its submit; every item holds the last answer sent to it,
     graded as the grader grades that answer."""
-    from assessments import grading
-    from assessments.attempts import response_from_json
     from assessments.models import Attempt, AttemptItem, AttemptState
+    from assessments.quizzes import grading
+    from assessments.quizzes.responses import response_from_json
 
     by_attempt = {learner.attempt_id: learner for learner in learners}
     attempts = Attempt.objects.in_bulk(list(by_attempt))
@@ -333,12 +333,10 @@ def in_process(learner: Learner) -> dict[str, tuple[str, list[tuple[float, str]]
         data: dict[str, list[str]] = {}
         for name, value in fields:
             data.setdefault(name, []).append(value)
-        path = reverse("assessments:answer", args=[learner.attempt_id, item.position])
+        path = reverse("quizzes:answer", args=[learner.attempt_id, item.position])
         response, measured[f"save {item.position}"] = post(path, data)
         assert response.status_code == 200 and response.json() == {"saved": True}, response
-    response, measured["submit"] = post(
-        reverse("assessments:submit", args=[learner.attempt_id]), {}
-    )
+    response, measured["submit"] = post(reverse("quizzes:submit", args=[learner.attempt_id]), {})
     assert response.status_code == 302, response
     return {"answer save": measured["save 2"], "submit": measured["submit"]}
 
@@ -408,10 +406,10 @@ def run(ctx: Context) -> list[Row]:
 
     server = ctx.server
     origin = f"http://{server.host}:{server.port}"
-    page = reverse("assessments:attempt", args=[crowd[0].attempt_id])
+    page = reverse("quizzes:attempt", args=[crowd[0].attempt_id])
     status, body = server.get(page, {"Cookie": crowd[0].cookie})
     assert status == 200, f"the attempt page answered {status}"
-    autosave = reverse("assessments:answer", args=[crowd[0].attempt_id, 0])
+    autosave = reverse("quizzes:answer", args=[crowd[0].attempt_id, 0])
     assert f'data-autosave="{autosave}"' in body.decode(), "the attempt page has no autosave"
 
     cost: dict[str, tuple[float, float]] = {}  # CPU ms per request: server, database

@@ -38,7 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 
 # Names, the org tree and COPY: shared with the cycle's data set.
-from assessments.benchdata import course_index, insert, org_tree, person_name
+from assessments.demo.bench import course_index, insert, org_tree, person_name
 
 PASSWORD = "bench-pass-2026"
 USERNAME_PREFIX = "BN"

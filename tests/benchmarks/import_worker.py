@@ -76,7 +76,7 @@ def parse_only(path: str) -> dict:
 
 
 def import_once(path: str) -> dict:
-    from assessments.data_imports import import_file
+    from assessments.imports.services import import_file
 
     with open(path, "rb") as stream:
         batch, outcome = import_file(kind="efficiency", name=Path(path).name, stream=stream)

@@ -47,9 +47,9 @@ class QuizDataset:
 
 def demo_questions() -> dict[str, list]:
     """The demo bank's objective questions, by module (the first part of their category)."""
-    from assessments import gift
-    from assessments.demo import QUESTIONS
-    from assessments.questions import QuestionType
+    from assessments.demo.questions import QUESTIONS
+    from assessments.questions import gift
+    from assessments.questions.data import QuestionType
 
     by_module: dict[str, list] = {}
     for question in gift.parse(QUESTIONS.read_bytes()):
@@ -127,8 +127,8 @@ def quiz_generate(
     seed: int = 2026,
 ) -> QuizDataset:
     """The bank, the quiz and an open attempt for each of `learners` learners (see above)."""
-    from assessments.attempts import attempt_start
     from assessments.models import Question
+    from assessments.quizzes.services import attempt_start
     from lms.models import User
 
     categories = _bank(questions)

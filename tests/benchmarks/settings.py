@@ -11,9 +11,9 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789abcdef")
 
-from lms.env import cache_config, is_shared
 from lms.settings.base import *  # noqa: F403
 from lms.settings.base import BASE_DIR, DATABASES, env
+from lms.settings.env import cache_config, is_shared
 
 DEBUG = False
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789abcdef"

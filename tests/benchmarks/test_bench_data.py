@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments import benchdata, cycles, scoring
+from assessments.cycles import compute, inputs
+from assessments.demo import bench
 from assessments.models import (
     AssessmentCycle,
     AssessmentResult,
@@ -24,6 +25,7 @@ from assessments.models import (
     TeamworkEvaluation,
 )
 from assessments.models.metrics import EFFICIENCY_FIELDS
+from assessments.scoring import arithmetic
 from lms.models import StaffProfile
 from tests.benchmarks import bench_cycle
 
@@ -34,7 +36,7 @@ STAFF = 50
 
 @pytest.fixture
 def data():
-    return benchdata.generate(STAFF, seed=7)
+    return bench.generate(STAFF, seed=7)
 
 
 def test_the_volumes_scale_with_the_staff_and_stay_in_the_quarter(data):
@@ -48,16 +50,16 @@ def test_the_volumes_scale_with_the_staff_and_stay_in_the_quarter(data):
     assert first.day == 1 and first.month in (1, 4, 7, 10) and last < datetime.date.today()
     assert not SurveyResult.objects.exclude(date__range=(first, last)).exists()
     assert not EfficiencyRecord.objects.exclude(period_start__gte=first, period_end__lte=last)
-    cycle = AssessmentCycle.objects.get(name=benchdata.CYCLE_NAME)
+    cycle = AssessmentCycle.objects.get(name=bench.CYCLE_NAME)
     assert (cycle.pk, cycle.starts_on, cycle.ends_on) == (data.cycle_id, first, last)
     assert cycle.required_quizzes.count() == data.quizzes == 4
     with pytest.raises(RuntimeError):
-        benchdata.generate(STAFF)
+        bench.generate(STAFF)
 
 
 def test_the_cycle_computes_and_the_command_refuses_a_database_with_staff(data):
     out = io.StringIO()
-    call_command("compute_cycle", benchdata.CYCLE_NAME, "--no-progress", stdout=out)
+    call_command("compute_cycle", bench.CYCLE_NAME, "--no-progress", stdout=out)
     assert f"{STAFF} people assessed" in out.getvalue()
     results = AssessmentResult.objects.filter(cycle_id=data.cycle_id)
     assert results.count() == STAFF
@@ -73,25 +75,25 @@ def test_the_command_fills_an_empty_database():
     out = io.StringIO()
     call_command("generate_bench_data", "--staff", "10", stdout=out)
     assert "10 staff" in out.getvalue() and "200 attempts" in out.getvalue()
-    assert AssessmentCycle.objects.filter(name=benchdata.CYCLE_NAME).exists()
+    assert AssessmentCycle.objects.filter(name=bench.CYCLE_NAME).exists()
 
 
-def everyone_in_full(cycle) -> dict[int, scoring.Person]:
+def everyone_in_full(cycle) -> dict[int, arithmetic.Person]:
     """Every person's records, every row of them, with nothing done by the database."""
-    start, end = cycles._window(cycle)
+    start, end = inputs._window(cycle)
     quizzes = dict(cycle.required_quizzes.values_list("pk", "title"))
     attempts = defaultdict(list)
     for a in Attempt.objects.filter(quiz_id__in=quizzes, state="graded"):
         if a.percent is not None and start <= a.submitted_at < end:
             attempts[a.user_id, a.quiz_id].append(
-                scoring.QuizAttempt(a.pk, a.submitted_at, a.percent)
+                arithmetic.QuizAttempt(a.pk, a.submitted_at, a.percent)
             )
     surveys, complaints, rows, evaluations = (defaultdict(list) for _ in range(4))
     for s in SurveyResult.objects.filter(date__range=(cycle.starts_on, cycle.ends_on)):
-        surveys[s.user_id].append(scoring.Survey(s.reference, s.source, s.scale, s.score))
+        surveys[s.user_id].append(arithmetic.Survey(s.reference, s.source, s.scale, s.score))
     for c in Complaint.objects.filter(received_at__gte=start, received_at__lt=end):
         complaints[c.user_id].append(
-            scoring.Complaint(
+            arithmetic.Complaint(
                 c.reference, c.category, c.company_at_fault, c.received_at, c.first_contact_at
             )
         )
@@ -99,16 +101,16 @@ def everyone_in_full(cycle) -> dict[int, scoring.Person]:
         period_start__gte=cycle.starts_on, period_end__lte=cycle.ends_on
     ):
         counts = {name: getattr(e, name) for name in EFFICIENCY_FIELDS}
-        rows[e.user_id].append(scoring.EfficiencyRow(e.period_start, counts))
+        rows[e.user_id].append(arithmetic.EfficiencyRow(e.period_start, counts))
     for t in TeamworkEvaluation.objects.filter(date__range=(cycle.starts_on, cycle.ends_on)):
         evaluations[t.user_id].append(
-            scoring.Evaluation(t.source, f"T{t.pk}", t.score, t.max_score)
+            arithmetic.Evaluation(t.source, f"T{t.pk}", t.score, t.max_score)
         )
     return {
-        p.user_id: scoring.Person(
+        p.user_id: arithmetic.Person(
             position=p.position,
             quizzes=tuple(
-                scoring.RequiredQuiz(pk, title, Decimal(1), tuple(attempts[p.user_id, pk]))
+                arithmetic.RequiredQuiz(pk, title, Decimal(1), tuple(attempts[p.user_id, pk]))
                 for pk, title in sorted(quizzes.items())
             ),
             surveys=tuple(surveys[p.user_id]),
@@ -120,12 +122,12 @@ def everyone_in_full(cycle) -> dict[int, scoring.Person]:
     }
 
 
-@pytest.mark.parametrize("rule", scoring.ATTEMPT_RULES)
+@pytest.mark.parametrize("rule", arithmetic.ATTEMPT_RULES)
 def test_the_computation_gives_what_scoring_every_record_gives(data, rule):
     """The picked attempts and summed efficiency rows change no result, under every rule."""
     cycle = AssessmentCycle.objects.get(pk=data.cycle_id)
-    policy = scoring.Policy(**{**vars(scoring.DEFAULT_POLICY), "attempt_rule": rule})
-    cycle.policy = ScoringPolicy.objects.create(version=2, data=scoring.policy_to_json(policy))
+    policy = arithmetic.Policy(**{**vars(arithmetic.DEFAULT_POLICY), "attempt_rule": rule})
+    cycle.policy = ScoringPolicy.objects.create(version=2, data=arithmetic.policy_to_json(policy))
     cycle.save()
     # Ties and a person with nothing measured: the rules' second keys and empty sums count.
     first = Attempt.objects.order_by("pk").first()
@@ -138,14 +140,14 @@ def test_the_computation_gives_what_scoring_every_record_gives(data, rule):
     EfficiencyRecord.objects.filter(pk=EfficiencyRecord.objects.order_by("-pk")[0].pk).update(
         errors=None, pickups_on_time=None, exceptions=0, exceptions_on_time=0
     )
-    cycles.cycle_compute(cycle)
+    compute.cycle_compute(cycle)
     stored = {r.user_id: r for r in AssessmentResult.objects.filter(cycle=cycle)}
     people = everyone_in_full(cycle)
     assert set(stored) == set(people)
     for user_id, person in people.items():
-        expected = scoring.assess(person, policy)
+        expected = arithmetic.assess(person, policy)
         result = stored[user_id]
-        for part in scoring.PARTS:
+        for part in arithmetic.PARTS:
             assert getattr(result, part) == expected.parts[part].score
             assert result.explanation[part] == expected.parts[part].explanation
         assert (result.overall, result.grade, result.eligible, result.reasons) == (

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.test import Client
 
 from assessments.models import Attempt, AttemptState, Question, QuestionVersion
-from assessments.questions import QuestionType
+from assessments.questions.data import QuestionType
 from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage, Reminder
 from lms.models import StaffProfile, User
 from tests.benchmarks import bench_learning, bench_quiz

@@ -11,5 +11,5 @@ def bare(request):
 
 urlpatterns = [
     path("bench/bare/", bare),
-    path("", include("lms.urls")),
+    path("", include("lms.platform.urls")),
 ]

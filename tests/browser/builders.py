@@ -2,10 +2,10 @@
 
 from decimal import Decimal
 
-from assessments import services as bank
 from assessments.models import QuizPage, QuizSlot
-from assessments.questions import Choice, QuestionType
-from assessments.questions import Question as Q
+from assessments.questions import services
+from assessments.questions.data import Choice, QuestionType
+from assessments.questions.data import Question as Q
 
 CHECK = (
     "knowledge_check",
@@ -24,7 +24,7 @@ LESSON_BODY = [("heading", "查询时效"), RULE, CHECK]
 
 def module_test(course, *, title="客服测验", slug="quiz", **fields) -> QuizPage:
     """A two-question module test under `course` (single choice, true/false)."""
-    questions = bank.questions_import(
+    questions = services.questions_import(
         [
             Q(
                 QuestionType.SINGLE,

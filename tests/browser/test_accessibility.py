@@ -17,12 +17,13 @@ from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments import attempts
-from assessments.cycles import cycle_compute
+from assessments.cycles.compute import cycle_compute
 from assessments.models import AssessmentCycle, Certificate, ScoringPolicy, SurveyResult
-from courses import services, sessions
-from courses.drill_review import current_rubric_version
+from assessments.quizzes import services as quizzes_services
+from courses.drills.review import current_rubric_version
+from courses.learning import services
 from courses.models import SignUp, TrainingSession
+from courses.sessions import services as sessions_services
 from lms.roles import Role
 from tests import factories
 from tests.browser.builders import LESSON_BODY, module_test
@@ -66,13 +67,13 @@ def _build() -> dict[str, str]:
     )  # fmt: skip
     services.lesson_complete(user=user, lesson=lessons[0])
     graded_quiz = module_test(course, title="客服测验", slug="quiz")
-    graded = attempts.attempt_start(quiz=graded_quiz, user=user)
-    attempts.answer_save(attempt=graded, position=1, data={"choice": "0"})
-    attempts.answer_save(attempt=graded, position=2, data={"truth": "false"})
-    attempts.attempt_submit(attempt=graded)
+    graded = quizzes_services.attempt_start(quiz=graded_quiz, user=user)
+    quizzes_services.answer_save(attempt=graded, position=1, data={"choice": "0"})
+    quizzes_services.answer_save(attempt=graded, position=2, data={"truth": "false"})
+    quizzes_services.attempt_submit(attempt=graded)
     open_quiz = module_test(course, title="客服练习", slug="practice")
-    in_progress = attempts.attempt_start(quiz=open_quiz, user=user)
-    attempts.answer_save(attempt=in_progress, position=1, data={"choice": "1"})
+    in_progress = quizzes_services.attempt_start(quiz=open_quiz, user=user)
+    quizzes_services.answer_save(attempt=in_progress, position=1, data={"choice": "1"})
     new_quiz = module_test(course, title="客服期末测验", slug="final")
     finished, (only_lesson,) = factories.course(index, "企业文化", module="culture", lessons=1)
     services.course_start(user=user, course=finished)
@@ -90,19 +91,21 @@ def _build() -> dict[str, str]:
         ends_at=now - datetime.timedelta(days=7, hours=-1),
     )  # fmt: skip
     SignUp.objects.create(session=past, user=user, status="confirmed", queued_at=past.starts_at)
-    sessions.attendance_mark(session=past, user=user, present=True, by=lead)
+    sessions_services.attendance_mark(session=past, user=user, present=True, by=lead)
     for criterion in past.rubric_version.rubric.criteria:
-        evaluation = sessions.evaluation_score(
+        evaluation = sessions_services.evaluation_score(
             session=past, participant=user, criterion=criterion.key,
             points=criterion.levels[0].points, note="语气平稳。", by=lead,
         )  # fmt: skip
-    sessions.evaluation_comment(session=past, participant=user, comment="表现很好。", by=lead)
-    upcoming = sessions.session_schedule(
+    sessions_services.evaluation_comment(
+        session=past, participant=user, comment="表现很好。", by=lead
+    )
+    upcoming = sessions_services.session_schedule(
         by=lead, kind="classroom", title="客服礼仪课堂", place="浦东站二楼", trainer=lead,
         capacity=10, starts_at=now + datetime.timedelta(days=7),
         ends_at=now + datetime.timedelta(days=7, hours=2),
     )  # fmt: skip
-    sessions.signup_create(session=upcoming, user=user)
+    sessions_services.signup_create(session=upcoming, user=user)
 
     # The assessment: this quarter's cycle, computed.
     SurveyResult.objects.create(
@@ -128,7 +131,7 @@ def _build() -> dict[str, str]:
         "drill": drill.url,
         "drill_result": f"/learning/drills/results/{evaluation.pk}/",
         "verify_result": f"/verify/{certificate.code}/",
-        "check_in": "/learning/check-in/?code=" + sessions.check_in_token(upcoming),
+        "check_in": "/learning/check-in/?code=" + sessions_services.check_in_token(upcoming),
     }
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from assessments.cycles import cycle_compute
+from assessments.cycles.compute import cycle_compute
 from assessments.models import (
     Appeal,
     AppealState,

@@ -12,7 +12,6 @@ import pikepdf
 import pytest
 from playwright.sync_api import expect
 
-from assessments import attempts
 from assessments.models import (
     AssessmentCycle,
     AssessmentResult,
@@ -23,6 +22,7 @@ from assessments.models import (
     SurveyResult,
     TeamworkEvaluation,
 )
+from assessments.quizzes import services
 from tests import factories
 from tests.browser.builders import module_test
 from tests.browser.conftest import sign_in
@@ -82,10 +82,10 @@ def quarterly_test(people):
     course, _lessons = factories.course(index, "客户服务知识", lessons=1)
     quiz = module_test(course, title="第四季度知识测验", slug="q4-test")
     for key in ("learner", "colleague"):
-        attempt = attempts.attempt_start(quiz=quiz, user=people[key].user)
-        attempts.answer_save(attempt=attempt, position=1, data={"choice": "0"})
-        attempts.answer_save(attempt=attempt, position=2, data={"truth": "true"})
-        attempts.attempt_submit(attempt=attempt)
+        attempt = services.attempt_start(quiz=quiz, user=people[key].user)
+        services.answer_save(attempt=attempt, position=1, data={"choice": "0"})
+        services.answer_save(attempt=attempt, position=2, data={"truth": "true"})
+        services.attempt_submit(attempt=attempt)
     return quiz
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from courses import services
+from courses.learning import services
 from courses.models import Enrolment, LessonCompletion
 from tests import factories
 from tests.browser.builders import CHECK, RULE

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from assessments import services
 from assessments.models import Attempt, AttemptState, QuizPage, QuizSlot
-from assessments.questions import Choice, QuestionType
-from assessments.questions import Question as Q
+from assessments.questions import services
+from assessments.questions.data import Choice, QuestionType
+from assessments.questions.data import Question as Q
 from tests import factories
 from tests.browser.conftest import sign_in, start_answer_and_reload
 

@@ -11,7 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from courses import sessions
 from courses.models import (
     Attendance,
     DrillEvaluation,
@@ -21,6 +20,7 @@ from courses.models import (
     TrainingHomePage,
     TrainingSession,
 )
+from courses.sessions import services
 from lms.roles import Role
 from tests import factories
 from tests.browser.conftest import PHONE, sign_in
@@ -181,7 +181,7 @@ def test_a_drill_from_writing_to_scores(browser, live_server, settings, people, 
     with phone.expect_navigation():
         phone.get_by_role("button", name="报名").click()
     assert SignUp.objects.get(session=session, user=people["learner"].user).status == "confirmed"
-    sessions.signup_create(session=session, user=people["colleague"].user)
+    services.signup_create(session=session, user=people["colleague"].user)
 
     # 4. Check-in: 王喆 scans the code on the projector; 李堃 is ticked on the list.
     page.goto("/learning/sessions/run/")

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from courses import services
+from courses.learning import services
 from courses.models import Assignment, Enrolment, EnrolmentSource
 from lms import services as lms_services
 from lms.models import AuditEvent

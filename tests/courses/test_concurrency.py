@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses import services
+from courses.learning import services
 from courses.models import Enrolment, LessonCompletion
 from tests.concurrency import postgresql_only, run_at_once
 

@@ -16,6 +16,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Revision
 
 from courses.blocks import LessonBodyBlock
+from courses.learning.selectors import my_learning
+from courses.learning.services import prerequisites_missing
 from courses.models import (
     Assignment,
     CourseIndexPage,
@@ -26,8 +28,6 @@ from courses.models import (
     ModuleCategory,
     TrainingHomePage,
 )
-from courses.selectors import my_learning
-from courses.services import prerequisites_missing
 from lms.models import StaffProfile, StaffStatus, User
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 
-from courses.demo_live import DRILLS, load_demo_live
+from courses.demo.live import DRILLS, load_demo_live
 from courses.models import (
     Attendance,
     CheckInMethod,
@@ -25,7 +25,7 @@ from courses.models import (
     SignUpStatus,
     TrainingSession,
 )
-from courses.sessions import waiting_place
+from courses.sessions.services import waiting_place
 from lms.models import User
 from lms.roles import Role, has_role
 

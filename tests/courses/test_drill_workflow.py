@@ -13,10 +13,10 @@ from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from courses import sessions
-from courses.demo_live import DRILLS, _drill_page
-from courses.drill_review import review_workflow
+from courses.demo.live import DRILLS, _drill_page
+from courses.drills.review import review_workflow
 from courses.models import DrillPage, RubricVersion
+from courses.sessions import services
 from lms.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +204,7 @@ def test_a_changed_rubric_is_a_new_version_and_old_sessions_keep_theirs(draft, t
     drill = approved(draft, trainer, lead)
     assert drill.live
     start = timezone.now() + datetime.timedelta(days=3)
-    session = sessions.session_schedule(
+    session = services.session_schedule(
         by=lead,
         kind="drill",
         title="投诉处理演练",
@@ -222,7 +222,7 @@ def test_a_changed_rubric_is_a_new_version_and_old_sessions_keep_theirs(draft, t
     assert [v.number for v in drill.rubric_versions.order_by("number")] == [1, 2]
     session.refresh_from_db()
     assert session.rubric_version.number == 1
-    later = sessions.session_schedule(
+    later = services.session_schedule(
         by=lead,
         kind="drill",
         title="投诉处理演练(二)",

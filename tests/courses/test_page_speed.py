@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
 
-from courses import services
+from courses.learning import services
 from courses.models import LessonPage
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +235,7 @@ def test_a_locked_course_shows_its_prerequisites_to_whoever_has_not_finished_the
 def test_the_learner_s_state_is_read_whole_in_one_query(
     learner, people, course, django_assert_num_queries
 ):
-    from courses import selectors
+    from courses.learning import selectors
     from courses.models import LessonCompletion
 
     user = people["learner"].user

@@ -13,7 +13,7 @@ from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
-from courses import selectors, services
+from courses.learning import selectors, services
 from courses.models import CourseIndexPage, CoursePage, LessonPage, TrainingHomePage
 from lms.models import HomePage
 from tests import factories
@@ -93,9 +93,9 @@ class TestLessonPage:
         _c, lessons = factories.course(index, "业务流程", lessons=2)
         client = login(people["learner"])
         for lesson in lessons:
-            action = reverse("courses:lesson_complete", args=[lesson.pk])
+            action = reverse("learning:lesson_complete", args=[lesson.pk])
             assert f'action="{action}"' in client.get(lesson.url).content.decode()
-        client.post(reverse("courses:lesson_complete", args=[lessons[1].pk]))
+        client.post(reverse("learning:lesson_complete", args=[lessons[1].pk]))
         assert lessons[1].completions.filter(user=people["learner"].user).exists()
 
     def test_the_knowledge_check_is_not_graded(self, people, index, login):

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from courses import completion, selectors, services
+from courses.learning import completion, selectors, services
+from courses.learning.signals import course_completed
 from courses.models import Enrolment, EnrolmentSource, LessonCompletion, LessonPage
-from courses.signals import course_completed
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from courses import services
+from courses.learning import services
 from courses.models import CourseIndexPage, Enrolment, EnrolmentSource, LessonCompletion
 from lms.models import User
 from tests import factories

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from courses import services
+from courses.learning import services
 from courses.models import Enrolment, Reminder
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from courses import reports, services
+from courses.learning import reports, services
 from courses.models import Enrolment
-from lms.exports import safe_cell
+from lms.platform.exports import safe_cell
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from courses.rubrics import (
-    Criterion,
-    InvalidScore,
-    Level,
-    Rubric,
-    rubric_problems,
-    score,
-)
+from courses.drills.rubrics import Criterion, InvalidScore, Level, Rubric, rubric_problems, score
 
 points = st.decimals(min_value=0, max_value=100, places=1, allow_nan=False)
 weights = st.decimals(min_value=Decimal("0.1"), max_value=50, places=1, allow_nan=False)

@@ -7,8 +7,8 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from courses import sessions
 from courses.models import SessionKind, SignUp, SignUpStatus
+from courses.sessions import services
 from lms.roles import Role
 from tests.concurrency import postgresql_only, run_at_once
 
@@ -21,7 +21,7 @@ CAPACITY = 5
 def test_simultaneous_sign_ups_and_cancellations_keep_the_capacity(people, make_staff):
     trainer = people["trainer"].user
     starts = timezone.now() + datetime.timedelta(days=1)
-    session = sessions.session_schedule(
+    session = services.session_schedule(
         by=trainer,
         kind=SessionKind.SHARING,
         title="投诉处理经验分享",
@@ -36,18 +36,18 @@ def test_simultaneous_sign_ups_and_cancellations_keep_the_capacity(people, make_
         for n in range(PEOPLE)
     ]
     run_at_once(
-        [lambda user=user: sessions.signup_create(session=session, user=user) for user in users]
+        [lambda user=user: services.signup_create(session=session, user=user) for user in users]
     )
 
     confirmed = SignUp.objects.filter(session=session, status=SignUpStatus.CONFIRMED)
     waiting = SignUp.objects.filter(session=session, status=SignUpStatus.WAITING)
     assert confirmed.count() == CAPACITY and waiting.count() == PEOPLE - CAPACITY
-    places = [sessions.waiting_place(signup) for signup in waiting]
+    places = [services.waiting_place(signup) for signup in waiting]
     assert sorted(places) == list(range(1, PEOPLE - CAPACITY + 1))
 
     leaving = [signup.user for signup in confirmed[:3]]
     run_at_once(
-        [lambda user=user: sessions.signup_cancel(session=session, user=user) for user in leaving]
+        [lambda user=user: services.signup_cancel(session=session, user=user) for user in leaving]
     )
     counts = dict(
         SignUp.objects.filter(session=session)

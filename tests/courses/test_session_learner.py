@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from courses import sessions
-from courses.drill_review import rubric_version_record
+from courses.drills.review import rubric_version_record
 from courses.models import (
     DrillEvaluation,
     DrillIndexPage,
@@ -19,6 +18,7 @@ from courses.models import (
     SignUpStatus,
     TrainingSession,
 )
+from courses.sessions import services
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def drill_session(drill, trainer, **fields):
 
 
 def signup(session, profile):
-    return sessions.signup_create(session=session, user=profile.user)
+    return services.signup_create(session=session, user=profile.user)
 
 
 # Signing up and the waiting list ---------------------------------------------------------
@@ -105,8 +105,8 @@ def signup(session, profile):
 def test_signing_up_while_places_remain_confirms(people, login):
     session = make_session(people["trainer"], capacity=2)
     client = login(people["learner"])
-    response = client.post(reverse("courses:session_signup", args=[session.pk]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("courses:session_detail", args=[session.pk])
+    response = client.post(reverse("sessions:session_signup", args=[session.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("sessions:session_detail", args=[session.pk])
     found = SignUp.objects.get(session=session, user=people["learner"].user)
     assert found.status == SignUpStatus.CONFIRMED
     assert "已确认" in response.content.decode() or "Confirmed" in response.content.decode()
@@ -117,12 +117,12 @@ def test_a_full_session_puts_people_on_the_waiting_list_with_their_place(people,
     signup(session, people["colleague"])
     signup(session, people["xihu"])  # waiting, place 1
     client = login(people["learner"])
-    client.post(reverse("courses:session_signup", args=[session.pk]))
+    client.post(reverse("sessions:session_signup", args=[session.pk]))
     mine = SignUp.objects.get(session=session, user=people["learner"].user)
     assert mine.status == SignUpStatus.WAITING
-    assert sessions.waiting_place(mine) == 2
+    assert services.waiting_place(mine) == 2
     with timezone.override("Asia/Shanghai"):
-        page = client.get(reverse("courses:session_detail", args=[session.pk]))
+        page = client.get(reverse("sessions:session_detail", args=[session.pk]))
     row = page.context["row"]
     assert row.status == SignUpStatus.WAITING and row.waiting_place == 2
     assert row.may_cancel and not row.may_sign_up
@@ -134,13 +134,13 @@ def test_cancelling_moves_the_first_waiting_person_up(people, login):
     signup(session, people["colleague"])
     signup(session, people["xihu"])
     client = login(people["learner"])
-    response = client.post(reverse("courses:session_cancel", args=[session.pk]))
+    response = client.post(reverse("sessions:session_cancel", args=[session.pk]))
     assert response.status_code == 302
     statuses = dict(SignUp.objects.filter(session=session).values_list("user", "status"))
     assert statuses[people["learner"].user.pk] == SignUpStatus.CANCELLED
     assert statuses[people["colleague"].user.pk] == SignUpStatus.CONFIRMED
     assert statuses[people["xihu"].user.pk] == SignUpStatus.WAITING
-    page = login(people["xihu"]).get(reverse("courses:session_detail", args=[session.pk]))
+    page = login(people["xihu"]).get(reverse("sessions:session_detail", args=[session.pk]))
     assert page.context["row"].waiting_place == 1
 
 
@@ -148,13 +148,13 @@ def test_someone_outside_the_audience_cannot_sign_up(people, org, login):
     session = make_session(people["trainer"], audience_units=[org["south"]])
     client = login(people["learner"])
     assert session not in [r.session for r in _listed(client)]
-    response = client.post(reverse("courses:session_signup", args=[session.pk]), follow=True)
+    response = client.post(reverse("sessions:session_signup", args=[session.pk]), follow=True)
     assert not SignUp.objects.exists()
     (message,) = response.context["messages"]
     assert message.level_tag == "error"
     assert not response.context["row"].may_sign_up
     # …while the south's staff can.
-    login(people["south"]).post(reverse("courses:session_signup", args=[session.pk]))
+    login(people["south"]).post(reverse("sessions:session_signup", args=[session.pk]))
     assert SignUp.objects.get().user == people["south"].user
 
 
@@ -162,7 +162,7 @@ def test_a_started_session_refuses_sign_up(people, login):
     now = timezone.now()
     session = make_session(people["trainer"], starts_at=now - datetime.timedelta(minutes=5))
     client = login(people["learner"])
-    response = client.post(reverse("courses:session_signup", args=[session.pk]), follow=True)
+    response = client.post(reverse("sessions:session_signup", args=[session.pk]), follow=True)
     assert response.status_code == 200
     assert not SignUp.objects.exists()
     assert list(response.context["messages"])
@@ -171,13 +171,13 @@ def test_a_started_session_refuses_sign_up(people, login):
 
 def test_a_cancelled_session_refuses_sign_up(people, login):
     session = make_session(people["trainer"], state=SessionState.CANCELLED)
-    login(people["learner"]).post(reverse("courses:session_signup", args=[session.pk]))
+    login(people["learner"]).post(reverse("sessions:session_signup", args=[session.pk]))
     assert not SignUp.objects.exists()
 
 
 def test_sign_up_and_cancel_need_a_post_and_a_login(people, client):
     session = make_session(people["trainer"])
-    url = reverse("courses:session_signup", args=[session.pk])
+    url = reverse("sessions:session_signup", args=[session.pk])
     assert client.post(url).status_code == 302  # to the sign-in page
     assert not SignUp.objects.exists()
     client.force_login(people["learner"].user)
@@ -188,7 +188,7 @@ def test_sign_up_and_cancel_need_a_post_and_a_login(people, client):
 
 
 def _listed(client, query=""):
-    response = client.get(reverse("courses:session_list") + query)
+    response = client.get(reverse("sessions:session_list") + query)
     assert response.status_code == 200
     return [row for _day, rows in response.context["days"] for row in rows]
 
@@ -201,7 +201,7 @@ def test_the_list_is_grouped_by_day_and_filtered(people, login, course):
     make_session(trainer, starts_at=at(2), state=SessionState.CANCELLED)
     make_session(trainer, starts_at=at(-2))
     client = login(people["learner"])
-    response = client.get(reverse("courses:session_list"))
+    response = client.get(reverse("sessions:session_list"))
     days = response.context["days"]
     assert [[row.session for row in rows] for _day, rows in days] == [[first, second], [third]]
     assert [r.session for r in _listed(client, "?kind=sharing")] == [second]
@@ -239,7 +239,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
 ):
     _many_sessions(people, count)
     client = login(people["learner"])
-    client.get(reverse("courses:session_list"))  # warm the session and the user
+    client.get(reverse("sessions:session_list"))  # warm the session and the user
     with django_assert_max_num_queries(8):
         rows = _listed(client)
     assert len(rows) == count
@@ -251,9 +251,9 @@ def test_my_sessions_runs_a_fixed_number_of_queries(
 ):
     _many_sessions(people, count)
     client = login(people["learner"])
-    client.get(reverse("courses:my_sessions"))
+    client.get(reverse("sessions:my_sessions"))
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("courses:my_sessions"))
+        response = client.get(reverse("sessions:my_sessions"))
     assert len(response.context["mine"].upcoming) == count
     assert all(item.waiting_place == 1 for item in response.context["mine"].upcoming)
 
@@ -270,7 +270,7 @@ def test_my_sessions_shows_attendance_and_status(people, login):
     )
     coming = make_session(trainer)
     signup(coming, people["learner"])
-    response = login(people["learner"]).get(reverse("courses:my_sessions"))
+    response = login(people["learner"]).get(reverse("sessions:my_sessions"))
     mine = response.context["mine"]
     assert [item.session for item in mine.upcoming] == [coming]
     assert [item.session for item in mine.past] == [past]
@@ -282,7 +282,7 @@ def test_my_sessions_shows_attendance_and_status(people, login):
 
 def test_a_sessions_calendar_file(people, login):
     session = make_session(people["trainer"], starts_at=at(2, 9), hours=2, description="带笔")
-    response = login(people["learner"]).get(reverse("courses:session_ics", args=[session.pk]))
+    response = login(people["learner"]).get(reverse("sessions:session_ics", args=[session.pk]))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
     calendar = Calendar.from_ical(response.content)
@@ -300,7 +300,7 @@ def test_a_sessions_calendar_file(people, login):
     assert str(event["status"]) == "CONFIRMED"
     # The same UID each time: a calendar updates the event instead of adding another.
     again = Calendar.from_ical(
-        login(people["colleague"]).get(reverse("courses:session_ics", args=[session.pk])).content
+        login(people["colleague"]).get(reverse("sessions:session_ics", args=[session.pk])).content
     )
     assert str(again.walk("VEVENT")[0]["uid"]) == str(event["uid"])
 
@@ -317,9 +317,9 @@ def test_my_calendar_has_my_sessions_and_cancelled_ones_struck_out(people, login
     SignUp.objects.create(
         session=old, user=people["learner"].user, status="confirmed", queued_at=at(-61)
     )
-    sessions.signup_cancel(session=left, user=people["learner"].user)
-    sessions.session_cancel(session=called_off, by=trainer.user)
-    response = login(people["learner"]).get(reverse("courses:my_sessions_ics"))
+    services.signup_cancel(session=left, user=people["learner"].user)
+    services.session_cancel(session=called_off, by=trainer.user)
+    response = login(people["learner"]).get(reverse("sessions:my_sessions_ics"))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     events = Calendar.from_ical(response.content).walk("VEVENT")
     by_uid = {str(e["uid"]).split("@")[0]: str(e["status"]) for e in events}
@@ -339,7 +339,7 @@ def _evaluated(drill, people, profile, points):
     version = session.rubric_version.rubric
     keys = [c.key for c in version.criteria]
     for key, given in zip(keys, points, strict=False):
-        sessions.evaluation_score(
+        services.evaluation_score(
             session=session,
             participant=profile.user,
             criterion=key,
@@ -347,7 +347,7 @@ def _evaluated(drill, people, profile, points):
             note=f"备注{given}",
             by=trainer.user,
         )
-    return sessions.evaluation_comment(
+    return services.evaluation_comment(
         session=session, participant=profile.user, comment="整体不错", by=trainer.user
     )
 
@@ -355,9 +355,9 @@ def _evaluated(drill, people, profile, points):
 def test_my_drill_result_shows_the_rubric_with_my_levels(people, login, drill):
     evaluation = _evaluated(drill, people, people["learner"], ["4", "2"])
     client = login(people["learner"])
-    listing = client.get(reverse("courses:my_drill_results"))
+    listing = client.get(reverse("sessions:my_drill_results"))
     assert list(listing.context["evaluations"]) == [evaluation]
-    response = client.get(reverse("courses:drill_result", args=[evaluation.pk]))
+    response = client.get(reverse("sessions:drill_result", args=[evaluation.pk]))
     assert response.status_code == 200
     result = response.context["result"]
     # 100 * (1 * 4/4 + 3 * 2/4) / 4 = 62.5
@@ -373,7 +373,7 @@ def test_my_drill_result_shows_the_rubric_with_my_levels(people, login, drill):
 
 def test_an_incomplete_drill_result_is_being_scored(people, login, drill):
     evaluation = _evaluated(drill, people, people["learner"], ["4"])
-    response = login(people["learner"]).get(reverse("courses:drill_result", args=[evaluation.pk]))
+    response = login(people["learner"]).get(reverse("sessions:drill_result", args=[evaluation.pk]))
     assert response.context["result"].percent is None
     assert response.context["result"].scored == 1
 
@@ -381,8 +381,8 @@ def test_an_incomplete_drill_result_is_being_scored(people, login, drill):
 def test_another_persons_drill_result_is_not_found(people, login, drill):
     theirs = _evaluated(drill, people, people["colleague"], ["4", "4"])
     client = login(people["learner"])
-    assert client.get(reverse("courses:drill_result", args=[theirs.pk])).status_code == 404
-    assert list(client.get(reverse("courses:my_drill_results")).context["evaluations"]) == []
+    assert client.get(reverse("sessions:drill_result", args=[theirs.pk])).status_code == 404
+    assert list(client.get(reverse("sessions:my_drill_results")).context["evaluations"]) == []
     assert DrillEvaluation.objects.count() == 1
 
 
@@ -393,7 +393,7 @@ def test_the_drill_pages_show_the_rubric_and_link_to_sessions(people, login, dri
     html = response.content.decode()
     for text in ("客户来电投诉快件延误", "安抚客户", "很生气", "投诉登记表", "先道歉再核实"):
         assert text in html
-    assert reverse("courses:session_list") + f"?drill={drill.pk}" in html
+    assert reverse("sessions:session_list") + f"?drill={drill.pk}" in html
     index = client.get(drill.get_parent().url)
     assert index.status_code == 200 and "客户投诉演练" in index.content.decode()
 
@@ -408,12 +408,12 @@ def test_the_drill_session_list_filter(people, login, drill):
 def test_pages_need_a_login(client, people):
     session = make_session(people["trainer"])
     for url in (
-        reverse("courses:session_list"),
-        reverse("courses:session_detail", args=[session.pk]),
-        reverse("courses:session_ics", args=[session.pk]),
-        reverse("courses:my_sessions"),
-        reverse("courses:my_sessions_ics"),
-        reverse("courses:my_drill_results"),
+        reverse("sessions:session_list"),
+        reverse("sessions:session_detail", args=[session.pk]),
+        reverse("sessions:session_ics", args=[session.pk]),
+        reverse("sessions:my_sessions"),
+        reverse("sessions:my_sessions_ics"),
+        reverse("sessions:my_drill_results"),
     ):
         assert client.get(url).status_code == 302, url
 
@@ -423,10 +423,10 @@ def test_every_learner_page_renders(people, login, drill):
     signup(session, people["learner"])
     client = login(people["learner"])
     for url in (
-        reverse("courses:session_list"),
-        reverse("courses:session_detail", args=[session.pk]),
-        reverse("courses:my_sessions"),
-        reverse("courses:my_drill_results"),
+        reverse("sessions:session_list"),
+        reverse("sessions:session_detail", args=[session.pk]),
+        reverse("sessions:my_sessions"),
+        reverse("sessions:my_drill_results"),
     ):
         assert client.get(url).status_code == 200, url
-    assert client.get(reverse("courses:session_detail", args=[99999])).status_code == 404
+    assert client.get(reverse("sessions:session_detail", args=[99999])).status_code == 404

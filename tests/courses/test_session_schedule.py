@@ -6,18 +6,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import sessions
-from courses.demo_live import DRILLS, _drill_page
+from courses.demo.live import DRILLS, _drill_page
 from courses.models import (
     SessionState,
     SignUpStatus,
     TrainingSession,
 )
+from courses.sessions import services
 from lms.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-NEW = reverse("courses:session_schedule")
+NEW = reverse("sessions:session_schedule")
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def form_data(**fields) -> dict:
 @pytest.fixture
 def session(people, org):
     start = timezone.now() + datetime.timedelta(days=2)
-    return sessions.session_schedule(
+    return services.session_schedule(
         by=people["trainer"].user,
         kind="classroom",
         title="入职培训",
@@ -92,8 +92,8 @@ def test_only_trainers_schedule(people, session, login, who, no_mfa_enforcement)
     client = login(people[who])
     assert client.get(NEW).status_code == 403
     assert client.post(NEW, form_data()).status_code == 403
-    edit = reverse("courses:session_edit", args=[session.pk])
-    cancel = reverse("courses:session_cancel_by_trainer", args=[session.pk])
+    edit = reverse("sessions:session_edit", args=[session.pk])
+    cancel = reverse("sessions:session_cancel_by_trainer", args=[session.pk])
     assert client.get(edit).status_code == 403
     assert client.post(cancel).status_code == 403
     assert TrainingSession.objects.count() == 1
@@ -123,7 +123,7 @@ def test_a_trainer_schedules_a_classroom_training(people, org, login):
     )
     session = TrainingSession.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("courses:session_edit", args=[session.pk])
+    assert response.url == reverse("sessions:session_edit", args=[session.pk])
     assert session.kind == "classroom" and session.trainer == trainer
     assert session.created_by == trainer
     local = timezone.localtime(session.starts_at)
@@ -216,10 +216,10 @@ def test_audience_units_are_those_the_user_may_see(people, org, login):
 
 def test_a_larger_capacity_moves_the_waiting_list_up(people, session, login):
     for who in ("learner", "colleague", "xihu"):
-        sessions.signup_create(session=session, user=people[who].user)
+        services.signup_create(session=session, user=people[who].user)
     assert session.signups.filter(status=SignUpStatus.WAITING).count() == 2
     client = login(people["trainer"])
-    url = reverse("courses:session_edit", args=[session.pk])
+    url = reverse("sessions:session_edit", args=[session.pk])
     form = client.get(url).context["form"]
     data = {name: form[name].value() for name in ("date", "place", "description")}
     data.update(
@@ -246,7 +246,7 @@ def test_a_larger_capacity_moves_the_waiting_list_up(people, session, login):
 
 def test_an_invalid_edit_changes_nothing(people, session, login):
     client = login(people["trainer"])
-    url = reverse("courses:session_edit", args=[session.pk])
+    url = reverse("sessions:session_edit", args=[session.pk])
     response = client.post(
         url,
         {
@@ -265,7 +265,7 @@ def test_an_invalid_edit_changes_nothing(people, session, login):
 def test_only_the_sessions_trainer_or_a_lead_changes_it(people, session, south_trainer, lead):
     from django.test import Client
 
-    url = reverse("courses:session_edit", args=[session.pk])
+    url = reverse("sessions:session_edit", args=[session.pk])
     other = Client()
     other.force_login(south_trainer)
     assert other.get(url).status_code == 403
@@ -276,7 +276,7 @@ def test_only_the_sessions_trainer_or_a_lead_changes_it(people, session, south_t
 
 def test_cancel_asks_first_then_cancels(people, session, login):
     client = login(people["trainer"])
-    url = reverse("courses:session_cancel_by_trainer", args=[session.pk])
+    url = reverse("sessions:session_cancel_by_trainer", args=[session.pk])
     response = client.get(url)
     assert response.status_code == 200
     assert b'method="post"' in response.content
@@ -286,5 +286,5 @@ def test_cancel_asks_first_then_cancels(people, session, login):
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.state == SessionState.CANCELLED
-    edit = client.get(reverse("courses:session_edit", args=[session.pk]))
+    edit = client.get(reverse("sessions:session_edit", args=[session.pk]))
     assert edit.context["form"] is None

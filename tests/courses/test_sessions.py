@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from courses import services, sessions
-from courses.drill_review import current_rubric_version
+from courses.drills.review import current_rubric_version
+from courses.drills.rubrics import score
+from courses.learning import services
 from courses.models import (
     Attendance,
     CheckInMethod,
@@ -19,7 +20,7 @@ from courses.models import (
     SignUp,
     SignUpStatus,
 )
-from courses.rubrics import score
+from courses.sessions import services as sessions_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ HOUR = datetime.timedelta(hours=1)
 def make_session(people):
     def make(capacity=2, kind=SessionKind.CLASSROOM, starts_in=HOUR * 24, **fields):
         starts = timezone.now() + starts_in
-        return sessions.session_schedule(
+        return sessions_services.session_schedule(
             by=people["trainer"].user,
             kind=kind,
             title=fields.pop("title", "服务礼仪课堂"),
@@ -48,37 +49,37 @@ def make_session(people):
 
 def test_places_then_the_waiting_list_in_the_order_people_joined(people, make_session):
     session = make_session(capacity=2)
-    first = sessions.signup_create(session=session, user=people["learner"].user)
-    second = sessions.signup_create(session=session, user=people["colleague"].user)
-    third = sessions.signup_create(session=session, user=people["xihu"].user)
-    fourth = sessions.signup_create(session=session, user=people["south"].user)
+    first = sessions_services.signup_create(session=session, user=people["learner"].user)
+    second = sessions_services.signup_create(session=session, user=people["colleague"].user)
+    third = sessions_services.signup_create(session=session, user=people["xihu"].user)
+    fourth = sessions_services.signup_create(session=session, user=people["south"].user)
     assert first.signup.status == second.signup.status == SignUpStatus.CONFIRMED
     assert (third.signup.status, third.waiting_place) == (SignUpStatus.WAITING, 1)
     assert (fourth.signup.status, fourth.waiting_place) == (SignUpStatus.WAITING, 2)
-    again = sessions.signup_create(session=session, user=people["xihu"].user)
+    again = sessions_services.signup_create(session=session, user=people["xihu"].user)
     assert again.waiting_place == 1  # signing up twice keeps one's place
 
-    sessions.signup_cancel(session=session, user=people["learner"].user)
+    sessions_services.signup_cancel(session=session, user=people["learner"].user)
     statuses = dict(SignUp.objects.values_list("user__username", "status"))
     assert statuses["L003"] == SignUpStatus.CONFIRMED  # the first waiting moved up
     assert statuses["L004"] == SignUpStatus.WAITING
     assert statuses["L001"] == SignUpStatus.CANCELLED
 
-    promoted = sessions.session_capacity_change(session=session, capacity=3)
+    promoted = sessions_services.session_capacity_change(session=session, capacity=3)
     assert [s.user.username for s in promoted] == ["L004"]
 
 
 def test_who_may_sign_up(people, make_session, org):
     session = make_session(audience_positions=["customer_service"])
-    with pytest.raises(sessions.SessionError):
-        sessions.signup_create(session=session, user=people["learner"].user)  # a courier
+    with pytest.raises(sessions_services.SessionError):
+        sessions_services.signup_create(session=session, user=people["learner"].user)  # a courier
     east_only = make_session(audience_units=[org["east"]])
-    sessions.signup_create(session=east_only, user=people["xihu"].user)  # under east
-    with pytest.raises(sessions.SessionError):
-        sessions.signup_create(session=east_only, user=people["south"].user)
+    sessions_services.signup_create(session=east_only, user=people["xihu"].user)  # under east
+    with pytest.raises(sessions_services.SessionError):
+        sessions_services.signup_create(session=east_only, user=people["south"].user)
     started = make_session(starts_in=-HOUR)
-    with pytest.raises(sessions.SessionError):
-        sessions.signup_create(session=started, user=people["learner"].user)
+    with pytest.raises(sessions_services.SessionError):
+        sessions_services.signup_create(session=started, user=people["learner"].user)
     assert not SignUp.objects.filter(user=people["south"].user).exists()
 
 
@@ -97,36 +98,41 @@ def running(people, make_session):
 
 def test_the_room_code_checks_in_whoever_is_signed_in_and_only_while_it_is_fresh(people, running):
     now = timezone.now()
-    token = sessions.check_in_token(running, now)
-    signup = sessions.check_in(token=token, user=people["learner"].user, at=now)
+    token = sessions_services.check_in_token(running, now)
+    signup = sessions_services.check_in(token=token, user=people["learner"].user, at=now)
     assert signup.attendance == Attendance.PRESENT
     assert signup.check_in_method == CheckInMethod.QR
     # Scanning again changes nothing; the previous code still works for a slow scan.
-    late = now + datetime.timedelta(seconds=sessions.CHECK_IN_STEP)
-    assert sessions.check_in(token=token, user=people["learner"].user, at=late).pk == signup.pk
+    late = now + datetime.timedelta(seconds=sessions_services.CHECK_IN_STEP)
+    assert (
+        sessions_services.check_in(token=token, user=people["learner"].user, at=late).pk
+        == signup.pk
+    )
 
     # A photo of the code sent on: stale a minute later, and no use to someone without a place.
-    with pytest.raises(sessions.SessionError) as refused:
-        sessions.check_in(
+    with pytest.raises(sessions_services.SessionError) as refused:
+        sessions_services.check_in(
             token=token, user=people["learner"].user, at=now + datetime.timedelta(seconds=61)
         )
     assert refused.value.code == "expired"
-    with pytest.raises(sessions.SessionError):
-        sessions.check_in(token=token, user=people["colleague"].user, at=now)
+    with pytest.raises(sessions_services.SessionError):
+        sessions_services.check_in(token=token, user=people["colleague"].user, at=now)
     assert not SignUp.objects.filter(user=people["colleague"].user).exists()
 
 
 def test_a_forged_or_another_sessions_code_is_refused(people, running, make_session):
     now = timezone.now()
-    token = sessions.check_in_token(running, now)
+    token = sessions_services.check_in_token(running, now)
     session_id, rest = token.split(".", 1)
     for bad in ["", "garbage", f"{int(session_id) + 1}.{rest}", token[:-2] + "xx"]:
-        with pytest.raises(sessions.SessionError):
-            sessions.check_in(token=bad, user=people["learner"].user, at=now)
+        with pytest.raises(sessions_services.SessionError):
+            sessions_services.check_in(token=bad, user=people["learner"].user, at=now)
     tomorrow = make_session(starts_in=HOUR * 24)
-    with pytest.raises(sessions.SessionError) as refused:
-        sessions.check_in(
-            token=sessions.check_in_token(tomorrow, now), user=people["learner"].user, at=now
+    with pytest.raises(sessions_services.SessionError) as refused:
+        sessions_services.check_in(
+            token=sessions_services.check_in_token(tomorrow, now),
+            user=people["learner"].user,
+            at=now,
         )
     assert refused.value.code == "outside_window"
     assert SignUp.objects.get(user=people["learner"].user).attendance == Attendance.UNKNOWN
@@ -135,14 +141,14 @@ def test_a_forged_or_another_sessions_code_is_refused(people, running, make_sess
 def test_attendance_by_the_list_and_no_shows(people, running):
     trainer = people["trainer"].user
     with pytest.raises(PermissionDenied):
-        sessions.attendance_mark(
+        sessions_services.attendance_mark(
             session=running, user=people["learner"].user, present=True, by=people["colleague"].user
         )
-    walk_in = sessions.attendance_mark(
+    walk_in = sessions_services.attendance_mark(
         session=running, user=people["colleague"].user, present=True, by=trainer
     )
     assert (walk_in.status, walk_in.check_in_method) == (SignUpStatus.CONFIRMED, "list")
-    assert sessions.attendance_close(session=running, by=trainer) == 1
+    assert sessions_services.attendance_close(session=running, by=trainer) == 1
     assert SignUp.objects.get(user=people["learner"].user).attendance == Attendance.ABSENT
 
 
@@ -155,7 +161,7 @@ def test_an_attended_session_completes_the_course_that_requires_it(people, cours
         services.lesson_complete(user=learner, lesson=lesson)
     enrolment = Enrolment.objects.get(user=learner, course=course)
     assert enrolment.completed_at is None  # lessons done, the session not yet attended
-    sessions.check_in(token=sessions.check_in_token(running), user=learner)
+    sessions_services.check_in(token=sessions_services.check_in_token(running), user=learner)
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
 
@@ -179,7 +185,7 @@ def test_drill_scores_stay_on_the_rubric_version_the_session_was_scheduled_with(
     assert session.rubric_version == first_version
 
     keys = [c.key for c in first_version.rubric.criteria]
-    sessions.evaluation_score(
+    sessions_services.evaluation_score(
         session=session,
         participant=learner,
         criterion=keys[0],
@@ -189,11 +195,11 @@ def test_drill_scores_stay_on_the_rubric_version_the_session_was_scheduled_with(
     )
     evaluation = DrillEvaluation.objects.get()
     assert evaluation.percent is None  # one criterion of two
-    with pytest.raises(sessions.SessionError):
-        sessions.evaluation_score(
+    with pytest.raises(sessions_services.SessionError):
+        sessions_services.evaluation_score(
             session=session, participant=learner, criterion=keys[1], points="7", by=trainer
         )
-    sessions.evaluation_score(
+    sessions_services.evaluation_score(
         session=session, participant=learner, criterion=keys[1], points="2", by=trainer
     )
     evaluation.refresh_from_db()
@@ -201,7 +207,7 @@ def test_drill_scores_stay_on_the_rubric_version_the_session_was_scheduled_with(
     assert evaluation.percent == expected == Decimal("62.5")
     assert evaluation.rubric_version == first_version and evaluation.notes[keys[0]] == "语气平和"
     with pytest.raises(PermissionDenied):
-        sessions.evaluation_score(
+        sessions_services.evaluation_score(
             session=session, participant=learner, criterion=keys[1], points="0", by=learner
         )
 
@@ -220,16 +226,16 @@ def test_people_are_told_when_the_waiting_list_moves_up_and_when_a_session_is_ca
         people[person].user.email = f"{person}@example.com"
         people[person].user.save()
     session = make_session(capacity=1, title="派送规范课堂")
-    sessions.signup_create(session=session, user=people["learner"].user)
-    sessions.signup_create(session=session, user=people["colleague"].user)
-    sessions.signup_create(session=session, user=people["xihu"].user)
+    sessions_services.signup_create(session=session, user=people["learner"].user)
+    sessions_services.signup_create(session=session, user=people["colleague"].user)
+    sessions_services.signup_create(session=session, user=people["xihu"].user)
     with django_capture_on_commit_callbacks(execute=True):
-        sessions.signup_cancel(session=session, user=people["learner"].user)
+        sessions_services.signup_cancel(session=session, user=people["learner"].user)
     (promoted,) = mailoutbox
     assert promoted.to == ["colleague@example.com"] and "派送规范课堂" in promoted.subject
 
     with django_capture_on_commit_callbacks(execute=True):
-        sessions.session_cancel(session=session, by=people["trainer"].user)
+        sessions_services.session_cancel(session=session, by=people["trainer"].user)
     cancelled = {tuple(message.to) for message in mailoutbox[1:]}
     assert cancelled == {("colleague@example.com",), ("xihu@example.com",)}
     assert all("&" not in message.body for message in mailoutbox)  # plain text, not HTML

@@ -94,8 +94,8 @@ def pages_version_cached(config: dict) -> None:
 
 
 def test_the_key_is_the_sites():
-    from lms import routing, user_cache
-    from lms.cache import RedisCache
+    from lms.platform import routing, user_cache
+    from lms.platform.cache import RedisCache
 
     sys.path.insert(0, str(DEPLOY))
     try:

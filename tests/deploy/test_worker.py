@@ -28,8 +28,8 @@ from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from assessments import cycles
-from assessments.certificates import certificates_issue_for_cycle
+from assessments.certificates.services import certificates_issue_for_cycle
+from assessments.cycles import compute, services
 from assessments.imports.kinds import KINDS
 from assessments.models import (
     AssessmentCycle,
@@ -217,7 +217,7 @@ def test_an_uploaded_import_is_checked_and_applied_by_a_worker(
         "surveys.csv", surveys_csv([survey("W-1", "L001", "4.5"), survey("W-2", "L002", "3")])
     )
 
-    response = client.post(reverse("data:import_list"), {"kind": "surveys", "file": upload})
+    response = client.post(reverse("imports:import_list"), {"kind": "surveys", "file": upload})
 
     assert response.status_code == 302
     batch = ImportBatch.objects.get()
@@ -226,10 +226,10 @@ def test_an_uploaded_import_is_checked_and_applied_by_a_worker(
         lambda: refreshed(batch).state == ImportState.CHECKED, "the worker to check the file"
     )
     assert batch.rows_total == 2 and not SurveyResult.objects.exists()
-    status = client.get(reverse("data:import_status", args=[batch.pk])).json()
+    status = client.get(reverse("imports:import_status", args=[batch.pk])).json()
     assert status["running"] is False and status["state"] == "checked"
 
-    response = client.post(reverse("data:import_confirm", args=[batch.pk]))
+    response = client.post(reverse("imports:import_confirm", args=[batch.pk]))
 
     assert response.status_code == 302
     workers.wait(lambda: refreshed(batch).state == ImportState.DONE, "the worker to import")
@@ -270,7 +270,7 @@ def test_a_cycle_is_computed_by_a_worker_and_its_page_sees_the_end(
     )
     workers.start(1)
 
-    assert cycles.cycle_start_computing(cycle) is True
+    assert services.cycle_start_computing(cycle) is True
 
     workers.wait(
         lambda: refreshed(cycle).state == CycleState.COMPUTED, "the worker to compute the cycle"
@@ -279,8 +279,8 @@ def test_a_cycle_is_computed_by_a_worker_and_its_page_sees_the_end(
     assert assessed.count() == 4  # the four couriers of `people`
     assert assessed.get(user=people["learner"].user).satisfaction == Decimal(75)
     # The app sees the computation finished (a second one may start).
-    workers.wait(lambda: cycles.cycle_progress(cycle) is None, "the progress to be cleared")
-    assert cycles.cycle_start_computing(cycle) is True
+    workers.wait(lambda: compute.cycle_progress(cycle) is None, "the progress to be cleared")
+    assert services.cycle_start_computing(cycle) is True
 
 
 # Certificates rendered in the background ----------------------------------------------------

@@ -16,7 +16,7 @@ def test_it_is_a_working_cache():
 
 
 def test_one_client_serves_every_operation():
-    assert cache._cache.__class__.__module__ == "lms.cache"
+    assert cache._cache.__class__.__module__ == "lms.platform.cache"
     first = cache._cache.get_client("a")
     cache.set("a", 1)
     assert cache._cache.get_client("b") is first
@@ -24,6 +24,6 @@ def test_one_client_serves_every_operation():
 
 
 def test_a_redis_url_uses_it():
-    from lms.env import cache_config
+    from lms.settings.env import cache_config
 
-    assert cache_config("redis://127.0.0.1:6379/0")["BACKEND"] == "lms.cache.RedisCache"
+    assert cache_config("redis://127.0.0.1:6379/0")["BACKEND"] == "lms.platform.cache.RedisCache"

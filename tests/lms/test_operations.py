@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from lms import demo
+from lms.demo import company
 from lms.models import OrgUnit, StaffProfile, User
 
 # Variables a test's subprocess must not inherit from the shell that runs the suite.
@@ -81,9 +81,9 @@ def test_seed_demo_twice_gives_the_same_data():
     assert OrgUnit.objects.filter(kind="region").count() == 2
     for name in ("王喆", "李堃", "刘䶮"):
         assert StaffProfile.objects.filter(full_name=name).exists()
-    for number, *_rest, roles, _units, _email in demo.DEMO_ACCOUNTS:
+    for number, *_rest, roles, _units, _email in company.DEMO_ACCOUNTS:
         user = User.objects.get(username=number)
-        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.check_password(company.DEMO_PASSWORD)
         assert set(user.groups.values_list("name", flat=True)) == set(roles)
 
 
@@ -91,7 +91,9 @@ def test_seed_demo_twice_gives_the_same_data():
 def test_demo_accounts_can_sign_in(client, settings):
     settings.LMS_ENFORCE_MFA = False
     call_command("seed_demo", stdout=io.StringIO())
-    response = client.post("/accounts/login/", {"login": "T0001", "password": demo.DEMO_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "T0001", "password": company.DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     page = client.get("/staff/").content.decode()
     assert "E1001" in page and "E1016" not in page  # east trainer: not the south

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.search import index_text, query_terms
+from lms.platform.search import index_text, query_terms
 
 han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 latin = st.sampled_from("abcXYZ0123456789")

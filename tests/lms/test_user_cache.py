@@ -8,8 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lms import user_cache
 from lms.models import User
+from lms.platform import user_cache
 from lms.roles import Role
 
 MY_LEARNING = "/learning/"

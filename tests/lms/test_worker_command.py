@@ -35,4 +35,4 @@ def test_the_worker_warms_up_then_runs_the_queued_tasks(settings):
 
 
 def test_the_certificates_renderer_is_warmed_up_by_default(settings):
-    assert "assessments.certificate_pdf.warm_up" in settings.LMS_WORKER_WARM_UP
+    assert "assessments.certificates.pdf.warm_up" in settings.LMS_WORKER_WARM_UP

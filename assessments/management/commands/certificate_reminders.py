@@ -5,7 +5,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.expiry import certificate_expiry_daily, certificate_expiry_run
+from assessments.certificates.expiry import certificate_expiry_daily, certificate_expiry_run
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from assessments.attempts import attempts_close_overdue
+from assessments.quizzes.services import attempts_close_overdue
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.cycles import cycle_compute
+from assessments.cycles.compute import cycle_compute
 from assessments.models import AssessmentCycle
-from lms.progress import ProgressBar, took
+from lms.platform.progress import ProgressBar, took
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import question_files, services
+from assessments.questions import files, selectors
 
 
 class Command(BaseCommand):
@@ -18,11 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, format, category, language, **options):
         node = None
         if category:
-            node = services.find_category(category)
+            node = selectors.find_category(category)
             if node is None:
                 raise CommandError(f"No category {category!r}.")
-        questions = [q.to_data() for q in services.questions_in(node)]
-        data = question_files.write(questions, format, language)
+        questions = [q.to_data() for q in selectors.questions_in(node)]
+        data = files.write(questions, format, language)
         binary = getattr(self.stdout._out, "buffer", None)
         if binary is not None:
             self.stdout.flush()

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import benchdata
+from assessments.demo import bench
 from lms.models import StaffProfile
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Generate a realistic assessment cycle's data set (at --staff 50000: 1,000,000 quiz "
         "attempts, 500,000 surveys, 100,000 complaints, 600,000 efficiency rows and 100,000 "
-        f"evaluations) and the cycle '{benchdata.CYCLE_NAME}'. For a freshly migrated "
+        f"evaluations) and the cycle '{bench.CYCLE_NAME}'. For a freshly migrated "
         "database only: never run it on real data."
     )
 
@@ -34,13 +34,13 @@ class Command(BaseCommand):
             if verbosity > 1:
                 self.stderr.write(f"{time.monotonic() - started:6.1f} s  {text}")
 
-        data = benchdata.generate(staff, seed=seed, log=log)
+        data = bench.generate(staff, seed=seed, log=log)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{data.staff:,} staff in {data.org_units:,} org units; {data.attempts:,} "
                 f"attempts at {data.quizzes} quizzes, {data.surveys:,} surveys, "
                 f"{data.complaints:,} complaints, {data.efficiency:,} efficiency rows, "
-                f"{data.evaluations:,} evaluations; cycle '{benchdata.CYCLE_NAME}' "
+                f"{data.evaluations:,} evaluations; cycle '{bench.CYCLE_NAME}' "
                 f"({data.starts_on} to {data.ends_on}) in {time.monotonic() - started:.1f} s."
             )
         )

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import data_imports
+from assessments.imports import services
 from assessments.models import ImportKind
-from lms.progress import ProgressBar
+from lms.platform.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file.")
         bar = None if no_progress else ProgressBar(path.name, self.stderr)
         with path.open("rb") as stream:
-            batch, outcome = data_imports.import_file(
+            batch, outcome = services.import_file(
                 kind=kind,
                 name=path.name,
                 stream=stream,

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import services
-from assessments.question_errors import QuestionImportError
+from assessments.questions import services
+from assessments.questions.problems import QuestionImportError
 
 
 class Command(BaseCommand):

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments import certificate_selectors as selectors
-from assessments.certificate_pdf import certificates_render, render_batches
-from assessments.certificates import certificates_issue_for_cycle
+from assessments.certificates import selectors
+from assessments.certificates.pdf import certificates_render, render_batches
+from assessments.certificates.services import certificates_issue_for_cycle
 from assessments.management.cycle_options import add_cycle_options, cycle_and_unit
 from assessments.models import CycleState
-from lms.progress import ProgressBar, took
+from lms.platform.progress import ProgressBar, took
 
 
 class Command(BaseCommand):

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import certificate_selectors as selectors
+from assessments.certificates import selectors
+from assessments.certificates.printing import print_filters
+from assessments.certificates.services import print_now
 from assessments.management.cycle_options import add_cycle_options, cycle_and_unit
-from assessments.printing import print_filters, print_now
-from lms.progress import ProgressBar, took
+from lms.platform.progress import ProgressBar, took
 
 
 class Command(BaseCommand):

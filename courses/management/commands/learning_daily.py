@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from courses.tasks import daily_learning_run
+from courses.learning.tasks import daily_learning_run
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from lms import demo, services
+from lms import services
+from lms.demo import company
 from lms.models import OrgUnit, StaffProfile, User
 from lms.roles import Role
 from lms.signals import demo_seeded
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         units = self._org_units()
         created = 0
         for index, (number, name, unit, position, roles, trainer_units, email) in enumerate(
-            demo.DEMO_ACCOUNTS
+            company.DEMO_ACCOUNTS
         ):
             profile, new = self._staff(index, number, name, units[unit], position, email)
             created += new
@@ -32,17 +33,17 @@ class Command(BaseCommand):
                     profile=profile, units=[units[code] for code in trainer_units]
                 )
             user = profile.user
-            user.set_password(demo.DEMO_PASSWORD)
+            user.set_password(company.DEMO_PASSWORD)
             user.is_superuser = Role.ADMINISTRATOR.value in roles
             user.save(update_fields=["password", "is_superuser"])
-        offset = len(demo.DEMO_ACCOUNTS)
-        for index, (number, name, unit, position) in enumerate(demo.STAFF, start=offset):
+        offset = len(company.DEMO_ACCOUNTS)
+        for index, (number, name, unit, position) in enumerate(company.STAFF, start=offset):
             profile, new = self._staff(index, number, name, units[unit], position, "")
             created += new
             if new:
-                profile.user.set_password(demo.DEMO_PASSWORD)
+                profile.user.set_password(company.DEMO_PASSWORD)
                 profile.user.save(update_fields=["password"])
-        for number, left_on in demo.LEAVERS:
+        for number, left_on in company.LEAVERS:
             profile = StaffProfile.objects.get(user__username=number)
             services.staff_mark_left(profile=profile, on=left_on)
         self.stdout.write(
@@ -54,7 +55,7 @@ class Command(BaseCommand):
 
     def _org_units(self) -> dict[str, OrgUnit]:
         units: dict[str, OrgUnit] = {u.code: u for u in OrgUnit.objects.all()}
-        for code, name, kind, parent in demo.ORG_UNITS:
+        for code, name, kind, parent in company.ORG_UNITS:
             if code not in units:
                 parent_unit = OrgUnit.objects.get(pk=units[parent].pk) if parent else None
                 units[code] = services.orgunit_create(
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             full_name=name,
             org_unit=unit,
             position=position,
-            hire_date=demo.hire_date_for(index),
+            hire_date=company.hire_date_for(index),
             email=email,
         )
         return profile, True

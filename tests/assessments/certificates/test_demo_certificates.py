@@ -8,7 +8,7 @@ test runs in a savepoint of its own.
 import pytest
 from django.utils import timezone
 
-from assessments.certificates import certificate_issue_for_course
+from assessments.certificates.services import certificate_issue_for_course
 from assessments.demo import certificates as demo
 from assessments.demo.cycles import cycle_name
 from assessments.demo.operations import DAY, quarter_start

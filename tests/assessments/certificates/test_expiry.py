@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments import expiry
-from assessments.expiry import (
+from assessments.certificates import expiry
+from assessments.certificates.expiry import (
     certificate_reminders_send,
     expired_course_certificates,
     expired_courses_reassign,

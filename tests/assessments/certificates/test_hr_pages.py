@@ -9,7 +9,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from assessments import certificates as certificate_services
+from assessments.certificates import services as certificate_services
+from assessments.certificates.verification import group_code
 from assessments.models import (
     AssessmentCycle,
     Certificate,
@@ -18,7 +19,6 @@ from assessments.models import (
     CycleState,
     ScoringPolicy,
 )
-from assessments.verification import group_code
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
 from tests.factories import assessment_result as result

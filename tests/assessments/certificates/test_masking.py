@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments import certificates
-from assessments.verification import (
+from assessments.certificates import services
+from assessments.certificates.verification import (
     CODE_ALPHABET,
     CODE_GROUP,
     CODE_LENGTH,
@@ -127,9 +127,9 @@ def test_anything_typed_gives_letters_of_the_alphabet_or_nothing(text):
 
 def test_the_alphabet_is_the_issuing_services():
     """The codes this page reads are the ones `assessments.certificates` draws."""
-    assert CODE_ALPHABET == certificates.CODE_ALPHABET
-    assert CODE_LENGTH == certificates.CODE_LENGTH
+    assert CODE_ALPHABET == services.CODE_ALPHABET
+    assert CODE_LENGTH == services.CODE_LENGTH
     for _ in range(20):
-        code = certificates.new_code()
+        code = services.new_code()
         assert is_valid_code(normalise_code(code))
         assert normalise_code(group_code(code)) == code

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from assessments import certificate_selectors, printing
+from assessments.certificates import printing, selectors
 from assessments.models import Certificate, CycleState, PrintJob, PrintJobState
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
@@ -224,7 +224,7 @@ def test_old_print_jobs_lose_their_pdf_and_stalled_ones_stop_waiting(
 
 
 def test_org_units_are_found_by_code_or_by_path(org):
-    find = certificate_selectors.find_org_unit
+    find = selectors.find_org_unit
     assert find("pudong") == org["pudong"]
     assert find("华东区/浦东站") == org["pudong"]
     assert find(" 华东区 / 浦东站 / 浦东收派组 ") == org["pudong-team"]
@@ -239,7 +239,7 @@ def test_org_units_are_found_by_code_or_by_path(org):
 def test_printing_renders_what_is_not_rendered_yet_once_and_keeps_the_fonts(
     people, login, cycle, templates, tmp_path
 ):
-    from assessments.certificate_pdf import certificate_render
+    from assessments.certificates.pdf import certificate_render
 
     waiting = certify(people["learner"], cycle=cycle, template=templates["cycle"], rendered=False)
     done = certificate_render(

@@ -16,19 +16,19 @@ import segno
 from django.urls import reverse
 from PIL import Image
 
-from assessments import certificate_pdf
-from assessments.certificate_admin import (
+from assessments.certificates import pdf as certificate_pdf
+from assessments.certificates.admin import (
     CertificateTemplateForm,
     CertificateTemplateViewSet,
     template_save,
 )
-from assessments.certificate_pdf import (
+from assessments.certificates.pdf import (
     certificate_render,
     fill,
     render_pdf,
     render_template_preview,
 )
-from assessments.certificate_tasks import render_certificate, render_certificates
+from assessments.certificates.tasks import render_certificate, render_certificates
 from assessments.models import (
     AssessmentCycle,
     Certificate,
@@ -187,7 +187,7 @@ def test_the_qr_code_holds_the_public_verification_address(people, make_certific
     certificate = make_certificate(people["learner"])
     html, resources = certificate_pdf.render_html(certificate)
 
-    url = "http://testserver" + reverse("verify:code", args=[certificate.code])
+    url = "http://testserver" + reverse("certificates:verify", args=[certificate.code])
     assert url in html  # the QR code's alternative text
     png, mime = resources["qr-0.png"]
     assert mime == "image/png"

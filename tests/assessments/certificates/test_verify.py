@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import verification
+from assessments.certificates import verification
+from assessments.certificates.verification import CODE_ALPHABET
 from assessments.models import (
     AssessmentCycle,
     Certificate,
@@ -21,7 +22,6 @@ from assessments.models import (
     CertificateTemplate,
     ScoringPolicy,
 )
-from assessments.verification import CODE_ALPHABET
 from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db

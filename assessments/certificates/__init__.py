@@ -1,0 +1,1 @@
+"""Certificates: issuing, rendering as PDF, printing, verification and expiry."""

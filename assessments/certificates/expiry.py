@@ -1,0 +1,332 @@
+"""Certificates that expire: a reminder before, and the course given again after.
+
+Run once a day by `manage.py certificate_reminders` (cron or a systemd timer, as the
+learning run is). Both steps are safe to run twice, or on two machines at once:
+
+- `certificate_reminders_send`: each certificate that expires within
+  `LMS_CERTIFICATE_REMINDER_DAYS` is claimed once (`reminded_at`, set by a conditional
+  update), its holder is e-mailed in their own language, and HR get one summary.
+- `expired_courses_reassign`: a course certificate that has expired gives its holder the
+  course again (an assignment whose note names the certificate, so that it happens once per
+  certificate; the enrolment is reopened and its lessons are to be done again).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from assessments.models.certificates import Certificate, CertificateKind
+from courses.models import Assignment, Enrolment, EnrolmentSource, LessonCompletion, Reminder
+from lms.audit import audit_record
+from lms.models import StaffStatus, User
+from lms.models.audit import AuditAction
+from lms.roles import Role
+
+log = logging.getLogger(__name__)
+
+
+SYSTEM_ACTOR = "manage.py certificate_reminders"
+
+
+def reminder_days() -> int:
+    """How many days before its expiry a certificate's holder and HR are reminded."""
+    return getattr(settings, "LMS_CERTIFICATE_REMINDER_DAYS", 30)
+
+
+def retake_days() -> int:
+    """How many days a person has to complete a course again once its certificate expired."""
+    return getattr(settings, "LMS_CERTIFICATE_RETAKE_DAYS", 30)
+
+
+def _base_url() -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+# People still with the company: an active account, and an active staff record if any.
+_STILL_HERE = Q(user__is_active=True) & (
+    Q(user__profile__isnull=True) | Q(user__profile__status=StaffStatus.ACTIVE)
+)
+
+
+# Reminders before the expiry ---------------------------------------------------------------
+
+
+def certificates_expiring(on: datetime.date):
+    """The certificates in force that expire within the reminder period and whose holder has
+    not been reminded yet."""
+    return Certificate.objects.filter(
+        _STILL_HERE,
+        revoked_at__isnull=True,
+        reminded_at__isnull=True,
+        expires_on__gte=on,
+        expires_on__lte=on + datetime.timedelta(days=reminder_days()),
+    )
+
+
+def certificate_reminders_send(*, on: datetime.date | None = None) -> int:
+    """Remind the holders of the certificates that expire soon, and HR; each certificate
+    once. Returns how many certificates were reminded of."""
+    on = on or timezone.localdate()
+    stamp = timezone.now()
+    # Claim in one statement: a run working at the same time claims none of these.
+    Certificate.objects.filter(
+        reminded_at__isnull=True, pk__in=certificates_expiring(on).values("pk")
+    ).update(reminded_at=stamp)
+    claimed = list(
+        Certificate.objects.filter(reminded_at=stamp)
+        .select_related("user__profile", "course", "cycle")
+        .order_by("expires_on", "pk")
+    )
+    if not claimed:
+        return 0
+    by_person: dict[int, list[Certificate]] = defaultdict(list)
+    for certificate in claimed:
+        by_person[certificate.user_id].append(certificate)
+    for certificates in by_person.values():
+        user = certificates[0].user
+        if user.email and not _email_holder(user, certificates):
+            # Not sent: the next run tries again.
+            Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
+                reminded_at=None
+            )
+    _email_hr(claimed)
+    return len(claimed)
+
+
+def _subject_of(certificate: Certificate) -> str:
+    content = certificate.content or {}
+    if certificate.kind == CertificateKind.COURSE:
+        return (content.get("course") or {}).get("title") or certificate.course.title
+    return (content.get("cycle") or {}).get("name") or certificate.cycle.name
+
+
+def _send(user: User, template: str, context: dict) -> bool:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"certificates/emails/{template}_subject.txt", context)
+        body = render_to_string(f"certificates/emails/{template}_body.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+    except Exception:
+        log.exception("Could not e-mail %s about expiring certificates", user.username)
+        return False
+    return True
+
+
+def _email_holder(user: User, certificates: list[Certificate]) -> bool:
+    return _send(
+        user,
+        "expiry",
+        {
+            "user": user,
+            "items": [
+                {
+                    "certificate": c,
+                    "subject": _subject_of(c),
+                    "course": c.kind == CertificateKind.COURSE,
+                }
+                for c in certificates
+            ],
+            "url": _base_url() + reverse("certificates:mine"),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ExpirySummary:
+    kind: str
+    subject: str
+    count: int
+    first_expiry: datetime.date
+
+
+def summarise(certificates: list[Certificate]) -> list[ExpirySummary]:
+    """The certificates by kind and course or cycle: how many, and the first to expire."""
+    groups: dict[tuple[str, str], list[Certificate]] = defaultdict(list)
+    for certificate in certificates:
+        groups[(certificate.kind, _subject_of(certificate))].append(certificate)
+    return sorted(
+        (
+            ExpirySummary(kind, subject, len(group), min(c.expires_on for c in group))
+            for (kind, subject), group in groups.items()
+        ),
+        key=lambda s: (s.first_expiry, s.kind, s.subject),
+    )
+
+
+def hr_recipients() -> list[User]:
+    return list(
+        User.objects.filter(groups__name=Role.HR.value, is_active=True)
+        .exclude(email="")
+        .select_related("profile")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _email_hr(certificates: list[Certificate]) -> None:
+    try:
+        url = _base_url() + reverse("certificates:certificate_list")
+    except NoReverseMatch:
+        url = ""
+    summary = summarise(certificates)
+    for user in hr_recipients():
+        _send(
+            user,
+            "expiry_hr",
+            {
+                "user": user,
+                "total": len(certificates),
+                "summary": summary,
+                "days": reminder_days(),
+                "url": url,
+            },
+        )
+
+
+# Expired course certificates: the course again ---------------------------------------------
+
+
+def _reassigned(certificate_ref) -> Exists:
+    """Whether the course of a certificate was already given again for it."""
+    return Exists(
+        Assignment.objects.filter(
+            course=certificate_ref("course"),
+            people=certificate_ref("user"),
+            note__contains=certificate_ref("serial"),
+        )
+    )
+
+
+def expired_course_certificates(on: datetime.date):
+    """Course certificates that have expired (not revoked), whose holder has not earned a
+    newer one and has not been given the course again for it yet."""
+    newer = Certificate.objects.filter(
+        user=OuterRef("user"), course=OuterRef("course"), issued_at__gt=OuterRef("issued_at")
+    )
+    return (
+        Certificate.objects.filter(
+            _STILL_HERE,
+            kind=CertificateKind.COURSE,
+            course__live=True,
+            revoked_at__isnull=True,
+            expires_on__lt=on,
+        )
+        .exclude(Exists(newer))
+        .exclude(_reassigned(OuterRef))
+        .order_by("expires_on", "pk")
+    )
+
+
+def expired_courses_reassign(*, on: datetime.date | None = None) -> int:
+    """Give every holder of an expired course certificate the course again; once per
+    certificate. Returns how many courses were given again."""
+    on = on or timezone.localdate()
+    done = 0
+    for pk in expired_course_certificates(on).values_list("pk", flat=True):
+        if course_reassign_for_expired(certificate_id=pk, on=on):
+            done += 1
+    return done
+
+
+@transaction.atomic
+def course_reassign_for_expired(*, certificate_id: int, on: datetime.date) -> bool:
+    """Give the holder of the expired course certificate the course again: an assignment
+    that names the certificate, and the enrolment reopened with a new due date (its lessons
+    to be done again). False when there is nothing to do (already given again)."""
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .filter(
+            pk=certificate_id,
+            kind=CertificateKind.COURSE,
+            revoked_at__isnull=True,
+            expires_on__lt=on,
+        )
+        .first()
+    )
+    # Checked once the row is locked, in a statement of its own: it sees what a run that
+    # held the lock before has committed.
+    if certificate is None or (
+        Certificate.objects.filter(pk=certificate.pk).filter(_reassigned(OuterRef)).exists()
+    ):
+        return False  # another run did it, or it was revoked meanwhile
+    course = certificate.course
+    due = on + datetime.timedelta(days=retake_days())
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Certificate %(serial)s expired on %(date)s: the course is to be done again.") % {
+            "serial": certificate.serial,
+            "date": certificate.expires_on.isoformat(),
+        }
+    assignment = Assignment.objects.create(
+        course=course, due_on=due, note=note[:255], created_by=None
+    )
+    assignment.people.set([certificate.user_id])
+    now = timezone.now()
+    reopened = Enrolment.objects.filter(user_id=certificate.user_id, course=course).update(
+        completed_at=None,
+        due_on=due,
+        source=EnrolmentSource.ASSIGNED,
+        assignment=assignment,
+        enrolled_at=now,
+        last_lesson=None,
+    )
+    if not reopened:
+        Enrolment.objects.create(
+            user_id=certificate.user_id,
+            course=course,
+            source=EnrolmentSource.ASSIGNED,
+            assignment=assignment,
+            enrolled_at=now,
+            due_on=due,
+        )
+    # The old reminders belong to the first time through; the lessons are done again.
+    Reminder.objects.filter(
+        enrolment__user_id=certificate.user_id, enrolment__course=course
+    ).delete()
+    LessonCompletion.objects.filter(user_id=certificate.user_id, course=course).delete()
+    audit_record(
+        action=AuditAction.COURSE_ASSIGNED,
+        actor_label=SYSTEM_ACTOR,
+        target=assignment,
+        details={
+            "course": course.title,
+            "enrolled": 1,
+            "certificate": certificate.serial,
+            "reason": "certificate_expired",
+        },
+    )
+    return True
+
+
+def certificate_expiry_run(*, on: datetime.date | None = None) -> dict:
+    """The day's run: reminders, the courses of expired certificates given again, old print
+    jobs' PDFs removed, and the renderings lost on the way queued again."""
+    from assessments.certificates.printing import print_jobs_tidy
+    from assessments.certificates.services import lost_renderings_requeue
+
+    on = on or timezone.localdate()
+    return {
+        "reminded": certificate_reminders_send(on=on),
+        "reassigned": expired_courses_reassign(on=on),
+        **print_jobs_tidy(),
+        "rendering_requeued": lost_renderings_requeue(),
+    }
+
+
+@task()
+def certificate_expiry_daily() -> dict:
+    """The day's run in a task worker (`manage.py certificate_reminders --enqueue`)."""
+    return certificate_expiry_run()

@@ -1,0 +1,156 @@
+"""Reads for HR's certificate pages, the batch printing and the operators' commands.
+
+A certificate's org unit, for the filters and the print order, is its holder's org unit now
+(`user.profile.org_unit`); the people still to be issued a cycle's certificate are read from
+the cycle's results, so there it is where they were when the cycle was computed.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from assessments.models import (
+    AssessmentCycle,
+    AssessmentResult,
+    Certificate,
+    CertificateStatus,
+    CycleState,
+    PrintJob,
+)
+from lms.models import OrgUnit
+
+# The order certificates are printed in: by org unit (tree order), then employee number.
+PRINT_ORDER = ("user__profile__org_unit__path", "user__username", "pk")
+
+
+def status_q(status: str, today: datetime.date | None = None) -> Q:
+    """The certificates whose `Certificate.status(today)` is `status`."""
+    today = today or timezone.localdate()
+    if status == CertificateStatus.REVOKED:
+        return Q(revoked_at__isnull=False)
+    if status == CertificateStatus.EXPIRED:
+        return Q(revoked_at__isnull=True, expires_on__lt=today)
+    if status == CertificateStatus.VALID:
+        return Q(revoked_at__isnull=True) & (Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    raise ValueError(status)
+
+
+def under_unit_q(unit: OrgUnit, field: str = "user__profile__org_unit") -> Q:
+    """Everyone in `unit` or below it: one prefix match on the tree path."""
+    return Q(**{f"{field}__path__startswith": unit.path})
+
+
+def certificates_for_hr() -> QuerySet[Certificate]:
+    """Every certificate, with what the list shows, newest first."""
+    return Certificate.objects.select_related(
+        "user__profile__org_unit", "cycle", "course"
+    ).order_by("-issued_at", "-pk")
+
+
+def certificate_for_hr(pk: int) -> Certificate | None:
+    """One certificate with what its page shows (its history, who issued and revoked it)."""
+    return (
+        Certificate.objects.select_related(
+            "user__profile__org_unit",
+            "cycle",
+            "course",
+            "template",
+            "issued_by__profile",
+            "revoked_by__profile",
+            "superseded_by",
+            "supersedes",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def finalised_cycles() -> QuerySet[AssessmentCycle]:
+    return AssessmentCycle.objects.filter(state=CycleState.FINALISED).order_by(
+        "-starts_on", "name"
+    )
+
+
+def cycles_with_certificates() -> QuerySet[AssessmentCycle]:
+    return AssessmentCycle.objects.filter(
+        Exists(Certificate.objects.filter(cycle=OuterRef("pk")))
+    ).order_by("-starts_on", "name")
+
+
+def eligible_without_certificate(
+    cycle: AssessmentCycle, unit: OrgUnit | None = None
+) -> QuerySet[AssessmentResult]:
+    """The cycle's eligible results whose person holds no certificate of it in force (in
+    `unit` and below when given: where they were when the cycle was computed)."""
+    in_force = Certificate.objects.filter(
+        cycle=cycle, user=OuterRef("user"), revoked_at__isnull=True
+    )
+    results = AssessmentResult.objects.filter(cycle=cycle, eligible=True).filter(~Exists(in_force))
+    if unit is not None:
+        results = results.filter(under_unit_q(unit, "org_unit"))
+    return results
+
+
+def certificates_for_print(
+    *,
+    cycle: AssessmentCycle | None = None,
+    unit: OrgUnit | None = None,
+    ids: list[int] | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Certificate]:
+    """The certificates in force (neither revoked nor expired) that the filter chooses, in
+    print order; those not rendered yet are included (they are rendered when printed)."""
+    certificates = Certificate.objects.filter(status_q(CertificateStatus.VALID, today))
+    if cycle is not None:
+        certificates = certificates.filter(cycle=cycle)
+    if unit is not None:
+        certificates = certificates.filter(under_unit_q(unit))
+    if ids is not None:
+        certificates = certificates.filter(pk__in=ids)
+    return certificates.order_by(*PRINT_ORDER)
+
+
+def recent_print_jobs(limit: int = 10) -> QuerySet[PrintJob]:
+    return PrintJob.objects.select_related("created_by__profile").order_by("-created_at", "-pk")[
+        :limit
+    ]
+
+
+def find_cycle(name: str) -> AssessmentCycle | None:
+    return AssessmentCycle.objects.filter(name=name.strip()).first()
+
+
+def find_org_unit(text: str) -> OrgUnit | None:
+    """An org unit by its code ("pudong") or by its names from the top down, separated by
+    "/" ("华东区/上海浦东站"; the company's name may be left out); None when there is no
+    such unit or the names fit more than one."""
+    text = text.strip()
+    if not text:
+        return None
+    unit = OrgUnit.objects.filter(code=text).first()
+    if unit is not None:
+        return unit
+    names = [part.strip() for part in text.split("/") if part.strip()]
+    if not names:
+        return None
+    found = []
+    for candidate in OrgUnit.objects.filter(name=names[-1]):
+        path = candidate.full_path_names()
+        if path == names or path[1:] == names:
+            found.append(candidate)
+    return found[0] if len(found) == 1 else None
+
+
+# Selectors ---------------------------------------------------------------------------------
+
+
+def certificates_of(user) -> list[Certificate]:
+    """A person's certificates of both kinds, newest first, in one query."""
+    return list(
+        Certificate.objects.filter(user=user)
+        .select_related("course", "cycle", "superseded_by")
+        .order_by("-issued_at", "-pk")
+    )

@@ -1,0 +1,1 @@
+"""Assessment cycles: computing every person's five parts, results, appeals and dashboards."""

@@ -1,0 +1,214 @@
+"""Writes of assessment cycles: opening one, queueing its computation, finalising it, and the
+appeals against a result. One function per use case, each transactional."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from assessments.cycles.compute import cycle_progress, progress_reporter
+from assessments.models import (
+    Appeal,
+    AppealPart,
+    AppealState,
+    AssessmentCycle,
+    AssessmentResult,
+    CycleState,
+    QuizPage,
+    ScoringPolicy,
+)
+from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX
+from lms.audit import audit_record
+from lms.models.audit import AuditAction
+from lms.roles import is_hr
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    policy: ScoringPolicy,
+    quizzes: Iterable[QuizPage],
+    by=None,
+) -> AssessmentCycle:
+    """A new draft cycle; ValidationError (by field) and nothing written when it is wrong."""
+    errors: dict[str, list[str]] = {}
+    name = name.strip()
+    if starts_on and ends_on and ends_on < starts_on:
+        errors.setdefault("ends_on", []).append(_("The cycle cannot end before it starts."))
+    if name and AssessmentCycle.objects.filter(name=name).exists():
+        errors.setdefault("name", []).append(_("A cycle with this name already exists."))
+    if policy is None or not ScoringPolicy.objects.filter(pk=policy.pk).exists():
+        errors.setdefault("policy", []).append(_("Choose an existing policy version."))
+    if errors:
+        raise ValidationError(errors)
+    cycle = AssessmentCycle(name=name, starts_on=starts_on, ends_on=ends_on, policy=policy)
+    cycle.full_clean()
+    cycle.save()
+    cycle.required_quizzes.set(list(quizzes))
+    return cycle
+
+
+def cycle_start_computing(cycle: AssessmentCycle) -> bool:
+    """Queue the cycle's computation in the background once the current transaction
+    commits, unless one is running already; whether it was queued."""
+    from assessments.cycles import tasks
+
+    if cycle_progress(cycle) is not None:
+        return False
+
+    def start() -> None:
+        # Shown as started at once, whenever a worker takes the task.
+        progress_reporter(cycle)(0)
+        tasks.compute_cycle.enqueue(cycle.pk)
+
+    transaction.on_commit(start)
+    return True
+
+
+@transaction.atomic
+def cycle_finalise(cycle: AssessmentCycle, *, by) -> AssessmentCycle:
+    """Lock a computed cycle: its results stay as they are."""
+    cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.state != CycleState.COMPUTED:
+        raise ValidationError(_("Only a computed cycle can be finalised."))
+    waiting = Appeal.objects.filter(cycle=cycle, state=AppealState.OPEN).count()
+    if waiting:
+        raise ValidationError(
+            ngettext(
+                "%(count)s appeal is waiting for an answer: answer it before finalising.",
+                "%(count)s appeals are waiting for an answer: answer them before finalising.",
+                waiting,
+            )
+            % {"count": waiting}
+        )
+    cycle.state, cycle.finalised_at, cycle.finalised_by = CycleState.FINALISED, timezone.now(), by
+    cycle.save(update_fields=["state", "finalised_at", "finalised_by"])
+    return cycle
+
+
+def _part_score(result: AssessmentResult | None, part: str) -> Decimal | None:
+    return getattr(result, part) if result is not None else None
+
+
+def _text(value: str, *, required: str, maximum: int, too_long: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(required)
+    if len(value) > maximum:
+        raise ValidationError(too_long % {"max": maximum, "length": len(value)})
+    return value
+
+
+@transaction.atomic
+def appeal_raise(*, user, cycle: AssessmentCycle, part: str, comment: str) -> Appeal:
+    """Question one part of one's own result; ValidationError (translated), nothing written,
+    when the cycle is not open to appeals, there is no result, or one is open already."""
+    if part not in AppealPart.values:
+        raise ValidationError(_("Choose a part of the assessment to question."))
+    comment = _text(
+        comment,
+        required=_("Say what you think is wrong with this part."),
+        maximum=COMMENT_MAX,
+        too_long=_("Keep it to %(max)s characters (it has %(length)s)."),
+    )
+    cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.state == CycleState.FINALISED:
+        raise ValidationError(
+            _("This cycle is finalised: its results can no longer be questioned.")
+        )
+    if cycle.state != CycleState.COMPUTED:
+        raise ValidationError(_("This cycle has no results yet."))
+    result = AssessmentResult.objects.filter(cycle=cycle, user=user).first()
+    if result is None:
+        raise ValidationError(_("You have no result in this cycle."))
+    if Appeal.objects.filter(cycle=cycle, user=user, part=part, state=AppealState.OPEN).exists():
+        raise ValidationError(_("You have already questioned this part; HR has not answered yet."))
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                cycle=cycle,
+                user=user,
+                part=part,
+                comment=comment,
+                score_when_raised=_part_score(result, part),
+            )
+    except IntegrityError as error:  # the same question sent twice at once
+        raise ValidationError(
+            _("You have already questioned this part; HR has not answered yet.")
+        ) from error
+    audit_record(
+        action=AuditAction.APPEAL_RAISED,
+        actor=user,
+        target=appeal,
+        details={"cycle": cycle.pk, "part": part, "score": _number(appeal.score_when_raised)},
+    )
+    return appeal
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@transaction.atomic
+def appeal_answer(*, appeal: Appeal, by, answer: str, recompute: bool = False) -> Appeal:
+    """HR's answer; with `recompute`, the cycle is computed again once the answer is saved
+    (unless a computation is running already). The part's score at the time of the answer
+    is kept with it."""
+    if not is_hr(by):
+        raise PermissionDenied
+    answer = _text(
+        answer,
+        required=_("Write the answer the person will read."),
+        maximum=ANSWER_MAX,
+        too_long=_("Keep it to %(max)s characters (it has %(length)s)."),
+    )
+    appeal = Appeal.objects.select_for_update().select_related("cycle").get(pk=appeal.pk)
+    if appeal.state != AppealState.OPEN:
+        raise ValidationError(_("This appeal has been answered already."))
+    cycle = appeal.cycle
+    if recompute and cycle.state == CycleState.FINALISED:
+        raise ValidationError(
+            _("This cycle is finalised: the appeal can be answered, but not recomputed.")
+        )
+    result = AssessmentResult.objects.filter(cycle=cycle, user_id=appeal.user_id).first()
+    appeal.state = AppealState.ANSWERED
+    appeal.answer = answer
+    appeal.answered_by = by
+    appeal.answered_at = timezone.now()
+    appeal.score_after = _part_score(result, appeal.part)
+    appeal.recompute = bool(recompute)
+    appeal.save(
+        update_fields=[
+            "state",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "score_after",
+            "recompute",
+        ]
+    )
+    audit_record(
+        action=AuditAction.APPEAL_ANSWERED,
+        actor=by,
+        target=appeal,
+        details={
+            "cycle": cycle.pk,
+            "part": appeal.part,
+            "person": appeal.user_id,
+            "score": _number(appeal.score_after),
+            "recompute": appeal.recompute,
+        },
+    )
+    if recompute:
+        cycle_start_computing(cycle)
+    return appeal

@@ -1,0 +1,138 @@
+"""HR's data imports: upload, preview, confirm, history. HTTP only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.imports import services, tasks
+from assessments.imports import templates as file_templates
+from assessments.imports.forms import UploadForm
+from assessments.imports.problems import Problem
+from assessments.models import ImportBatch, ImportKind, ImportState
+from lms.platform.exports import XLSX_TYPE, table_response
+from lms.roles import require_hr
+
+RUNNING = (ImportState.CHECKING, ImportState.IMPORTING)  # the steps done in the background
+
+
+@login_required
+def import_list(request):
+    require_hr(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = services.batch_create(
+            kind=form.cleaned_data["kind"],
+            name=upload.name,
+            stream=upload,
+            by=request.user,
+            full_roster=form.cleaned_data["full_roster"],
+        )
+        transaction.on_commit(lambda: tasks.check_import.enqueue(batch.pk))
+        return redirect("imports:import_detail", batch.pk)
+    page_obj = Paginator(
+        ImportBatch.objects.select_related("uploaded_by__profile", "imported_by__profile"), 25
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/imports/list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query": "",
+            "kinds": ImportKind.choices,
+        },
+    )
+
+
+def _batch(request, batch_id: int) -> ImportBatch:
+    require_hr(request.user)
+    return get_object_or_404(
+        ImportBatch.objects.select_related("uploaded_by__profile", "imported_by__profile"),
+        pk=batch_id,
+    )
+
+
+@login_required
+def import_detail(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    problems = [Problem.from_json(p) for p in batch.problems]
+    return render(
+        request,
+        "assessments/imports/detail.html",
+        {
+            "batch": batch,
+            "problems": problems,
+            "running": batch.state in RUNNING,
+            "percent": services.progress_of(batch),
+        },
+    )
+
+
+@login_required
+def import_status(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    return JsonResponse(
+        {
+            "state": batch.state,
+            "running": batch.state in RUNNING,
+            "label": batch.get_state_display(),
+            "percent": services.progress_of(batch),
+        }
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    if batch.state != ImportState.CHECKED:
+        messages.error(request, _("Only a checked file without errors can be imported."))
+        return redirect("imports:import_detail", batch.pk)
+    user_id = request.user.pk
+    transaction.on_commit(lambda: tasks.apply_import.enqueue(batch.pk, user_id))
+    return redirect("imports:import_detail", batch.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    if services.batch_cancel(batch):
+        messages.success(request, _("The import was cancelled; nothing was written."))
+    return redirect("imports:import_list")
+
+
+@login_required
+def import_problems(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    headers = [_("Line"), _("Column"), _("Value"), _("Problem")]
+    rows = (
+        [p.line or "", p.column, p.value, p.message]
+        for p in (Problem.from_json(data) for data in batch.problems)
+    )
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return table_response(fmt, f"import-{batch.pk}-problems", headers, rows, _("Problems"))
+
+
+@login_required
+def template_download(request, kind: str, language: str, fmt: str):
+    require_hr(request.user)
+    if kind not in ImportKind.values or language not in ("en", "zh") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if fmt == "xlsx":
+        data = file_templates.template_xlsx(kind, language)
+        content_type = XLSX_TYPE
+    else:
+        data = file_templates.template_csv(kind, language)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template-{language}.{fmt}"'
+    return response

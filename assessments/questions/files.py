@@ -1,0 +1,50 @@
+"""Question files in and out, by kind: GIFT, CSV or XLSX. Pure: bytes in, plain data out."""
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from assessments.questions import gift, spreadsheet
+from assessments.questions.data import Question
+from assessments.questions.problems import Problem, QuestionImportError
+
+KINDS = {".gift": "gift", ".txt": "gift", ".csv": "csv", ".xlsx": "xlsx"}
+
+
+CONTENT_TYPES = {
+    "gift": "text/plain; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+EXTENSIONS = {"gift": "gift", "csv": "csv", "xlsx": "xlsx"}
+
+
+def kind_of(filename: str) -> str | None:
+    name = filename.lower()
+    return next((kind for ext, kind in KINDS.items() if name.endswith(ext)), None)
+
+
+def read(filename: str, data: bytes) -> list[Question]:
+    """The questions of a file, or QuestionImportError listing every problem in it."""
+    kind = kind_of(filename)
+    if kind is None:
+        raise QuestionImportError(
+            [Problem(0, _("Question files are GIFT (.gift, .txt), CSV (.csv) or Excel (.xlsx)."))]
+        )
+    if kind == "gift":
+        return gift.parse(data)
+    if kind == "csv":
+        return spreadsheet.parse_csv(data)
+    return spreadsheet.parse_xlsx(data)
+
+
+def write(questions: Iterable[Question], kind: str, language: str = "zh") -> bytes:
+    if kind == "gift":
+        return gift.write(questions).encode("utf-8")
+    if kind == "csv":
+        return spreadsheet.write_csv(questions, language)
+    if kind == "xlsx":
+        return spreadsheet.write_xlsx(questions, language)
+    raise ValueError(f"unknown kind {kind!r}")

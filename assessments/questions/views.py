@@ -1,0 +1,144 @@
+"""Import and export of the question bank, in the Wagtail admin. HTTP only."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+
+from assessments.models import QuestionCategory
+from assessments.questions import files as question_files
+from assessments.questions import selectors, services, spreadsheet
+from assessments.questions.problems import QuestionImportError
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_("GIFT (.gift, .txt), CSV (.csv) or Excel (.xlsx).")
+    )
+    category = forms.CharField(
+        label=_("Category for questions the file puts in none"),
+        required=False,
+        help_text=_("A path such as 客户服务知识/投诉处理; created if it does not exist."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if question_files.kind_of(upload.name) is None:
+            raise forms.ValidationError(
+                _("Question files are GIFT (.gift, .txt), CSV (.csv) or Excel (.xlsx).")
+            )
+        return upload
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("gift", "GIFT"), ("csv", "CSV"), ("xlsx", "Excel (XLSX)")],
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=QuestionCategory.objects.all(),
+        required=False,
+        empty_label=_("The whole bank"),
+    )
+
+
+def _require(request, perm):
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _language() -> str:
+    return "zh" if (get_language() or "").startswith("zh") else "en"
+
+
+def files(request):
+    _require(request, "assessments.add_question")
+    import_form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and import_form.is_valid():
+        upload = import_form.cleaned_data["file"]
+        try:
+            made = services.questions_import_file(
+                upload.name,
+                upload.read(),
+                default_category=import_form.cleaned_data["category"],
+                by=request.user,
+            )
+        except QuestionImportError as error:
+            problems = error.problems
+        else:
+            messages.success(request, _("%(count)d questions imported.") % {"count": len(made)})
+            return redirect("wagtailsnippets_assessments_question:list")
+    return render(
+        request,
+        "assessments/admin/question_files.html",
+        {
+            "import_form": import_form,
+            "export_form": ExportForm(),
+            "problems": problems,
+            "export_url": reverse("question_files:export"),
+        },
+    )
+
+
+def export(request):
+    _require(request, "assessments.view_question")
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return redirect("question_files:files")
+    kind = form.cleaned_data["format"]
+    questions = [q.to_data() for q in selectors.questions_in(form.cleaned_data["category"])]
+    response = HttpResponse(
+        question_files.write(questions, kind, _language()),
+        content_type=question_files.CONTENT_TYPES[kind],
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="questions.{question_files.EXTENSIONS[kind]}"'
+    )
+    return response
+
+
+def template(request, kind: str):
+    _require(request, "assessments.add_question")
+    language = _language()
+    if kind == "xlsx":
+        data = spreadsheet.template_xlsx(language)
+    else:
+        data = spreadsheet.template_csv(language)
+    response = HttpResponse(data, content_type=question_files.CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="questions-template.{kind}"'
+    return response
+
+
+class QuestionFilesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("assessments.add_question")
+
+
+class QuestionFilesViewSet(ViewSet):
+    name = "question_files"
+    icon = "upload"
+    menu_label = _("Import and export")
+
+    def get_urlpatterns(self):
+        return [
+            path("", files, name="files"),
+            path("export/", export, name="export"),
+            path("template.<str:kind>", template, name="template"),
+        ]
+
+    def get_menu_item(self, order=None):
+        return QuestionFilesMenuItem(
+            self.menu_label, self.menu_url, icon_name=self.icon, order=order or 900
+        )

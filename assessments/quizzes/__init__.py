@@ -1,0 +1,1 @@
+"""Quizzes: attempts taken on a phone, grading, item analysis and the trainers' pages."""

@@ -1,0 +1,1 @@
+"""The scoring: the policy HR edits, the five-part arithmetic (pure) and its explanations."""

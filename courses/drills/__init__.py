@@ -1,0 +1,1 @@
+"""Drills: the drill pages, their review before publication, and their rubrics."""

@@ -1,0 +1,1 @@
+"""Learning: courses and lessons, assignments, enrolments, progress and its reports."""

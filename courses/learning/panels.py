@@ -1,0 +1,27 @@
+"""The courses app's panels on the home page and on a staff member's page."""
+
+from courses.learning import reports, selectors
+from lms.platform.panels import Panel
+from lms.roles import MANAGERS, has_role
+
+
+def home_learning(request, user):
+    learning = selectors.my_learning(user)
+    if not (learning.open or learning.completed):
+        return None
+    return {"learning": learning, "next": learning.open[0] if learning.open else None}
+
+
+def staff_learning(request, user):
+    """A person's courses, for the trainers and HR who may see that person."""
+    if not has_role(request.user, *MANAGERS):
+        return None
+    enrolments = reports.visible_enrolments(request.user).filter(user=user)
+    rows = reports.with_progress(enrolments.select_related("course").order_by("course__path"))
+    return {"rows": rows, "person": user}
+
+
+HOME = Panel("courses.learning", "courses/panels/home_learning.html", home_learning, order=10)
+
+
+STAFF = Panel("courses.learning", "courses/panels/staff_learning.html", staff_learning, order=10)

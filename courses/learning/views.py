@@ -1,0 +1,274 @@
+"""The learner's and the managers' learning pages. HTTP only: parse, call a selector or
+service, render."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from courses.learning import reports, selectors, services
+from courses.learning.forms import AssignmentForm, ReportFilterForm
+from courses.models import Assignment, CoursePage, LessonPage
+from lms.platform.exports import table_response
+from lms.platform.routing import pages_version
+from lms.roles import require_manager
+
+PAGE_SIZE = 50
+
+
+EXPORT_CHUNK = 1000
+
+
+# Learners ------------------------------------------------------------------
+
+
+@login_required
+def my_learning(request):
+    learning = selectors.my_learning(request.user, version=pages_version(request))
+    return render(request, "courses/my_learning.html", {"learning": learning})
+
+
+@login_required
+@require_POST
+def course_start(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        services.course_start(user=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(course.url)
+    progress = selectors.course_progress_for(request.user, course)
+    target = progress.continue_lesson or course
+    return redirect(target.url)
+
+
+@login_required
+@require_POST
+def lesson_complete(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        services.lesson_complete(user=request.user, lesson=lesson)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(lesson.url)
+    state = selectors.lesson_state_for(request.user, lesson)
+    messages.success(request, _("Lesson completed."))
+    if state.next is not None:
+        return redirect(state.next.url)
+    return redirect(state.course.url if state.course else lesson.url)
+
+
+@login_required
+@require_POST
+def reminder_dismiss(request, reminder_id: int):
+    services.reminder_dismiss(user=request.user, reminder_id=reminder_id)
+    return redirect("learning:my_learning")
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:100]
+    results = selectors.search_lessons(query) if query else []
+    return render(request, "courses/search.html", {"query": query, "results": results})
+
+
+# Assignments ---------------------------------------------------------------
+
+
+@login_required
+def assignment_list(request):
+    require_manager(request.user)
+    assignments = (
+        Assignment.objects.filter(reports.assignment_visibility_q(request.user))
+        .select_related("course", "org_unit", "created_by__profile")
+        .prefetch_related("people__profile")
+    )
+    page_obj = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "courses/assignment_list.html", {"page_obj": page_obj})
+
+
+@login_required
+def assignment_create(request):
+    require_manager(request.user)
+    initial = {"employee_numbers": request.GET.get("employee", "")}
+    form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.assignment_create(
+                by=request.user,
+                course=data["course"],
+                people=data["people"],
+                org_unit=data["org_unit"],
+                position=data["position"],
+                hired_within_days=data["hired_within_days"],
+                due_on=data["due_on"],
+                due_days_after_hire=data["due_days_after_hire"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Assigned %(course)s: %(count)d people enrolled.")
+                % {"course": data["course"].title, "count": result.enrolled},
+            )
+            return redirect("learning:assignment_list")
+    return render(request, "courses/assignment_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def assignment_cancel(request, assignment_id: int):
+    require_manager(request.user)
+    assignment = get_object_or_404(
+        Assignment.objects.filter(reports.assignment_visibility_q(request.user)),
+        pk=assignment_id,
+    )
+    withdrawn = services.assignment_cancel(assignment=assignment, by=request.user)
+    messages.success(
+        request,
+        _("Assignment cancelled; %(count)d enrolments not yet started were withdrawn.")
+        % {"count": withdrawn},
+    )
+    return redirect("learning:assignment_list")
+
+
+# Reports -------------------------------------------------------------------
+
+
+def _report_filters(request) -> ReportFilterForm:
+    form = ReportFilterForm(request.GET or None, user=request.user)
+    form.is_valid()
+    return form
+
+
+@login_required
+def report(request):
+    require_manager(request.user)
+    form = _report_filters(request)
+    data = getattr(form, "cleaned_data", {})
+    unit, course = data.get("unit"), data.get("course")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _export_summary(request, unit, course)
+    total, unit_rows = reports.by_unit(request.user, parent=unit, course=course)
+    context = {
+        "form": form,
+        "unit": unit,
+        "course": course,
+        "total": total,
+        "unit_rows": unit_rows,
+        "course_rows": reports.by_course(request.user, unit=unit),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "courses/report.html", context)
+
+
+@login_required
+def report_people(request):
+    require_manager(request.user)
+    form = _report_filters(request)
+    data = getattr(form, "cleaned_data", {})
+    queryset = reports.people(
+        request.user,
+        unit=data.get("unit"),
+        course=data.get("course"),
+        status=data.get("status", ""),
+    )
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _export_people(request.GET["format"], queryset)
+    query = request.GET.copy()
+    query.pop("page", None)
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "rows": reports.with_progress(page_obj.object_list),
+        "query": query.urlencode(),
+    }
+    return render(request, "courses/report_people.html", context)
+
+
+def _people_rows(queryset):
+    iterator = queryset.iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(islice(iterator, EXPORT_CHUNK)):
+        for row in reports.with_progress(chunk):
+            e = row.enrolment
+            profile = e.user.profile
+            yield [
+                e.user.username,
+                profile.full_name,
+                " / ".join(profile.org_unit.full_path_names()),
+                profile.get_position_display(),
+                e.course.title,
+                e.get_source_display(),
+                e.due_on,
+                row.percent,
+                e.completed_at,
+                _("Overdue") if row.overdue else "",
+            ]
+
+
+def _export_people(fmt: str, queryset):
+    headers = [
+        _("Employee number"),
+        pgettext("person", "Name"),
+        _("Org unit"),
+        _("Position"),
+        _("Course"),
+        _("Source"),
+        _("Due date"),
+        _("Progress (%)"),
+        _("Completed at"),
+        _("Overdue"),
+    ]
+    return table_response(fmt, "learning-progress", headers, _people_rows(queryset), _("Progress"))
+
+
+def _export_summary(request, unit, course):
+    total, unit_rows = reports.by_unit(request.user, parent=unit, course=course)
+    headers = [
+        _("Org unit"),
+        _("Enrolled"),
+        _("Completed"),
+        _("Completion rate (%)"),
+        _("Overdue"),
+    ]
+    rows = [
+        [
+            _("%(unit)s itself") % {"unit": r.unit.name} if r.direct else r.unit.name,
+            r.counts.enrolled,
+            r.counts.completed,
+            r.counts.rate,
+            r.counts.overdue,
+        ]
+        for r in unit_rows
+    ]
+    rows.append([_("Total"), total.enrolled, total.completed, total.rate, total.overdue])
+    rows.append([])
+    rows.append(
+        [_("Course"), _("Enrolled"), _("Completed"), _("Completion rate (%)"), _("Overdue")]
+    )
+    for c, counts in reports.by_course(request.user, unit=unit):
+        rows.append([c.title, counts.enrolled, counts.completed, counts.rate, counts.overdue])
+    return table_response(request.GET["format"], "learning-summary", headers, rows, _("Summary"))
+
+
+def catalogue(request):
+    """The course catalogue, wherever the editors put it."""
+    from django.http import Http404
+
+    from courses.models import CourseIndexPage
+
+    index = CourseIndexPage.objects.live().order_by("path").first()
+    if index is None:
+        raise Http404
+    return redirect(index.url)

@@ -1,0 +1,1 @@
+"""The demo company that `manage.py seed_demo` loads."""

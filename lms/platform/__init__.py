@@ -1,0 +1,1 @@
+"""Plumbing every app uses: caches, page routing, search, middleware, health, files, exports."""

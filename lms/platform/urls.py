@@ -1,0 +1,44 @@
+"""The site's addresses: every feature's pages, then Wagtail's."""
+
+from django.conf import settings
+from django.urls import include, path
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from lms import views
+from lms.platform import health
+
+urlpatterns = [
+    # For load balancers and monitoring: database, cache, task queue (deploy/README.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    # The Wagtail admin signs in through allauth, with its rate limits and MFA.
+    path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # Each feature's pages, under their part of the site (URLs are printed on certificates and
+    # bookmarked: they stay as they are when code moves).
+    path("learning/", include("courses.learning.urls")),
+    path("learning/", include("courses.sessions.urls")),
+    path("learning/", include("assessments.quizzes.urls")),
+    path("data/", include("assessments.imports.urls")),
+    path("assessment/", include("assessments.scoring.urls")),
+    path("assessment/", include("assessments.cycles.urls")),
+    path(
+        "", include("assessments.certificates.urls")
+    ),  # /certificates/, /assessment/certificates/, /verify/
+    path("", include("lms.urls")),
+]
+
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,0 +1,50 @@
+"""The one place where configuration is read from the environment.
+
+Every setting that differs between a laptop and production comes from an
+environment variable (or a `.env` file beside manage.py, for development).
+The README lists them all.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+env = environ.Env()
+
+
+_dotenv = BASE_DIR / ".env"
+
+
+if _dotenv.is_file():
+    env.read_env(str(_dotenv), overwrite=False)
+
+
+LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
+
+
+def is_shared(cache: dict) -> bool:
+    """Whether every process sees the cache of this CACHES entry (not each its own memory)."""
+    return cache["BACKEND"] != LOCAL_MEMORY
+
+
+def cache_config(url: str | None) -> dict:
+    """A CACHES['default'] entry for CACHE_URL/REDIS_URL; local memory if unset.
+
+    Redis goes to Django's own Redis backend (with its client kept, lms/cache.py), so no
+    extra client library is needed beyond `redis`.
+    """
+    if not url:
+        return {
+            "BACKEND": LOCAL_MEMORY,
+            "LOCATION": "lms-default",
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "lms.platform.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "lms",
+        }
+    return environ.Env.cache_url_config(url)
