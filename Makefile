@@ -74,9 +74,11 @@ test-postgres: messages
 		echo "PostgreSQL is not reachable at $(PG_URL): skipped the PostgreSQL run."; \
 	fi
 
+## Lint: ruff, and the import contracts of pyproject.toml (which part of the code may use which)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -10,11 +10,16 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assessments import receivers  # noqa: F401  (connects the receivers)
+        from assessments import receivers
+        from assessments.models.quizzes import QuizPage
+        from assessments.quizzes import views as quiz_views
         from assessments.quizzes.completion import required_quizzes
         from courses.learning.completion import register_requirement_provider
+        from lms.platform.pages import page_contexts
 
+        receivers.connect()
         register_requirement_provider(required_quizzes)
+        page_contexts.register(QuizPage, quiz_views.quiz_page_context)
 
         from lms.platform.navigation import NavItem, register_nav_item
         from lms.roles import HR_ROLES, MANAGERS, TRAINERS

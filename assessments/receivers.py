@@ -1,16 +1,25 @@
-"""Receivers of the lms and courses hooks."""
+"""Every receiver of the assessments app, connected in one place with its sender (`connect`,
+called by AssessmentsConfig.ready): the demo's assessment content for `seed_demo`, a course's
+certificate when it is completed."""
 
 import logging
 
-from django.dispatch import receiver
-
 from courses.learning.signals import course_completed
+from courses.models.learning import Enrolment
+from lms.demo import company
 from lms.signals import demo_seeded
 
 log = logging.getLogger(__name__)
 
 
-@receiver(demo_seeded, dispatch_uid="assessments.demo")
+def connect() -> None:
+    """Connect every receiver of the app, each to the sender it is for."""
+    demo_seeded.connect(load_demo_assessments, sender=company, dispatch_uid="assessments.demo")
+    course_completed.connect(
+        issue_course_certificate, sender=Enrolment, dispatch_uid="assessments.course_certificate"
+    )
+
+
 def load_demo_assessments(sender, stdout=None, **kwargs):
     from assessments.demo.certificates import load_demo_certificates
     from assessments.demo.cycles import load_demo_cycles
@@ -25,7 +34,6 @@ def load_demo_assessments(sender, stdout=None, **kwargs):
     load_demo_certificates(stdout=stdout)
 
 
-@receiver(course_completed, dispatch_uid="assessments.course_certificate")
 def issue_course_certificate(sender, enrolment, **kwargs):
     """A completed course earns its certificate. The signal comes once the completion is
     committed, so the certificate is issued in a transaction of its own; should that fail,

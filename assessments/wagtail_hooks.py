@@ -12,7 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from assessments.certificates import admin
-from assessments.models import Question, QuestionCategory
+from assessments.models.bank import Question, QuestionCategory
 from assessments.questions import services
 from assessments.questions.data import QuestionType
 from assessments.questions.views import QuestionFilesViewSet

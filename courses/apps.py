@@ -10,15 +10,25 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from courses import receivers  # noqa: F401  (connects the receivers)
+        from courses import receivers
         from courses.learning import panels
+        from courses.learning import views as learning_views
         from courses.learning.completion import register_requirement_provider
+        from courses.models.live import DrillPage
+        from courses.models.pages import CourseIndexPage, CoursePage, LessonPage
+        from courses.sessions import views as session_views
         from courses.sessions.completion import session_requirements
         from lms.platform.navigation import MANAGERS, NavItem, register_nav_item
+        from lms.platform.pages import page_contexts
         from lms.platform.panels import home_panels, staff_panels
         from lms.roles import SESSION_RUNNERS
 
+        receivers.connect()
         register_requirement_provider(session_requirements)
+        page_contexts.register(CourseIndexPage, learning_views.catalogue_context)
+        page_contexts.register(CoursePage, learning_views.course_page_context)
+        page_contexts.register(LessonPage, learning_views.lesson_page_context)
+        page_contexts.register(DrillPage, session_views.drill_page_context)
         home_panels.register(panels.HOME)
         staff_panels.register(panels.STAFF)
 

@@ -1,39 +1,49 @@
-"""Receivers of the lms hooks: onboarding for new staff, demo content for seed_demo."""
+"""Every receiver of the courses app, connected in one place with its sender (`connect`, called
+by CoursesConfig.ready): onboarding for new staff, the demo training for `seed_demo`, the review
+workflow of a new drill index, the rubric kept with each published drill."""
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
 from wagtail.signals import page_published
 
+from courses.models.live import DrillIndexPage, DrillPage
+from lms.demo import company
+from lms.models.accounts import StaffProfile
 from lms.signals import demo_seeded, staff_created
 
 
-@receiver(staff_created, dispatch_uid="courses.onboard")
+def connect() -> None:
+    """Connect every receiver of the app, each to the sender it is for."""
+    staff_created.connect(onboard_new_staff, sender=StaffProfile, dispatch_uid="courses.onboard")
+    demo_seeded.connect(load_demo_courses, sender=company, dispatch_uid="courses.demo")
+    post_save.connect(
+        review_new_drill_index, sender=DrillIndexPage, dispatch_uid="courses.drill_review"
+    )
+    page_published.connect(
+        keep_rubric_version, sender=DrillPage, dispatch_uid="courses.rubric_version"
+    )
+
+
 def onboard_new_staff(sender, profile, **kwargs):
     from courses.learning.services import staff_onboard
 
     staff_onboard(profile=profile)
 
 
-@receiver(demo_seeded, dispatch_uid="courses.demo.learning")
 def load_demo_courses(sender, stdout=None, **kwargs):
     from courses.demo.learning import load_demo_courses
 
     load_demo_courses(stdout=stdout)
 
 
-@receiver(page_published, dispatch_uid="courses.rubric_version")
+def review_new_drill_index(sender, instance, created, raw=False, **kwargs):
+    """A new drill index gets the review workflow: its drills are approved before publication."""
+    from courses.drills.review import drill_index_reviewed
+
+    if created and not raw:
+        drill_index_reviewed(instance)
+
+
 def keep_rubric_version(sender, instance, **kwargs):
     from courses.drills.review import rubric_version_record
-    from courses.models import DrillPage
 
-    if isinstance(instance, DrillPage):
-        rubric_version_record(instance)
-
-
-@receiver(post_save, dispatch_uid="courses.drill_review")
-def review_new_drill_index(sender, instance, created, raw=False, **kwargs):
-    from courses.drills.review import drill_index_reviewed
-    from courses.models import DrillIndexPage
-
-    if created and not raw and isinstance(instance, DrillIndexPage):
-        drill_index_reviewed(instance)
+    rubric_version_record(instance)

@@ -8,5 +8,10 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from lms import receivers  # noqa: F401  (connects the receivers)
+        from lms import receivers, views
+        from lms.models.pages import HomePage
         from lms.platform import checks, user_cache  # noqa: F401
+        from lms.platform.pages import page_contexts
+
+        receivers.connect()
+        page_contexts.register(HomePage, views.home_page_context)

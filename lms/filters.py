@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lms.models import AuditEvent, OrgUnit, Position, StaffProfile, StaffStatus
-from lms.models.audit import AuditAction
+from lms.models.accounts import Position, StaffProfile, StaffStatus
+from lms.models.audit import AuditAction, AuditEvent
+from lms.models.org import OrgUnit
 
 
 class StaffFilter(django_filters.FilterSet):

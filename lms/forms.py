@@ -4,7 +4,8 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lms.models import OrgUnit, Position
+from lms.models.accounts import Position
+from lms.models.org import OrgUnit
 from lms.roles import ROLE_LABELS, Role
 
 

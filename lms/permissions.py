@@ -43,7 +43,7 @@ def staff_scope(user) -> StaffScope:
     if roles & HR_ROLES:
         scope = StaffScope(everyone=True, user_id=user.pk)
     elif Role.TRAINER in roles:
-        from lms.models import OrgUnit
+        from lms.models.org import OrgUnit
 
         paths = OrgUnit.objects.filter(trainers__user=user).values_list("path", flat=True)
         scope = StaffScope(everyone=False, user_id=user.pk, unit_paths=tuple(sorted(paths)))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from lms.models import AuditEvent, OrgUnit, StaffProfile, StaffStatus
+from lms.models.accounts import StaffProfile, StaffStatus
+from lms.models.audit import AuditEvent
+from lms.models.org import OrgUnit
 from lms.permissions import can_read_audit_log, staff_scope, staff_visibility
 from lms.roles import roles_of
 

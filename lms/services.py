@@ -16,9 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lms.audit import audit_record
-from lms.models import OrgUnit, OrgUnitKind, Position, StaffProfile, StaffStatus, User
+from lms.models.accounts import Position, StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
-from lms.models.org import CHILD_KIND
+from lms.models.org import CHILD_KIND, OrgUnit, OrgUnitKind
 from lms.permissions import forget_scope
 from lms.roles import Role, forget_roles
 from lms.signals import staff_created

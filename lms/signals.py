@@ -11,5 +11,5 @@ staff_created = Signal()
 
 # Sent by `manage.py seed_demo` after the demo organisation and staff are in
 # place (outside its transaction), so that higher apps load their demo content.
-# sender=None, stdout=<OutputWrapper>
+# sender=lms.demo.company (the demo company loaded), stdout=<OutputWrapper>
 demo_seeded = Signal()

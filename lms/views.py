@@ -17,10 +17,11 @@ from django.views.i18n import set_language as django_set_language
 from lms import selectors, services
 from lms.filters import AuditFilter, StaffFilter
 from lms.forms import LeaveForm, OrgUnitForm, RolesForm, StaffCreateForm
-from lms.models import OrgUnit, StaffProfile
+from lms.models.accounts import StaffProfile
+from lms.models.org import OrgUnit
 from lms.permissions import can_read_audit_log
 from lms.platform.middleware import SUPPORTED_LANGUAGES, user_has_mfa
-from lms.platform.panels import staff_panels
+from lms.platform.panels import home_panels, staff_panels
 from lms.roles import Role, has_role, roles_of
 
 STAFF_ROLES = (Role.TRAINER, Role.HR, Role.ADMINISTRATOR)
@@ -41,6 +42,16 @@ def _filtered_page(request, filterset) -> dict:
         "page_obj": Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": query.urlencode(),
     }
+
+
+def home_page_context(page, request, context) -> dict | None:
+    """The home page of a signed-in person: who they are, and each app's panel for them."""
+    if request.user.is_authenticated:
+        return {
+            "summary": selectors.home_summary_for(request.user),
+            "panels": home_panels.render(request, request.user),
+        }
+    return None
 
 
 def set_language(request):

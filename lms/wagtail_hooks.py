@@ -2,7 +2,7 @@
 
 from wagtail import hooks
 
-from lms.models import User
+from lms.models.accounts import User
 from lms.platform.user_cache import forget_users
 
 

@@ -18,7 +18,7 @@ from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from assessments.certificates.pdf import PLACEHOLDER, render_template_preview
-from assessments.models import CertificateTemplate
+from assessments.models.certificates import CertificateTemplate
 
 PLACEHOLDERS = {
     "name",

@@ -9,14 +9,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from assessments.models import (
-    AssessmentCycle,
-    AssessmentResult,
-    CertificateTemplate,
-)
+from assessments.models.certificates import CertificateTemplate
+from assessments.models.cycles import AssessmentCycle, AssessmentResult
 from assessments.scoring.explain import PARTS_AND_OVERALL
-from courses.models import Enrolment
-from lms.models import OrgUnit, User
+from courses.models.learning import Enrolment
+from lms.models.accounts import User
+from lms.models.org import OrgUnit
 
 # What a certificate says ---------------------------------------------------------------------
 

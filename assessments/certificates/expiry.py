@@ -29,9 +29,15 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from assessments.models.certificates import Certificate, CertificateKind
-from courses.models import Assignment, Enrolment, EnrolmentSource, LessonCompletion, Reminder
+from courses.models.learning import (
+    Assignment,
+    Enrolment,
+    EnrolmentSource,
+    LessonCompletion,
+    Reminder,
+)
 from lms.audit import audit_record
-from lms.models import StaffStatus, User
+from lms.models.accounts import StaffStatus, User
 from lms.models.audit import AuditAction
 from lms.roles import Role
 

@@ -7,13 +7,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from assessments.certificates.selectors import cycles_with_certificates, status_q, under_unit_q
-from assessments.models import (
-    AssessmentCycle,
-    Certificate,
-    CertificateKind,
-    CertificateStatus,
-)
-from lms.models import OrgUnit
+from assessments.models.certificates import Certificate, CertificateKind, CertificateStatus
+from assessments.models.cycles import AssessmentCycle
+from lms.models.org import OrgUnit
 
 
 def org_unit_choices() -> QuerySet[OrgUnit]:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.certificates import filters, printing, selectors
-from assessments.models import AssessmentCycle
-from lms.models import OrgUnit
+from assessments.models.cycles import AssessmentCycle
+from lms.models.org import OrgUnit
 
 MAX_SELECTION = printing.MAX_BATCH
 

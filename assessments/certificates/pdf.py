@@ -40,7 +40,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from assessments.models import Certificate, CertificateKind, CertificateTemplate
+from assessments.models.certificates import Certificate, CertificateKind, CertificateTemplate
 from assessments.scoring.labels import GRADE_LABELS, PART_LABELS
 from lms.platform.files import unguessable_name
 

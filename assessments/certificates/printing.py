@@ -32,10 +32,12 @@ from django.core.cache import cache
 from django.core.files import File
 from django.utils import timezone
 
-from assessments.models import AssessmentCycle, Certificate, PrintJob, PrintJobState
+from assessments.models.certificates import Certificate
+from assessments.models.cycles import AssessmentCycle
+from assessments.models.printing import PrintJob, PrintJobState
 from lms.audit import audit_record
-from lms.models import OrgUnit
 from lms.models.audit import AuditAction
+from lms.models.org import OrgUnit
 
 # Batches up to this size are joined at once, for the request; larger ones in the background.
 SMALL_BATCH = 20

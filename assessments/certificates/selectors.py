@@ -12,15 +12,10 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from assessments.models import (
-    AssessmentCycle,
-    AssessmentResult,
-    Certificate,
-    CertificateStatus,
-    CycleState,
-    PrintJob,
-)
-from lms.models import OrgUnit
+from assessments.models.certificates import Certificate, CertificateStatus
+from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
+from assessments.models.printing import PrintJob
+from lms.models.org import OrgUnit
 
 # The order certificates are printed in: by org unit (tree order), then employee number.
 PRINT_ORDER = ("user__profile__org_unit__path", "user__username", "pk")

@@ -24,21 +24,19 @@ from assessments.certificates.content import (
 )
 from assessments.certificates.printing import _audit, merge_certificates, progress_reporter
 from assessments.certificates.verification import CODE_ALPHABET, CODE_LENGTH
-from assessments.models import (
-    AssessmentCycle,
-    AssessmentResult,
+from assessments.models.certificates import (
+    SERIAL_LETTERS,
     Certificate,
     CertificateKind,
     CertificateTemplate,
-    CycleState,
-    PrintJob,
     SerialCounter,
 )
-from assessments.models.certificates import SERIAL_LETTERS
-from courses.models import Enrolment
+from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
+from assessments.models.printing import PrintJob
+from courses.models.learning import Enrolment
 from lms.audit import audit_record
-from lms.models import AuditEvent, User
-from lms.models.audit import AuditAction
+from lms.models.accounts import User
+from lms.models.audit import AuditAction, AuditEvent
 
 log = logging.getLogger(__name__)
 

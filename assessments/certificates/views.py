@@ -34,11 +34,12 @@ from assessments.certificates.verification import (
     normalise_code,
     verification_url,
 )
-from assessments.models import AssessmentCycle, CycleState, PrintJob
 from assessments.models.certificates import Certificate, CertificateStatus
+from assessments.models.cycles import AssessmentCycle, CycleState
+from assessments.models.printing import PrintJob
 from assessments.scoring.labels import GRADE_LABELS, PART_LABELS
 from lms.audit import audit_record, client_ip
-from lms.models import Position
+from lms.models.accounts import Position
 from lms.models.audit import AuditAction
 from lms.roles import require_hr
 

@@ -15,11 +15,7 @@ from django.utils.translation import gettext as _
 
 from assessments.cycles import shards, storage
 from assessments.cycles.inputs import assessed_people, cycle_inputs
-from assessments.models import (
-    AssessmentCycle,
-    AssessmentResult,
-    CycleState,
-)
+from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
 
 PROGRESS_TIMEOUT = 3600
 

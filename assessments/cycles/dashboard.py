@@ -12,11 +12,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import AssessmentCycle
+from assessments.models.cycles import AssessmentCycle
 from assessments.scoring import arithmetic
 from assessments.scoring.arithmetic import rounded
 from assessments.scoring.labels import GRADE_LABELS, PART_LABELS
-from lms.models import OrgUnit
+from lms.models.org import OrgUnit
 
 SCORES = (*arithmetic.PARTS, "overall")
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from assessments.cycles.dashboard import SCORE_LABELS, SCORES, Tree
-from assessments.models import AssessmentResult
+from assessments.models.cycles import AssessmentResult
 from assessments.scoring import arithmetic
 from assessments.scoring.explain import reason_text
 from assessments.scoring.labels import GRADE_LABELS, POSITION_LABELS

@@ -7,8 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import AppealState, AssessmentCycle, QuizPage, ScoringPolicy
-from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX
+from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX, AppealState
+from assessments.models.cycles import AssessmentCycle, ScoringPolicy
+from assessments.models.quizzes import QuizPage
 
 
 class PolicyChoiceField(forms.ModelChoiceField):

@@ -16,18 +16,13 @@ from django.db.models.functions import Coalesce, Greatest, Least, RowNumber
 from django.utils import timezone
 
 from assessments.cycles.storage import _PICKED
-from assessments.models import (
-    AssessmentCycle,
-    Attempt,
-    AttemptState,
-    EfficiencyRecord,
-    SurveyResult,
-    TeamworkEvaluation,
-)
-from assessments.models import Complaint as ComplaintModel
+from assessments.models.cycles import AssessmentCycle
+from assessments.models.metrics import Complaint as ComplaintModel
+from assessments.models.metrics import EfficiencyRecord, SurveyResult, TeamworkEvaluation
+from assessments.models.quizzes import Attempt, AttemptState
 from assessments.scoring import arithmetic
-from courses.models import DrillEvaluation
-from lms.models import StaffProfile, StaffStatus
+from courses.models.live import DrillEvaluation
+from lms.models.accounts import StaffProfile, StaffStatus
 
 READ_BATCH = 10_000
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from assessments.models import AssessmentCycle, AssessmentResult, CycleState
+from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
 from lms.permissions import StaffVisibility, person_visibility
 from lms.roles import HR_ROLES, TRAINERS, is_hr, roles_of
 

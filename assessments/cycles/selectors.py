@@ -9,16 +9,11 @@ from django.db.models import Avg, Case, IntegerField, QuerySet, Value, When
 
 from assessments.cycles.dashboard import ROW_COLUMNS, Dashboard, Row, Tree, Unit, _row, summarise
 from assessments.cycles.permissions import READABLE_STATES, VISIBLE_STATES, dashboard_results
-from assessments.models import (
-    Appeal,
-    AppealState,
-    AssessmentCycle,
-    AssessmentResult,
-)
+from assessments.models.appeals import Appeal, AppealState
+from assessments.models.cycles import AssessmentCycle, AssessmentResult
 from assessments.scoring.arithmetic import rounded
 from assessments.scoring.explain import PARTS_AND_OVERALL
-from lms.models import OrgUnit
-from lms.models.org import OrgUnitKind
+from lms.models.org import OrgUnit, OrgUnitKind
 from lms.permissions import staff_scope
 
 

@@ -14,17 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.cycles.compute import cycle_progress, progress_reporter
-from assessments.models import (
-    Appeal,
-    AppealPart,
-    AppealState,
-    AssessmentCycle,
-    AssessmentResult,
-    CycleState,
-    QuizPage,
-    ScoringPolicy,
-)
-from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX
+from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX, Appeal, AppealPart, AppealState
+from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState, ScoringPolicy
+from assessments.models.quizzes import QuizPage
 from lms.audit import audit_record
 from lms.models.audit import AuditAction
 from lms.roles import is_hr

@@ -88,7 +88,7 @@ class PartFailed(RuntimeError):
 def compute(cycle, policy, runs: list[list[tuple]], now, on_progress) -> float:
     """Replace the cycle's results by those of `runs`, each computed by a child process,
     in the current transaction; when the last part finished loading (perf_counter)."""
-    from assessments.models import AssessmentResult
+    from assessments.models.cycles import AssessmentResult
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_export_snapshot()")
@@ -156,7 +156,7 @@ def _store(received: SimpleQueue, total: int, on_progress) -> float:
     checked at each batch's end rather than all at the commit, the database checks them
     while the children still compute; when the last part finished loading."""
     from assessments.cycles.storage import copy_statement
-    from assessments.models import AssessmentResult
+    from assessments.models.cycles import AssessmentResult
 
     table = AssessmentResult._meta.db_table
     done = reported = 0

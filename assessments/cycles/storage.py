@@ -8,10 +8,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.db.models import F
 
-from assessments.models import (
-    AssessmentCycle,
-    AssessmentResult,
-)
+from assessments.models.cycles import AssessmentCycle, AssessmentResult
 from assessments.scoring import arithmetic
 from lms.platform.fields import json_text
 

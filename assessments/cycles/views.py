@@ -39,16 +39,11 @@ from assessments.cycles.services import (
     cycle_finalise,
     cycle_start_computing,
 )
-from assessments.models import (
-    Appeal,
-    AppealPart,
-    AppealState,
-    AssessmentCycle,
-    AssessmentResult,
-    CycleState,
-)
+from assessments.models.appeals import Appeal, AppealPart, AppealState
+from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
 from assessments.scoring.explain import explain, grade_text, reason_text
-from lms.models import OrgUnitKind, Position
+from lms.models.accounts import Position
+from lms.models.org import OrgUnitKind
 from lms.platform.exports import table_response
 from lms.roles import is_hr, require_hr
 

@@ -10,14 +10,9 @@ Running it again adds nothing: a person who has questioned the part already is l
 from __future__ import annotations
 
 from assessments.cycles.services import appeal_answer, appeal_raise
-from assessments.models import (
-    Appeal,
-    AppealState,
-    AssessmentCycle,
-    AssessmentResult,
-    CycleState,
-)
-from lms.models import User
+from assessments.models.appeals import Appeal, AppealState
+from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
+from lms.models.accounts import User
 
 HR_USER = "H0001"
 # HR's answer to an appeal still open when the demo's quarter closes.

@@ -117,7 +117,7 @@ def org_tree(staff: int, *, code: str = "bench", company_name: str = "迅捷快�
     """company → regions → stations → teams of about TEAM_SIZE people, the unit codes
     starting with `code`; returns (number of units, company, teams)."""
     from lms import services
-    from lms.models import OrgUnit
+    from lms.models.org import OrgUnit
 
     def add(name, kind, unit_code, parent=None):
         fresh = OrgUnit.objects.get(pk=parent.pk) if parent else None
@@ -153,8 +153,8 @@ def org_tree(staff: int, *, code: str = "bench", company_name: str = "迅捷快�
 
 def course_index():
     """The site's course index, made (with the training home) if there is none yet."""
-    from courses.models import CourseIndexPage, TrainingHomePage
-    from lms.models import HomePage
+    from courses.models.pages import CourseIndexPage, TrainingHomePage
+    from lms.models.pages import HomePage
 
     training = TrainingHomePage.objects.first()
     if training is None:
@@ -238,7 +238,7 @@ def _quizzes():
     """QUIZZES module tests, right under the course index (no course of their own: another
     benchmark's data set, made after this one, takes the first course for its own quiz),
     without question slots: the attempts are outcomes only."""
-    from assessments.models import QuizPage
+    from assessments.models.quizzes import QuizPage
 
     index = course_index()
     made = []
@@ -273,20 +273,19 @@ def generate(staff: int = 50_000, *, seed: int = 2026, log=None) -> CycleDataset
     from django.contrib.auth.models import Group
 
     from assessments.cycles.services import cycle_create
-    from assessments.models import (
-        Attempt,
-        AttemptState,
+    from assessments.models.cycles import ScoringPolicy
+    from assessments.models.metrics import (
         Complaint,
         ComplaintCategory,
         EfficiencyRecord,
-        ScoringPolicy,
         SurveyResult,
         SurveyScale,
         SurveySource,
         TeamworkEvaluation,
         TeamworkSource,
     )
-    from lms.models import Position, StaffProfile, StaffStatus, User
+    from assessments.models.quizzes import Attempt, AttemptState
+    from lms.models.accounts import Position, StaffProfile, StaffStatus, User
     from lms.roles import Role
 
     def say(text: str) -> None:

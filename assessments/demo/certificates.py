@@ -37,15 +37,10 @@ from assessments.certificates.services import (
 from assessments.demo.cycles import cycle_name
 from assessments.demo.operations import DAY, HR_USER, quarter_start
 from assessments.demo.quizzes import LEARNER, _at
-from assessments.models import (
-    AssessmentCycle,
-    AssessmentResult,
-    Certificate,
-    CertificateKind,
-    CycleState,
-)
-from courses.models import Enrolment
-from lms.models import User
+from assessments.models.certificates import Certificate, CertificateKind
+from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
+from courses.models.learning import Enrolment
+from lms.models.accounts import User
 
 REVOKE_REASON = "复核发现该员工本季度业务知识测评由他人代答,经调查属实,撤销证书。"
 REISSUE_REASON = "原证书纸本在转交途中损毁,员工申请补发,作废原编号并重新颁发。"

@@ -54,17 +54,11 @@ from assessments.demo.quizzes import (
     _sit,
     _unit,
 )
-from assessments.models import (
-    AssessmentCycle,
-    AssessmentResult,
-    Attempt,
-    CycleState,
-    Question,
-    QuizPage,
-    ReviewPolicy,
-)
+from assessments.models.bank import Question
+from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
+from assessments.models.quizzes import Attempt, QuizPage, ReviewPolicy
 from assessments.scoring.selectors import policy_current
-from lms.models import User
+from lms.models.accounts import User
 
 QUARTERS = "一二三四"
 

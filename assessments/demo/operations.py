@@ -744,7 +744,7 @@ def load_demo_operations(stdout=None, today: datetime.date | None = None) -> dic
     from django.utils import timezone
 
     from assessments.imports import services
-    from lms.models import User
+    from lms.models.accounts import User
 
     today = today or timezone.localdate()
     existing = set(User.objects.values_list("username", flat=True))

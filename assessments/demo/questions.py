@@ -7,7 +7,7 @@ QUESTIONS = Path(__file__).with_name("questions.gift")
 
 def load_demo_questions(stdout=None) -> int:
     """The demo question bank, written from the manual; loaded once."""
-    from assessments.models import Question
+    from assessments.models.bank import Question
     from assessments.questions import services
 
     if Question.objects.exists():

@@ -37,11 +37,11 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from assessments.models import (
+from assessments.models.bank import Question
+from assessments.models.quizzes import (
     Attempt,
     AttemptItem,
     AttemptState,
-    Question,
     QuizPage,
     QuizSlot,
     ReviewPolicy,
@@ -51,15 +51,10 @@ from assessments.questions.data import Question as QuestionData
 from assessments.questions.data import QuestionType
 from assessments.quizzes import grading, responses, services
 from courses.demo.learning import load_demo_courses
-from courses.models import (
-    CourseIndexPage,
-    CoursePage,
-    Enrolment,
-    LessonCompletion,
-    TrainingHomePage,
-)
+from courses.models.learning import Enrolment, LessonCompletion
+from courses.models.pages import CourseIndexPage, CoursePage, TrainingHomePage
 from lms.demo import company as lms_demo
-from lms.models import User
+from lms.models.accounts import User
 from lms.permissions import staff_visibility
 
 # Content -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import ImportKind
+from assessments.models.metrics import ImportKind
 
 EXTENSIONS = (".csv", ".txt", ".xlsx")
 

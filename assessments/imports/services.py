@@ -36,7 +36,8 @@ from assessments.imports.keys import KeyRegistry, natural_key
 from assessments.imports.kinds import KINDS, Checked, normalize_header, read
 from assessments.imports.problems import ImportFileError, Problem
 from assessments.imports.readers import open_table
-from assessments.models import (
+from assessments.models.metrics import (
+    EFFICIENCY_FIELDS,
     Complaint,
     EfficiencyRecord,
     ImportBatch,
@@ -45,11 +46,10 @@ from assessments.models import (
     SurveyResult,
     TeamworkEvaluation,
 )
-from assessments.models.metrics import EFFICIENCY_FIELDS
 from lms.audit import audit_record
-from lms.models import OrgUnit, StaffProfile, StaffStatus, User
+from lms.models.accounts import StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
-from lms.models.org import CHILD_KIND
+from lms.models.org import CHILD_KIND, OrgUnit
 from lms.services import (
     orgunit_add,
     staff_create,

@@ -7,7 +7,7 @@ from django_tasks import task
 def check_import(batch_id: int) -> dict:
     """Read an uploaded file whole and record what importing it would do."""
     from assessments.imports.services import batch_check
-    from assessments.models import ImportBatch
+    from assessments.models.metrics import ImportBatch
 
     batch = batch_check(ImportBatch.objects.get(pk=batch_id))
     return {"state": batch.state, "rows": batch.rows_total, "problems": batch.problem_count}
@@ -17,8 +17,8 @@ def check_import(batch_id: int) -> dict:
 def apply_import(batch_id: int, user_id: int | None = None) -> dict:
     """Write a checked file: every row, or none."""
     from assessments.imports.services import batch_apply
-    from assessments.models import ImportBatch
-    from lms.models import User
+    from assessments.models.metrics import ImportBatch
+    from lms.models.accounts import User
 
     by = User.objects.filter(pk=user_id).first() if user_id else None
     batch = batch_apply(ImportBatch.objects.get(pk=batch_id), by=by)

@@ -15,7 +15,7 @@ from assessments.imports import services, tasks
 from assessments.imports import templates as file_templates
 from assessments.imports.forms import UploadForm
 from assessments.imports.problems import Problem
-from assessments.models import ImportBatch, ImportKind, ImportState
+from assessments.models.metrics import ImportBatch, ImportKind, ImportState
 from lms.platform.exports import XLSX_TYPE, table_response
 from lms.roles import require_hr
 

@@ -22,7 +22,7 @@ from wagtail.search import index
 from assessments.blocks import AnswersBlock
 from assessments.questions.data import Choice, MatchPair, NumericAnswer, QuestionType, TextFormat
 from assessments.questions.data import Question as QuestionData
-from courses.models import ModuleCategory
+from courses.models.pages import ModuleCategory
 
 HUNDRED = Decimal(100)
 

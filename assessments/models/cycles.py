@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models.quizzes import QuizPage
 from assessments.scoring.arithmetic import policy_from_json
-from lms.models import OrgUnit, Position
+from lms.models.accounts import Position
+from lms.models.org import OrgUnit
 from lms.platform.fields import JSONTextField
 
 

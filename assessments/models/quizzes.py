@@ -22,6 +22,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from assessments.models.bank import Question, QuestionCategory, QuestionVersion
+from lms.platform.pages import FeatureContextMixin
 
 
 class ReviewPolicy(models.TextChoices):
@@ -30,7 +31,10 @@ class ReviewPolicy(models.TextChoices):
     NEVER = "never", _("Never")
 
 
-class QuizPage(Page):
+class QuizPage(FeatureContextMixin, Page):
+    """A quiz or an exam, under its course; what a learner sees of their attempts on it is
+    `assessments.quizzes.views.quiz_page_context`."""
+
     intro = RichTextField(_("introduction"), blank=True)
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty: no time limit.")
@@ -89,14 +93,6 @@ class QuizPage(Page):
 
     class Meta:
         verbose_name = _("quiz")
-
-    def get_context(self, request, *args, **kwargs):
-        from assessments.quizzes.selectors import quiz_overview
-
-        context = super().get_context(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            context["overview"] = quiz_overview(self, request.user)
-        return context
 
     def clean(self):
         super().clean()

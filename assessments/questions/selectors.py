@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assessments.models import Question, QuestionCategory
+from assessments.models.bank import Question, QuestionCategory
 
 
 def questions_in(category: QuestionCategory | None = None):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
-from assessments.models import Question, QuestionCategory, QuestionVersion
+from assessments.models.bank import Question, QuestionCategory, QuestionVersion
 from assessments.questions.data import Question as QuestionData
 
 # What a learner sees of a question; a change of anything else (category, tags, the

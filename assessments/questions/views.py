@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from assessments.models import QuestionCategory
+from assessments.models.bank import QuestionCategory
 from assessments.questions import files as question_files
 from assessments.questions import selectors, services, spreadsheet
 from assessments.questions.problems import QuestionImportError

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import QuizPage
+from assessments.models.quizzes import QuizPage
 
 
 class GradeForm(forms.Form):

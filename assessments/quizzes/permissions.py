@@ -9,12 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessments.models import (
-    Attempt,
-    AttemptItem,
-    AttemptState,
-    QuizPage,
-)
+from assessments.models.quizzes import Attempt, AttemptItem, AttemptState, QuizPage
 from lms.permissions import person_visibility
 
 # An answer sent this long after the deadline still counts: it left the phone in time.

@@ -16,15 +16,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from assessments.models import (
-    Attempt,
-    AttemptItem,
-    AttemptState,
-    Question,
-    QuestionVersion,
-    QuizPage,
-    ReviewPolicy,
-)
+from assessments.models.bank import Question, QuestionVersion
+from assessments.models.quizzes import Attempt, AttemptItem, AttemptState, QuizPage, ReviewPolicy
 from assessments.questions.data import Question as QuestionData
 from assessments.questions.data import QuestionType, Response
 from assessments.quizzes import analysis, grading

@@ -28,14 +28,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import (
-    Attempt,
-    AttemptItem,
-    AttemptState,
-    Question,
-    QuestionVersion,
-    QuizPage,
-)
+from assessments.models.bank import Question, QuestionVersion
+from assessments.models.quizzes import Attempt, AttemptItem, AttemptState, QuizPage
 from assessments.questions.data import Question as QuestionData
 from assessments.questions.data import QuestionType
 from assessments.questions.services import question_record_version
@@ -312,7 +306,7 @@ def _grades_write(rows: list[tuple[int, str, Decimal | None, Decimal | None]]) -
 def _refresh_course(attempt: Attempt) -> None:
     """A passed module test may be what its course was waiting for."""
     from courses.learning.services import enrolment_refresh_completion
-    from courses.models import CoursePage
+    from courses.models.pages import CoursePage
 
     quiz = attempt.quiz
     if not quiz.required_for_completion:

@@ -13,13 +13,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from assessments.models import Attempt, AttemptItem, AttemptState, Question, QuizPage
+from assessments.models.bank import Question
+from assessments.models.quizzes import Attempt, AttemptItem, AttemptState, QuizPage
 from assessments.questions.data import QuestionType
 from assessments.quizzes import grading, permissions, responses, selectors, services
-from assessments.quizzes import selectors as quizzes_selectors
 from assessments.quizzes.forms import GradeForm, QueueFilter
 from lms.platform.exports import table_response
 from lms.roles import require_manager
+
+
+def quiz_page_context(page, request, context) -> dict | None:
+    """A quiz's page: the signed-in person's attempts and whether they may start one now
+    (registered in AssessmentsConfig.ready)."""
+    if request.user.is_authenticated:
+        return {"overview": selectors.quiz_overview(page, request.user)}
+    return None
 
 
 def _own_attempt(request, attempt_id: int) -> Attempt:
@@ -150,7 +158,7 @@ def quiz_list(request):
     return render(
         request,
         "assessments/trainer/quiz_list.html",
-        {"rows": quizzes_selectors.quiz_rows(request.user)},
+        {"rows": selectors.quiz_rows(request.user)},
     )
 
 
@@ -158,7 +166,7 @@ def quiz_list(request):
 def quiz_results(request, quiz_id: int):
     require_manager(request.user)
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
-    queryset = quizzes_selectors.quiz_attempts(request.user, quiz)
+    queryset = selectors.quiz_attempts(request.user, quiz)
     if request.GET.get("format") in ("csv", "xlsx"):
         return _export_results(request.GET["format"], quiz, queryset)
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -215,7 +223,7 @@ def quiz_analysis(request, quiz_id: int):
         "assessments/trainer/quiz_analysis.html",
         {
             "quiz": quiz,
-            "analysis": quizzes_selectors.quiz_analysis(request.user, quiz),
+            "analysis": selectors.quiz_analysis(request.user, quiz),
             "can_regrade": request.user.has_perm("assessments.change_question"),
         },
     )
@@ -229,9 +237,9 @@ def grading_queue(request):
     require_manager(request.user)
     form = QueueFilter(request.GET or None)
     quiz = form.cleaned_data["quiz"] if form.is_valid() else None
-    page_obj = Paginator(
-        quizzes_selectors.grading_queue(request.user, quiz=quiz), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page_obj = Paginator(selectors.grading_queue(request.user, quiz=quiz), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -273,11 +281,9 @@ def grade_item(request, item_id: int):
                 _("Graded: %(name)s, question %(n)d.")
                 % {"name": item.attempt.user.profile.full_name, "n": item.position},
             )
-            following = quizzes_selectors.grading_queue(
-                request.user, quiz=item.attempt.quiz
-            ).first()
+            following = selectors.grading_queue(request.user, quiz=item.attempt.quiz).first()
             if following is None:
-                following = quizzes_selectors.grading_queue(request.user).first()
+                following = selectors.grading_queue(request.user).first()
             if following is not None:
                 return redirect("quizzes:grade_item", following.pk)
             return redirect("quizzes:grading_queue")
@@ -295,7 +301,7 @@ def grade_item(request, item_id: int):
             "form": form,
             "graded": graded,
             "grade": selectors.item_grade(shown),
-            "waiting": quizzes_selectors.grading_queue(request.user).count(),
+            "waiting": selectors.grading_queue(request.user).count(),
         },
     )
 
@@ -331,7 +337,7 @@ def question_regrade(request, question_id: int):
         {
             "question": question,
             "content": content,
-            "preview": quizzes_selectors.regrade_preview(question),
+            "preview": selectors.regrade_preview(question),
             "right_answer": grading.right_answer_summary(content),
         },
     )

@@ -6,9 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-
-from assessments.models import ComplaintCategory, SurveySource
-from lms.models import Position
+from django.utils.translation import pgettext_lazy
 
 PART_LABELS = {
     "knowledge": _("Knowledge"),
@@ -45,13 +43,32 @@ GRADE_LABELS = {
 BAND_CODES = ("excellent", "good", "pass")
 
 
-SOURCE_LABELS = dict(SurveySource.choices)
+# The words of the models' choices (SurveySource, ComplaintCategory, Position), kept here so that
+# the explanations need no model; tests/assessments/scoring/test_labels.py holds them equal.
+SOURCE_LABELS = {
+    "questionnaire": _("Questionnaire"),
+    "phone": _("Phone interview"),
+    "online": _("Online survey"),
+    "mystery_shopper": _("Mystery shopping"),
+}
 
 
-CATEGORY_LABELS = dict(ComplaintCategory.choices)
+CATEGORY_LABELS = {
+    "service": _("Service"),
+    "transport": _("Transport"),
+    "information": _("Information"),
+    "other": pgettext_lazy("complaint category", "Other"),
+}
 
 
-POSITION_LABELS = dict(Position.choices)
+POSITION_LABELS = {
+    "courier": _("Courier"),
+    "customer_service": _("Customer-service agent"),
+    "station_staff": _("Station staff"),
+    "trainer": _("Trainer"),
+    "hr": _("HR"),
+    "manager": _("Manager"),
+}
 
 
 # Where a teamwork score came from: the drill rubric, or an imported evaluation.

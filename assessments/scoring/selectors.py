@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from assessments.models import ScoringPolicy
+from assessments.models.cycles import ScoringPolicy
 
 
 def policy_current() -> ScoringPolicy:

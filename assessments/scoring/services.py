@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from assessments.models import ScoringPolicy
+from assessments.models.cycles import ScoringPolicy
 from assessments.scoring import arithmetic
 from assessments.scoring.labels import problem_message
 

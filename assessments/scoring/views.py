@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from assessments.models import ScoringPolicy
+from assessments.models.cycles import ScoringPolicy
 from assessments.scoring import arithmetic, labels, selectors, services
 from assessments.scoring.forms import PolicyForm
 from lms.roles import require_hr

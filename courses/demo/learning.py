@@ -32,15 +32,10 @@ from wagtail.images import get_image_model
 from courses.demo import learning_content
 from courses.demo.live import load_demo_live
 from courses.learning import services
-from courses.models import (
-    CourseIndexPage,
-    CoursePage,
-    Enrolment,
-    LessonCompletion,
-    LessonPage,
-    TrainingHomePage,
-)
-from lms.models import HomePage, StaffProfile, StaffStatus, User
+from courses.models.learning import Enrolment, LessonCompletion
+from courses.models.pages import CourseIndexPage, CoursePage, LessonPage, TrainingHomePage
+from lms.models.accounts import StaffProfile, StaffStatus, User
+from lms.models.pages import HomePage
 
 LEARNER = "E1001"
 

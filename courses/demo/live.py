@@ -34,18 +34,18 @@ from courses.demo.live_content import (
     XIHU,
 )
 from courses.drills.review import review_workflow
-from courses.models import (
-    CoursePage,
+from courses.models.live import (
     DrillIndexPage,
     DrillPage,
     SessionKind,
     SignUp,
     SignUpStatus,
-    TrainingHomePage,
     TrainingSession,
 )
+from courses.models.pages import CoursePage, TrainingHomePage
 from courses.sessions import services
-from lms.models import OrgUnit, StaffProfile, StaffStatus, User
+from lms.models.accounts import StaffProfile, StaffStatus, User
+from lms.models.org import OrgUnit
 
 SEED = 20261127
 

@@ -30,7 +30,7 @@ def drill_index_reviewed(index_page) -> None:
 @transaction.atomic
 def rubric_version_record(drill):
     """Keep the drill's published rubric as a new version if it differs from the last."""
-    from courses.models import RubricVersion
+    from courses.models.live import RubricVersion
 
     rubric = drill.rubric_data()
     digest = rubric.digest()

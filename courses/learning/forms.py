@@ -5,9 +5,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage
+from courses.models.pages import CoursePage
 from lms.forms import OrgUnitChoiceField
-from lms.models import OrgUnit, Position, StaffProfile
+from lms.models.accounts import Position, StaffProfile
+from lms.models.org import OrgUnit
 from lms.permissions import staff_visibility
 from lms.selectors import org_units_visible_to
 

@@ -14,8 +14,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from courses.learning.selectors import lessons_by_course
-from courses.models import CoursePage, Enrolment, LessonCompletion
-from lms.models import OrgUnit, StaffStatus
+from courses.models.learning import Enrolment, LessonCompletion
+from courses.models.pages import CoursePage
+from lms.models.accounts import StaffStatus
+from lms.models.org import OrgUnit
 from lms.permissions import StaffVisibility
 from lms.selectors import org_units_visible_to
 

@@ -28,14 +28,8 @@ from wagtail.models import Page
 
 from courses.learning import completion
 from courses.learning.services import DUE_SOON_DAYS, prerequisites_missing
-from courses.models import (
-    CoursePage,
-    Enrolment,
-    LessonCompletion,
-    LessonPage,
-    ModuleCategory,
-    Reminder,
-)
+from courses.models.learning import Enrolment, LessonCompletion, Reminder
+from courses.models.pages import CoursePage, LessonPage, ModuleCategory
 from lms.platform.routing import code_tag, pages_version
 
 OUTLINE_TIMEOUT = 24 * 3600

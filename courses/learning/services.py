@@ -25,19 +25,19 @@ from django.utils.translation import gettext as _
 
 from courses.learning import completion
 from courses.learning.signals import course_completed
-from courses.models import (
+from courses.models.learning import (
     Assignment,
-    CoursePage,
     Enrolment,
     EnrolmentSource,
     LessonCompletion,
-    LessonPage,
     Reminder,
     ReminderKind,
 )
+from courses.models.pages import CoursePage, LessonPage
 from lms.audit import audit_record
-from lms.models import OrgUnit, StaffProfile, StaffStatus, User
+from lms.models.accounts import StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
+from lms.models.org import OrgUnit
 from lms.permissions import staff_scope, staff_visibility
 
 log = logging.getLogger(__name__)

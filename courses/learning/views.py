@@ -7,6 +7,7 @@ from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from courses.learning import reports, selectors, services
 from courses.learning.forms import AssignmentForm, ReportFilterForm
-from courses.models import Assignment, CoursePage, LessonPage
+from courses.models.learning import Assignment
+from courses.models.pages import CoursePage, LessonPage
 from lms.platform.exports import table_response
-from lms.platform.routing import pages_version
+from lms.platform.routing import pages_version, reverse_once
 from lms.roles import require_manager
 
 PAGE_SIZE = 50
@@ -28,6 +30,40 @@ EXPORT_CHUNK = 1000
 
 
 # Learners ------------------------------------------------------------------
+
+
+# What the training's pages show (registered in CoursesConfig.ready) ---------------------------
+
+
+def catalogue_context(page, request, context) -> dict:
+    return {"catalogue": selectors.catalogue_for(request.user, page)}
+
+
+def course_page_context(page, request, context) -> dict:
+    return {"progress": selectors.course_progress_for(request.user, page)}
+
+
+def lesson_page_context(page, request, context) -> dict:
+    """The lesson's body, the learner's state in its course, and (for the learner enrolled)
+    the visit remembered, so that "continue" comes back here."""
+    preview = getattr(request, "is_preview", False)
+    version = pages_version(request)
+    # The course's outline and the rendered body, both from the cache in one trip.
+    outline_key = selectors.lesson_outline_key(page, version)
+    body_key = None if preview else page.body_cache_key(version)
+    found = cache.get_many([key for key in (outline_key, body_key) if key])
+    state = selectors.lesson_state_for(
+        request.user, page, version=version, outline=found.get(outline_key)
+    )
+    added = {"state": state, "body": page.body_html(request, cached=found.get(body_key))}
+    if not preview:  # a preview shows no "I have finished" form (nor has an id yet)
+        added["complete_url"] = reverse_once("learning:lesson_complete", page.pk)
+    if state.enrolled and state.last_lesson_id != page.pk and not preview:
+        services.lesson_visited(user=request.user, lesson=page, course_id=state.course.pk)
+    return added
+
+
+# The learning pages ----------------------------------------------------------------------------
 
 
 @login_required
@@ -266,7 +302,7 @@ def catalogue(request):
     """The course catalogue, wherever the editors put it."""
     from django.http import Http404
 
-    from courses.models import CourseIndexPage
+    from courses.models.pages import CourseIndexPage
 
     index = CourseIndexPage.objects.live().order_by("path").first()
     if index is None:

@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from courses.models.pages import CoursePage, LessonPage
-from lms.models import OrgUnit, Position
+from lms.models.accounts import Position
+from lms.models.org import OrgUnit
 
 
 class Assignment(models.Model):

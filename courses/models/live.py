@@ -23,9 +23,10 @@ from wagtail.search import index
 from courses.drills.blocks import RoleBlock, RubricBlock
 from courses.drills.rubrics import Criterion, Level, Rubric
 from courses.models.pages import CoursePage, ModuleCategory, PositionsField
-from lms.models import OrgUnit
+from lms.models.org import OrgUnit
 from lms.platform import search
 from lms.platform.files import private_storage, unguessable_name
+from lms.platform.pages import FeatureContextMixin
 
 
 class DrillIndexPage(Page):
@@ -49,8 +50,9 @@ class DrillIndexPage(Page):
         return DrillIndexPermissionTester(user, self)
 
 
-class DrillPage(Page):
-    """A practical drill (manual 6.2.4): a scenario played out, scored on a rubric."""
+class DrillPage(FeatureContextMixin, Page):
+    """A practical drill (manual 6.2.4): a scenario played out, scored on a rubric; its page
+    lists the sessions that play it (`courses.sessions.views.drill_page_context`)."""
 
     module = models.CharField(_("module"), max_length=16, choices=ModuleCategory.choices)
     scenario = RichTextField(
@@ -93,13 +95,6 @@ class DrillPage(Page):
 
     def search_text(self) -> str:
         return search.index_text(f"{self.title} {self.objectives} {self.steps}")
-
-    def get_context(self, request, *args, **kwargs):
-        from courses.sessions.selectors import drill_upcoming_sessions
-
-        context = super().get_context(request, *args, **kwargs)
-        context["upcoming_sessions"] = drill_upcoming_sessions(request.user, self)
-        return context
 
     def permissions_for_user(self, user):
         """Drills are published by a lead trainer approving them in the review workflow:

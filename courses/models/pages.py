@@ -23,9 +23,10 @@ from wagtail.search import index
 
 from courses import blocks as blocks_module
 from courses.blocks import LessonBodyBlock
-from lms.models import Position
+from lms.models.accounts import Position
 from lms.platform import search
-from lms.platform.routing import code_tag, pages_version, restricted_page_ids, reverse_once
+from lms.platform.pages import FeatureContextMixin
+from lms.platform.routing import code_tag, pages_version, restricted_page_ids
 
 
 class ModuleCategory(models.TextChoices):
@@ -91,8 +92,8 @@ class TrainingHomePage(RestrictionsMixin, Page):
         return context
 
 
-class CourseIndexPage(RestrictionsMixin, Page):
-    """A catalogue of courses, grouped by module."""
+class CourseIndexPage(RestrictionsMixin, FeatureContextMixin, Page):
+    """A catalogue of courses, grouped by module (`courses.learning.views.catalogue_context`)."""
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -103,16 +104,10 @@ class CourseIndexPage(RestrictionsMixin, Page):
     class Meta:
         verbose_name = _("course index")
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.learning.selectors import catalogue_for
 
-        context = super().get_context(request, *args, **kwargs)
-        context["catalogue"] = catalogue_for(request.user, self)
-        return context
-
-
-class CoursePage(RestrictionsMixin, Page):
-    """A course of one of the five modules; its lessons are its child pages."""
+class CoursePage(RestrictionsMixin, FeatureContextMixin, Page):
+    """A course of one of the five modules; its lessons are its child pages
+    (`courses.learning.views.course_page_context`)."""
 
     module = models.CharField(_("module"), max_length=16, choices=ModuleCategory.choices)
     summary = models.TextField(
@@ -182,16 +177,10 @@ class CoursePage(RestrictionsMixin, Page):
     def search_text(self) -> str:
         return search.index_text(f"{self.title} {self.summary}")
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.learning.selectors import course_progress_for
 
-        context = super().get_context(request, *args, **kwargs)
-        context["progress"] = course_progress_for(request.user, self)
-        return context
-
-
-class LessonPage(RestrictionsMixin, Page):
-    """One lesson: read on a phone, finished by reaching the end and confirming."""
+class LessonPage(RestrictionsMixin, FeatureContextMixin, Page):
+    """One lesson: read on a phone, finished by reaching the end and confirming
+    (`courses.learning.views.lesson_page_context`)."""
 
     summary = models.TextField(_("summary"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
@@ -219,28 +208,6 @@ class LessonPage(RestrictionsMixin, Page):
 
     def search_text(self) -> str:
         return search.index_text(f"{self.title} {self.summary} {self.body_text()}")
-
-    def get_context(self, request, *args, **kwargs):
-        from courses.learning.selectors import lesson_outline_key, lesson_state_for
-        from courses.learning.services import lesson_visited
-
-        context = super().get_context(request, *args, **kwargs)
-        preview = getattr(request, "is_preview", False)
-        version = pages_version(request)
-        # The course's outline and the rendered body, both from the cache in one trip.
-        outline_key = lesson_outline_key(self, version)
-        body_key = None if preview else self.body_cache_key(version)
-        found = cache.get_many([key for key in (outline_key, body_key) if key])
-        state = lesson_state_for(
-            request.user, self, version=version, outline=found.get(outline_key)
-        )
-        context["state"] = state
-        context["body"] = self.body_html(request, cached=found.get(body_key))
-        if not preview:  # a preview shows no "I have finished" form (nor has an id yet)
-            context["complete_url"] = reverse_once("learning:lesson_complete", self.pk)
-        if state.enrolled and state.last_lesson_id != self.pk and not preview:
-            lesson_visited(user=request.user, lesson=self, course_id=state.course.pk)
-        return context
 
     def body_cache_key(self, version: str) -> str:
         return (

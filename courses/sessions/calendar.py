@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from courses.models import SessionState, SignUp, SignUpStatus, TrainingSession
+from courses.models.live import SessionState, SignUp, SignUpStatus, TrainingSession
 
 PRODID = "-//Courier training//Live sessions//ZH"
 

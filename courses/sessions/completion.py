@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from courses.models import (
-    Attendance,
-    SignUp,
-    TrainingSession,
-)
+from courses.models.live import Attendance, SignUp, TrainingSession
 
 # What a course needs from live sessions ----------------------------------------------------
 

@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage, DrillPage, SessionKind, TrainingSession
+from courses.models.live import DrillPage, SessionKind, TrainingSession
+from courses.models.pages import CoursePage
 from courses.sessions.permissions import may_assign_trainer
 from lms.forms import OrgUnitChoiceField
-from lms.models import OrgUnit, Position, User
+from lms.models.accounts import Position, User
+from lms.models.org import OrgUnit
 from lms.roles import Role
 from lms.selectors import org_units_visible_to
 

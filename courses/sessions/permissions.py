@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from courses.models import (
-    SessionState,
-    TrainingSession,
-)
+from courses.models.live import SessionState, TrainingSession
 from lms.roles import SESSION_RUNNERS, Role, has_role
 
 # Who may come ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from courses.drills.rubrics import Criterion, InvalidScore, Level, Rubric, score
-from courses.models import (
+from courses.models.live import (
     Attendance,
     DrillEvaluation,
     DrillPage,

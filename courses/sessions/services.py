@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from courses.drills.review import current_rubric_version
 from courses.drills.rubrics import InvalidScore, score
-from courses.models import (
+from courses.models.live import (
     Attendance,
     CheckInMethod,
     DrillEvaluation,

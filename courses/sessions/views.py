@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.models import (
-    CoursePage,
+from courses.models.live import (
     DrillEvaluation,
     DrillPage,
     SessionKind,
@@ -25,11 +24,17 @@ from courses.models import (
     SignUpStatus,
     TrainingSession,
 )
+from courses.models.pages import CoursePage
 from courses.sessions import calendar, permissions, selectors, services
-from courses.sessions import selectors as session_selectors
 from courses.sessions.forms import EvidenceForm, SessionEditForm, SessionScheduleForm
 from courses.sessions.permissions import may_schedule
 from lms.roles import HR_ROLES, SESSION_RUNNERS, has_role
+
+
+def drill_page_context(page, request, context) -> dict:
+    """A drill's page: the sessions that play it and that the person may join (registered in
+    CoursesConfig.ready)."""
+    return {"upcoming_sessions": selectors.drill_upcoming_sessions(request.user, page)}
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -50,7 +55,7 @@ def session_list(request):
         kind = ""
     course_id = _int_or_none(request.GET.get("course"))
     drill_id = _int_or_none(request.GET.get("drill"))
-    rows = session_selectors.upcoming_sessions_for(
+    rows = selectors.upcoming_sessions_for(
         request.user, kind=kind, course_id=course_id, drill_id=drill_id
     )
     course = drill = None
@@ -62,7 +67,7 @@ def session_list(request):
         request,
         "courses/sessions/session_list.html",
         {
-            "days": session_selectors.by_day(rows),
+            "days": selectors.by_day(rows),
             "kinds": SessionKind.choices,
             "kind": kind,
             "course": course,
@@ -74,7 +79,7 @@ def session_list(request):
 @login_required
 @require_GET
 def session_detail(request, session_id: int):
-    row = session_selectors.session_for(request.user, session_id)
+    row = selectors.session_for(request.user, session_id)
     return render(request, "courses/sessions/session_detail.html", {"row": row})
 
 
@@ -138,7 +143,7 @@ def _url_for(request):
 @login_required
 @require_GET
 def session_ics(request, session_id: int):
-    row = session_selectors.session_for(request.user, session_id)
+    row = selectors.session_for(request.user, session_id)
     content = calendar.sessions_calendar(
         [(row.session, row.signup)], name=row.session.title, url_for=_url_for(request)
     )
@@ -149,7 +154,7 @@ def session_ics(request, session_id: int):
 @require_GET
 def my_sessions_ics(request):
     content = calendar.sessions_calendar(
-        session_selectors.my_calendar_sessions(request.user),
+        selectors.my_calendar_sessions(request.user),
         name=_("My training sessions"),
         url_for=_url_for(request),
     )
@@ -165,7 +170,7 @@ def my_sessions(request):
     return render(
         request,
         "courses/sessions/my_sessions.html",
-        {"mine": session_selectors.my_sessions(request.user)},
+        {"mine": selectors.my_sessions(request.user)},
     )
 
 
@@ -175,7 +180,7 @@ def my_drill_results(request):
     return render(
         request,
         "courses/sessions/my_drill_results.html",
-        {"evaluations": session_selectors.my_drill_results(request.user)},
+        {"evaluations": selectors.my_drill_results(request.user)},
     )
 
 
@@ -188,7 +193,7 @@ def _evidence_url(evaluation) -> str | None:
 @login_required
 @require_GET
 def drill_result(request, evaluation_id: int):
-    result = session_selectors.drill_result_for(request.user, evaluation_id)
+    result = selectors.drill_result_for(request.user, evaluation_id)
     return render(
         request,
         "courses/sessions/drill_result.html",

@@ -15,7 +15,7 @@ class _WithProfile:
 
     @staticmethod
     def _load(user_id):
-        from lms.models import User
+        from lms.models.accounts import User
 
         try:
             return User._default_manager.select_related("profile").get(pk=user_id)

@@ -12,8 +12,8 @@ so that the next request for the same path reads no table at all.
 
 `pages_version()` is a token that changes whenever any page, site, view
 restriction, image or document changes (saved, published, unpublished,
-moved or deleted, from any process: the receivers below are connected when
-the models load). What is cached from pages (the routed page, a lesson's
+moved or deleted, from any process: `lms.receivers` connects `pages_changed`
+to each of them). What is cached from pages (the routed page, a lesson's
 rendered body, a course's outline, the site) has it in its key, so a change
 shows at once on every app server sharing the cache. With the local-memory
 cache (the default without CACHE_URL), each process has its own, which would not
@@ -30,12 +30,12 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.http.request import split_domain_port
 from django.urls import get_script_prefix, get_urlconf, reverse
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
 VERSION_KEY = "lms:pages-version"
@@ -101,49 +101,18 @@ def bump_pages_version() -> None:
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
 
 
-# What the cached pages are made of. Deletions are watched model by model: a receiver
-# for every model would make Django collect rows one by one on every bulk delete.
-CONTENT_MODELS = (
-    Page,
-    Site,
-    PageViewRestriction,
-    getattr(settings, "WAGTAILIMAGES_IMAGE_MODEL", "wagtailimages.Image"),
-    getattr(settings, "WAGTAILDOCS_DOCUMENT_MODEL", "wagtaildocs.Document"),
-)
+def content_models() -> list:
+    """What the cached pages are made of: the pages (a page is deleted as Page too), the sites,
+    the view restrictions, the images and the documents. `lms.receivers` connects
+    `pages_changed` to their saves and deletions model by model, and to every page model's
+    (a page is saved, published and moved as its own class, LessonPage...): a receiver without
+    a sender would run on every save of every model, and make Django collect rows one by one
+    on every bulk delete."""
+    return [Page, Site, PageViewRestriction, get_image_model(), get_document_model()]
 
 
-def _label(model) -> str:
-    return model if isinstance(model, str) else model._meta.label
-
-
-def _saved(sender, instance=None, **kwargs) -> None:
-    # A page is saved as its own class (LessonPage, ...), never as Page: hence every sender.
-    if isinstance(instance, (Page, Site, PageViewRestriction)) or sender._meta.label in (
-        _label(CONTENT_MODELS[3]),
-        _label(CONTENT_MODELS[4]),
-    ):
-        bump_pages_version()
-
-
-def _changed(sender, **kwargs) -> None:
+def pages_changed(sender, **kwargs) -> None:
     bump_pages_version()
-
-
-post_save.connect(_saved, dispatch_uid="lms.platform.routing.saved")
-
-
-for _model in CONTENT_MODELS:
-    # Deleting a page deletes its Page row too, which sends this with sender=Page.
-    post_delete.connect(_changed, sender=_model, dispatch_uid=f"lms.routing.{_label(_model)}")
-
-
-page_published.connect(_changed, dispatch_uid="lms.platform.routing.published")
-
-
-page_unpublished.connect(_changed, dispatch_uid="lms.platform.routing.unpublished")
-
-
-post_page_move.connect(_changed, dispatch_uid="lms.platform.routing.moved")
 
 
 # The site, the routes and the restricted pages are kept each under a key of its own with the

@@ -8,7 +8,7 @@ under their id, next to a version token of that user's, and both are read in one
 
 Whatever changes what is kept (the user, their profile, their groups, a group's name or
 existence) gives the people concerned a new token, now and again once the transaction
-commits, from any process: the receivers below are connected when the app loads. So a
+commits, from any process (the receivers below, connected by `lms.receivers`). So a
 deactivated account, a new password (the session's hash is checked against the kept
 one) or a new role takes effect on the next request on every app server. A reader that
 loaded the rows before such a change stores them under the token it read first, which
@@ -22,12 +22,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from lms.models import StaffProfile, User
+from lms.models.accounts import User
 from lms.platform.routing import code_tag
 from lms.roles import roles_of
 
@@ -77,18 +75,18 @@ def forget_users(user_ids: Iterable) -> None:
     transaction.on_commit(bump)
 
 
-# Receivers ------------------------------------------------------------------------------------
+# Receivers (connected by lms.receivers) -------------------------------------------------------
 
 
-def _user_changed(sender, instance, **kwargs) -> None:
+def user_changed(sender, instance, **kwargs) -> None:
     forget_users([instance.pk])
 
 
-def _profile_changed(sender, instance, **kwargs) -> None:
+def profile_changed(sender, instance, **kwargs) -> None:
     forget_users([instance.user_id])
 
 
-def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+def groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     if not reverse:  # user.groups.add(...): one user
         if action.startswith("post_"):
             forget_users([instance.pk])
@@ -98,38 +96,7 @@ def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None
         forget_users(instance.user_set.values_list("pk", flat=True))
 
 
-def _group_changed(sender, instance, **kwargs) -> None:
+def group_changed(sender, instance, **kwargs) -> None:
     # A renamed or deleted group changes the roles of everyone in it.
     if instance.pk is not None:
         forget_users(instance.user_set.values_list("pk", flat=True))
-
-
-post_save.connect(_user_changed, sender=User, dispatch_uid="lms.platform.user_cache.user_saved")
-
-
-post_delete.connect(
-    _user_changed, sender=User, dispatch_uid="lms.platform.user_cache.user_deleted"
-)
-
-
-post_save.connect(
-    _profile_changed, sender=StaffProfile, dispatch_uid="lms.platform.user_cache.profile"
-)
-
-
-post_delete.connect(
-    _profile_changed, sender=StaffProfile, dispatch_uid="lms.platform.user_cache.profile_deleted"
-)
-
-
-m2m_changed.connect(
-    _groups_changed, sender=User.groups.through, dispatch_uid="lms.platform.user_cache.groups"
-)
-
-
-post_save.connect(_group_changed, sender=Group, dispatch_uid="lms.platform.user_cache.group_saved")
-
-
-pre_delete.connect(
-    _group_changed, sender=Group, dispatch_uid="lms.platform.user_cache.group_deleted"
-)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.cycles.compute import cycle_compute
-from assessments.models import AssessmentCycle
+from assessments.models.cycles import AssessmentCycle
 from lms.platform.progress import ProgressBar, took
 
 

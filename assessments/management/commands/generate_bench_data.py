@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.demo import bench
-from lms.models import StaffProfile
+from lms.models.accounts import StaffProfile
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.imports import services
-from assessments.models import ImportKind
+from assessments.models.metrics import ImportKind
 from lms.platform.progress import ProgressBar
 
 

@@ -9,7 +9,7 @@ from assessments.certificates import selectors
 from assessments.certificates.pdf import certificates_render, render_batches
 from assessments.certificates.services import certificates_issue_for_cycle
 from assessments.management.cycle_options import add_cycle_options, cycle_and_unit
-from assessments.models import CycleState
+from assessments.models.cycles import CycleState
 from lms.platform.progress import ProgressBar, took
 
 

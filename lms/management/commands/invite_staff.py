@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from lms import services
-from lms.models import User
+from lms.models.accounts import User
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ from django.db import transaction
 
 from lms import services
 from lms.demo import company
-from lms.models import OrgUnit, StaffProfile, User
+from lms.models.accounts import StaffProfile, User
+from lms.models.org import OrgUnit
 from lms.roles import Role
 from lms.signals import demo_seeded
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._people()
         # Courses, quizzes and the rest load their demo content on this signal.
-        demo_seeded.send(sender=None, stdout=self.stdout)
+        demo_seeded.send(sender=company, stdout=self.stdout)
 
     def _people(self):
         units = self._org_units()
