@@ -117,6 +117,6 @@ def data_imports_menu_item():
     )
 
 
-# Certificate templates (issue 8): the admin's listing, forms and PDF preview.
+# Certificate templates: the admin's listing, forms and PDF preview.
 register_snippet(admin.CertificateTemplateViewSet)
 hooks.register("register_snippet_listing_buttons", admin.preview_listing_button)

@@ -16,7 +16,7 @@ def connect() -> None:
     staff_created.connect(onboard_new_staff, sender=StaffProfile, dispatch_uid="courses.onboard")
     demo_seeded.connect(load_demo_courses, sender=company, dispatch_uid="courses.demo")
     post_save.connect(
-        review_new_drill_index, sender=DrillIndexPage, dispatch_uid="courses.drill_review"
+        review_new_drill_index, sender=DrillIndexPage, dispatch_uid="courses.review_workflow"
     )
     page_published.connect(
         keep_rubric_version, sender=DrillPage, dispatch_uid="courses.rubric_version"

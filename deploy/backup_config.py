@@ -1,7 +1,8 @@
 """What deploy/backup.sh and deploy/restore.sh need to know, read the way the site reads it.
 
 Prints shell assignments (quoted for `eval`) of the database and file locations, from the
-environment and the `.env` file beside manage.py (lms/env.py), with the settings' defaults:
+environment and the `.env` file beside manage.py (lms/settings/env.py), with the settings'
+defaults:
 
     DB_ENGINE (postgresql or sqlite), DB_NAME, DB_HOST, DB_PORT, DB_USER, DB_PASSWORD,
     MEDIA_ROOT, PRIVATE_ROOT, S3_BUCKET, S3_PRIVATE_BUCKET, S3_MEDIA_LOCATION,
@@ -14,8 +15,9 @@ not have, so that the bucket is as it was at the backup.
 
 And `forget-pages`: after a restore, the pages' version in the shared cache (Redis) is dropped,
 so that no app server serves a page, a site or a lesson's body cached from the database as it
-was before (lms/routing.py), and so are the people's tokens (lms/user_cache.py): no one is
-signed in, or holds a role, as the database before the restore said.
+was before (lms/platform/routing.py), and so are the people's tokens
+(lms/platform/user_cache.py): no one is signed in, or holds a role, as the database before the
+restore said.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ sys.path.insert(0, str(BASE_DIR))
 
 from lms.settings.env import env  # noqa: E402
 
-# lms.routing.VERSION_KEY (that module needs Django set up; this script does not set it up).
+# lms.platform.routing.VERSION_KEY (that module needs Django set up; this script does not set
+# it up).
 PAGES_VERSION_KEY = "lms:pages-version"
-USER_VERSION_KEYS = "lms:user-version:*"  # lms.user_cache
+USER_VERSION_KEYS = "lms:user-version:*"  # lms.platform.user_cache
 ENGINES = {
     "django.db.backends.postgresql": "postgresql",
     "django.db.backends.sqlite3": "sqlite",
@@ -126,7 +129,7 @@ def forget_pages() -> bool:
     prefix = cache.get("KEY_PREFIX", "")
     client = redis.Redis.from_url(cache["LOCATION"], socket_connect_timeout=5)
     client.delete(default_key_func(PAGES_VERSION_KEY, prefix, 1))
-    # And the people kept with their roles (lms/user_cache.py): their tokens, all of them.
+    # And the people kept with their roles (lms/platform/user_cache.py): their tokens, all of them.
     users = default_key_func(USER_VERSION_KEYS, prefix, 1)
     for keys in _chunks(client.scan_iter(match=users, count=1000), 1000):
         client.delete(*keys)

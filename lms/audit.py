@@ -2,7 +2,7 @@
 
 `audit_record` is the one way to add an event. The request that caused it
 (who, from where) is taken from a context variable that
-`lms.middleware.AuditContextMiddleware` sets, so that signal handlers deep in
+`lms.platform.middleware.AuditContextMiddleware` sets, so that signal handlers deep in
 Django or allauth can record without being handed the request.
 """
 

@@ -1,7 +1,7 @@
 """Certificate templates in the Wagtail admin (HR and administrators): the wording in Chinese
 and English, the layout, the logo and the signature, how long certificates stay valid, and a
 preview of the PDF a template makes (a sample person). HTTP only; the PDF is
-`assessments.certificate_pdf`'s.
+`assessments.certificates.pdf`'s.
 """
 
 from django import forms

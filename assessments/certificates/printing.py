@@ -3,7 +3,7 @@
 A certificate's PDF is rendered once, when it is issued; printing never renders it again: the
 pages of the stored files are copied, in print order (org unit, then employee number), into
 one PDF by qpdf (through pikepdf), each file's embedded fonts with it. A certificate not
-rendered yet is rendered first, once, by `assessments.certificate_pdf.certificates_render`
+rendered yet is rendered first, once, by `assessments.certificates.pdf.certificates_render`
 (twenty at a time, as the rendering tasks do).
 
 Small batches are joined at once for the request (`print_now`); large ones by a print job in

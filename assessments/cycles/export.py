@@ -1,4 +1,4 @@
-"""A whole cycle's results as a spreadsheet (issue 7): one row per person with the five parts,
+"""A whole cycle's results as a spreadsheet: one row per person with the five parts,
 the grade, the eligibility in words and the key inputs of the explanation. Reads only; the
 rows are read in chunks, so a cycle of 50,000 people streams.
 """

@@ -1,8 +1,8 @@
 """A realistic data set for an assessment cycle, built fast (`manage.py generate_bench_data`).
 
 `generate(staff=N)` fills a freshly migrated database with what a quarter's assessment
-cycle reads, at the volumes of the 50,000-staff benchmark (issue 7) when N = 50,000, and
-in proportion otherwise. Per person:
+cycle reads, at the volumes of the 50,000-staff benchmark (tests/benchmarks/bench_cycle.py)
+when N = 50,000, and in proportion otherwise. Per person:
 
 - 20 graded quiz attempts: 5 at each of 4 required module tests (1,000,000 at N = 50,000);
 - 10 customer-satisfaction surveys from the four sources, on the three scales (500,000);

@@ -1,13 +1,13 @@
 """The demo's certificates: HR's for the finalised cycle, and one for each completed course.
 
-Loaded by `manage.py seed_demo` (`assessments.handlers`), after the demo cycles:
+Loaded by `manage.py seed_demo` (`assessments.receivers`), after the demo cycles:
 
 - the demo HR officer issues the assessment certificates of the previous quarter's cycle
   (the finalised one) to its eligible people, the day after finalising it; days later one
   of them is revoked (with the reason) and another re-issued (the old one revoked and
   pointing to the new one), so that every state shows on the pages;
 - every completed enrolment holds exactly one course certificate, issued when the course
-  was completed. Completions made through `courses.services` earned theirs already, from
+  was completed. Completions made through `courses.learning.services` earned theirs already, from
   the `course_completed` receiver, but before the demo dated the completion back to its day:
   such a certificate is dated back with it (and rendered again if it was rendered with the
   date of the run). Those without one (a demo loaded in one transaction, whose receivers

@@ -1,7 +1,7 @@
 """The demo's assessment cycles: the previous quarter's, computed and finalised by HR, and
 the current quarter's, computed and still open, so that every assessment page has content.
 
-Loaded by `manage.py seed_demo` (`assessments.handlers`), after the demo quizzes and the
+Loaded by `manage.py seed_demo` (`assessments.receivers`), after the demo quizzes and the
 operational data (`operations`), which covers both quarters. Both cycles use the current
 scoring policy; each requires its quarter's knowledge test, a quiz of the catalogue (beside
 the end-of-onboarding exam) open from the quarter's first day to its last:

@@ -1,7 +1,7 @@
 """The demo quizzes and attempts: a test in each demo course, the end-of-onboarding
 exam, and learners' attempts that agree with how far each of them got.
 
-Loaded by `manage.py seed_demo` (`assessments.handlers`), after the demo training
+Loaded by `manage.py seed_demo` (`assessments.receivers`), after the demo training
 (`courses.demo`) and the demo question bank; once, while there is no quiz at all.
 
 The attempts follow the progress found in the database, not `courses.demo`'s lists:
@@ -15,7 +15,7 @@ The attempts follow the progress found in the database, not `courses.demo`'s lis
 - whoever finished the onboarding sat the exam: the demo trainers graded some essays
   by hand, others wait in the grading queue, one learner is sitting it now.
 
-The attempts go through the services (`assessments.attempts`), with their times
+The attempts go through the services (`assessments.quizzes.services`), with their times
 in the past and a `random.Random` seeded per learner and quiz, so the demo is the
 same on every load (relative to the day). A learner answers a question right with
 a probability that grows with the learner's ability and falls with the question's

@@ -1,4 +1,4 @@
-"""Certificates (issue 8): course completion and cycle assessment.
+"""Certificates: course completion and cycle assessment.
 
 - A `CertificateTemplate` is what HR and administrators edit in the admin: the wording in
   Chinese and English, the layout, the logo and the signature, and how long a certificate

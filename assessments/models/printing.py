@@ -1,4 +1,4 @@
-"""Print jobs (issue 8): many certificates joined into one PDF for the printer.
+"""Print jobs: many certificates joined into one PDF for the printer.
 
 A large batch (a whole cycle or branch) is joined in the background; its job records who
 asked, when, what was chosen (the certificates, in print order, and the filter that chose

@@ -3,7 +3,7 @@ grader, the models and the pages.
 
 Pure: no Django, no database. The GIFT and table parsers produce `Question`s,
 the writers take them, the models store one `Question` per version as JSON
-(`to_dict` / `from_dict`), and `assessments.grading` grades a `Response` to a
+(`to_dict` / `from_dict`), and `assessments.quizzes.grading` grades a `Response` to a
 `Question`.
 
 Marks are `Decimal`. A *fraction* is the share of the question's mark an

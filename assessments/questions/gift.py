@@ -30,7 +30,7 @@ second answer block, a `{` inside one, an answer of a choice question with neith
 `=` nor `~`, `=%50%` in a choice question (Moodle silently gives it 100 %), an
 unknown format such as `[HTML]` or `[md]` (Moodle keeps it as text), numbers that
 are not numbers, weights outside -100..100, and the type rules Moodle's editor
-applies (see `assessments.question_errors.question_problems`). Every problem in the
+applies (see `assessments.questions.problems.question_problems`). Every problem in the
 file is reported, with its line, and nothing is returned when there is one.
 
 Kinder than Moodle: a `$CATEGORY:` line may be followed by its first question

@@ -1,7 +1,7 @@
 """What the question importers share: their error, the checks every imported question
 passes, and a few text helpers. Pure: no database.
 
-`assessments.gift` (Moodle's GIFT text) and `assessments.question_table` (CSV and
+`assessments.questions.gift` (Moodle's GIFT text) and `assessments.questions.spreadsheet` (CSV and
 XLSX) both raise a `QuestionImportError` carrying *every* `Problem` they found, each
 with the line (GIFT) or row (table) it is on and a complete, translated sentence that
 names it, so a page can list them all and import nothing.

@@ -1,4 +1,4 @@
-"""A result's explanation in plain words (issue 7): pure, no ORM, no request.
+"""A result's explanation in plain words: pure, no ORM, no request.
 
 `explain(result, policy)` turns what `scoring.assess` keeps with a result (the explanation
 dicts of each part) into translated sentences a courier understands: which quizzes and

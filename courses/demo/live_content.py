@@ -1,7 +1,7 @@
 """The demo's live training as data: drills written from the manual and a month of sessions.
 
-Read by `courses.demo_live`. A drill's rubric is a list of `criterion` blocks in the shape of
-`courses.drill_blocks.RubricBlock`.
+Read by `courses.demo.live`. A drill's rubric is a list of `criterion` blocks in the shape of
+`courses.drills.blocks.RubricBlock`.
 """
 
 from decimal import Decimal

@@ -5,7 +5,7 @@ quizzes it requires are passed. So this module keeps a registry: a higher app
 registers a provider, a function `(user, course) -> list[Requirement]`, and
 the course page lists the requirements and counts them. When something a
 provider checks changes (a quiz is passed), that app calls
-`courses.services.enrolment_refresh_completion(user=..., course=...)`.
+`courses.learning.services.enrolment_refresh_completion(user=..., course=...)`.
 """
 
 from collections.abc import Callable

@@ -6,7 +6,7 @@ person's completions in another.
 
 What is the same for everyone (a course's live lessons, its live
 prerequisites) is kept in the configured cache as a course's outline, under
-the pages' version (`lms.routing.pages_version`): any change to a page gives
+the pages' version (`lms.platform.routing.pages_version`): any change to a page gives
 new keys, on every app server at once. What is a person's own (completions,
 enrolments) is always read from the database.
 """
@@ -476,7 +476,8 @@ def my_learning(user, *, version: str | None = None) -> MyLearning:
 
 
 def search_lessons(query: str, *, limit: int = 50):
-    """Live courses and lessons that match `query` (Chinese words too: see lms.search_backend)."""
+    """Live courses and lessons that match `query` (Chinese words too: see
+    lms.platform.search_backend)."""
     if not query.strip():
         return []
     return list(Page.objects.live().type(LessonPage, CoursePage).specific().search(query)[:limit])

@@ -64,8 +64,8 @@ class SiteMiddleware:
 
     Wagtail looks the site up (and then its root page) on every page it serves and for
     every `pageurl`: two queries. When it had to, the site it found is kept in the shared
-    cache under the pages' version (`lms.routing`, `LMS_PAGE_CACHE`), and the next requests
-    are given it. A request that never needs the site costs no query for it.
+    cache under the pages' version (`lms.platform.routing`, `LMS_PAGE_CACHE`), and the next
+    requests are given it. A request that never needs the site costs no query for it.
     """
 
     # The health check must answer on its own when the cache or the database is down.

@@ -2,7 +2,7 @@
 
 It indexes and searches as Wagtail's own (SQLite FTS5, PostgreSQL, MySQL or
 the fallback, by the database in use); a query that contains Chinese is
-turned into the bigrams of `lms.search` and all of them must match, so that
+turned into the bigrams of `lms.platform.search` and all of them must match, so that
 投诉 finds 客户投诉处理 in the site's search and in the admin's. Queries
 without Chinese are left exactly as they were.
 """

@@ -122,7 +122,7 @@ SHARED_CACHE = is_shared(CACHES["default"])
 if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Routed pages, sites, lessons' rendered bodies and courses' outlines kept in the cache
-# (lms/routing.py): only where every process sees the same cache, or a change made in one
+# (lms/platform/routing.py): only where every process sees the same cache, or a change made in one
 # (a publish, a restriction) would not show in the others.
 LMS_PAGE_CACHE = env.bool("LMS_PAGE_CACHE", default=SHARED_CACHE)
 

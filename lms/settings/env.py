@@ -33,7 +33,7 @@ def is_shared(cache: dict) -> bool:
 def cache_config(url: str | None) -> dict:
     """A CACHES['default'] entry for CACHE_URL/REDIS_URL; local memory if unset.
 
-    Redis goes to Django's own Redis backend (with its client kept, lms/cache.py), so no
+    Redis goes to Django's own Redis backend (with its client kept, lms/platform/cache.py), so no
     extra client library is needed beyond `redis`.
     """
     if not url:

@@ -1,6 +1,6 @@
-"""Computing an assessment cycle (assessments/cycles.py): set-based loading, bulk results,
+"""Computing an assessment cycle (assessments/cycles/compute.py): set-based loading, bulk results,
 recomputing, a finalised cycle that nothing changes, and a large cycle computed in parts
-(assessments/cycle_shards.py)."""
+(assessments/cycles/shards.py)."""
 
 import datetime
 import io

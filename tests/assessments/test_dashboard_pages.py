@@ -209,7 +209,8 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(
 ):
     earlier = make_cycle("第三季度", starts_on=JULY, state=CycleState.FINALISED)
     client = login(people[who])
-    client.get(url(cycle))  # the person and their roles read once, then kept (lms.user_cache)
+    # the person and their roles read once, then kept (lms.platform.user_cache)
+    client.get(url(cycle))
     counts = []
     for size, prefix in ((60, "A"), (140, "B")):
         profiles = bulk_staff(org["pudong-team"], size, prefix)

@@ -1,4 +1,4 @@
-"""A result's explanation in plain words (assessments/explain.py): no database."""
+"""A result's explanation in plain words (assessments/scoring/explain.py): no database."""
 
 import datetime
 import json

@@ -1,4 +1,4 @@
-"""The five-part assessment's arithmetic (assessments/scoring.py): no database."""
+"""The five-part assessment's arithmetic (assessments/scoring/arithmetic.py): no database."""
 
 import dataclasses
 import datetime

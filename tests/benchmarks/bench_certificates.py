@@ -1,4 +1,4 @@
-"""Certificates (issue 8): the first PDF of a fresh worker, 1,000 assessment certificates issued
+"""Certificates: the first PDF of a fresh worker, 1,000 assessment certificates issued
 end to end, and the download of an issued certificate.
 
 - First render: a new worker process sets Django up, loads WeasyPrint and calls

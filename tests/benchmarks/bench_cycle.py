@@ -1,6 +1,6 @@
 """A quarter's assessment cycle for 50,000 staff: 1,000,000 quiz attempts, 500,000 surveys,
 100,000 complaints, 600,000 efficiency rows and 100,000 teamwork evaluations
-(`assessments/benchdata.py`, as `manage.py generate_bench_data --staff 50000` makes them),
+(`assessments/demo/bench.py`, as `manage.py generate_bench_data --staff 50000` makes them),
 computed by `assessments.cycles.cycle_compute` on PostgreSQL.
 
 The floor is one SQL statement that aggregates the same tables over the same window per
@@ -10,7 +10,7 @@ the client: what any computation of the cycle must at least read. The computatio
 runs in a process of its own, several times (the median is reported). It splits the people
 into a part per core, each loaded and scored (pure Python, with the explanation of every
 part) by a process it forks, while it stores their results, as they come, in its one
-transaction (`assessments/cycle_shards.py`). Its steps: loading (until the last part has
+transaction (`assessments/cycles/shards.py`). Its steps: loading (until the last part has
 loaded its inputs), scoring (until every result is stored) and writing (the commit); its
 peak memory is the resident set above what the process held before it started, and the
 largest part's process's peak is shown beside it. BENCH_CYCLE_STAFF sets a smaller number
@@ -26,7 +26,7 @@ checked row by row; deleting the previous results). Shared by two cores, that is
 5 x the floor; measured 4.6 x. It was 7.5 x on the same machine before the explanations
 were kept as JSON text made by orjson rather than as jsonb (whose conversion was three
 fifths of the storing), and 50 x before the computation was first made fast for this
-benchmark; see `assessments/cycles.py`. Within 3 x would take scoring in the database,
+benchmark; see `assessments/cycles/compute.py`. Within 3 x would take scoring in the database,
 against the design's pure scoring, or storing less than every person's explanation of
 every part, which the scoring issue asks for.
 """

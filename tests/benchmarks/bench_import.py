@@ -1,4 +1,4 @@
-"""Importing a 1,000,000-row efficiency file, on SQLite and on PostgreSQL (issues 5 and 9).
+"""Importing a 1,000,000-row efficiency file, on SQLite and on PostgreSQL.
 
 The file is what a courier company's dispatch system exports for a quarter and more: one row
 per person and day (1,000 people, 1,000 days), Chinese headers, UTF-8, every measure filled
@@ -15,7 +15,7 @@ database: the floor of any import.
 SQLite is a file in a temporary folder; PostgreSQL is a database of its own beside the
 benchmark's (`<name>_import_big` and `_small`, dropped and recreated).
 
-Target (issue 9): 20,000 rows/s or more, in bounded memory.
+Target: 20,000 rows/s or more, in bounded memory.
 """
 
 from __future__ import annotations

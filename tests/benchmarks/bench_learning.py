@@ -1,4 +1,4 @@
-"""The learner's pages under gunicorn: a lesson and "My learning", next to a bare view (issue 3).
+"""The learner's pages under gunicorn: a lesson and "My learning", next to a bare view.
 
 A learner with finished courses and one in progress is signed in; the lesson is the one they
 would continue with, so the page shows the "I have finished this lesson" form. Each URL is

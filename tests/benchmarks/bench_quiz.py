@@ -1,4 +1,4 @@
-"""200 learners in a 50-question quiz at once: saving answers, then submitting (issues 4 and 9).
+"""200 learners in a 50-question quiz at once: saving answers, then submitting.
 
 A bank of 200 questions of the six objective types and a timed module test that draws 50 of
 them (`quiz_data.py`); 200 learners each have a started attempt and a signed-in session, and
@@ -35,7 +35,7 @@ also fails the benchmark. The comparison is one client sending the same requests
 another (10 learners, 50 answers and a submit each). The query counts and in-process times
 come from one warm request of each, through Django's test client.
 
-Targets (issue 9): answer-save and submit p95 under 100 ms at 200 concurrent learners: a
+Targets: answer-save and submit p95 under 100 ms at 200 concurrent learners: a
 class of 200 taking the test together (rows "answer save: p95, 200 learners" and "submit:
 p95, 200 learners").
 """

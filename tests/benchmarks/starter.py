@@ -1,6 +1,6 @@
 """Wagtail's own starter site, served by gunicorn beside ours: the comparison figure for a page.
 
-Issue 9 reads a page's throughput against a bare Django view's and against the home page of
+The benchmarks read a page's throughput against a bare Django view's and against the home page of
 the site `wagtail start` makes (anonymous, SQLite, the installed Wagtail), measured in the
 same run on the same machine. This builds that site in a temporary folder with the project's
 own Python (so the same Django, Wagtail and gunicorn), migrates it (which creates its home

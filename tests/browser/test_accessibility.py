@@ -1,5 +1,5 @@
 """Every page a learner reaches passes axe-core's WCAG 2.1 A and AA rules, in Chinese on a
-360-px phone (issue 9).
+360-px phone.
 
 The pages' data (a course, quizzes and attempts, a computed cycle, a certificate, sessions
 and a drill result) is built once for the module: the database as built is kept as the

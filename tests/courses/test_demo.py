@@ -1,4 +1,5 @@
-"""The demo training that `manage.py seed_demo` loads (courses.demo, courses.demo_content).
+"""The demo training that `manage.py seed_demo` loads (courses.demo.learning,
+courses.demo.learning_content).
 
 The demo is loaded once for the module, inside a transaction rolled back at the
 end; each test runs in a savepoint of its own.

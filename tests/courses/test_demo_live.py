@@ -1,4 +1,4 @@
-"""The demo live training (courses.demo_live): drills, rubric versions, sessions, scores.
+"""The demo live training (courses.demo.live): drills, rubric versions, sessions, scores.
 
 `seed_demo` loads everything (people, courses, then the live training) once for the
 module, inside a transaction rolled back at the end.

@@ -1,4 +1,4 @@
-"""Drills are published through the "Drill review" workflow (courses.drill_review).
+"""Drills are published through the "Drill review" workflow (courses.drills.review).
 
 A trainer writes and submits; a lead trainer approves (the drill goes live with rubric
 version 1) or requests changes with a comment. A changed rubric, republished, becomes a

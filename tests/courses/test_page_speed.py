@@ -1,9 +1,9 @@
 # Chinese text is written with its own full-width punctuation.
 # ruff: noqa: RUF001
 """The learner's lesson page and My learning are cheap to serve, and the caches that make
-them so never show a stale page or someone else's state (issue 9).
+them so never show a stale page or someone else's state.
 
-What the pages keep in the cache (lms.routing: the routed page, the site; the lesson's
+What the pages keep in the cache (lms.platform.routing: the routed page, the site; the lesson's
 rendered body; the course's outline) is keyed by the pages' version, which every change
 to a page, site, view restriction, image or document changes; what is a person's own is
 read from the database on every request.

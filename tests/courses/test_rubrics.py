@@ -1,4 +1,4 @@
-"""Rubric arithmetic (courses/rubrics.py): property-based, no database."""
+"""Rubric arithmetic (courses/drills/rubrics.py): property-based, no database."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The trainers' scheduling pages (courses.session_schedule_views, courses.session_forms)."""
+"""The trainers' scheduling pages (courses.sessions.views, courses.sessions.forms)."""
 
 import datetime
 

@@ -1,5 +1,5 @@
-"""Live sessions' services (courses/sessions.py): places, the waiting list, check-in codes,
-attendance and drill scores."""
+"""Live sessions' services (courses/sessions/services.py): places, the waiting list, check-in
+codes, attendance and drill scores."""
 
 import datetime
 from decimal import Decimal

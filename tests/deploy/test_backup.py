@@ -69,8 +69,8 @@ def files(tmp_path):
 
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
-PAGES_VERSION = "lms:1:lms:pages-version"  # Django's key of lms.routing.VERSION_KEY
-USER_VERSION = "lms:1:lms:user-version:42"  # a person's token (lms.user_cache)
+PAGES_VERSION = "lms:1:lms:pages-version"  # Django's key of lms.platform.routing.VERSION_KEY
+USER_VERSION = "lms:1:lms:user-version:42"  # a person's token (lms.platform.user_cache)
 
 
 def redis_client():

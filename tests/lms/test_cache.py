@@ -1,4 +1,5 @@
-"""lms.cache.RedisCache: Django's Redis cache, its client kept from one operation to the next."""
+"""lms.platform.cache.RedisCache: Django's Redis cache, its client kept from one operation to
+the next."""
 
 import pytest
 from django.core.cache import cache

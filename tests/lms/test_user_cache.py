@@ -1,5 +1,5 @@
-"""The signed-in person kept in the shared cache (lms.user_cache): read once, and every change
-to them, their profile or their roles seen on the next request."""
+"""The signed-in person kept in the shared cache (lms.platform.user_cache): read once, and every
+change to them, their profile or their roles seen on the next request."""
 
 import pytest
 from django.contrib.auth.models import Group

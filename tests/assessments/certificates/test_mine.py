@@ -169,7 +169,7 @@ def test_a_download_costs_few_queries(
     people, login, held, who, most, django_assert_max_num_queries
 ):
     """Session, certificate, (trainer's units,) and the audit event: the person and their
-    roles come from the cache once a page has read them (lms.user_cache)."""
+    roles come from the cache once a page has read them (lms.platform.user_cache)."""
     client = login(people[who])
     assert client.get("/certificates/").status_code == 200
     with django_assert_max_num_queries(most):

@@ -1,4 +1,4 @@
-"""A certificate's PDF (assessments/certificate_pdf.py), read back with poppler's tools: the
+"""A certificate's PDF (assessments/certificates/pdf.py), read back with poppler's tools: the
 Chinese names (outside GB2312 too) and the serial number come back as text, every font is
 embedded, the file is PDF/A and tagged, a certificate is rendered once; the default templates;
 the templates' admin with its PDF preview."""
