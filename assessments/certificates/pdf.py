@@ -8,7 +8,7 @@
   address, the logo, the signature.
 - The font is `static/fonts/CertificateSansSC-Regular.ttf` (Noto Sans CJK SC cut to GB2312
   and characters common in names, TrueType outlines: built by
-  `assessments/fonts/build_certificate_font.py`), embedded as a subset. A character it
+  `assessments/certificates/font.py`), embedded as a subset. A character it
   lacks falls back, glyph by glyph, to the system's Noto Sans CJK SC or WenQuanYi Zen Hei
   (Debian's fonts-noto-cjk / fonts-wqy-zenhei, installed by `make system-deps`). Subsetting
   is fast only with HarfBuzz's subsetter (Debian's libharfbuzz-subset0, same target).

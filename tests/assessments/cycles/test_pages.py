@@ -17,7 +17,7 @@ from assessments.models import (
     QuizPage,
     ScoringPolicy,
 )
-from tests.assessments.test_dashboard import make_cycle, result, save
+from tests.assessments.cycles.test_dashboard import make_cycle, result, save
 from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db

@@ -33,7 +33,7 @@ from assessments.questions.spreadsheet import (
     write_csv,
     write_xlsx,
 )
-from tests.assessments.test_gift_properties import questions
+from tests.assessments.questions.test_gift_properties import questions
 
 DATA = Path(__file__).parent / "data"
 INF = D("Infinity")

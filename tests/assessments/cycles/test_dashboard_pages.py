@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from assessments.models import CycleState
 from lms.models import StaffProfile, User
-from tests.assessments.test_dashboard import make_cycle, result, save
+from tests.assessments.cycles.test_dashboard import make_cycle, result, save
 from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db

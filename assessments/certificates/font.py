@@ -9,7 +9,7 @@ WenQuanYi Zen Hei (see templates/certificates/certificate.css).
 
 Run (needs Debian's fonts-noto-cjk), from the project root:
 
-    .venv/bin/python -m assessments.fonts.build_certificate_font
+    .venv/bin/python -m assessments.certificates.font
 
 It writes static/fonts/CertificateSansSC-Regular.ttf (SIL Open Font License 1.1,
 see static/fonts/OFL.txt; renamed as the licence asks of modified versions).

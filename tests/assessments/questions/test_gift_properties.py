@@ -2,7 +2,7 @@
 """GIFT: what holds for every question and every text.
 
 The strategies here make valid questions of every type (texts full of GIFT's special
-characters and Chinese); `test_question_table.py` uses them too.
+characters and Chinese); `test_spreadsheet.py` uses them too.
 """
 
 import contextlib

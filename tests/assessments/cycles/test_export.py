@@ -14,7 +14,7 @@ from assessments.models import CycleState
 from assessments.scoring import arithmetic
 from assessments.scoring.labels import POSITION_LABELS
 from lms.platform.exports import XLSX_TYPE
-from tests.assessments.test_dashboard import make_cycle, result, save
+from tests.assessments.cycles.test_dashboard import make_cycle, result, save
 from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 # The most each page may take once the caches are warm (as on a running server): session,
 # user with profile, roles, the site and its root page (unless
 # lms.platform.middleware.SiteMiddleware keeps them in the cache; see
-# tests/courses/test_page_speed.py), then the page's own reads. The lesson: the page itself
-# comes from the cache (lms.platform.routing), with its course's outline and its rendered
-# body; the learner's state is one query. My learning: enrolments, completions, reminders.
-# The course page asks once more since live sessions came: does the course need a live
-# session attended?
+# tests/courses/learning/test_page_speed.py), then the page's own reads. The lesson: the page
+# itself comes from the cache (lms.platform.routing), with its course's outline and its
+# rendered body; the learner's state is one query. My learning: enrolments, completions,
+# reminders. The course page asks once more since live sessions came: does the course need a
+# live session attended?
 MAX_QUERIES = {"lesson": 4, "course": 10, "catalogue": 8, "my_learning": 6}
 
 
