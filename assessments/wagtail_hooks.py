@@ -12,12 +12,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from assessments.certificates import admin
+from assessments.imports.permissions import may_import_data
 from assessments.models.bank import Question, QuestionCategory
 from assessments.questions import services
 from assessments.questions.data import QuestionType
+from assessments.questions.permissions import may_change_questions
 from assessments.questions.views import QuestionFilesViewSet
 from lms.platform.menus import ManagerMenuItem
-from lms.roles import HR_ROLES, has_role
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -35,7 +36,7 @@ class QuestionEditView(EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
-        if self.request.user.has_perm("assessments.change_question"):
+        if may_change_questions(self.request.user):
             buttons.append(
                 Button(
                     _("Regrade past attempts"),
@@ -96,7 +97,7 @@ def grading_menu_item():
 
 @hooks.register("register_snippet_listing_buttons")
 def regrade_listing_button(snippet, user, next_url=None):
-    if isinstance(snippet, Question) and user.has_perm("assessments.change_question"):
+    if isinstance(snippet, Question) and may_change_questions(user):
         yield ListingButton(
             _("Regrade past attempts"),
             reverse("quizzes:question_regrade", args=[snippet.pk]),
@@ -105,14 +106,14 @@ def regrade_listing_button(snippet, user, next_url=None):
         )
 
 
-class HRMenuItem(MenuItem):
+class DataImportsMenuItem(MenuItem):
     def is_shown(self, request):
-        return has_role(request.user, *HR_ROLES)
+        return may_import_data(request.user)
 
 
 @hooks.register("register_admin_menu_item")
 def data_imports_menu_item():
-    return HRMenuItem(
+    return DataImportsMenuItem(
         _("Data imports"), reverse_lazy("imports:import_list"), icon_name="upload", order=266
     )
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from lms.roles import HR_ROLES, Role, is_hr, roles_of
@@ -96,5 +97,40 @@ staff_visibility = StaffVisibility()
 person_visibility = StaffVisibility(via="user__profile")
 
 
-def can_read_audit_log(user) -> bool:
+# What each role may do with people and the organisation ------------------------------------
+
+
+def may_list_staff(user) -> bool:
+    """Trainers, HR and administrators list the staff they see; learners see only themselves."""
+    return bool(roles_of(user) & {Role.TRAINER, Role.HR, Role.ADMINISTRATOR})
+
+
+def may_manage_staff(user) -> bool:
+    """HR and administrators add staff, send set-password links, mark leavers and reinstate."""
     return is_hr(user)
+
+
+def may_set_roles(user) -> bool:
+    """Only administrators give roles and assign trainers to units."""
+    return Role.ADMINISTRATOR in roles_of(user)
+
+
+def may_read_org(user) -> bool:
+    """HR and administrators read the organisation tree."""
+    return is_hr(user)
+
+
+def may_change_org(user) -> bool:
+    """Only administrators add org units."""
+    return Role.ADMINISTRATOR in roles_of(user)
+
+
+def can_read_audit_log(user) -> bool:
+    """HR and administrators read the audit log."""
+    return is_hr(user)
+
+
+def require(allowed: bool) -> None:
+    """PermissionDenied unless `allowed`: `require(may_manage_staff(request.user))`."""
+    if not allowed:
+        raise PermissionDenied

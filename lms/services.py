@@ -253,6 +253,22 @@ def staff_invite(*, user: User, by: User | None = None) -> str:
     return url
 
 
+def staff_add(*, by: User | None, **fields) -> tuple[StaffProfile, str]:
+    """A new member of staff (`staff_create`) and their first set-password link, e-mailed where
+    they have an address (`staff_invite`): the account is kept should the e-mail fail."""
+    profile = staff_create(by=by, **fields)
+    return profile, staff_invite(user=profile.user, by=by)
+
+
+@transaction.atomic
+def staff_roles_change(
+    *, profile: StaffProfile, roles: Iterable[Role], trainer_units: Iterable[OrgUnit], by: User
+) -> None:
+    """A person's roles and the units they train, changed together or not at all."""
+    staff_set_roles(user=profile.user, roles=roles)
+    trainer_assign_units(profile=profile, units=trainer_units, by=by)
+
+
 def user_set_language(*, user: User, language: str) -> None:
     if user.language != language:
         user.language = language

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,18 +19,20 @@ from lms.filters import AuditFilter, StaffFilter
 from lms.forms import LeaveForm, OrgUnitForm, RolesForm, StaffCreateForm
 from lms.models.accounts import StaffProfile
 from lms.models.org import OrgUnit
-from lms.permissions import can_read_audit_log
+from lms.permissions import (
+    can_read_audit_log,
+    may_change_org,
+    may_list_staff,
+    may_manage_staff,
+    may_read_org,
+    may_set_roles,
+    require,
+)
 from lms.platform.middleware import SUPPORTED_LANGUAGES, user_has_mfa
 from lms.platform.panels import home_panels, staff_panels
-from lms.roles import Role, has_role, roles_of
+from lms.roles import Role, roles_of
 
-STAFF_ROLES = (Role.TRAINER, Role.HR, Role.ADMINISTRATOR)
 PAGE_SIZE = 50
-
-
-def _require(user, *roles: Role) -> None:
-    if not has_role(user, *roles):
-        raise PermissionDenied
 
 
 def _filtered_page(request, filterset) -> dict:
@@ -84,7 +86,7 @@ def account(request):
 
 @login_required
 def staff_list(request):
-    _require(request.user, *STAFF_ROLES)
+    require(may_list_staff(request.user))
     org_units = selectors.org_units_visible_to(request.user)
     staff_filter = StaffFilter(
         request.GET, queryset=selectors.staff_visible_to(request.user), org_units=org_units
@@ -94,7 +96,7 @@ def staff_list(request):
         "lms/staff_list.html",
         {
             **_filtered_page(request, staff_filter),
-            "can_create": has_role(request.user, Role.HR, Role.ADMINISTRATOR),
+            "can_create": may_manage_staff(request.user),
         },
     )
 
@@ -114,10 +116,9 @@ def _visible_profile(user, employee_number: str) -> StaffProfile:
 @login_required
 def staff_detail(request, employee_number: str):
     profile = _visible_profile(request.user, employee_number)
-    is_manager = has_role(request.user, Role.HR, Role.ADMINISTRATOR)
-    is_admin = has_role(request.user, Role.ADMINISTRATOR)
+    is_manager = may_manage_staff(request.user)
     roles_form = None
-    if is_admin:
+    if may_set_roles(request.user):
         roles_form = RolesForm(
             initial={
                 "roles": [group.name for group in profile.user.groups.all()],
@@ -141,20 +142,19 @@ def staff_detail(request, employee_number: str):
 
 @login_required
 def staff_create(request):
-    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    require(may_manage_staff(request.user))
     form = StaffCreateForm(
         request.POST or None, org_units=selectors.org_units_visible_to(request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            profile = services.staff_create(by=request.user, **form.cleaned_data)
+            profile, url = services.staff_add(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 target = "employee_number" if field == "username" else field
                 for message in errors:
                     form.add_error(target if target in form.fields else None, message)
         else:
-            url = services.staff_invite(user=profile.user, by=request.user)
             if profile.user.email:
                 messages.success(
                     request, _("Account created; the set-password link was e-mailed.")
@@ -172,7 +172,7 @@ def staff_create(request):
 @require_POST
 @login_required
 def staff_invite(request, employee_number: str):
-    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    require(may_manage_staff(request.user))
     profile = _visible_profile(request.user, employee_number)
     url = services.staff_invite(user=profile.user, by=request.user)
     messages.success(request, _("New one-time set-password link: %(url)s") % {"url": url})
@@ -182,7 +182,7 @@ def staff_invite(request, employee_number: str):
 @require_POST
 @login_required
 def staff_leave(request, employee_number: str):
-    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    require(may_manage_staff(request.user))
     profile = _visible_profile(request.user, employee_number)
     form = LeaveForm(request.POST)
     if form.is_valid():
@@ -199,7 +199,7 @@ def staff_leave(request, employee_number: str):
 @require_POST
 @login_required
 def staff_reinstate(request, employee_number: str):
-    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    require(may_manage_staff(request.user))
     profile = _visible_profile(request.user, employee_number)
     services.staff_reinstate(profile=profile, by=request.user)
     messages.success(request, _("%(name)s is active again.") % {"name": profile.full_name})
@@ -209,13 +209,15 @@ def staff_reinstate(request, employee_number: str):
 @require_POST
 @login_required
 def staff_roles(request, employee_number: str):
-    _require(request.user, Role.ADMINISTRATOR)
+    require(may_set_roles(request.user))
     profile = _visible_profile(request.user, employee_number)
     form = RolesForm(request.POST)
     if form.is_valid():
-        services.staff_set_roles(user=profile.user, roles=form.cleaned_data["roles"])
-        services.trainer_assign_units(
-            profile=profile, units=form.cleaned_data["trainer_units"], by=request.user
+        services.staff_roles_change(
+            profile=profile,
+            roles=form.cleaned_data["roles"],
+            trainer_units=form.cleaned_data["trainer_units"],
+            by=request.user,
         )
         messages.success(request, _("Roles saved."))
     else:
@@ -225,13 +227,13 @@ def staff_roles(request, employee_number: str):
 
 @login_required
 def org_tree(request):
-    _require(request.user, Role.HR, Role.ADMINISTRATOR)
+    require(may_read_org(request.user))
     return render(
         request,
         "lms/org_tree.html",
         {
             "rows": selectors.org_tree_with_counts(),
-            "can_edit": has_role(request.user, Role.ADMINISTRATOR),
+            "can_edit": may_change_org(request.user),
             "form": OrgUnitForm(),
         },
     )
@@ -241,7 +243,7 @@ def org_tree(request):
 @login_required
 def org_unit_add(request, code: str | None = None):
     """Add a unit under `code` (its kind is the one below the parent's), or a company."""
-    _require(request.user, Role.ADMINISTRATOR)
+    require(may_change_org(request.user))
     parent = None
     if code is not None:
         parent = OrgUnit.objects.filter(code=code).first()
@@ -265,8 +267,7 @@ def org_unit_add(request, code: str | None = None):
 
 @login_required
 def audit_log(request):
-    if not can_read_audit_log(request.user):
-        raise PermissionDenied
+    require(can_read_audit_log(request.user))
     audit_filter = AuditFilter(
         request.GET, queryset=selectors.audit_events_visible_to(request.user)
     )

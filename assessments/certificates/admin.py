@@ -18,6 +18,7 @@ from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from assessments.certificates.pdf import PLACEHOLDER, render_template_preview
+from assessments.certificates.permissions import may_see_templates
 from assessments.models.certificates import CertificateTemplate
 
 PLACEHOLDERS = {
@@ -100,10 +101,7 @@ class CertificateTemplateEditView(PreviewButtonMixin, EditView):
 
 def preview_pdf(request, pk):
     """The PDF a template makes of a sample person, shown in the browser."""
-    if not (
-        request.user.has_perm("assessments.change_certificatetemplate")
-        or request.user.has_perm("assessments.view_certificatetemplate")
-    ):
+    if not may_see_templates(request.user):
         raise PermissionDenied
     template = get_object_or_404(
         CertificateTemplate.objects.select_related("logo", "signature"), pk=pk
@@ -171,10 +169,7 @@ class CertificateTemplateViewSet(SnippetViewSet):
 def preview_listing_button(snippet, user, next_url=None):
     """The "Preview PDF" button of a template in the listing (a `register_snippet_listing_
     buttons` hook, registered in wagtail_hooks)."""
-    if isinstance(snippet, CertificateTemplate) and (
-        user.has_perm("assessments.change_certificatetemplate")
-        or user.has_perm("assessments.view_certificatetemplate")
-    ):
+    if isinstance(snippet, CertificateTemplate) and may_see_templates(user):
         yield ListingButton(
             _("Preview PDF"),
             preview_url(snippet),

@@ -12,6 +12,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from assessments.certificates.permissions import certificate_rule
 from assessments.models.certificates import Certificate, CertificateStatus
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
 from assessments.models.printing import PrintJob
@@ -149,3 +150,28 @@ def certificates_of(user) -> list[Certificate]:
         .select_related("course", "cycle", "superseded_by")
         .order_by("-issued_at", "-pk")
     )
+
+
+def certificate_for_download(user, pk: int) -> Certificate | None:
+    """The certificate `pk` if `user` may download it (`permissions.certificate_rule`), else
+    None: nobody learns that it exists. One query, plus the user's roles when not the holder."""
+    certificate = (
+        Certificate.objects.select_related("user__profile__org_unit")
+        .only(
+            "pk",
+            "serial",
+            "user_id",
+            "pdf",
+            "rendered_at",
+            "user__id",
+            "user__profile__id",
+            "user__profile__user_id",
+            "user__profile__org_unit__id",
+            "user__profile__org_unit__path",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if certificate is None or not certificate_rule.can_read(user, certificate):
+        return None
+    return certificate

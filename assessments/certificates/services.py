@@ -7,6 +7,7 @@ import datetime
 import logging
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -15,14 +16,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.certificates import verification
+from assessments.certificates import selectors, verification
 from assessments.certificates.content import (
     _BranchAverages,
     course_content,
     cycle_content,
     expiry_for,
 )
-from assessments.certificates.printing import _audit, merge_certificates, progress_reporter
+from assessments.certificates.printing import (
+    MAX_BATCH,
+    SMALL_BATCH,
+    _audit,
+    merge_certificates,
+    print_filters,
+    progress_reporter,
+)
 from assessments.certificates.verification import CODE_ALPHABET, CODE_LENGTH
 from assessments.models.certificates import (
     SERIAL_LETTERS,
@@ -37,6 +45,7 @@ from courses.models.learning import Enrolment
 from lms.audit import audit_record
 from lms.models.accounts import User
 from lms.models.audit import AuditAction, AuditEvent
+from lms.models.org import OrgUnit
 
 log = logging.getLogger(__name__)
 
@@ -447,6 +456,44 @@ def print_now(
         target = AssessmentCycle.objects.filter(pk=cycle_id).first() if cycle_id else None
         _audit(by=by, count=count, filters=filters, target=target)
     return count
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What a print asked for became: a PDF already written (a small batch), or a job that
+    joins it in the background."""
+
+    count: int
+    job: PrintJob | None = None
+
+
+def certificates_print(
+    *,
+    out: IO[bytes],
+    by,
+    cycle: AssessmentCycle | None = None,
+    unit: OrgUnit | None = None,
+    ids: list[int] | None = None,
+) -> Printed:
+    """HR prints the certificates in force that the filters choose: up to SMALL_BATCH are
+    joined into `out` at once, more (up to MAX_BATCH) by a print job in the background.
+    ValidationError, and nothing printed, when none matches or too many do."""
+    chosen = selectors.certificates_for_print(cycle=cycle, unit=unit, ids=ids)
+    found = list(chosen.values_list("pk", flat=True))
+    filters = print_filters(cycle=cycle, unit=unit, ids=ids)
+    if not found:
+        raise ValidationError(_("Nothing to print: no certificate in force matches."))
+    if len(found) > MAX_BATCH:
+        raise ValidationError(
+            _(
+                "%(count)s certificates are too many for one PDF (%(max)s at most): "
+                "print them by org unit."
+            )
+            % {"count": len(found), "max": MAX_BATCH}
+        )
+    if len(found) <= SMALL_BATCH:
+        return Printed(print_now(certificates=list(chosen), out=out, filters=filters, by=by))
+    return Printed(len(found), print_job_create(certificate_ids=found, filters=filters, by=by))
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from assessments.certificates import filters as certificates_filters
 from assessments.certificates import printing, selectors, services
 from assessments.certificates import verification as certificates_verification
 from assessments.certificates.forms import IssueForm, PrintForm, ReasonForm
-from assessments.certificates.permissions import downloadable
+from assessments.certificates.permissions import may_manage_certificates
 from assessments.certificates.selectors import certificates_of
 from assessments.certificates.verification import (
     certificate_for_code,
@@ -41,7 +41,7 @@ from assessments.scoring.labels import GRADE_LABELS, PART_LABELS
 from lms.audit import audit_record, client_ip
 from lms.models.accounts import Position
 from lms.models.audit import AuditAction
-from lms.roles import require_hr
+from lms.permissions import require
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,9 @@ def _subject(certificate: Certificate) -> str:
 @login_required
 def certificate_download(request, pk: int):
     """The stored PDF, as an attachment named after the serial number; audited."""
-    certificate = downloadable(request.user, pk)
+    certificate = selectors.certificate_for_download(request.user, pk)
+    if certificate is None:
+        raise Http404
     if not certificate.pdf:
         return render(
             request,
@@ -121,7 +123,7 @@ PAGE_SIZE = 50
 
 @login_required
 def certificate_list(request):
-    require_hr(request.user)
+    require(may_manage_certificates(request.user))
     certificate_filter = certificates_filters.CertificateFilter(
         request.GET, queryset=selectors.certificates_for_hr()
     )
@@ -150,7 +152,7 @@ def certificate_list(request):
 
 
 def _certificate(request, pk: int):
-    require_hr(request.user)
+    require(may_manage_certificates(request.user))
     certificate = selectors.certificate_for_hr(pk)
     if certificate is None:
         raise Http404
@@ -243,7 +245,7 @@ def certificate_reissue(request, pk: int):
 
 @login_required
 def certificate_issue(request, cycle_id: int):
-    require_hr(request.user)
+    require(may_manage_certificates(request.user))
     cycle = get_object_or_404(AssessmentCycle, pk=cycle_id)
     finalised = cycle.state == CycleState.FINALISED
     form = IssueForm(request.POST if request.method == "POST" else request.GET or None)
@@ -321,52 +323,42 @@ def _pdf_response(content: bytes, *, inline: bool) -> HttpResponse:
     return response
 
 
-def _print(request, form: PrintForm, chosen) -> HttpResponse | None:
+def _print(request, form: PrintForm) -> HttpResponse | None:
     """The PDF at once (a small batch), or a redirect to the job joining it in the
     background; None, with the form's error, when there is nothing (or too much) to print."""
     data = form.cleaned_data
-    ids = list(chosen.values_list("pk", flat=True))
-    filters = printing.print_filters(
-        cycle=data.get("cycle"), unit=data.get("org_unit"), ids=data.get("ids") or None
-    )
-    if not ids:
-        form.add_error(None, _("Nothing to print: no certificate in force matches."))
-    elif len(ids) > printing.MAX_BATCH:
-        form.add_error(
-            None,
-            _(
-                "%(count)s certificates are too many for one PDF (%(max)s at most): "
-                "print them by org unit."
-            )
-            % {"count": len(ids), "max": printing.MAX_BATCH},
+    out = io.BytesIO()
+    try:
+        printed = services.certificates_print(
+            out=out,
+            by=request.user,
+            cycle=data.get("cycle"),
+            unit=data.get("org_unit"),
+            ids=data.get("ids") or None,
         )
-    elif len(ids) <= printing.SMALL_BATCH:
-        out = io.BytesIO()
-        services.print_now(certificates=list(chosen), out=out, filters=filters, by=request.user)
-        return _pdf_response(out.getvalue(), inline=data.get("inline", False))
-    else:
-        job = services.print_job_create(certificate_ids=ids, filters=filters, by=request.user)
-        return redirect("certificates:print_job", job.pk)
-    return None
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if printed.job is not None:
+        return redirect("certificates:print_job", printed.job.pk)
+    return _pdf_response(out.getvalue(), inline=data.get("inline", False))
 
 
 @login_required
 def certificate_print(request):
-    require_hr(request.user)
+    require(may_manage_certificates(request.user))
     if request.method == "POST":
         form = PrintForm(request.POST)
     else:
         form = PrintForm(request.GET) if request.GET else PrintForm()
     count = None
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        chosen = _chosen(data)
         if request.method == "POST":
-            response = _print(request, form, chosen)
+            response = _print(request, form)
             if response is not None:
                 return response
         else:
-            count = chosen.count()
+            count = _chosen(form.cleaned_data).count()
     return render(
         request,
         "certificates/hr/print.html",
@@ -380,7 +372,7 @@ def certificate_print(request):
 
 
 def _job(request, job_id: int) -> PrintJob:
-    require_hr(request.user)
+    require(may_manage_certificates(request.user))
     return get_object_or_404(PrintJob.objects.select_related("created_by__profile"), pk=job_id)
 
 

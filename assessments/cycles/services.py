@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.cycles.compute import cycle_progress, progress_reporter
+from assessments.cycles.permissions import may_run_cycles
 from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX, Appeal, AppealPart, AppealState
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState, ScoringPolicy
 from assessments.models.quizzes import QuizPage
 from lms.audit import audit_record
 from lms.models.audit import AuditAction
-from lms.roles import is_hr
 
 
 @transaction.atomic
@@ -156,7 +156,7 @@ def appeal_answer(*, appeal: Appeal, by, answer: str, recompute: bool = False) -
     """HR's answer; with `recompute`, the cycle is computed again once the answer is saved
     (unless a computation is running already). The part's score at the time of the answer
     is kept with it."""
-    if not is_hr(by):
+    if not may_run_cycles(by):
         raise PermissionDenied
     answer = _text(
         answer,

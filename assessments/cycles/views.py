@@ -8,7 +8,7 @@ from collections import defaultdict
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -44,8 +44,8 @@ from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleSt
 from assessments.scoring.explain import explain, grade_text, reason_text
 from lms.models.accounts import Position
 from lms.models.org import OrgUnitKind
+from lms.permissions import require
 from lms.platform.exports import table_response
-from lms.roles import is_hr, require_hr
 
 RESULTS_PER_PAGE = 100
 
@@ -59,32 +59,27 @@ GRADES = {
 
 
 def _cycle(request, cycle_id: int) -> AssessmentCycle:
-    require_hr(request.user)
+    require(permissions.may_run_cycles(request.user))
     return get_object_or_404(
         AssessmentCycle.objects.select_related("policy", "finalised_by__profile"), pk=cycle_id
     )
 
 
-def _require_reader(user) -> None:
-    if not permissions.can_read_cycles(user):
-        raise PermissionDenied
-
-
 @login_required
 def cycle_list(request):
-    _require_reader(request.user)
+    require(permissions.can_read_cycles(request.user))
     cycles = permissions.cycles_visible_to(request.user)
     page_obj = Paginator(cycles, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/cycles/list.html",
-        {"page_obj": page_obj, "query": "", "is_hr": is_hr(request.user)},
+        {"page_obj": page_obj, "query": "", "is_hr": permissions.may_run_cycles(request.user)},
     )
 
 
 @login_required
 def cycle_create_view(request):
-    require_hr(request.user)
+    require(permissions.may_run_cycles(request.user))
     form = CycleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -132,7 +127,7 @@ def cycle_detail(request, cycle_id: int):
             "cycle": cycle,
             "quizzes": cycle.required_quizzes.order_by("title").only("pk", "title"),
             "counts": _counts(visible),
-            "is_hr": is_hr(request.user),
+            "is_hr": permissions.may_run_cycles(request.user),
             "running": percent is not None,
             "percent": percent or 0,
             "page_obj": page_obj,
@@ -263,7 +258,7 @@ def cycle_dashboard(request, cycle_id: int):
             "level_label": dict(OrgUnitKind.choices)[level],
             "missing_page": missing_page,
             "query": query.urlencode(),
-            "is_hr": is_hr(request.user),
+            "is_hr": permissions.may_run_cycles(request.user),
         },
     )
 
@@ -305,7 +300,7 @@ def result_context(result: AssessmentResult, *, viewer, own: bool, links: str) -
     for appeal in appeals:
         by_part[appeal.part].append(appeal)
     can_question = own and cycle.state == CycleState.COMPUTED
-    hr = is_hr(viewer)
+    hr = permissions.may_run_cycles(viewer)
     sections = []
     for part in parts:
         part_appeals = by_part.get(part.part, [])
@@ -442,7 +437,7 @@ def appeal_raise_view(request, cycle_id: int, part: str):
 
 @login_required
 def appeal_list(request):
-    require_hr(request.user)
+    require(permissions.may_run_cycles(request.user))
     filters = AppealFilterForm(request.GET or None)
     cycle_id = state = None
     query = ""
@@ -463,7 +458,7 @@ def appeal_list(request):
 @login_required
 def appeal_detail(request, appeal_id: int):
     """The appeal, the person's current result and its explanation, and the answer form."""
-    require_hr(request.user)
+    require(permissions.may_run_cycles(request.user))
     appeal = get_object_or_404(
         Appeal.objects.select_related(
             "cycle__policy", "user__profile__org_unit", "answered_by__profile"

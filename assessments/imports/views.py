@@ -14,17 +14,18 @@ from django.views.decorators.http import require_POST
 from assessments.imports import services, tasks
 from assessments.imports import templates as file_templates
 from assessments.imports.forms import UploadForm
+from assessments.imports.permissions import may_import_data
 from assessments.imports.problems import Problem
 from assessments.models.metrics import ImportBatch, ImportKind, ImportState
+from lms.permissions import require
 from lms.platform.exports import XLSX_TYPE, table_response
-from lms.roles import require_hr
 
 RUNNING = (ImportState.CHECKING, ImportState.IMPORTING)  # the steps done in the background
 
 
 @login_required
 def import_list(request):
-    require_hr(request.user)
+    require(may_import_data(request.user))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -53,7 +54,7 @@ def import_list(request):
 
 
 def _batch(request, batch_id: int) -> ImportBatch:
-    require_hr(request.user)
+    require(may_import_data(request.user))
     return get_object_or_404(
         ImportBatch.objects.select_related("uploaded_by__profile", "imported_by__profile"),
         pk=batch_id,
@@ -124,7 +125,7 @@ def import_problems(request, batch_id: int):
 
 @login_required
 def template_download(request, kind: str, language: str, fmt: str):
-    require_hr(request.user)
+    require(may_import_data(request.user))
     if kind not in ImportKind.values or language not in ("en", "zh") or fmt not in ("csv", "xlsx"):
         raise Http404
     if fmt == "xlsx":

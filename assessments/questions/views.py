@@ -1,8 +1,6 @@
 """Import and export of the question bank, in the Wagtail admin. HTTP only."""
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -11,51 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from assessments.models.bank import QuestionCategory
 from assessments.questions import files as question_files
 from assessments.questions import selectors, services, spreadsheet
+from assessments.questions.forms import ExportForm, ImportForm
+from assessments.questions.permissions import may_export_questions, may_import_questions
 from assessments.questions.problems import QuestionImportError
-
-MAX_UPLOAD = 10 * 1024 * 1024
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"), help_text=_("GIFT (.gift, .txt), CSV (.csv) or Excel (.xlsx).")
-    )
-    category = forms.CharField(
-        label=_("Category for questions the file puts in none"),
-        required=False,
-        help_text=_("A path such as 客户服务知识/投诉处理; created if it does not exist."),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        if question_files.kind_of(upload.name) is None:
-            raise forms.ValidationError(
-                _("Question files are GIFT (.gift, .txt), CSV (.csv) or Excel (.xlsx).")
-            )
-        return upload
-
-
-class ExportForm(forms.Form):
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=[("gift", "GIFT"), ("csv", "CSV"), ("xlsx", "Excel (XLSX)")],
-    )
-    category = forms.ModelChoiceField(
-        label=_("Category"),
-        queryset=QuestionCategory.objects.all(),
-        required=False,
-        empty_label=_("The whole bank"),
-    )
-
-
-def _require(request, perm):
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
+from lms.permissions import require
 
 
 def _language() -> str:
@@ -63,7 +22,7 @@ def _language() -> str:
 
 
 def files(request):
-    _require(request, "assessments.add_question")
+    require(may_import_questions(request.user))
     import_form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and import_form.is_valid():
@@ -93,7 +52,7 @@ def files(request):
 
 
 def export(request):
-    _require(request, "assessments.view_question")
+    require(may_export_questions(request.user))
     form = ExportForm(request.GET)
     if not form.is_valid():
         return redirect("question_files:files")
@@ -110,7 +69,7 @@ def export(request):
 
 
 def template(request, kind: str):
-    _require(request, "assessments.add_question")
+    require(may_import_questions(request.user))
     language = _language()
     if kind == "xlsx":
         data = spreadsheet.template_xlsx(language)
@@ -123,7 +82,7 @@ def template(request, kind: str):
 
 class QuestionFilesMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("assessments.add_question")
+        return may_import_questions(request.user)
 
 
 class QuestionFilesViewSet(ViewSet):

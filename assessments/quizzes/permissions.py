@@ -1,16 +1,23 @@
-"""Who may take a quiz now, see its attempts and grade them."""
+"""Who may take a quiz now, see its attempts and grade them.
+
+Attempts follow the staff-visibility rule of the person who made them (`lms.permissions`):
+`attempt_rule.readable` for lists beside `can_read` for one attempt. The learner works only
+on their own; trainers, HR and administrators read the results and grade the essays of the
+people they see, never their own.
+"""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.models.quizzes import Attempt, AttemptItem, AttemptState, QuizPage
 from lms.permissions import person_visibility
+from lms.roles import MANAGERS, has_role
 
 # An answer sent this long after the deadline still counts: it left the phone in time.
 GRACE = datetime.timedelta(seconds=5)
@@ -37,14 +44,40 @@ def quiz_unavailable_reason(quiz: QuizPage, user, *, now=None) -> str | None:
     return None
 
 
+# Attempts -------------------------------------------------------------------------------
+
+
+class AttemptRule:
+    def readable(self, user) -> Q:
+        return person_visibility.q(user)
+
+    def can_read(self, user, attempt: Attempt) -> bool:
+        return person_visibility.allows(user, attempt.user.profile)
+
+    def can_answer(self, user, attempt: Attempt) -> bool:
+        """Only the person taking it answers, submits and reviews an attempt."""
+        return attempt.user_id == user.pk
+
+    def can_grade(self, user, attempt: Attempt) -> bool:
+        """Those who may read it, but never the person who made it."""
+        return attempt.user_id != user.pk and self.can_read(user, attempt)
+
+
+attempt_rule = AttemptRule()
+
+
 def visible_attempts(user):
-    return Attempt.objects.filter(person_visibility.q(user))
+    return Attempt.objects.filter(attempt_rule.readable(user))
 
 
 def may_grade(user, item: AttemptItem) -> bool:
-    if item.attempt.user_id == user.pk:
-        return False
-    return person_visibility.allows(user, item.attempt.user.profile)
+    return attempt_rule.can_grade(user, item.attempt)
+
+
+def may_read_results(user) -> bool:
+    """Trainers, HR and administrators read quiz results, item analysis and the grading
+    queue (of the people they see)."""
+    return has_role(user, *MANAGERS)
 
 
 def _local(when) -> str:

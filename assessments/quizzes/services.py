@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -177,6 +178,29 @@ def answer_save(
         content=item.version.content,
     )
     return answer_save_to(target=target, data=data, now=now)
+
+
+@dataclass(frozen=True)
+class AnswersSaved:
+    closed: bool  # the attempt closed meanwhile (its time was up): later answers were refused
+    unreadable: tuple[int, ...]  # positions whose answer could not be read; the rest are saved
+
+
+def answers_save(
+    *, attempt: Attempt, answers: Sequence[tuple[AttemptItem, dict]], now=None
+) -> AnswersSaved:
+    """A page of answers sent at once (without JavaScript), each saved as `answer_save` saves
+    one: an answer that cannot be read is named, and the others are kept."""
+    closed = False
+    unreadable = []
+    for item, data in answers:
+        try:
+            closed |= not answer_save(
+                attempt=attempt, position=item.position, data=data, item=item, now=now
+            )
+        except ValidationError:
+            unreadable.append(item.position)
+    return AnswersSaved(closed=closed, unreadable=tuple(unreadable))
 
 
 def answer_save_to(*, target: AnswerTarget, data: dict, now=None) -> bool:

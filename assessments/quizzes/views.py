@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from assessments.models.bank import Question
 from assessments.models.quizzes import Attempt, AttemptItem, AttemptState, QuizPage
 from assessments.questions.data import QuestionType
+from assessments.questions.permissions import may_change_questions
 from assessments.quizzes import grading, permissions, responses, selectors, services
 from assessments.quizzes.forms import GradeForm, QueueFilter
+from lms.permissions import require
 from lms.platform.exports import table_response
-from lms.roles import require_manager
 
 
 def quiz_page_context(page, request, context) -> dict | None:
@@ -32,7 +33,7 @@ def quiz_page_context(page, request, context) -> dict | None:
 
 def _own_attempt(request, attempt_id: int) -> Attempt:
     attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id)
-    if attempt.user_id != request.user.pk:
+    if not permissions.attempt_rule.can_answer(request.user, attempt):
         raise Http404
     return attempt
 
@@ -78,19 +79,18 @@ def attempt_page(request, attempt_id: int):
         return redirect("quizzes:result", attempt.pk)
     items = selectors.shown_items(attempt)
     if request.method == "POST":  # without JavaScript: every answer at once
-        closed = False
-        for shown in items:
-            data = posted_answer(request.POST, shown.position, shown.question.qtype)
-            try:
-                closed |= not services.answer_save(
-                    attempt=attempt, position=shown.position, data=data, item=shown.item
-                )
-            except ValidationError:
-                messages.error(
-                    request,
-                    _("The answer to question %(n)d could not be read.") % {"n": shown.position},
-                )
-        if closed:
+        saved = services.answers_save(
+            attempt=attempt,
+            answers=[
+                (shown.item, posted_answer(request.POST, shown.position, shown.question.qtype))
+                for shown in items
+            ],
+        )
+        for position in saved.unreadable:
+            messages.error(
+                request, _("The answer to question %(n)d could not be read.") % {"n": position}
+            )
+        if saved.closed:
             return redirect("quizzes:result", attempt.pk)
         if "finish" in request.POST:
             return redirect("quizzes:submit", attempt.pk)
@@ -154,7 +154,7 @@ PAGE_SIZE = 50
 
 @login_required
 def quiz_list(request):
-    require_manager(request.user)
+    require(permissions.may_read_results(request.user))
     return render(
         request,
         "assessments/trainer/quiz_list.html",
@@ -164,7 +164,7 @@ def quiz_list(request):
 
 @login_required
 def quiz_results(request, quiz_id: int):
-    require_manager(request.user)
+    require(permissions.may_read_results(request.user))
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
     queryset = selectors.quiz_attempts(request.user, quiz)
     if request.GET.get("format") in ("csv", "xlsx"):
@@ -216,7 +216,7 @@ def _export_results(fmt: str, quiz: QuizPage, queryset):
 
 @login_required
 def quiz_analysis(request, quiz_id: int):
-    require_manager(request.user)
+    require(permissions.may_read_results(request.user))
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
     return render(
         request,
@@ -224,7 +224,7 @@ def quiz_analysis(request, quiz_id: int):
         {
             "quiz": quiz,
             "analysis": selectors.quiz_analysis(request.user, quiz),
-            "can_regrade": request.user.has_perm("assessments.change_question"),
+            "can_regrade": may_change_questions(request.user),
         },
     )
 
@@ -234,7 +234,7 @@ def quiz_analysis(request, quiz_id: int):
 
 @login_required
 def grading_queue(request):
-    require_manager(request.user)
+    require(permissions.may_read_results(request.user))
     form = QueueFilter(request.GET or None)
     quiz = form.cleaned_data["quiz"] if form.is_valid() else None
     page_obj = Paginator(selectors.grading_queue(request.user, quiz=quiz), PAGE_SIZE).get_page(
@@ -251,7 +251,7 @@ def grading_queue(request):
 
 @login_required
 def grade_item(request, item_id: int):
-    require_manager(request.user)
+    require(permissions.may_read_results(request.user))
     item = get_object_or_404(
         AttemptItem.objects.select_related(
             "attempt__quiz", "attempt__user__profile__org_unit", "version", "graded_by__profile"
@@ -311,8 +311,7 @@ def grade_item(request, item_id: int):
 
 @login_required
 def question_regrade(request, question_id: int):
-    if not request.user.has_perm("assessments.change_question"):
-        raise PermissionDenied
+    require(may_change_questions(request.user))
     question = get_object_or_404(Question, pk=question_id)
     if request.method == "POST":
         try:

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from assessments.models.cycles import ScoringPolicy
 from assessments.scoring import arithmetic, labels, selectors, services
 from assessments.scoring.forms import PolicyForm
-from lms.roles import require_hr
+from assessments.scoring.permissions import may_change_policy, may_read_policy
+from lms.permissions import require
 
 
 def _weight(policy: arithmetic.Policy, position: str, measure: str):
@@ -64,7 +65,7 @@ def _tables(policy: arithmetic.Policy) -> dict:
 
 @login_required
 def policy_detail(request):
-    require_hr(request.user)
+    require(may_read_policy(request.user))
     versions = list(selectors.policy_versions())
     current = versions[0]
     return render(
@@ -76,7 +77,7 @@ def policy_detail(request):
 
 @login_required
 def policy_version(request, version: int):
-    require_hr(request.user)
+    require(may_read_policy(request.user))
     shown = get_object_or_404(
         ScoringPolicy.objects.select_related("created_by__profile"), version=version
     )
@@ -95,7 +96,7 @@ def policy_version(request, version: int):
 
 @login_required
 def policy_edit(request):
-    require_hr(request.user)
+    require(may_change_policy(request.user))
     current = selectors.policy_current()
     form = PolicyForm(request.POST or None, policy=current.policy)
     if request.method == "POST" and form.is_valid():

@@ -1,8 +1,8 @@
 """The courses app's panels on the home page and on a staff member's page."""
 
 from courses.learning import reports, selectors
+from courses.learning.permissions import may_manage_learning
 from lms.platform.panels import Panel
-from lms.roles import MANAGERS, has_role
 
 
 def home_learning(request, user):
@@ -14,7 +14,7 @@ def home_learning(request, user):
 
 def staff_learning(request, user):
     """A person's courses, for the trainers and HR who may see that person."""
-    if not has_role(request.user, *MANAGERS):
+    if not may_manage_learning(request.user):
         return None
     enrolments = reports.visible_enrolments(request.user).filter(user=user)
     rows = reports.with_progress(enrolments.select_related("course").order_by("course__path"))

@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from courses.learning.permissions import enrolment_visibility
 from courses.learning.selectors import lessons_by_course
 from courses.models.learning import Enrolment, LessonCompletion
 from courses.models.pages import CoursePage
 from lms.models.accounts import StaffStatus
 from lms.models.org import OrgUnit
-from lms.permissions import StaffVisibility
 from lms.selectors import org_units_visible_to
-
-enrolment_visibility = StaffVisibility(via="user__profile")
 
 
 @dataclass
@@ -179,16 +177,3 @@ def with_progress(enrolments) -> list[PersonRow]:
         PersonRow(e, done[(e.user_id, e.course_id)], len(lessons.get(e.course_id, ())))
         for e in enrolments
     ]
-
-
-def assignment_visibility_q(user) -> Q:
-    """Assignments a manager may see: all for HR, their units' and their own for trainers."""
-    from lms.permissions import staff_scope
-
-    scope = staff_scope(user)
-    if scope.everyone:
-        return Q()
-    q = Q(created_by_id=scope.user_id)
-    for path in scope.unit_paths:
-        q |= Q(org_unit__path__startswith=path)
-    return q

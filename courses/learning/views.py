@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from courses.learning import reports, selectors, services
 from courses.learning.forms import AssignmentForm, ReportFilterForm
+from courses.learning.permissions import assignment_rule, may_manage_learning
 from courses.models.learning import Assignment
 from courses.models.pages import CoursePage, LessonPage
+from lms.permissions import require
 from lms.platform.exports import table_response
 from lms.platform.routing import pages_version, reverse_once
-from lms.roles import require_manager
 
 PAGE_SIZE = 50
 
@@ -120,9 +121,9 @@ def search(request):
 
 @login_required
 def assignment_list(request):
-    require_manager(request.user)
+    require(may_manage_learning(request.user))
     assignments = (
-        Assignment.objects.filter(reports.assignment_visibility_q(request.user))
+        Assignment.objects.filter(assignment_rule.readable(request.user))
         .select_related("course", "org_unit", "created_by__profile")
         .prefetch_related("people__profile")
     )
@@ -132,7 +133,7 @@ def assignment_list(request):
 
 @login_required
 def assignment_create(request):
-    require_manager(request.user)
+    require(may_manage_learning(request.user))
     initial = {"employee_numbers": request.GET.get("employee", "")}
     form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -164,9 +165,9 @@ def assignment_create(request):
 @login_required
 @require_POST
 def assignment_cancel(request, assignment_id: int):
-    require_manager(request.user)
+    require(may_manage_learning(request.user))
     assignment = get_object_or_404(
-        Assignment.objects.filter(reports.assignment_visibility_q(request.user)),
+        Assignment.objects.filter(assignment_rule.readable(request.user)),
         pk=assignment_id,
     )
     withdrawn = services.assignment_cancel(assignment=assignment, by=request.user)
@@ -189,7 +190,7 @@ def _report_filters(request) -> ReportFilterForm:
 
 @login_required
 def report(request):
-    require_manager(request.user)
+    require(may_manage_learning(request.user))
     form = _report_filters(request)
     data = getattr(form, "cleaned_data", {})
     unit, course = data.get("unit"), data.get("course")
@@ -210,7 +211,7 @@ def report(request):
 
 @login_required
 def report_people(request):
-    require_manager(request.user)
+    require(may_manage_learning(request.user))
     form = _report_filters(request)
     data = getattr(form, "cleaned_data", {})
     queryset = reports.people(

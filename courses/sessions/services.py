@@ -8,6 +8,7 @@ than its capacity, and the waiting list moves up in the order people joined it.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core import signing
@@ -328,6 +329,54 @@ def evaluation_score(
     evaluation.points = given
     if note is not None:
         evaluation.notes = {**evaluation.notes, criterion: note.strip()}
+    evaluation.scored_by = by
+    _rescore(evaluation)
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_save(
+    *,
+    session: TrainingSession,
+    participant,
+    points: Mapping[str, str | None],
+    notes: Mapping[str, str],
+    comment: str,
+    evidence=None,
+    by,
+) -> DrillEvaluation:
+    """A participant's whole score sheet, as the scoring form sends it: each criterion's level
+    (None or "" clears it) and note, the overall comment, and a photo or file as evidence
+    (replacing the last). All of it is saved, or nothing: a level that is not one of its
+    criterion's raises SessionError naming every such criterion."""
+    evaluation = _evaluation(session, participant, by)
+    rubric = evaluation.rubric_version.rubric
+    given = dict(evaluation.points)
+    problems = []
+    for criterion in rubric.criteria:
+        value = points.get(criterion.key)
+        if value in (None, ""):
+            given.pop(criterion.key, None)
+            continue
+        try:
+            score(rubric, {criterion.key: str(value)})
+        except InvalidScore:
+            problems.append(f"{criterion.name}: {_('That is not a level of this criterion.')}")
+        given[criterion.key] = str(value)
+    if problems:
+        raise SessionError(problems)
+    evaluation.points = given
+    evaluation.notes = {
+        **evaluation.notes,
+        **{c.key: notes[c.key].strip() for c in rubric.criteria if c.key in notes},
+    }
+    evaluation.comment = comment.strip()
+    if evidence is not None:
+        if evaluation.evidence:
+            evaluation.evidence.delete(save=False)
+        evaluation.evidence_name = evidence.name[:255]
+        evaluation.evidence.save(evidence.name, evidence, save=False)
     evaluation.scored_by = by
     _rescore(evaluation)
     evaluation.save()

@@ -7,7 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,8 +27,7 @@ from courses.models.live import (
 from courses.models.pages import CoursePage
 from courses.sessions import calendar, permissions, selectors, services
 from courses.sessions.forms import EvidenceForm, SessionEditForm, SessionScheduleForm
-from courses.sessions.permissions import may_schedule
-from lms.roles import HR_ROLES, SESSION_RUNNERS, has_role
+from lms.permissions import require
 
 
 def drill_page_context(page, request, context) -> dict:
@@ -204,8 +203,7 @@ def drill_result(request, evaluation_id: int):
 def _runnable(request, session_id: int, *, drill: bool = False) -> TrainingSession:
     """The session, if the signed-in person may run it (403 otherwise)."""
     session = get_object_or_404(TrainingSession.objects.select_related("trainer"), pk=session_id)
-    if not permissions.may_run(request.user, session):
-        raise PermissionDenied
+    require(permissions.may_run(request.user, session))
     if drill and (session.kind != SessionKind.DRILL or session.rubric_version_id is None):
         raise Http404
     return session
@@ -216,8 +214,7 @@ def _runnable(request, session_id: int, *, drill: bool = False) -> TrainingSessi
 
 @login_required
 def sessions_to_run(request):
-    if not has_role(request.user, *SESSION_RUNNERS):
-        raise PermissionDenied
+    require(permissions.may_run_sessions(request.user))
     return render(
         request,
         "courses/trainer/sessions_to_run.html",
@@ -387,38 +384,36 @@ def evaluation_edit(request, session_id: int, user_id: int):
     form = EvidenceForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST":
-        for criterion in rubric.criteria:
+        # The whole sheet is saved, or (a wrong level, a file refused) nothing, and the page
+        # shows what was sent with what is wrong.
+        posted = {c.key: request.POST.get(f"points-{c.key}") for c in rubric.criteria}
+        points = {key: value for key, value in posted.items() if value not in (None, "")}
+        notes = {c.key: request.POST.get(f"note-{c.key}", "") for c in rubric.criteria}
+        if form.is_valid():
             try:
-                services.evaluation_score(
+                services.evaluation_save(
                     session=session,
                     participant=participant,
-                    criterion=criterion.key,
-                    points=request.POST.get(f"points-{criterion.key}"),
-                    note=request.POST.get(f"note-{criterion.key}", ""),
+                    points=points,
+                    notes=notes,
+                    comment=form.cleaned_data["comment"],
+                    evidence=form.cleaned_data["evidence"],
                     by=request.user,
                 )
             except services.SessionError as error:
-                errors.append(f"{criterion.name}: {' '.join(error.messages)}")
-        if form.is_valid():
-            services.evaluation_comment(
-                session=session,
-                participant=participant,
-                comment=form.cleaned_data["comment"],
-                evidence=form.cleaned_data["evidence"],
-                by=request.user,
-            )
-        if not errors and form.is_valid():
-            messages.success(request, _("Saved."))
-            return redirect("sessions:evaluation_edit", session.pk, participant.pk)
+                errors = error.messages
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("sessions:evaluation_edit", session.pk, participant.pk)
     evaluation = selectors.evaluation_of(session, participant)
     if request.method == "GET":
         form = EvidenceForm(initial={"comment": evaluation.comment if evaluation else ""})
+        points = evaluation.points if evaluation else {}
+        notes = evaluation.notes if evaluation else {}
     rows = selectors.scoring_rows(session, rubric)
     ids = [row.user.pk for row in rows]
     position = ids.index(participant.pk)
     next_row = rows[position + 1] if position + 1 < len(rows) else None
-    points = evaluation.points if evaluation else {}
-    notes = evaluation.notes if evaluation else {}
     criteria = [
         {
             "criterion": c,
@@ -486,12 +481,7 @@ def evaluation_evidence(request, evaluation_id: int):
     evaluation = get_object_or_404(
         DrillEvaluation.objects.select_related("session"), pk=evaluation_id
     )
-    allowed = (
-        evaluation.user_id == request.user.pk
-        or permissions.may_run(request.user, evaluation.session)
-        or has_role(request.user, *HR_ROLES)
-    )
-    if not allowed or not evaluation.evidence:
+    if not permissions.may_read_evidence(request.user, evaluation) or not evaluation.evidence:
         raise Http404
     try:
         handle = evaluation.evidence.open("rb")
@@ -502,25 +492,19 @@ def evaluation_evidence(request, evaluation_id: int):
     )
 
 
-def _require_scheduler(user) -> None:
-    if not may_schedule(user):
-        raise PermissionDenied
-
-
 def _session_to_run(request, session_id: int) -> TrainingSession:
     """A session the user may change: its trainer's, or any for a lead trainer/admin."""
-    _require_scheduler(request.user)
+    require(permissions.may_schedule(request.user))
     session = get_object_or_404(
         TrainingSession.objects.select_related("drill", "trainer"), pk=session_id
     )
-    if not permissions.may_run(request.user, session):
-        raise PermissionDenied
+    require(permissions.may_run(request.user, session))
     return session
 
 
 @login_required
 def session_schedule(request):
-    _require_scheduler(request.user)
+    require(permissions.may_schedule(request.user))
     initial = {}
     drill = DrillPage.objects.live().filter(pk=request.GET.get("drill") or 0).first()
     if drill is not None:
