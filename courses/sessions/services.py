@@ -335,6 +335,20 @@ def evaluation_score(
     return evaluation
 
 
+def _comment_and_save(evaluation: DrillEvaluation, *, comment: str, evidence, by):
+    """The overall comment and the evidence (replacing the last file), scored again, saved."""
+    evaluation.comment = comment.strip()
+    if evidence is not None:
+        if evaluation.evidence:
+            evaluation.evidence.delete(save=False)
+        evaluation.evidence_name = evidence.name[:255]
+        evaluation.evidence.save(evidence.name, evidence, save=False)
+    evaluation.scored_by = by
+    _rescore(evaluation)
+    evaluation.save()
+    return evaluation
+
+
 @transaction.atomic
 def evaluation_save(
     *,
@@ -371,16 +385,7 @@ def evaluation_save(
         **evaluation.notes,
         **{c.key: notes[c.key].strip() for c in rubric.criteria if c.key in notes},
     }
-    evaluation.comment = comment.strip()
-    if evidence is not None:
-        if evaluation.evidence:
-            evaluation.evidence.delete(save=False)
-        evaluation.evidence_name = evidence.name[:255]
-        evaluation.evidence.save(evidence.name, evidence, save=False)
-    evaluation.scored_by = by
-    _rescore(evaluation)
-    evaluation.save()
-    return evaluation
+    return _comment_and_save(evaluation, comment=comment, evidence=evidence, by=by)
 
 
 @transaction.atomic
@@ -389,13 +394,4 @@ def evaluation_comment(
 ) -> DrillEvaluation:
     """The trainer's overall comment, and a photo or file as evidence (replacing the last)."""
     evaluation = _evaluation(session, participant, by)
-    evaluation.comment = comment.strip()
-    if evidence is not None:
-        if evaluation.evidence:
-            evaluation.evidence.delete(save=False)
-        evaluation.evidence_name = evidence.name[:255]
-        evaluation.evidence.save(evidence.name, evidence, save=False)
-    evaluation.scored_by = by
-    _rescore(evaluation)
-    evaluation.save()
-    return evaluation
+    return _comment_and_save(evaluation, comment=comment, evidence=evidence, by=by)
