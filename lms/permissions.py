@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from lms.models.org import OrgUnit
 from lms.roles import HR_ROLES, Role, is_hr, roles_of
 
 
@@ -44,8 +45,6 @@ def staff_scope(user) -> StaffScope:
     if roles & HR_ROLES:
         scope = StaffScope(everyone=True, user_id=user.pk)
     elif Role.TRAINER in roles:
-        from lms.models.org import OrgUnit
-
         paths = OrgUnit.objects.filter(trainers__user=user).values_list("path", flat=True)
         scope = StaffScope(everyone=False, user_id=user.pk, unit_paths=tuple(sorted(paths)))
     else:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from assessments.cycles.selectors import average_scores, branch_of
 from assessments.models.certificates import CertificateTemplate
 from assessments.models.cycles import AssessmentCycle, AssessmentResult
 from assessments.scoring.explain import PARTS_AND_OVERALL
@@ -102,8 +103,6 @@ class _BranchAverages:
         self._means: dict[int | None, dict] = {}
 
     def of(self, unit: OrgUnit | None) -> tuple[OrgUnit | None, dict[str, str | None]]:
-        from assessments.cycles.selectors import average_scores, branch_of
-
         key = unit.pk if unit is not None else None
         if key not in self._branches:
             self._branches[key] = branch_of(unit)

@@ -28,6 +28,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from assessments.certificates.printing import print_jobs_tidy
+from assessments.certificates.services import lost_renderings_requeue
 from assessments.models.certificates import Certificate, CertificateKind
 from courses.models.learning import (
     Assignment,
@@ -320,9 +322,6 @@ def course_reassign_for_expired(*, certificate_id: int, on: datetime.date) -> bo
 def certificate_expiry_run(*, on: datetime.date | None = None) -> dict:
     """The day's run: reminders, the courses of expired certificates given again, old print
     jobs' PDFs removed, and the renderings lost on the way queued again."""
-    from assessments.certificates.printing import print_jobs_tidy
-    from assessments.certificates.services import lost_renderings_requeue
-
     on = on or timezone.localdate()
     return {
         "reminded": certificate_reminders_send(on=on),

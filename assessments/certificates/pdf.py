@@ -40,6 +40,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from assessments.certificates.content import add_months
+from assessments.certificates.verification import verification_url
+from assessments.cycles.charts import radar
 from assessments.models.certificates import Certificate, CertificateKind, CertificateTemplate
 from assessments.scoring.labels import GRADE_LABELS, PART_LABELS
 from lms.platform.files import unguessable_name
@@ -409,8 +412,6 @@ def _context(
 ) -> dict:
     """The context of the `number`th sheet of a batch; what it links to is added to
     `resources` (which holds the template's images already)."""
-    from assessments.certificates.verification import verification_url
-
     cycle = content.get("cycle") or {}
     url = verification_url(certificate)
     qr = f"qr-{number}.png"
@@ -446,8 +447,6 @@ def _context(
 
 
 def _cycle_context(cycle: dict) -> dict:
-    from assessments.cycles.charts import radar
-
     parts = cycle.get("parts") or {}
     average = cycle.get("branch_average") or None
     rows = []
@@ -559,7 +558,6 @@ def date_en(value) -> str:
 def _months_later(day: datetime.date, months: int | None) -> str | None:
     if not months:
         return None
-    from assessments.certificates.content import add_months
 
     return add_months(day, months).isoformat()
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from assessments.cycles import tasks
 from assessments.cycles.compute import cycle_progress, progress_reporter
 from assessments.cycles.permissions import may_run_cycles
 from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX, Appeal, AppealPart, AppealState
@@ -53,8 +54,6 @@ def cycle_create(
 def cycle_start_computing(cycle: AssessmentCycle) -> bool:
     """Queue the cycle's computation in the background once the current transaction
     commits, unless one is running already; whether it was queued."""
-    from assessments.cycles import tasks
-
     if cycle_progress(cycle) is not None:
         return False
 

@@ -36,6 +36,10 @@ from threading import Thread
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
+from assessments.cycles.inputs import cycle_inputs
+from assessments.cycles.storage import copy_encoder, copy_statement, result_rows
+from assessments.models.cycles import AssessmentResult
+
 MAX_PARTS = 4
 
 
@@ -88,8 +92,6 @@ class PartFailed(RuntimeError):
 def compute(cycle, policy, runs: list[list[tuple]], now, on_progress) -> float:
     """Replace the cycle's results by those of `runs`, each computed by a child process,
     in the current transaction; when the last part finished loading (perf_counter)."""
-    from assessments.models.cycles import AssessmentResult
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_export_snapshot()")
         (snapshot,) = cursor.fetchone()
@@ -155,9 +157,6 @@ def _store(received: SimpleQueue, total: int, on_progress) -> float:
     """COPY the results received, in batches of BATCH: with the results' foreign keys
     checked at each batch's end rather than all at the commit, the database checks them
     while the children still compute; when the last part finished loading."""
-    from assessments.cycles.storage import copy_statement
-    from assessments.models.cycles import AssessmentResult
-
     table = AssessmentResult._meta.db_table
     done = reported = 0
     with connection.cursor() as cursor:
@@ -233,9 +232,6 @@ def _part(cycle, policy, run, now, snapshot: str, out: Connection) -> float:
     process)."""
     import psycopg
     from psycopg.copy import FileWriter
-
-    from assessments.cycles.inputs import cycle_inputs
-    from assessments.cycles.storage import copy_encoder, result_rows
 
     if not _SNAPSHOT.fullmatch(snapshot):
         raise ValueError(f"Not a snapshot: {snapshot!r}")

@@ -23,6 +23,7 @@ from assessments.blocks import AnswersBlock
 from assessments.questions.data import Choice, MatchPair, NumericAnswer, QuestionType, TextFormat
 from assessments.questions.data import Question as QuestionData
 from courses.models.pages import ModuleCategory
+from lms.platform.search import index_text
 
 HUNDRED = Decimal(100)
 
@@ -174,8 +175,6 @@ class Question(index.Indexed, ClusterableModel):
         super().save(*args, **kwargs)
 
     def search_text(self) -> str:
-        from lms.platform.search import index_text
-
         return index_text(f"{self.name} {self.text}")
 
     # Plain data in and out ---------------------------------------------------

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from assessments.models.bank import Question, QuestionCategory, QuestionVersion
+from assessments.questions import files
 from assessments.questions.data import Question as QuestionData
 
 # What a learner sees of a question; a change of anything else (category, tags, the
@@ -70,8 +71,6 @@ def questions_import_file(
 ) -> list[Question]:
     """Check a whole file, then import all of it; QuestionImportError and nothing written."""
     from django.utils.translation import gettext as _
-
-    from assessments.questions import files
 
     questions = files.read(filename, data)
     fallback = default_category or _("Uncategorised")

@@ -1,12 +1,11 @@
 """The quizzes a course requires, registered with the courses app's completion hook."""
 
+from assessments.models.quizzes import Attempt, QuizPage
 from courses.learning.completion import Requirement
 
 
 def required_quizzes(user, course) -> list[Requirement]:
     """The live quizzes of `course` that must be passed, and whether `user` has passed each."""
-    from assessments.models.quizzes import Attempt, QuizPage
-
     quizzes = list(QuizPage.objects.child_of(course).live().filter(required_for_completion=True))
     if not quizzes:
         return []

@@ -39,6 +39,10 @@ from assessments.quizzes.grading import regrade_problem
 from assessments.quizzes.permissions import GRACE, quiz_unavailable_reason
 from assessments.quizzes.responses import response_from, response_from_json, response_to_json
 from assessments.quizzes.selectors import AnswerTarget
+from courses.learning.services import enrolment_refresh_completion
+from courses.models.pages import CoursePage
+from lms.audit import audit_record
+from lms.models.audit import AuditAction
 
 
 def attempt_start(*, quiz: QuizPage, user, now=None, rng: random.Random | None = None) -> Attempt:
@@ -329,9 +333,6 @@ def _grades_write(rows: list[tuple[int, str, Decimal | None, Decimal | None]]) -
 
 def _refresh_course(attempt: Attempt) -> None:
     """A passed module test may be what its course was waiting for."""
-    from courses.learning.services import enrolment_refresh_completion
-    from courses.models.pages import CoursePage
-
     quiz = attempt.quiz
     if not quiz.required_for_completion:
         return
@@ -396,9 +397,6 @@ def item_grade_manually(
     *, item: AttemptItem, score: Decimal, comment: str = "", by
 ) -> AttemptItem:
     """A trainer's score for an essay; the attempt is final once nothing waits for grading."""
-    from lms.audit import audit_record
-    from lms.models.audit import AuditAction
-
     item = AttemptItem.objects.select_for_update().select_related("attempt__quiz").get(pk=item.pk)
     if item.attempt.state == AttemptState.IN_PROGRESS:
         raise ValidationError(_("The attempt has not been submitted yet."))
@@ -432,9 +430,6 @@ def question_regrade(*, question: Question, by) -> int:
     (same type, same number of answers), since the learners chose among those; essays
     already graded by hand keep their scores. Returns how many attempts changed.
     """
-    from lms.audit import audit_record
-    from lms.models.audit import AuditAction
-
     current = question_record_version(question=question, by=by)
     content = current.content
     items = list(

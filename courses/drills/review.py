@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Max
 from wagtail.models import WorkflowPage
 
+from courses.models.live import RubricVersion
+
 WORKFLOW_NAME = "演练审核"  # data, in the company's language, as the admin shows it
 
 
@@ -30,8 +32,6 @@ def drill_index_reviewed(index_page) -> None:
 @transaction.atomic
 def rubric_version_record(drill):
     """Keep the drill's published rubric as a new version if it differs from the last."""
-    from courses.models.live import RubricVersion
-
     rubric = drill.rubric_data()
     digest = rubric.digest()
     versions = RubricVersion.objects.select_for_update().filter(drill=drill)

@@ -19,7 +19,7 @@ from courses.learning import reports, selectors, services
 from courses.learning.forms import AssignmentForm, ReportFilterForm
 from courses.learning.permissions import assignment_rule, may_manage_learning
 from courses.models.learning import Assignment
-from courses.models.pages import CoursePage, LessonPage
+from courses.models.pages import CourseIndexPage, CoursePage, LessonPage
 from lms.permissions import require
 from lms.platform.exports import table_response
 from lms.platform.routing import pages_version, reverse_once
@@ -302,8 +302,6 @@ def _export_summary(request, unit, course):
 def catalogue(request):
     """The course catalogue, wherever the editors put it."""
     from django.http import Http404
-
-    from courses.models.pages import CourseIndexPage
 
     index = CourseIndexPage.objects.live().order_by("path").first()
     if index is None:

@@ -21,6 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.drills.blocks import RoleBlock, RubricBlock
+from courses.drills.permissions import DrillIndexPermissionTester, DrillPermissionTester
 from courses.drills.rubrics import Criterion, Level, Rubric
 from courses.models.pages import CoursePage, ModuleCategory, PositionsField
 from lms.models.org import OrgUnit
@@ -45,8 +46,6 @@ class DrillIndexPage(Page):
     def permissions_for_user(self, user):
         """A trainer writes a new drill here and submits it for review; publishing it
         straight from the create form is for those who approve drills."""
-        from courses.drills.permissions import DrillIndexPermissionTester
-
         return DrillIndexPermissionTester(user, self)
 
 
@@ -99,8 +98,6 @@ class DrillPage(FeatureContextMixin, Page):
     def permissions_for_user(self, user):
         """Drills are published by a lead trainer approving them in the review workflow:
         a trainer can write and submit one, not publish it."""
-        from courses.drills.permissions import DrillPermissionTester
-
         return DrillPermissionTester(user, self)
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from courses.learning.completion import Requirement
 from courses.models.live import Attendance, SignUp, TrainingSession
 
 # What a course needs from live sessions ----------------------------------------------------
@@ -13,8 +14,6 @@ def session_requirements(user, course) -> list:
     """A course with sessions required for it needs one of them attended (one query)."""
     from django.db.models import Exists, OuterRef
     from django.urls import reverse
-
-    from courses.learning.completion import Requirement
 
     attended = SignUp.objects.filter(
         session=OuterRef("pk"), user_id=getattr(user, "pk", None), attendance=Attendance.PRESENT

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from courses.drills.review import current_rubric_version
 from courses.drills.rubrics import InvalidScore, score
+from courses.learning.services import enrolment_refresh_completion
 from courses.models.live import (
     Attendance,
     CheckInMethod,
@@ -229,8 +230,6 @@ def _attendance_counted(signup: SignUp) -> None:
     """An attended session of a course counts toward the course."""
     session = signup.session
     if session.course_id and signup.attendance == Attendance.PRESENT:
-        from courses.learning.services import enrolment_refresh_completion
-
         enrolment_refresh_completion(user=signup.user, course=session.course.specific)
 
 

@@ -5,18 +5,17 @@ from allauth.account import auth_backends as allauth_backends
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import backends
 
+from lms.models.accounts import User
+from lms.platform.user_cache import cached_user
+
 
 class _WithProfile:
     def get_user(self, user_id):
-        from lms.platform.user_cache import cached_user
-
         user = cached_user(user_id, lambda: self._load(user_id))
         return user if user is not None and self.user_can_authenticate(user) else None
 
     @staticmethod
     def _load(user_id):
-        from lms.models.accounts import User
-
         try:
             return User._default_manager.select_related("profile").get(pk=user_id)
         except User.DoesNotExist:
