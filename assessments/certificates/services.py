@@ -175,6 +175,16 @@ def _issued_details(certificate: Certificate, **details) -> dict:
     }
 
 
+def certificate_downloaded(*, certificate: Certificate, request) -> None:
+    """A download of a certificate's PDF goes to the audit log, whoever holds it."""
+    audit_record(
+        action=AuditAction.CERTIFICATE_DOWNLOADED,
+        target=certificate,
+        details={"serial": certificate.serial, "holder": certificate.user_id == request.user.pk},
+        request=request,
+    )
+
+
 def _audit_issued(certificate: Certificate, *, by, **details) -> None:
     audit_record(
         action=AuditAction.CERTIFICATE_ISSUED,

@@ -38,9 +38,8 @@ from assessments.models.certificates import Certificate, CertificateStatus
 from assessments.models.cycles import AssessmentCycle, CycleState
 from assessments.models.printing import PrintJob
 from assessments.scoring.labels import GRADE_LABELS, PART_LABELS
-from lms.audit import audit_record, client_ip
+from lms.audit import client_ip
 from lms.models.accounts import Position
-from lms.models.audit import AuditAction
 from lms.permissions import require
 
 log = logging.getLogger(__name__)
@@ -101,12 +100,7 @@ def certificate_download(request, pk: int):
     except OSError:
         log.exception("The PDF of certificate %s is missing from storage", certificate.serial)
         raise Http404 from None
-    audit_record(
-        action=AuditAction.CERTIFICATE_DOWNLOADED,
-        target=certificate,
-        details={"serial": certificate.serial, "holder": certificate.user_id == request.user.pk},
-        request=request,
-    )
+    services.certificate_downloaded(certificate=certificate, request=request)
     return FileResponse(
         handle,
         as_attachment=True,
