@@ -1,6 +1,7 @@
 """The production settings that the environment switches: the task backend, and files on
 S3-compatible storage (on moto's in-process S3: no network), and deploy/env.example."""
 
+import datetime
 import os
 import runpy
 import subprocess
@@ -16,8 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
 from assessments.models import Certificate
-from tests.assessments.certificates.test_verify import PDF, make_certificate
-from tests.assessments.certificates.test_verify import cycle as cycle  # a fixture
+from tests.factories import PDF, make_certificate, make_cycle
 
 # What the probed settings must not take from the shell that runs the tests.
 CONFIG = (
@@ -113,6 +113,11 @@ def on_s3(s3, monkeypatch, settings):
     )
     settings.STORAGES = {**found["STORAGES"], "staticfiles": settings.STORAGES["staticfiles"]}
     return s3
+
+
+@pytest.fixture
+def cycle():
+    return make_cycle("2026年第三季度考核", starts_on=datetime.date(2026, 7, 1))
 
 
 def keys(s3, bucket: str) -> list[str]:

@@ -6,10 +6,8 @@ database. Each test starts its workers on the test's own database and stops them
 whatever happened; every wait is bounded and says what it waited for.
 """
 
-import csv
 import datetime
 import hashlib
-import io
 import os
 import signal
 import subprocess
@@ -30,19 +28,16 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments.certificates.services import certificates_issue_for_cycle
 from assessments.cycles import compute, services
-from assessments.imports.kinds import KINDS
 from assessments.models import (
-    AssessmentCycle,
     AssessmentResult,
     Certificate,
     CycleState,
     ImportBatch,
     ImportState,
-    ScoringPolicy,
     SurveyResult,
 )
 from tests.deploy import tasks as test_tasks
-from tests.factories import assessment_result
+from tests.factories import assessment_result, csv_bytes, make_cycle, survey
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -187,34 +182,14 @@ def refreshed(instance):
 # An import, through HR's pages ---------------------------------------------------------------
 
 
-def surveys_csv(rows) -> bytes:
-    columns = KINDS["surveys"].columns
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.en for c in columns])
-    for row in rows:
-        writer.writerow([row.get(c.key, "") for c in columns])
-    return out.getvalue().encode()
-
-
-def survey(reference, number, score):
-    return {
-        "reference": reference,
-        "employee_number": number,
-        "date": "2026-10-08",
-        "source": "questionnaire",
-        "score": score,
-        "scale": "1-5",
-    }
-
-
 def test_an_uploaded_import_is_checked_and_applied_by_a_worker(
     workers, people, client, no_mfa_enforcement
 ):
     workers.start(1)
     client.force_login(people["hr"].user)
     upload = SimpleUploadedFile(
-        "surveys.csv", surveys_csv([survey("W-1", "L001", "4.5"), survey("W-2", "L002", "3")])
+        "surveys.csv",
+        csv_bytes("surveys", [survey("W-1", "L001", "4.5"), survey("W-2", "L002", "3")]),
     )
 
     response = client.post(reverse("imports:import_list"), {"kind": "surveys", "file": upload})
@@ -248,12 +223,7 @@ def test_an_uploaded_import_is_checked_and_applied_by_a_worker(
 
 @pytest.fixture
 def cycle(db):
-    return AssessmentCycle.objects.create(
-        name="2026年第四季度",
-        starts_on=datetime.date(2026, 10, 1),
-        ends_on=datetime.date(2026, 12, 31),
-        policy=ScoringPolicy.objects.get(version=1),
-    )
+    return make_cycle()
 
 
 def test_a_cycle_is_computed_by_a_worker_and_its_page_sees_the_end(
@@ -287,12 +257,8 @@ def test_a_cycle_is_computed_by_a_worker_and_its_page_sees_the_end(
 
 
 def test_issued_certificates_are_rendered_by_a_worker_and_downloadable(workers, people, client):
-    cycle = AssessmentCycle.objects.create(
-        name="2026年第三季度考核",
-        starts_on=datetime.date(2026, 7, 1),
-        ends_on=datetime.date(2026, 9, 30),
-        policy=ScoringPolicy.objects.get(version=1),
-        state=CycleState.FINALISED,
+    cycle = make_cycle(
+        "2026年第三季度考核", starts_on=datetime.date(2026, 7, 1), state=CycleState.FINALISED
     )
     for key in ("learner", "xihu"):
         assessment_result(cycle, people[key], overall="87.0", efficiency="90.0")

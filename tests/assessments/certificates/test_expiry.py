@@ -19,9 +19,8 @@ from assessments.models import Certificate
 from courses.models import Assignment, Enrolment, EnrolmentSource, LessonCompletion, Reminder
 from lms.models import AuditEvent, StaffStatus
 from lms.models.audit import AuditAction
-from tests.assessments.certificates.test_verify import TODAY, make_certificate
-from tests.assessments.certificates.test_verify import cycle as cycle  # a fixture
 from tests.concurrency import postgresql_only, run_at_once
+from tests.factories import TODAY, make_certificate
 
 pytestmark = pytest.mark.django_db
 

@@ -3,157 +3,26 @@ readable, a bounded number of queries), one certificate with its history, revoki
 re-issuing with a reason, and issuing a finalised cycle's certificates (per branch)."""
 
 import datetime
-import itertools
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from assessments.certificates import services as certificate_services
 from assessments.certificates.verification import group_code
-from assessments.models import (
-    AssessmentCycle,
-    Certificate,
-    CertificateKind,
-    CertificateTemplate,
-    CycleState,
-    ScoringPolicy,
-)
+from assessments.models import Certificate, CycleState
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
 from tests.factories import assessment_result as result
-from tests.factories import in_english
+from tests.factories import certify, in_english, make_cycle
 
 pytestmark = pytest.mark.django_db
 
-_serials = itertools.count(1)
-
-
-def tiny_pdf(text: str) -> bytes:
-    """A one-page PDF saying `text` (ASCII), standing in for a rendered certificate."""
-    stream = f"BT /F1 18 Tf 20 50 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 100] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
-@pytest.fixture
-def templates(db):
-    """The active template of each kind (the default ones when their migration made them)."""
-    made = {}
-    for kind in CertificateKind:
-        template = CertificateTemplate.objects.filter(kind=kind, active=True).first()
-        if template is None:
-            template = CertificateTemplate.objects.create(
-                kind=kind, name="测试模板", title_zh="证书", body_zh="兹证明{name}"
-            )
-        made[kind] = template
-    return made
-
-
-def make_cycle(name="2026年第三季度考核", state=CycleState.FINALISED) -> AssessmentCycle:
-    return AssessmentCycle.objects.create(
-        name=name,
-        starts_on=datetime.date(2026, 7, 1),
-        ends_on=datetime.date(2026, 9, 30),
-        policy=ScoringPolicy.objects.get(version=1),
-        state=state,
-    )
+JULY = datetime.date(2026, 7, 1)
 
 
 @pytest.fixture
 def cycle(db):
-    return make_cycle()
-
-
-def certify(
-    profile,
-    *,
-    cycle=None,
-    course=None,
-    template,
-    rendered=True,
-    revoked=False,
-    expires_on=None,
-    issued_at=None,
-) -> Certificate:
-    """A certificate made directly (as the issuing service would), its PDF a tiny stand-in
-    saying its serial number."""
-    number = next(_serials)
-    kind = CertificateKind.CYCLE if cycle is not None else CertificateKind.COURSE
-    serial = f"2026-{'A' if cycle is not None else 'C'}-{number:06d}"
-    content = {
-        "name": profile.full_name,
-        "employee_number": profile.user.username,
-        "org_unit": " / ".join(profile.org_unit.full_path_names()),
-        "position": profile.position,
-        "issued_on": "2026-11-27",
-        "expires_on": None,
-    }
-    if cycle is not None:
-        content["cycle"] = {
-            "name": cycle.name,
-            "starts_on": "2026-07-01",
-            "ends_on": "2026-09-30",
-            "grade": "good",
-            "eligible": True,
-            "parts": {
-                "knowledge": "86.0",
-                "satisfaction": "91.2",
-                "efficiency": None,
-                "teamwork": "80.0",
-                "overall": "85.5",
-            },
-        }
-    else:
-        content["course"] = {"title": course.title, "completed_on": "2026-11-20"}
-    certificate = Certificate(
-        serial=serial,
-        code=f"TESTCODE{number:08d}",
-        kind=kind,
-        user=profile.user,
-        cycle=cycle,
-        course=course,
-        content=content,
-        template=template,
-        expires_on=expires_on,
-        issued_at=issued_at or timezone.now(),
-    )
-    if rendered:
-        certificate.pdf.save(f"{serial}.pdf", ContentFile(tiny_pdf(serial)), save=False)
-        certificate.sha256 = "0" * 64
-        certificate.rendered_at = timezone.now()
-    if revoked:
-        certificate.revoked_at = timezone.now()
-        certificate.revoke_reason = "test"
-    certificate.save()
-    return certificate
-
-
-@pytest.fixture
-def no_rendering(monkeypatch):
-    """The renders the issuing service asks for, kept instead of run (not these tests')."""
-    asked: list[int] = []
-    monkeypatch.setattr(certificate_services, "_enqueue_rendering", asked.extend)
-    return asked
+    """Finalised: certificates are issued for finalised cycles only."""
+    return make_cycle("2026年第三季度考核", starts_on=JULY, state=CycleState.FINALISED)
 
 
 URLS = [
@@ -200,7 +69,7 @@ def test_only_hr_and_administrators_open_the_certificate_pages(people, login, cy
 def test_the_list_filters_by_kind_cycle_unit_status_and_search(
     people, login, cycle, course, templates
 ):
-    other = make_cycle("2026年第二季度考核")
+    other = make_cycle("2026年第二季度考核", starts_on=JULY, state=CycleState.FINALISED)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     made = {
         "pudong": certify(people["learner"], cycle=cycle, template=templates["cycle"]),
@@ -336,7 +205,7 @@ def test_reissuing_needs_a_reason_and_links_the_old_and_the_new(
 
 
 def test_certificates_are_issued_only_for_a_finalised_cycle(people, login, templates):
-    draft = make_cycle("草稿周期", state=CycleState.COMPUTED)
+    draft = make_cycle("草稿周期", starts_on=JULY, state=CycleState.COMPUTED)
     result(draft, people["learner"])
     client = in_english(login(people["hr"]))
     url = f"/assessment/certificates/issue/{draft.pk}/"

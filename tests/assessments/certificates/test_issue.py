@@ -32,7 +32,6 @@ from assessments.models import (
     CertificateStatus,
     CertificateTemplate,
     CycleState,
-    ScoringPolicy,
     SerialCounter,
 )
 from courses.learning import services as course_services
@@ -41,6 +40,7 @@ from lms.models import AuditEvent
 from lms.models.audit import AuditAction
 from tests.concurrency import postgresql_only, run_at_once
 from tests.factories import assessment_result as result
+from tests.factories import make_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -74,12 +74,9 @@ def templates(db):
 
 @pytest.fixture
 def cycle(db):
-    return AssessmentCycle.objects.create(
-        name="2026年第三季度考核",
-        starts_on=datetime.date(2026, 7, 1),
-        ends_on=datetime.date(2026, 9, 30),
-        policy=ScoringPolicy.objects.get(version=1),
-        state=CycleState.FINALISED,
+    """Finalised: certificates are issued for finalised cycles only."""
+    return make_cycle(
+        "2026年第三季度考核", starts_on=datetime.date(2026, 7, 1), state=CycleState.FINALISED
     )
 
 
@@ -236,13 +233,7 @@ def test_issuing_costs_the_same_queries_for_3_or_30_people(
 ):
     with CaptureQueriesContext(connection) as few:
         assert len(certificates_issue_for_cycle(cycle=cycle, by=people["hr"].user)) == 3
-    bigger = AssessmentCycle.objects.create(
-        name="2026年第四季度考核",
-        starts_on=datetime.date(2026, 10, 1),
-        ends_on=datetime.date(2026, 12, 31),
-        policy=cycle.policy,
-        state=CycleState.FINALISED,
-    )
+    bigger = make_cycle("2026年第四季度考核", state=CycleState.FINALISED, policy=cycle.policy)
     for key in ("learner", "colleague", "south"):
         result(bigger, people[key])
     for n in range(27):

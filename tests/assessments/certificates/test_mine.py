@@ -9,9 +9,7 @@ import pytest
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
 from lms.roles import Role
-from tests.assessments.certificates.test_verify import PDF, TODAY, make_certificate
-from tests.assessments.certificates.test_verify import cycle as cycle  # a fixture
-from tests.factories import in_english
+from tests.factories import PDF, TODAY, in_english, make_certificate
 
 pytestmark = pytest.mark.django_db
 

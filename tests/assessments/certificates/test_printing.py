@@ -19,14 +19,18 @@ from assessments.certificates import printing, selectors
 from assessments.models import Certificate, CycleState, PrintJob, PrintJobState
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
-from tests.assessments.certificates import test_hr_pages as hr
-from tests.factories import in_english
+from tests.factories import assessment_result as result
+from tests.factories import certify, in_english, make_cycle
 
 pytestmark = pytest.mark.django_db
 
-certify, make_cycle, result = hr.certify, hr.make_cycle, hr.result
-# The fixtures of the pages' tests.
-cycle, templates, no_rendering = hr.cycle, hr.templates, hr.no_rendering
+JULY = datetime.date(2026, 7, 1)
+
+
+@pytest.fixture
+def cycle(db):
+    """Finalised: certificates are issued for finalised cycles only."""
+    return make_cycle("2026年第三季度考核", starts_on=JULY, state=CycleState.FINALISED)
 
 
 def pages_of(data: bytes) -> list[str]:
@@ -55,7 +59,11 @@ def branch(people, cycle, templates):
         "revoked": certify(people["trainer"], cycle=cycle, template=c, revoked=True),
         "xihu": certify(people["xihu"], cycle=cycle, template=c),
         "south": certify(people["south"], cycle=cycle, template=c),
-        "other": certify(people["hr"], cycle=make_cycle("另一周期"), template=c),
+        "other": certify(
+            people["hr"],
+            cycle=make_cycle("另一周期", starts_on=JULY, state=CycleState.FINALISED),
+            template=c,
+        ),
     }
 
 
@@ -332,7 +340,7 @@ def test_issue_certificates_issues_to_the_eligible_and_renders_them(
 
 
 def test_issue_certificates_refuses_an_unfinalised_cycle_or_an_unknown_one(people, templates):
-    computed = make_cycle("未定稿周期", state=CycleState.COMPUTED)
+    computed = make_cycle("未定稿周期", starts_on=JULY, state=CycleState.COMPUTED)
     result(computed, people["learner"])
     for arguments, message in (
         (["--cycle", computed.name], "only for a finalised cycle"),

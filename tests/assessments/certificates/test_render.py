@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import segno
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from assessments.certificates import pdf as certificate_pdf
@@ -29,13 +30,8 @@ from assessments.certificates.pdf import (
     render_template_preview,
 )
 from assessments.certificates.tasks import render_certificate, render_certificates
-from assessments.models import (
-    AssessmentCycle,
-    Certificate,
-    CertificateKind,
-    CertificateTemplate,
-    ScoringPolicy,
-)
+from assessments.models import Certificate, CertificateKind, CertificateTemplate
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -67,31 +63,22 @@ def content(name: str, number: str) -> dict:
 
 
 @pytest.fixture
-def cycle():
-    return AssessmentCycle.objects.create(
-        name="2026年第三季度考核",
-        starts_on=datetime.date(2026, 7, 1),
-        ends_on=datetime.date(2026, 9, 30),
-        policy=ScoringPolicy.objects.get(version=1),
-    )
-
-
-@pytest.fixture
 def make_certificate(cycle):
     template = CertificateTemplate.objects.get(kind=CertificateKind.CYCLE, active=True)
     counter = iter(range(1, 100))
 
     def make(profile) -> Certificate:
         number = next(counter)
-        return Certificate.objects.create(
+        return factories.make_certificate(
+            profile.user,
+            cycle=cycle,
             serial=f"2026-A-{number:06d}",
             code=f"ABCDEFGHJKMN{number:04d}",
-            kind=CertificateKind.CYCLE,
-            user=profile.user,
-            cycle=cycle,
             template=template,
             content=content(profile.full_name, profile.user.username),
+            issued_at=timezone.now(),
             expires_on=datetime.date(2027, 11, 27),
+            rendered=False,
         )
 
     return make

@@ -3,109 +3,16 @@ name, kind, subject, dates and status; the same answer for unknown and malformed
 the rate limit."""
 
 import datetime
-import itertools
 import re
-import secrets
 
 import pytest
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from assessments.certificates import verification
-from assessments.certificates.verification import CODE_ALPHABET
-from assessments.models import (
-    AssessmentCycle,
-    Certificate,
-    CertificateKind,
-    CertificateTemplate,
-    ScoringPolicy,
-)
-from tests.factories import in_english
+from tests.factories import TODAY, in_english, make_certificate
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
-_serials = itertools.count(1)
-PDF = b"%PDF-1.7\n% a stand-in for the rendered certificate\n%%EOF\n"
-
-
-# Making certificates (shared with test_mine and test_expiry) -------------------------------
-
-
-def template_for(kind: str) -> CertificateTemplate:
-    # Inactive: the default templates of a data migration may hold the active place.
-    template, _created = CertificateTemplate.objects.get_or_create(
-        kind=kind,
-        name=f"test {kind}",
-        defaults={"active": False, "title_zh": "证书", "body_zh": "{name}"},
-    )
-    return template
-
-
-def make_certificate(
-    user,
-    *,
-    course=None,
-    cycle=None,
-    name=None,
-    issued_on=None,
-    expires_on=None,
-    revoked=False,
-    rendered=True,
-    code=None,
-    **fields,
-) -> Certificate:
-    kind = CertificateKind.COURSE if course is not None else CertificateKind.CYCLE
-    issued_on = issued_on or TODAY - datetime.timedelta(days=30)
-    name = name or user.display_name
-    content = {
-        "name": name,
-        "employee_number": user.username,
-        "org_unit": "华东区 / 浦东站 / 浦东收派组",
-        "position": "courier",
-        "issued_on": issued_on.isoformat(),
-        "expires_on": expires_on.isoformat() if expires_on else None,
-    }
-    if course is not None:
-        content["course"] = {"title": course.title, "completed_on": issued_on.isoformat()}
-    else:
-        content["cycle"] = {"name": cycle.name, "grade": "good", "eligible": True}
-    number = next(_serials)
-    certificate = Certificate.objects.create(
-        serial=f"{issued_on.year}-{'C' if course is not None else 'A'}-{number:06d}",
-        code=code or "".join(secrets.choice(CODE_ALPHABET) for _ in range(16)),
-        kind=kind,
-        user=user,
-        course=course,
-        cycle=cycle,
-        content=content,
-        template=template_for(kind),
-        issued_at=timezone.make_aware(
-            datetime.datetime.combine(issued_on, datetime.time(10, number % 60))
-        ),
-        expires_on=expires_on,
-        revoked_at=timezone.now() if revoked else None,
-        revoke_reason="名字印错了 (wrong name)" if revoked else "",
-        **fields,
-    )
-    if rendered:
-        certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(PDF), save=False)
-        certificate.sha256 = "0" * 64
-        certificate.rendered_at = timezone.now()
-        certificate.save(update_fields=["pdf", "sha256", "rendered_at"])
-    return certificate
-
-
-@pytest.fixture
-def cycle():
-    return AssessmentCycle.objects.create(
-        name="2026年第三季度考核",
-        starts_on=datetime.date(2026, 7, 1),
-        ends_on=datetime.date(2026, 9, 30),
-        policy=ScoringPolicy.objects.get(version=1),
-    )
 
 
 # The page ----------------------------------------------------------------------------------

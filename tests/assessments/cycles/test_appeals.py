@@ -1,6 +1,5 @@
 """Appeals: a person questions a part of their result, HR answers (and recomputes)."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -17,38 +16,21 @@ from assessments.models import (
     AppealState,
     AssessmentCycle,
     CycleState,
-    ScoringPolicy,
     SurveyResult,
 )
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
-from tests.factories import in_english
+from tests.factories import in_english, make_cycle, survey_result
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 
 
-def survey(profile, reference, score):
-    SurveyResult.objects.create(
-        user=profile.user, reference=reference, date=datetime.date(2026, 10, 10),
-        source="phone", score=score, scale="percent",
-    )  # fmt: skip
-
-
-def make_cycle(name="2026年第四季度"):
-    return AssessmentCycle.objects.create(
-        name=name,
-        starts_on=datetime.date(2026, 10, 1),
-        ends_on=datetime.date(2026, 12, 31),
-        policy=ScoringPolicy.objects.get(version=1),
-    )
-
-
 @pytest.fixture
 def cycle(people):
-    survey(people["learner"], "S-1", D(60))
-    survey(people["colleague"], "S-2", D(80))
+    survey_result(people["learner"], "S-1", D(60))
+    survey_result(people["colleague"], "S-2", D(80))
     cycle = make_cycle()
     cycle_compute(cycle)
     cycle.refresh_from_db()

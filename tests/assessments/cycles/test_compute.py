@@ -31,16 +31,6 @@ pytestmark = pytest.mark.django_db
 OCTOBER = datetime.date(2026, 10, 1)
 
 
-@pytest.fixture
-def cycle():
-    return AssessmentCycle.objects.create(
-        name="2026年第四季度",
-        starts_on=OCTOBER,
-        ends_on=datetime.date(2026, 12, 31),
-        policy=ScoringPolicy.objects.get(version=1),
-    )
-
-
 def give_data(user, n=0):
     SurveyResult.objects.create(
         user=user,

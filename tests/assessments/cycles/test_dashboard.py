@@ -6,83 +6,16 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from assessments.cycles import dashboard, export, permissions, selectors
 from assessments.cycles.dashboard import Row, Tree, Unit
-from assessments.models import AssessmentCycle, AssessmentResult, CycleState, ScoringPolicy
+from assessments.models import AssessmentCycle, CycleState
 from assessments.scoring import arithmetic
 from lms.roles import Role
+from tests.factories import computed_result, decimal_or_none, make_cycle, save_results
 
-OCTOBER = datetime.date(2026, 10, 1)
-COMPUTED_AT = datetime.datetime(2027, 1, 5, 9, 30, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The texts asserted here are the English ones (zh-hans is the default)."""
-    with translation.override("en"):
-        yield
-
-
-# Test data shared with the page and export tests ------------------------------------------------
-
-
-def make_cycle(name="2026年第四季度", starts_on=OCTOBER, state=CycleState.COMPUTED):
-    return AssessmentCycle.objects.create(
-        name=name,
-        starts_on=starts_on,
-        ends_on=starts_on + datetime.timedelta(days=89),
-        policy=ScoringPolicy.objects.get(version=1),
-        state=state,
-        computed_at=None if state == CycleState.DRAFT else timezone.now(),
-    )
-
-
-def _decimal(value):
-    return None if value is None else Decimal(str(value))
-
-
-def _grade(overall):
-    if overall is None:
-        return ""
-    for code, minimum in (("excellent", 90), ("good", 80), ("pass", 60)):
-        if overall >= minimum:
-            return code
-    return "fail"
-
-
-def result(cycle, profile, scores=(80, 80, 80, 80), overall="mean", *, unit=None, **fields):
-    """An AssessmentResult as cycle_compute would store it (not saved): scores are knowledge,
-    satisfaction, efficiency, teamwork; the overall is their plain mean unless given."""
-    parts = dict(zip(arithmetic.PARTS, (_decimal(v) for v in scores), strict=True))
-    present = [v for v in parts.values() if v is not None]
-    if overall == "mean":
-        overall = arithmetic.rounded(sum(present) / len(present)) if present else None
-    overall = _decimal(overall)
-    reasons = [f"no_{p}" for p, v in parts.items() if v is None]
-    reasons += [f"low_{p}" for p, v in parts.items() if v is not None and v < 60]
-    if overall is not None and overall < 60:
-        reasons.append("low_overall")
-    values = {
-        "cycle": cycle,
-        "user": profile.user,
-        "org_unit": unit or profile.org_unit,
-        "position": profile.position,
-        **parts,
-        "overall": overall,
-        "grade": _grade(overall),
-        "eligible": not reasons,
-        "reasons": reasons,
-        "explanation": {},
-        "computed_at": COMPUTED_AT,
-    }
-    values.update(fields)
-    return AssessmentResult(**values)
-
-
-def save(*results):
-    return AssessmentResult.objects.bulk_create(results)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 # Pure sums ---------------------------------------------------------------------------------------
@@ -96,7 +29,7 @@ def row(number, scores=(80, 80, 80, 80, 80), *, unit_id=None, grade="good", elig
         unit_id=unit_id,
         unit_name="",
         position="courier",
-        scores=tuple(_decimal(v) for v in scores),
+        scores=tuple(decimal_or_none(v) for v in scores),
         grade=grade,
         eligible=eligible,
     )
@@ -265,9 +198,11 @@ def test_the_export_reads_the_key_inputs_of_an_explanation():
 
 @pytest.mark.django_db
 def test_hr_reads_every_cycle_and_result_and_trainers_only_theirs(people):
-    draft = make_cycle("草稿", starts_on=datetime.date(2027, 1, 1), state=CycleState.DRAFT)
-    cycle = make_cycle()
-    save(*(result(cycle, p) for p in people.values()))
+    draft = make_cycle(
+        "草稿", starts_on=datetime.date(2027, 1, 1), days=89, state=CycleState.DRAFT
+    )
+    cycle = make_cycle(days=89, state=CycleState.COMPUTED, computed_at=timezone.now())
+    save_results(*(computed_result(cycle, p) for p in people.values()))
     hr, trainer, learner = (people[w].user for w in ("hr", "trainer", "learner"))
 
     assert set(permissions.cycles_visible_to(hr)) == {draft, cycle}
@@ -297,8 +232,8 @@ def test_a_lead_trainer_reads_like_a_trainer(org, make_staff):
     lead.user.profile.trainer_units.add(org["xihu"])
     xihu = make_staff("xihu", number="X001")
     south = make_staff("tianhe", number="S001")
-    cycle = make_cycle()
-    save(result(cycle, xihu), result(cycle, south))
+    cycle = make_cycle(days=89, state=CycleState.COMPUTED, computed_at=timezone.now())
+    save_results(computed_result(cycle, xihu), computed_result(cycle, south))
     assert permissions.readable_cycle(lead.user, cycle.pk) == cycle
     assert list(permissions.dashboard_results(lead.user).values_list("user_id", flat=True)) == [
         xihu.user_id
@@ -307,10 +242,28 @@ def test_a_lead_trainer_reads_like_a_trainer(org, make_staff):
 
 @pytest.mark.django_db
 def test_the_previous_cycle_is_the_last_computed_one_that_started_before():
-    q3 = make_cycle("第三季度", starts_on=datetime.date(2026, 7, 1), state=CycleState.FINALISED)
-    make_cycle("第二季度", starts_on=datetime.date(2026, 4, 1))
-    make_cycle("八月草稿", starts_on=datetime.date(2026, 8, 1), state=CycleState.DRAFT)
-    q4 = make_cycle()
-    make_cycle("2027", starts_on=datetime.date(2027, 1, 1))
+    q3 = make_cycle(
+        "第三季度",
+        starts_on=datetime.date(2026, 7, 1),
+        days=89,
+        state=CycleState.FINALISED,
+        computed_at=timezone.now(),
+    )
+    make_cycle(
+        "第二季度",
+        starts_on=datetime.date(2026, 4, 1),
+        days=89,
+        state=CycleState.COMPUTED,
+        computed_at=timezone.now(),
+    )
+    make_cycle("八月草稿", starts_on=datetime.date(2026, 8, 1), days=89, state=CycleState.DRAFT)
+    q4 = make_cycle(days=89, state=CycleState.COMPUTED, computed_at=timezone.now())
+    make_cycle(
+        "2027",
+        starts_on=datetime.date(2027, 1, 1),
+        days=89,
+        state=CycleState.COMPUTED,
+        computed_at=timezone.now(),
+    )
     assert selectors.previous_cycle(q4) == q3
     assert selectors.previous_cycle(AssessmentCycle.objects.get(name="第二季度")) is None

@@ -5,13 +5,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from assessments.models import CycleState
 from lms.models import StaffProfile, User
-from tests.assessments.cycles.test_dashboard import make_cycle, result, save
-from tests.factories import in_english
+from tests.factories import computed_result, in_english, make_cycle, save_results
 
 pytestmark = pytest.mark.django_db
 
@@ -48,15 +47,15 @@ def section(page, marker):
 
 @pytest.fixture
 def cycle(people):
-    cycle = make_cycle()
-    save(
-        result(cycle, people["learner"], (90, 80, 70, 60)),
-        result(cycle, people["colleague"], (80, None, 70, 95)),
-        result(cycle, people["xihu"], (50, 40, None, None)),
-        result(cycle, people["south"], (100, 90, 95, 100)),
-        result(cycle, people["trainer"], (None, None, None, None)),
-        result(cycle, people["hr"], (85, 85, 85, 85)),
-        result(cycle, people["admin"], (75, 70, 65, 60)),
+    cycle = make_cycle(days=89, state=CycleState.COMPUTED, computed_at=timezone.now())
+    save_results(
+        computed_result(cycle, people["learner"], (90, 80, 70, 60)),
+        computed_result(cycle, people["colleague"], (80, None, 70, 95)),
+        computed_result(cycle, people["xihu"], (50, 40, None, None)),
+        computed_result(cycle, people["south"], (100, 90, 95, 100)),
+        computed_result(cycle, people["trainer"], (None, None, None, None)),
+        computed_result(cycle, people["hr"], (85, 85, 85, 85)),
+        computed_result(cycle, people["admin"], (75, 70, 65, 60)),
     )
     return cycle
 
@@ -99,13 +98,15 @@ def test_hr_sees_every_section_of_the_dashboard(people, login, cycle):
 
 
 def test_the_dashboard_of_a_draft_cycle_says_it_has_no_results(people, login):
-    draft = make_cycle(state=CycleState.DRAFT)
+    draft = make_cycle(days=89, state=CycleState.DRAFT)
     page = in_english(login(people["hr"])).get(url(draft)).content.decode()
     assert "This cycle has not been computed yet" in page and "<svg" not in page
 
 
 def test_learners_are_refused_and_trainers_do_not_see_drafts(people, login, cycle):
-    draft = make_cycle("草稿", starts_on=datetime.date(2027, 1, 1), state=CycleState.DRAFT)
+    draft = make_cycle(
+        "草稿", starts_on=datetime.date(2027, 1, 1), days=89, state=CycleState.DRAFT
+    )
     client = login(people["learner"])
     assert client.get(url(cycle)).status_code == 403
     assert client.get(f"/assessment/cycles/{cycle.pk}/export.xlsx").status_code == 403
@@ -166,12 +167,14 @@ def test_a_unit_outside_the_trainers_units_is_refused_and_shows_nothing_more(
 
 
 def test_the_largest_changes_compare_with_the_last_computed_cycle(people, login, cycle):
-    earlier = make_cycle("第三季度", starts_on=JULY, state=CycleState.FINALISED)
-    save(
-        result(earlier, people["learner"], (60, 60, 60, 60)),  # 75 now: +15
-        result(earlier, people["south"], (100, 100, 100, 100)),  # 96.3 now: -3.7
-        result(earlier, people["hr"], (85, 85, 85, 85)),  # unchanged
-        result(earlier, people["trainer"], (70, 70, 70, 70)),  # no overall now
+    earlier = make_cycle(
+        "第三季度", starts_on=JULY, days=89, state=CycleState.FINALISED, computed_at=timezone.now()
+    )
+    save_results(
+        computed_result(earlier, people["learner"], (60, 60, 60, 60)),  # 75 now: +15
+        computed_result(earlier, people["south"], (100, 100, 100, 100)),  # 96.3 now: -3.7
+        computed_result(earlier, people["hr"], (85, 85, 85, 85)),  # unchanged
+        computed_result(earlier, people["trainer"], (70, 70, 70, 70)),  # no overall now
     )
     page = in_english(login(people["hr"])).get(url(cycle)).content.decode()
     assert "The overall score compared with 第三季度." in page
@@ -192,7 +195,7 @@ def test_the_tables_turn_into_cards_on_a_phone(people, login, cycle):
 
 def test_missing_people_link_to_their_page_and_are_paged(people, login, org, cycle):
     profiles = bulk_staff(org["xihu"], 60, "M")
-    save(*(result(cycle, p, (None, 70, 70, 70)) for p in profiles))
+    save_results(*(computed_result(cycle, p, (None, 70, 70, 70)) for p in profiles))
     client = in_english(login(people["hr"]))
     page = client.get(url(cycle, unit=org["xihu"].pk)).content.decode()
     assert section(page, "data-missing").count("<tr>") == 1 + 50
@@ -207,15 +210,22 @@ def test_missing_people_link_to_their_page_and_are_paged(people, login, org, cyc
 def test_the_dashboard_makes_a_fixed_number_of_queries(
     people, login, org, cycle, who, django_assert_max_num_queries
 ):
-    earlier = make_cycle("第三季度", starts_on=JULY, state=CycleState.FINALISED)
+    earlier = make_cycle(
+        "第三季度", starts_on=JULY, days=89, state=CycleState.FINALISED, computed_at=timezone.now()
+    )
     client = login(people[who])
     # the person and their roles read once, then kept (lms.platform.user_cache)
     client.get(url(cycle))
     counts = []
     for size, prefix in ((60, "A"), (140, "B")):
         profiles = bulk_staff(org["pudong-team"], size, prefix)
-        save(*(result(cycle, p, (60 + n % 40, 70, None, 80)) for n, p in enumerate(profiles)))
-        save(*(result(earlier, p, (70, 70, 70, 70)) for p in profiles))
+        save_results(
+            *(
+                computed_result(cycle, p, (60 + n % 40, 70, None, 80))
+                for n, p in enumerate(profiles)
+            )
+        )
+        save_results(*(computed_result(earlier, p, (70, 70, 70, 70)) for p in profiles))
         with django_assert_max_num_queries(15) as queries:
             response = client.get(url(cycle, unit=org["east"].pk, position="courier"))
         assert response.status_code == 200

@@ -6,7 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from assessments.cycles import export as results_export
@@ -14,8 +14,7 @@ from assessments.models import CycleState
 from assessments.scoring import arithmetic
 from assessments.scoring.labels import POSITION_LABELS
 from lms.platform.exports import XLSX_TYPE
-from tests.assessments.cycles.test_dashboard import make_cycle, result, save
-from tests.factories import in_english
+from tests.factories import computed_result, in_english, make_cycle, save_results
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +37,11 @@ def explanation():
 
 @pytest.fixture
 def cycle(people):
-    cycle = make_cycle()
-    save(
-        result(cycle, people["learner"], (90, 72, 95, 60), explanation=explanation()),
-        result(cycle, people["xihu"], (50, None, 70, 70)),
-        result(cycle, people["south"], (100, 90, 95, 100)),
+    cycle = make_cycle(days=89, state=CycleState.COMPUTED, computed_at=timezone.now())
+    save_results(
+        computed_result(cycle, people["learner"], (90, 72, 95, 60), explanation=explanation()),
+        computed_result(cycle, people["xihu"], (50, None, 70, 70)),
+        computed_result(cycle, people["south"], (100, 90, 95, 100)),
     )
     return cycle
 
@@ -108,7 +107,7 @@ def test_the_headers_follow_the_language_chinese_by_default(people, login, cycle
 
 def test_formula_looking_names_are_neutralised(people, login, make_staff, cycle):
     sly = make_staff("pudong-team", name='=HYPERLINK("http://x","点我")', number="L009")
-    save(result(cycle, sly))
+    save_results(computed_result(cycle, sly))
     rows = sheet(export(in_english(login(people["hr"])), cycle))
     names = {r[0]: r[1] for r in rows[1:]}
     assert names["L009"] == '\'=HYPERLINK("http://x","点我")'
@@ -141,7 +140,9 @@ def test_the_export_follows_the_filters_and_the_trainers_scope(people, login, or
 
 def test_learners_cannot_export_and_trainers_not_a_draft(people, login, cycle):
     assert export(login(people["learner"]), cycle).status_code == 403
-    draft = make_cycle("草稿", starts_on=datetime.date(2027, 1, 1), state=CycleState.DRAFT)
+    draft = make_cycle(
+        "草稿", starts_on=datetime.date(2027, 1, 1), days=89, state=CycleState.DRAFT
+    )
     assert export(login(people["trainer"]), draft).status_code == 404
     rows = sheet(export(login(people["hr"]), draft))
     assert len(rows) == 1  # the headers only
@@ -154,7 +155,7 @@ def test_the_export_makes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10) as few:
         export(client, cycle)
     for n in range(10):
-        save(result(cycle, make_staff("xihu", name=f"员工{n}")))
+        save_results(computed_result(cycle, make_staff("xihu", name=f"员工{n}")))
     with django_assert_max_num_queries(len(few)):
         rows = sheet(export(client, cycle))
     assert len(rows) == 1 + 3 + 10

@@ -10,41 +10,22 @@ from assessments.models import (
     AssessmentCycle,
     CycleState,
     EfficiencyRecord,
-    ScoringPolicy,
-    SurveyResult,
     TeamworkEvaluation,
 )
 from lms.roles import Role
-from tests.factories import in_english
+from tests.factories import in_english, make_cycle, survey_result
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 
 
-def make_cycle(name="2026年第四季度", starts_on=datetime.date(2026, 10, 1), **extra):
-    return AssessmentCycle.objects.create(
-        name=name,
-        starts_on=starts_on,
-        ends_on=starts_on + datetime.timedelta(days=91),
-        policy=ScoringPolicy.objects.get(version=1),
-        **extra,
-    )
-
-
-def survey(profile, reference, score, day=datetime.date(2026, 10, 10), source="phone"):
-    SurveyResult.objects.create(
-        user=profile.user, reference=reference, date=day, source=source, score=score,
-        scale="percent",
-    )  # fmt: skip
-
-
 @pytest.fixture
 def data(people):
     """Surveys for three couriers in two stations; efficiency and teamwork for one."""
-    survey(people["learner"], "S-1", D(90))
-    survey(people["colleague"], "S-2", D(70))
-    survey(people["xihu"], "S-3", D(50))
+    survey_result(people["learner"], "S-1", D(90))
+    survey_result(people["colleague"], "S-2", D(70))
+    survey_result(people["xihu"], "S-3", D(50))
     TeamworkEvaluation.objects.create(
         user=people["learner"].user, date=datetime.date(2026, 10, 11), source="team_project",
         evaluator="组长", score=D(4), max_score=D(5),
@@ -115,7 +96,7 @@ def test_the_person_sees_their_five_parts_explained_against_their_branch(
 
 def test_someone_outside_any_branch_is_compared_with_the_whole_company(data, make_staff, login):
     head_office = make_staff("co", roles=[Role.LEARNER], name="赵敏", number="HQ01")
-    survey(head_office, "S-4", D(30))
+    survey_result(head_office, "S-4", D(30))
     cycle_compute(make_cycle())
     client = in_english(login(head_office))
     response = client.get("/assessment/mine/")
@@ -125,8 +106,8 @@ def test_someone_outside_any_branch_is_compared_with_the_whole_company(data, mak
 
 
 def test_a_finalised_cycle_is_final_and_past_cycles_are_listed(data, login):
-    older = make_cycle("2026年第三季度", datetime.date(2026, 7, 1))
-    survey(data["learner"], "S-old", D(60), day=datetime.date(2026, 7, 5))
+    older = make_cycle("2026年第三季度", starts_on=datetime.date(2026, 7, 1))
+    survey_result(data["learner"], "S-old", D(60), day=datetime.date(2026, 7, 5))
     cycle_compute(older)
     AssessmentCycle.objects.filter(pk=older.pk).update(state=CycleState.FINALISED)
     newer = make_cycle()
@@ -145,7 +126,7 @@ def test_a_finalised_cycle_is_final_and_past_cycles_are_listed(data, login):
 
 
 def test_another_cycle_or_nobodys_cycle_is_not_found(computed, people, login):
-    other = make_cycle("别的周期", datetime.date(2026, 1, 1))
+    other = make_cycle("别的周期", starts_on=datetime.date(2026, 1, 1))
     client = login(people["learner"])
     assert client.get(f"/assessment/mine/{other.pk}/").status_code == 404
     assert client.get("/assessment/mine/999999/").status_code == 404

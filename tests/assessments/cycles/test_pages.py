@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from assessments.cycles.compute import cycle_compute, progress_reporter
@@ -17,12 +17,9 @@ from assessments.models import (
     QuizPage,
     ScoringPolicy,
 )
-from tests.assessments.cycles.test_dashboard import make_cycle, result, save
-from tests.factories import in_english
+from tests.factories import computed_result, in_english, make_cycle, save_results
 
 pytestmark = pytest.mark.django_db
-
-OCTOBER = datetime.date(2026, 10, 1)
 
 
 @pytest.fixture
@@ -30,16 +27,6 @@ def quiz(course):
     quiz = QuizPage(title="客服知识测验", slug="cycle-quiz")
     course.add_child(instance=quiz)
     return quiz
-
-
-@pytest.fixture
-def cycle():
-    return AssessmentCycle.objects.create(
-        name="2026年第四季度",
-        starts_on=OCTOBER,
-        ends_on=datetime.date(2026, 12, 31),
-        policy=ScoringPolicy.objects.get(version=1),
-    )
 
 
 def form(name="2026年第四季度", starts_on="2026-10-01", ends_on="2026-12-31", **extra):
@@ -192,8 +179,14 @@ def test_the_results_page_makes_a_fixed_number_of_queries(
 
 @pytest.fixture
 def computed(people):
-    cycle = make_cycle(name="第三季度", starts_on=datetime.date(2026, 7, 1))
-    save(*(result(cycle, p) for p in people.values()))
+    cycle = make_cycle(
+        name="第三季度",
+        starts_on=datetime.date(2026, 7, 1),
+        days=89,
+        state=CycleState.COMPUTED,
+        computed_at=timezone.now(),
+    )
+    save_results(*(computed_result(cycle, p) for p in people.values()))
     return cycle
 
 
@@ -201,7 +194,11 @@ def test_trainers_see_the_computed_and_finalised_cycles_but_no_drafts(
     people, login, cycle, computed
 ):
     finalised = make_cycle(
-        name="第二季度", starts_on=datetime.date(2026, 4, 1), state=CycleState.FINALISED
+        name="第二季度",
+        starts_on=datetime.date(2026, 4, 1),
+        days=89,
+        state=CycleState.FINALISED,
+        computed_at=timezone.now(),
     )
     page = in_english(login(people["trainer"])).get("/assessment/cycles/")
     assert [c.name for c in page.context["page_obj"]] == ["第三季度", "第二季度"]

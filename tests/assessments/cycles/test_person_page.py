@@ -8,21 +8,12 @@ import pytest
 
 from assessments.cycles.compute import cycle_compute
 from assessments.cycles.services import appeal_raise
-from assessments.models import AssessmentCycle, CycleState, ScoringPolicy, SurveyResult
-from tests.factories import in_english
+from assessments.models import AssessmentCycle, CycleState, SurveyResult
+from tests.factories import in_english, make_cycle
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-def make_cycle(name, starts_on):
-    return AssessmentCycle.objects.create(
-        name=name,
-        starts_on=starts_on,
-        ends_on=starts_on + datetime.timedelta(days=91),
-        policy=ScoringPolicy.objects.get(version=1),
-    )
 
 
 @pytest.fixture
@@ -36,10 +27,10 @@ def cycles(people):
                 user=people[who].user, reference=f"S-{number}-{day.month}", date=day,
                 source="online", score=D(score), scale="percent",
             )  # fmt: skip
-    older = make_cycle("2026年第三季度", datetime.date(2026, 7, 1))
+    older = make_cycle("2026年第三季度", starts_on=datetime.date(2026, 7, 1))
     cycle_compute(older)
     AssessmentCycle.objects.filter(pk=older.pk).update(state=CycleState.FINALISED)
-    newer = make_cycle("2026年第四季度", datetime.date(2026, 10, 1))
+    newer = make_cycle("2026年第四季度", starts_on=datetime.date(2026, 10, 1))
     cycle_compute(newer)
     older.refresh_from_db()
     newer.refresh_from_db()

@@ -6,7 +6,6 @@ import os
 from datetime import date
 
 import pytest
-from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,10 +16,7 @@ from assessments.imports.readers import open_table
 OCT_1, OCT_31 = date(2026, 10, 1), date(2026, 10, 31)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
-from django.utils import translation
 
 from assessments.imports.kinds import (
     KINDS,
@@ -25,11 +24,7 @@ from assessments.imports.kinds import (
 from assessments.imports.problems import ImportFileError
 from assessments.imports.readers import open_table
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def checked(kind: str, *lines: str):

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import ImportBatch, ImportState, SurveyResult
-from tests.assessments.imports.test_services import csv_bytes, survey
+from tests.factories import csv_bytes, survey
 
 pytestmark = pytest.mark.django_db
 

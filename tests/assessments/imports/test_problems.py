@@ -44,10 +44,7 @@ PARAMS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))

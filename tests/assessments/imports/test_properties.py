@@ -12,7 +12,6 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
-from django.utils import translation
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -33,10 +32,7 @@ from assessments.imports.templates import EXAMPLES, _cell_value, cell_text, temp
 SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 # Records ------------------------------------------------------------------------------

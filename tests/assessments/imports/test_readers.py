@@ -8,19 +8,14 @@ import io
 import re
 import zipfile
 
-import openpyxl
 import pytest
-from django.utils import translation
 
 from assessments.imports import readers
 from assessments.imports.problems import ImportFileError
 from assessments.imports.readers import open_table
+from tests.factories import xlsx
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def table(data: bytes, name: str = "data.csv"):
@@ -37,17 +32,6 @@ def file_error(data: bytes, name: str = "data.csv") -> tuple[str, int, dict]:
         rows(data, name)
     [problem] = caught.value.problems
     return problem.code, problem.line, problem.params
-
-
-def xlsx(rows: list[list], *, sheets: int = 1) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    for number in range(1, sheets):
-        workbook.create_sheet(f"other {number}").append(["not", "this"])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 CHINESE = "工号,姓名\r\nE1001,王喆\r\nE1002,刘䶮\r\nE1003,𠮷田\r\n"

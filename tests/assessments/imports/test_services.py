@@ -1,6 +1,5 @@
 """Importing operational data: the whole file or nothing, and the same file twice is a no-op."""
 
-import csv
 import datetime
 import io
 from decimal import Decimal
@@ -12,7 +11,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from assessments.imports import services
-from assessments.imports.kinds import KINDS
 from assessments.models import (
     Complaint,
     EfficiencyRecord,
@@ -22,36 +20,13 @@ from assessments.models import (
     TeamworkEvaluation,
 )
 from lms.models import AuditEvent, OrgUnit, StaffProfile, StaffStatus
+from tests.factories import csv_bytes, survey
 
 pytestmark = pytest.mark.django_db
 
 
-def csv_bytes(kind: str, rows: list[dict], *, language: str = "en", encoding="utf-8") -> bytes:
-    """A CSV file of `kind` with the given rows (by column key), headers in `language`."""
-    columns = KINDS[kind].columns
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([getattr(c, language) for c in columns])
-    for row in rows:
-        writer.writerow([row.get(c.key, "") for c in columns])
-    return out.getvalue().encode(encoding)
-
-
 def run(kind, data: bytes, name="data.csv", **kwargs):
     return services.import_file(kind=kind, name=name, stream=io.BytesIO(data), **kwargs)
-
-
-def survey(ref, number="L001", score="4.5", **extra):
-    return {
-        "reference": ref,
-        "employee_number": number,
-        "date": "2026-10-08",
-        "source": "questionnaire",
-        "score": score,
-        "scale": "1-5",
-        "comment": "",
-        **extra,
-    }
 
 
 def test_surveys_import_once_and_a_second_time_change_nothing(people):

@@ -6,7 +6,6 @@ import io
 
 import openpyxl
 import pytest
-from django.utils import translation
 
 from assessments.imports import values as v
 from assessments.imports.kinds import KINDS, read
@@ -22,10 +21,7 @@ from assessments.imports.templates import (
 CASES = [(kind, language) for kind in KINDS for language in ("en", "zh")]
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def imported(data: bytes, name: str, kind: str) -> list:

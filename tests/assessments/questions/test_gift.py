@@ -24,10 +24,7 @@ DATA = Path(__file__).parent / "data"
 INF = D("Infinity")
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def one(text: str) -> Question:

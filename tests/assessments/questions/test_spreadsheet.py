@@ -10,7 +10,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +32,8 @@ from assessments.questions.spreadsheet import (
     write_csv,
     write_xlsx,
 )
-from tests.assessments.questions.test_gift_properties import questions
+from tests.factories import xlsx
+from tests.strategies import questions
 
 DATA = Path(__file__).parent / "data"
 INF = D("Infinity")
@@ -41,10 +41,7 @@ HEADER_ZH = "类型,分类,标题,题目,格式,A,B,C,D,E,F,G,H,答案,解析,�
 HEADER_EN = "type,category,name,question,format,A,B,C,D,E,F,G,H,answer,feedback,tags,mark"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def csv(*lines: str, encoding="utf-8") -> bytes:
@@ -61,15 +58,6 @@ def problems(data: bytes, parser=parse_csv) -> list[tuple[int, str, str]]:
     with pytest.raises(TableError) as caught:
         parser(data)
     return [(p.line, p.column, p.message) for p in caught.value.problems]
-
-
-def xlsx(rows: list[list]) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 # Templates ----------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import pytest
 from assessments.models import Attempt, AttemptItem, AttemptState, QuizPage, QuizSlot
 from assessments.questions import services
 from assessments.quizzes import services as attempts
-from tests.assessments.quizzes.test_services import single
 from tests.concurrency import postgresql_only, run_at_once
+from tests.factories import single
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), postgresql_only]
 

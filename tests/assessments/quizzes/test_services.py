@@ -10,23 +10,13 @@ from django.utils import timezone
 
 from assessments.models import Attempt, AttemptState, QuizPage, QuizSlot
 from assessments.questions import services
-from assessments.questions.data import Choice, QuestionType
-from assessments.questions.data import Question as Q
 from assessments.quizzes import permissions
 from assessments.quizzes import services as attempts
+from tests.factories import single
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-def single(n):
-    return Q(
-        QuestionType.SINGLE,
-        f"第{n}题:上门收寄最长不得超过预约时间后多久?",
-        name=f"Q{n}",
-        choices=(Choice("2小时", D(1)), Choice("24小时", D(0)), Choice("5分钟", D(0))),
-    )
 
 
 @pytest.fixture

@@ -24,12 +24,10 @@ from assessments.scoring.arithmetic import (
     normalised,
     policy_problems,
 )
+from tests.strategies import T0, people
 
-T0 = datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)
 D = Decimal
 COUNT_FIELDS = sorted({name for pair in MEASURES.values() for name in pair})
-
-percents = st.decimals(min_value=0, max_value=100, places=1)
 
 
 def replace(record, **changes):
@@ -37,81 +35,6 @@ def replace(record, **changes):
     if dataclasses.is_dataclass(record):
         return dataclasses.replace(record, **changes)
     return record._replace(**changes)
-
-
-@st.composite
-def attempts(draw, quiz_id):
-    n = draw(st.integers(0, 3))
-    return tuple(
-        QuizAttempt(
-            quiz_id * 10 + i,
-            T0 + datetime.timedelta(days=draw(st.integers(0, 60))),
-            draw(percents),
-        )
-        for i in range(n)
-    )
-
-
-@st.composite
-def surveys(draw):
-    scale = draw(st.sampled_from(["1-5", "0-10", "percent"]))
-    high = {"1-5": 5, "0-10": 10, "percent": 100}[scale]
-    low = 1 if scale == "1-5" else 0
-    score = draw(st.decimals(min_value=low, max_value=high, places=1))
-    source = draw(st.sampled_from(["questionnaire", "phone", "online", "mystery_shopper"]))
-    return Survey(f"S{draw(st.integers(0, 10**6))}", source, scale, score)
-
-
-@st.composite
-def complaints(draw):
-    received = T0 + datetime.timedelta(hours=draw(st.integers(0, 2000)))
-    contact = draw(st.none() | st.integers(0, 72))
-    return Complaint(
-        f"C{draw(st.integers(0, 10**6))}",
-        draw(st.sampled_from(["service", "transport", "information", "other"])),
-        draw(st.booleans()),
-        received,
-        None if contact is None else received + datetime.timedelta(hours=contact),
-    )
-
-
-@st.composite
-def efficiency_rows(draw):
-    counts = {}
-    for part, total in MEASURES.values():
-        value = draw(st.none() | st.integers(0, 500))
-        counts[total] = value
-        counts[part] = None if value is None else draw(st.integers(0, value))
-    return EfficiencyRow(T0.date() + datetime.timedelta(days=draw(st.integers(0, 90))), counts)
-
-
-@st.composite
-def evaluations(draw):
-    maximum = draw(st.decimals(min_value=1, max_value=100, places=1))
-    score = draw(st.decimals(min_value=0, max_value=maximum, places=1))
-    source = draw(st.sampled_from(["drill", "team_project", "communication_case"]))
-    return Evaluation(source, f"E{draw(st.integers(0, 10**6))}", score, maximum)
-
-
-@st.composite
-def people(draw):
-    quiz_count = draw(st.integers(0, 3))
-    quizzes = tuple(
-        RequiredQuiz(q, f"quiz {q}", draw(st.sampled_from([D(1), D(2)])), draw(attempts(q)))
-        for q in range(quiz_count)
-    )
-    return Person(
-        position=draw(st.sampled_from(["courier", "customer_service", "station_staff", "hr"])),
-        quizzes=quizzes,
-        surveys=tuple(draw(st.lists(surveys(), max_size=6, unique_by=lambda s: s.reference))),
-        complaints=tuple(
-            draw(st.lists(complaints(), max_size=4, unique_by=lambda c: c.reference))
-        ),
-        efficiency=tuple(draw(st.lists(efficiency_rows(), max_size=6))),
-        evaluations=tuple(
-            draw(st.lists(evaluations(), max_size=4, unique_by=lambda e: e.reference))
-        ),
-    )
 
 
 def shuffled(person: Person, seed: int) -> Person:

@@ -24,7 +24,7 @@ from assessments.scoring.arithmetic import (
     assess,
 )
 from assessments.scoring.explain import PARTS_AND_OVERALL, explain, reason_text
-from tests.assessments.scoring.test_arithmetic import people as random_people
+from tests.strategies import people as random_people
 
 T0 = datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)
 D = Decimal

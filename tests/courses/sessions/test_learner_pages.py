@@ -16,37 +16,11 @@ from courses.models import (
     SessionState,
     SignUp,
     SignUpStatus,
-    TrainingSession,
 )
 from courses.sessions import services
+from tests.factories import at, make_session
 
 pytestmark = pytest.mark.django_db
-
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def at(days=1, hour=9):
-    """A moment `days` from now at `hour` o'clock in Shanghai."""
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
-
-
-def make_session(trainer, *, capacity=2, starts_at=None, hours=2, **fields):
-    starts_at = starts_at or at()
-    fields.setdefault("kind", SessionKind.CLASSROOM)
-    fields.setdefault("title", "投诉处理课堂")
-    units = fields.pop("audience_units", None)
-    session = TrainingSession.objects.create(
-        trainer=trainer.user,
-        capacity=capacity,
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=hours),
-        place="浦东站二楼培训室",
-        **fields,
-    )
-    if units:
-        session.audience_units.set(units)
-    return session
 
 
 @pytest.fixture

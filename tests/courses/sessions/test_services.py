@@ -30,17 +30,15 @@ HOUR = datetime.timedelta(hours=1)
 
 @pytest.fixture
 def make_session(people):
-    def make(capacity=2, kind=SessionKind.CLASSROOM, starts_in=HOUR * 24, **fields):
-        starts = timezone.now() + starts_in
-        return sessions_services.session_schedule(
-            by=people["trainer"].user,
-            kind=kind,
-            title=fields.pop("title", "服务礼仪课堂"),
-            starts_at=starts,
-            ends_at=starts + 2 * HOUR,
-            place="浦东站二楼培训室",
-            trainer=people["trainer"].user,
-            capacity=capacity,
+    """Sessions of the trainer, scheduled through the service."""
+    trainer = people["trainer"].user
+
+    def make(*, starts_in=HOUR * 24, title="服务礼仪课堂", **fields):
+        return factories.make_session(
+            trainer,
+            scheduled_by=trainer,
+            starts_at=timezone.now() + starts_in,
+            title=title,
             **fields,
         )
 

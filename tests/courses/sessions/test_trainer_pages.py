@@ -15,12 +15,12 @@ from courses.models import (
     DrillPage,
     RubricVersion,
     SignUp,
-    TrainingSession,
 )
 from courses.sessions import forms as session_forms
 from courses.sessions import services
 from lms.roles import Role
 from tests import factories
+from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -54,17 +54,9 @@ def now():
     return timezone.now().replace(microsecond=0)
 
 
-def make_session(trainer, now, *, kind="classroom", title="客服课堂", **fields):
-    return TrainingSession.objects.create(
-        kind=kind,
-        title=title,
-        starts_at=now - datetime.timedelta(minutes=10),
-        ends_at=now + datetime.timedelta(minutes=50),
-        place="浦东站二楼",
-        trainer=trainer,
-        capacity=10,
-        **fields,
-    )
+# The sessions here: under way in this room, from ten minutes before `now` for an hour.
+ROOM = {"place": "浦东站二楼", "capacity": 10, "hours": 1}
+TEN_MINUTES = datetime.timedelta(minutes=10)
 
 
 def confirm(session, *profiles, status="confirmed"):
@@ -76,7 +68,9 @@ def confirm(session, *profiles, status="confirmed"):
 
 @pytest.fixture
 def session(people, now):
-    session = make_session(people["trainer"].user, now)
+    session = make_session(
+        people["trainer"].user, starts_at=now - TEN_MINUTES, title="客服课堂", **ROOM
+    )
     confirm(session, people["learner"], people["colleague"])
     return session
 
@@ -114,11 +108,12 @@ def drill_session(people, now):
     )
     session = make_session(
         people["trainer"].user,
-        now,
+        starts_at=now - TEN_MINUTES,
         kind="drill",
         title="投诉处理演练 第一场",
         drill=drill,
         rubric_version=version,
+        **ROOM,
     )
     confirm(session, people["learner"], people["colleague"])
     return session
@@ -172,13 +167,19 @@ def test_the_list_of_sessions_to_run_shows_the_trainers_own(
     someone_else = factories.staff(
         people["trainer"].org_unit, roles=[Role.TRAINER], name="别人", number="TR03"
     )
-    make_session(someone_else.user, now, title="别人的课")
+    make_session(someone_else.user, starts_at=now - TEN_MINUTES, title="别人的课", **ROOM)
     make_session(
         people["trainer"].user,
-        now + datetime.timedelta(days=3),
+        starts_at=now + datetime.timedelta(days=3) - TEN_MINUTES,
         title="下周的课",
+        **ROOM,
     )
-    make_session(people["trainer"].user, now - datetime.timedelta(days=30), title="很久以前")
+    make_session(
+        people["trainer"].user,
+        starts_at=now - datetime.timedelta(days=30) - TEN_MINUTES,
+        title="很久以前",
+        **ROOM,
+    )
     html = login(people["trainer"]).get("/learning/sessions/run/").content.decode()
     assert "客服课堂" in html and "下周的课" in html
     assert "别人的课" not in html and "很久以前" not in html
@@ -281,7 +282,9 @@ def test_a_code_in_the_future_is_refused_when_time_moves_on(session, people, log
 
 
 def test_a_code_of_another_session_or_tampered_is_refused(session, people, login, now):
-    other = make_session(people["trainer"].user, now, title="另一场")
+    other = make_session(
+        people["trainer"].user, starts_at=now - TEN_MINUTES, title="另一场", **ROOM
+    )
     client = login(people["learner"])
     response = client.post("/learning/check-in/", {"code": services.check_in_token(other)})
     assert response.status_code == 400
