@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.certificates import selectors, verification
+from assessments.certificates import printing, selectors, verification
 from assessments.certificates.content import (
     _BranchAverages,
     course_content,
@@ -24,8 +24,6 @@ from assessments.certificates.content import (
     expiry_for,
 )
 from assessments.certificates.printing import (
-    MAX_BATCH,
-    SMALL_BATCH,
     _audit,
     merge_certificates,
     print_filters,
@@ -493,15 +491,15 @@ def certificates_print(
     filters = print_filters(cycle=cycle, unit=unit, ids=ids)
     if not found:
         raise ValidationError(_("Nothing to print: no certificate in force matches."))
-    if len(found) > MAX_BATCH:
+    if len(found) > printing.MAX_BATCH:
         raise ValidationError(
             _(
                 "%(count)s certificates are too many for one PDF (%(max)s at most): "
                 "print them by org unit."
             )
-            % {"count": len(found), "max": MAX_BATCH}
+            % {"count": len(found), "max": printing.MAX_BATCH}
         )
-    if len(found) <= SMALL_BATCH:
+    if len(found) <= printing.SMALL_BATCH:
         return Printed(print_now(certificates=list(chosen), out=out, filters=filters, by=by))
     return Printed(len(found), print_job_create(certificate_ids=found, filters=filters, by=by))
 

@@ -36,8 +36,8 @@ from threading import Thread
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
+from assessments.cycles import storage
 from assessments.cycles.inputs import cycle_inputs
-from assessments.cycles.storage import copy_encoder, copy_statement, result_rows
 from assessments.models.cycles import AssessmentResult
 
 MAX_PARTS = 4
@@ -170,7 +170,7 @@ def _store(received: SimpleQueue, total: int, on_progress) -> float:
             cursor.execute(f"SET CONSTRAINTS {keys} IMMEDIATE")
         item = None
         while not isinstance(item, float):
-            with cursor.cursor.copy(copy_statement()) as copy:
+            with cursor.cursor.copy(storage.copy_statement()) as copy:
                 batch = 0
                 while batch < BATCH:
                     item = received.get()
@@ -241,12 +241,12 @@ def _part(cycle, policy, run, now, snapshot: str, out: Connection) -> float:
             cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
         people, places = cycle_inputs(cycle, run)
         loaded = time.perf_counter()
-        encode = copy_encoder()
+        encode = storage.copy_encoder()
         with (
             connection.cursor() as cursor,
             psycopg.Copy(cursor.cursor, writer=FileWriter(_Sender(out))) as copy,
         ):
             write_row = copy.write_row
-            for row in result_rows(cycle, policy, people, places, now):
+            for row in storage.result_rows(cycle, policy, people, places, now):
                 write_row(encode(row))
     return loaded

@@ -743,7 +743,7 @@ def load_demo_operations(stdout=None, today: datetime.date | None = None) -> dic
     is recorded). Returns the outcome of each kind."""
     from django.utils import timezone
 
-    from assessments.imports import services
+    from assessments.imports import importing
     from lms.models.accounts import User
 
     today = today or timezone.localdate()
@@ -759,7 +759,7 @@ def load_demo_operations(stdout=None, today: datetime.date | None = None) -> dic
     outcomes = {}
     for kind, label in LABELS.items():
         name, content = file_for(kind, operations.rows(kind), f"{kind}-{span}")
-        check = services.import_file(
+        check = importing.import_file(
             kind=kind, name=name, stream=io.BytesIO(content), dry_run=True
         )[1]
         if not check.ok:
@@ -769,7 +769,7 @@ def load_demo_operations(stdout=None, today: datetime.date | None = None) -> dic
             _say(stdout, f"Demo {label} already imported: {check.unchanged} unchanged.")
             outcomes[kind] = check
             continue
-        _batch, outcome = services.import_file(
+        _batch, outcome = importing.import_file(
             kind=kind, name=name, stream=io.BytesIO(content), by=by
         )
         outcomes[kind] = outcome

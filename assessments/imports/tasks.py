@@ -6,7 +6,7 @@ from django_tasks import task
 @task()
 def check_import(batch_id: int) -> dict:
     """Read an uploaded file whole and record what importing it would do."""
-    from assessments.imports.services import batch_check
+    from assessments.imports.importing import batch_check
     from assessments.models.metrics import ImportBatch
 
     batch = batch_check(ImportBatch.objects.get(pk=batch_id))
@@ -16,7 +16,7 @@ def check_import(batch_id: int) -> dict:
 @task()
 def apply_import(batch_id: int, user_id: int | None = None) -> dict:
     """Write a checked file: every row, or none."""
-    from assessments.imports.services import batch_apply
+    from assessments.imports.importing import batch_apply
     from assessments.models.metrics import ImportBatch
     from lms.models.accounts import User
 

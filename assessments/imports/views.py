@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.imports import services, tasks
+from assessments.imports import selectors, services
 from assessments.imports import templates as file_templates
 from assessments.imports.forms import UploadForm
 from assessments.imports.permissions import may_import_data
 from assessments.imports.problems import Problem
-from assessments.models.metrics import ImportBatch, ImportKind, ImportState
+from assessments.models.metrics import ImportBatch, ImportKind
 from lms.permissions import require
 from lms.platform.exports import XLSX_TYPE, table_response
-
-RUNNING = (ImportState.CHECKING, ImportState.IMPORTING)  # the steps done in the background
 
 
 @login_required
@@ -29,18 +27,15 @@ def import_list(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = services.batch_create(
+        batch = services.import_upload(
             kind=form.cleaned_data["kind"],
             name=upload.name,
             stream=upload,
             by=request.user,
             full_roster=form.cleaned_data["full_roster"],
         )
-        transaction.on_commit(lambda: tasks.check_import.enqueue(batch.pk))
         return redirect("imports:import_detail", batch.pk)
-    page_obj = Paginator(
-        ImportBatch.objects.select_related("uploaded_by__profile", "imported_by__profile"), 25
-    ).get_page(request.GET.get("page"))
+    page_obj = Paginator(selectors.batches(), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/imports/list.html",
@@ -55,10 +50,7 @@ def import_list(request):
 
 def _batch(request, batch_id: int) -> ImportBatch:
     require(may_import_data(request.user))
-    return get_object_or_404(
-        ImportBatch.objects.select_related("uploaded_by__profile", "imported_by__profile"),
-        pk=batch_id,
-    )
+    return get_object_or_404(selectors.batches(), pk=batch_id)
 
 
 @login_required
@@ -71,8 +63,8 @@ def import_detail(request, batch_id: int):
         {
             "batch": batch,
             "problems": problems,
-            "running": batch.state in RUNNING,
-            "percent": services.progress_of(batch),
+            "running": selectors.is_running(batch),
+            "percent": selectors.progress_of(batch),
         },
     )
 
@@ -83,9 +75,9 @@ def import_status(request, batch_id: int):
     return JsonResponse(
         {
             "state": batch.state,
-            "running": batch.state in RUNNING,
+            "running": selectors.is_running(batch),
             "label": batch.get_state_display(),
-            "percent": services.progress_of(batch),
+            "percent": selectors.progress_of(batch),
         }
     )
 
@@ -94,11 +86,10 @@ def import_status(request, batch_id: int):
 @require_POST
 def import_confirm(request, batch_id: int):
     batch = _batch(request, batch_id)
-    if batch.state != ImportState.CHECKED:
-        messages.error(request, _("Only a checked file without errors can be imported."))
-        return redirect("imports:import_detail", batch.pk)
-    user_id = request.user.pk
-    transaction.on_commit(lambda: tasks.apply_import.enqueue(batch.pk, user_id))
+    try:
+        services.import_confirm(batch=batch, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("imports:import_detail", batch.pk)
 
 
@@ -106,7 +97,7 @@ def import_confirm(request, batch_id: int):
 @require_POST
 def import_cancel(request, batch_id: int):
     batch = _batch(request, batch_id)
-    if services.batch_cancel(batch):
+    if services.import_cancel(batch=batch):
         messages.success(request, _("The import was cancelled; nothing was written."))
     return redirect("imports:import_list")
 

@@ -3,7 +3,7 @@
     python -m tests.benchmarks.import_worker DATABASE_URL FILE [--parse-only]
 
 Sets up a fresh database at DATABASE_URL (migrated; 1,000 people B00000..B00999), then imports
-FILE (an efficiency CSV) twice through `assessments.imports.services.import_file`, as
+FILE (an efficiency CSV) twice through `assessments.imports.importing.import_file`, as
 `manage.py import_data efficiency FILE` does: the first time every row is new, the second
 time every row is unchanged. With --parse-only it only reads and checks the file with the
 pure layer (`assessments.imports`), the floor of any import. Prints one JSON object:
@@ -76,7 +76,7 @@ def parse_only(path: str) -> dict:
 
 
 def import_once(path: str) -> dict:
-    from assessments.imports.services import import_file
+    from assessments.imports.importing import import_file
 
     with open(path, "rb") as stream:
         batch, outcome = import_file(kind="efficiency", name=Path(path).name, stream=stream)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.imports import services
+from assessments.imports import importing
 from assessments.models.metrics import ImportKind
 from lms.platform.progress import ProgressBar
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file.")
         bar = None if no_progress else ProgressBar(path.name, self.stderr)
         with path.open("rb") as stream:
-            batch, outcome = services.import_file(
+            batch, outcome = importing.import_file(
                 kind=kind,
                 name=path.name,
                 stream=stream,

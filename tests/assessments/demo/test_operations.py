@@ -23,7 +23,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from assessments.demo import operations
-from assessments.imports import services
+from assessments.imports import importing
 from assessments.models import (
     Complaint,
     EfficiencyRecord,
@@ -337,7 +337,7 @@ BROKEN = sorted(p.name for p in operations.DATA.iterdir() if "with-errors" in p.
 @pytest.mark.parametrize("name", GOOD)
 def test_a_good_example_imports_cleanly_against_the_demo_staff(seed_output, name):
     content = (operations.DATA / name).read_bytes()
-    _batch, outcome = services.import_file(
+    _batch, outcome = importing.import_file(
         kind=kind_of(name), name=name, stream=io.BytesIO(content), dry_run=True
     )
     assert outcome.ok, [problem.message for problem in outcome.problems]
@@ -352,7 +352,7 @@ def test_a_broken_example_is_refused_with_the_problems_its_readme_lists(seed_out
     content = (operations.DATA / name).read_bytes()
     kind = kind_of(name)
     before = MODELS[kind].objects.count()
-    batch, outcome = services.import_file(kind=kind, name=name, stream=io.BytesIO(content))
+    batch, outcome = importing.import_file(kind=kind, name=name, stream=io.BytesIO(content))
     found = {(problem.line, problem.column, problem.code) for problem in outcome.problems}
     assert found == listed[name]
     assert outcome.problem_count == len(listed[name]) == outcome.rejected

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from assessments.imports import services
+from assessments.imports import importing
 from assessments.models import (
     Complaint,
     EfficiencyRecord,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def run(kind, data: bytes, name="data.csv", **kwargs):
-    return services.import_file(kind=kind, name=name, stream=io.BytesIO(data), **kwargs)
+    return importing.import_file(kind=kind, name=name, stream=io.BytesIO(data), **kwargs)
 
 
 def test_surveys_import_once_and_a_second_time_change_nothing(people):
@@ -201,9 +201,9 @@ def test_a_dry_run_writes_nothing(people):
 
 
 def test_a_failure_half_way_leaves_nothing(people, monkeypatch):
-    monkeypatch.setattr(services, "CHUNK", 2)
+    monkeypatch.setattr(importing, "CHUNK", 2)
     calls = []
-    original = services.SurveySpec.apply
+    original = importing.SurveySpec.apply
 
     def fail_on_second(self, records):
         calls.append(1)
@@ -211,7 +211,7 @@ def test_a_failure_half_way_leaves_nothing(people, monkeypatch):
             raise RuntimeError("the disk is full")
         return original(self, records)
 
-    monkeypatch.setattr(services.SurveySpec, "apply", fail_on_second)
+    monkeypatch.setattr(importing.SurveySpec, "apply", fail_on_second)
     data = csv_bytes("surveys", [survey(f"S-{i}") for i in range(5)])
     with pytest.raises(RuntimeError):
         run("surveys", data)
@@ -280,7 +280,7 @@ def test_a_measure_filled_in_later_or_a_survey_moved_to_another_person_is_an_upd
 
 @pytest.mark.parametrize("chunk", [1, 2, 3])
 def test_counts_add_up_over_chunks(people, monkeypatch, chunk):
-    monkeypatch.setattr(services, "CHUNK", chunk)
+    monkeypatch.setattr(importing, "CHUNK", chunk)
     run("surveys", csv_bytes("surveys", [survey(f"S-{i}") for i in range(4)]))
     rows = [survey(f"S-{i}", score="3" if i % 2 else "4.5") for i in range(7)]
     batch, outcome = run("surveys", csv_bytes("surveys", rows))
