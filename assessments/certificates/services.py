@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.certificates import printing, selectors, verification
+from assessments.certificates import printing, selectors
 from assessments.certificates.content import (
     _BranchAverages,
     course_content,
@@ -94,13 +94,6 @@ def _codes_new(count: int) -> list[str]:
         taken = set(Certificate.objects.filter(code__in=wanted).values_list("code", flat=True))
         codes |= wanted - taken
     return list(codes)
-
-
-def normalise_code(text: str) -> str:
-    """A code as typed (any case, with or without dashes or spaces, O for 0, I or L for 1) as
-    stored; "" when it cannot be a code."""
-    letters = verification.normalise_code(text)
-    return letters if verification.is_valid_code(letters) else ""
 
 
 def template_active(kind: str) -> CertificateTemplate | None:

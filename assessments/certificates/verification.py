@@ -102,6 +102,13 @@ def is_valid_code(letters: str) -> bool:
     return bool(_VALID_CODE.fullmatch(letters))
 
 
+def stored_code(text: str) -> str:
+    """A code as typed (any case, with or without dashes or spaces, O for 0, I or L for 1) as
+    the issuing service stores it; "" when it cannot be a code."""
+    letters = normalise_code(text)
+    return letters if is_valid_code(letters) else ""
+
+
 def group_code(letters: str) -> str:
     """XXXX-XXXX-XXXX-XXXX: how a code is printed and shown."""
     return "-".join(letters[i : i + CODE_GROUP] for i in range(0, len(letters), CODE_GROUP))

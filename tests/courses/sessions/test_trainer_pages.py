@@ -394,6 +394,36 @@ def test_the_whole_form_saves_without_javascript(drill_session, people, login):
     assert evaluation.percent == score(RUBRIC, evaluation.points).percent
 
 
+def test_a_sheet_with_a_wrong_level_saves_nothing_and_shows_what_was_sent(
+    drill_session, people, login
+):
+    client = login(people["trainer"])
+    learner = people["learner"].user
+    url = f"/learning/sessions/{drill_session.pk}/scoring/{learner.pk}/"
+    client.post(url, {"points-talk": "1", "points-steps": "3", "comment": "第一次"})
+    before = DrillEvaluation.objects.get(session=drill_session, user=learner)
+    response = client.post(
+        url,
+        {
+            "points-talk": "2",
+            "note-talk": "复述了问题",
+            "points-steps": "7",  # not a level of this criterion
+            "comment": "第二次",
+        },
+    )
+    assert response.status_code == 400
+    assert "流程" in " ".join(response.context["errors"])
+    after = DrillEvaluation.objects.get(session=drill_session, user=learner)
+    assert (after.points, after.notes, after.comment) == (
+        before.points,
+        before.notes,
+        before.comment,
+    )
+    sent = {row["criterion"].key: row for row in response.context["criteria"]}
+    assert sent["talk"]["points"] == "2" and sent["talk"]["note"] == "复述了问题"
+    assert response.context["form"]["comment"].value() == "第二次"
+
+
 def png_bytes() -> bytes:
     from PIL import Image
 
@@ -429,8 +459,6 @@ def test_evidence_is_stored_and_only_shown_to_those_concerned(
 
 
 def test_evidence_of_the_wrong_kind_or_size_is_refused(drill_session, people, login, monkeypatch):
-    pass
-
     client = login(people["trainer"])
     url = f"/learning/sessions/{drill_session.pk}/scoring/{people['learner'].user.pk}/"
     script = SimpleUploadedFile("a.html", b"<script>", content_type="text/html")
