@@ -37,13 +37,13 @@ def load_demo_courses(sender, stdout=None, **kwargs):
 
 def review_new_drill_index(sender, instance, created, raw=False, **kwargs):
     """A new drill index gets the review workflow: its drills are approved before publication."""
-    from courses.drills.review import drill_index_reviewed
+    from courses.drills.services import drill_index_reviewed
 
     if created and not raw:
         drill_index_reviewed(instance)
 
 
 def keep_rubric_version(sender, instance, **kwargs):
-    from courses.drills.review import rubric_version_record
+    from courses.drills.services import rubric_version_record
 
     rubric_version_record(instance)

@@ -33,7 +33,7 @@ from courses.demo.live_content import (
     TRAINER,
     XIHU,
 )
-from courses.drills.review import review_workflow
+from courses.drills.selectors import review_workflow
 from courses.models.live import (
     DrillIndexPage,
     DrillPage,

@@ -1,7 +1,7 @@
 """The "Lead trainer" role and the drill review workflow: a lead trainer's approval.
 
 Trainers keep their page permissions; the drill page itself narrows who may publish it
-(courses/drills/review.py). Permissions for the live-training models go to the roles that
+(courses/drills/permissions.py). Permissions for the live-training models go to the roles that
 schedule sessions (trainers) and read them (HR, administrators).
 """
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.drills.review import current_rubric_version
 from courses.drills.rubrics import InvalidScore, score
+from courses.drills.selectors import current_rubric_version
 from courses.learning.services import enrolment_refresh_completion
 from courses.models.live import (
     Attendance,

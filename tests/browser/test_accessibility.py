@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from assessments.cycles.compute import cycle_compute
 from assessments.models import AssessmentCycle, Certificate, ScoringPolicy, SurveyResult
 from assessments.quizzes import services as quizzes_services
-from courses.drills.review import current_rubric_version
+from courses.drills.selectors import current_rubric_version
 from courses.learning import services
 from courses.models import SignUp, TrainingSession
 from courses.sessions import services as sessions_services

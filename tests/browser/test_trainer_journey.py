@@ -121,7 +121,7 @@ def test_a_drill_from_writing_to_scores(browser, live_server, settings, people, 
         write_criterion(page, n, name, weight, levels)
     # NOTE (bug, reported): the footer's menu also offers the trainer "发布" (publish) on this
     # create form; clicking it leaves the new drill live without review, rubric version or
-    # published revision (courses/drills/review.py narrows publishing on DrillPage only, not
+    # published revision (courses/drills/permissions.py narrows publishing on DrillPage only, not
     # `can_publish_subpage` of the DrillIndexPage). The trainer here submits for review.
     with page.expect_navigation():
         page.get_by_role("button", name="保存草稿").click()

@@ -1,4 +1,4 @@
-"""Drills are published through the "Drill review" workflow (courses.drills.review).
+"""Drills are published through the "Drill review" workflow (courses/drills/).
 
 A trainer writes and submits; a lead trainer approves (the drill goes live with rubric
 version 1) or requests changes with a comment. A changed rubric, republished, becomes a
@@ -14,7 +14,7 @@ from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from courses.demo.live import DRILLS, _drill_page
-from courses.drills.review import review_workflow
+from courses.drills.selectors import review_workflow
 from courses.models import DrillPage, RubricVersion
 from courses.sessions import services
 from lms.roles import Role

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from courses.drills.review import rubric_version_record
+from courses.drills.services import rubric_version_record
 from courses.models import (
     DrillEvaluation,
     DrillIndexPage,

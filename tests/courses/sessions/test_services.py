@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from courses.drills.review import current_rubric_version
 from courses.drills.rubrics import score
+from courses.drills.selectors import current_rubric_version
 from courses.learning import services
 from courses.models import (
     Attendance,

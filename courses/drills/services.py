@@ -1,5 +1,6 @@
-"""Drills are reviewed before they are published: the review workflow, and the version of
-the rubric kept with every publication."""
+"""Writes of drills: a new drill index put through the review workflow (a lead trainer
+approves each drill before it is published), and the rubric kept as a version with every
+publication."""
 
 from __future__ import annotations
 
@@ -7,19 +8,8 @@ from django.db import transaction
 from django.db.models import Max
 from wagtail.models import WorkflowPage
 
+from courses.drills.selectors import review_workflow
 from courses.models.live import RubricVersion
-
-WORKFLOW_NAME = "演练审核"  # data, in the company's language, as the admin shows it
-
-
-TASK_NAME = "主培训师审批"
-
-
-def review_workflow():
-    """The drill review workflow (created by a migration), or None if it was removed."""
-    from wagtail.models import Workflow
-
-    return Workflow.objects.filter(name=WORKFLOW_NAME).first()
 
 
 def drill_index_reviewed(index_page) -> None:
@@ -46,8 +36,3 @@ def rubric_version_record(drill):
         criteria=rubric.to_json(),
         digest=digest,
     )
-
-
-def current_rubric_version(drill):
-    """The last published rubric version of a drill (None before it is first published)."""
-    return drill.rubric_versions.order_by("-number").first()
