@@ -1,8 +1,11 @@
 """Importing operational data: check a whole file, then write it, or nothing.
 
-The pure layer (`assessments.imports`) reads the file and checks each row on its
-own; this module adds what needs the database (employee numbers, keys already
-stored) and writes.
+The pure layer reads the file and checks each row on its own: `readers` turns a CSV or XLSX
+upload into a header and streamed rows of text, `values` reads one cell, `kinds` knows each
+kind's columns and checks each row into a record, `keys` finds natural keys repeated within a
+file, `templates` writes the blank files HR fills in, and `problems` holds what can go wrong,
+as data whose message is translated when it is read. This module adds what needs the
+database (employee numbers, keys already stored) and writes.
 
 - `batch_create` keeps the uploaded file (and its SHA-256) as an `ImportBatch`.
 - `batch_check` reads the whole file without writing anything: each row is new,
