@@ -109,6 +109,20 @@ def may_manage_staff(user) -> bool:
     return is_hr(user)
 
 
+def may_manage_account(user, account) -> bool:
+    """Whether `user` may invite, reset, mark as left, reinstate or change the e-mail of `account`.
+
+    Roles have an order: HR and administrators act on the accounts of staff, but only an
+    administrator acts on an HR or an administrator account, so that HR cannot take over an
+    account that holds more than theirs (a set-password link for the superuser, say).
+    """
+    if not may_manage_staff(user):
+        return False
+    if roles_of(account) & HR_ROLES:
+        return Role.ADMINISTRATOR in roles_of(user)
+    return True
+
+
 def may_set_roles(user) -> bool:
     """Only administrators give roles and assign trainers to units."""
     return Role.ADMINISTRATOR in roles_of(user)
