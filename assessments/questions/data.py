@@ -100,6 +100,8 @@ class Question:
     default_mark: Decimal = Decimal(1)
     # GIFT comments (// ...) just above the question, kept for a faithful export
     comment: str = ""
+    # Moodle's ID number (GIFT's // [id:…]): finds the question again when a file is re-imported
+    idnumber: str = ""
 
     def to_dict(self) -> dict:
         """JSON-ready: Decimals as strings."""
@@ -111,6 +113,7 @@ class Question:
             qtype=QuestionType(data["qtype"]),
             text=data["text"],
             name=data.get("name", ""),
+            idnumber=data.get("idnumber", ""),
             text_format=TextFormat(data.get("text_format", TextFormat.MOODLE)),
             general_feedback=data.get("general_feedback", ""),
             choices=tuple(

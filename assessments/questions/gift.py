@@ -5,14 +5,19 @@ Follows Moodle's importer (question/format/gift/format.php) and its documentatio
 - Questions are separated by blank lines. A line starting with `//` is a comment;
   the comment lines in a question's block (those just above it, usually) are kept
   in `Question.comment`, without Moodle's own export header ("question: 12  name:
-  ..."). Moodle's `[tag:name]` in a comment adds a tag; `[mark:2]` (an extension
-  Moodle ignores, since it is in a comment) sets the default mark, which GIFT
-  otherwise cannot say.
+  ..."). Moodle's `[id:ID-12]` in a comment gives the question's ID number (the
+  first one counts) and each `[tag:name]` adds a tag, `\]` standing for `]` in
+  both; `[mark:2]` (an extension Moodle ignores, since it is in a comment) sets the
+  default mark, which GIFT otherwise cannot say.
 - `$CATEGORY: path` sets the category of the questions after it. Moodle's context
   prefix and top category ("$course$/top/") are dropped.
-- `::title::` names a question; `[html]`, `[markdown]`, `[plain]` or `[moodle]`
-  (the default) before a text gives its format. A format before an answer or a
-  feedback is read and dropped: here a question has one format.
+- `::title::` names a question (a `::` never closed is dropped, as Moodle does);
+  `[html]`, `[markdown]`, `[plain]` or `[moodle]` (the default) before a text gives
+  its format, and any other bracketed word there (`[HTML]`, `[md]`) is text, as in
+  Moodle. A format before an answer or a feedback is read and dropped: here a
+  question has one format, in which its answers and feedback are shown.
+- A text without an answer block is Moodle's "description", which is no question:
+  it is skipped and reported in `Parsed.skipped`, as are nothing but comments.
 - `\~ \= \# \{ \} \: \\` are literal characters and `\n` a line break.
 - The answer block `{...}` ends the question or, in Moodle's "missing word"
   format, stands inside its text, which then shows `_____` in its place.
@@ -24,14 +29,15 @@ Follows Moodle's importer (question/format/gift/format.php) and its documentatio
   matching (`= -> answer` adds a distractor); `####feedback` before the closing
   brace is the general feedback.
 
-Stricter than Moodle, on purpose: a text-only item (Moodle's "description") is an
-error, not skipped, since the bank has no such type; so are an unclosed title, a
+Stricter than Moodle, where Moodle would import something else than was meant: a
 second answer block, a `{` inside one, an answer of a choice question with neither
-`=` nor `~`, `=%50%` in a choice question (Moodle silently gives it 100 %), an
-unknown format such as `[HTML]` or `[md]` (Moodle keeps it as text), numbers that
-are not numbers, weights outside -100..100, and the type rules Moodle's editor
-applies (see `assessments.questions.problems.question_problems`). Every problem in the
-file is reported, with its line, and nothing is returned when there is one.
+`=` nor `~`, `=%50%` in a choice question (Moodle silently gives it 100 % and keeps
+"%50%" in the answer), numbers that are not numbers, weights outside -100..100, and
+the type rules Moodle's editor applies (see
+`assessments.questions.problems.question_problems`). Every problem in the file is
+reported, with its line, and nothing is returned when there is one. A file larger
+than `Limits.chars` characters or holding more than `Limits.questions` items is
+refused before it is read.
 
 Kinder than Moodle: a `$CATEGORY:` line may be followed by its first question
 without a blank line; the file may be bytes in UTF-8 (with or without BOM) or
@@ -57,7 +63,10 @@ from assessments.questions.data import (
     TextFormat,
 )
 from assessments.questions.problems import (
+    DEFAULT_LIMITS,
     HUNDRED,
+    Limits,
+    Parsed,
     Problem,
     QuestionImportError,
     clean_text,
@@ -67,9 +76,11 @@ from assessments.questions.problems import (
     percent,
     plain_decimal,
     question_problems,
+    too_many_chars,
+    too_many_questions,
 )
 
-__all__ = ["GiftError", "Problem", "parse", "write"]
+__all__ = ["GiftError", "Problem", "parse", "parse_file", "write"]
 
 
 BLANK = "_____"  # where a missing-word answer block stood in the text
@@ -111,10 +122,6 @@ _PLACEHOLDER = "\x00"  # an escaped character, in the parser's working copy
 _FORMATS = {f.value: f for f in TextFormat}
 
 
-# Bracketed words taken for a misspelt format rather than for text.
-_FORMAT_LOOKALIKES = {"htm", "xhtml", "md", "text", "txt", "plaintext", "rich", "richtext"}
-
-
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
@@ -128,6 +135,10 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 
 
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\n])+)\]")
+
+
+# Moodle's: any characters but brackets and control characters, \] for a "]".
+_ID = re.compile(r"\[id:((?:\\\]|[^\[\]\x00-\x1f\x7f])+)\]")
 
 
 _MARK = re.compile(r"\[mark:([^\]\n]*)\]")
@@ -149,19 +160,29 @@ class GiftError(QuestionImportError):
 # Reading ---------------------------------------------------------------------------
 
 
-def parse(text: str | bytes) -> list[Question]:
+def parse(text: str | bytes, *, limits: Limits = DEFAULT_LIMITS) -> list[Question]:
     """The questions in a GIFT file, in order; `GiftError` lists all its problems."""
+    return parse_file(text, limits=limits).questions
+
+
+def parse_file(text: str | bytes, *, limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """The questions in a GIFT file and what was skipped (Moodle's descriptions);
+    `GiftError` lists all its problems."""
     if isinstance(text, bytes):
+        if len(text) > 4 * limits.chars:  # no character takes more than 4 bytes
+            raise GiftError([too_many_chars(limits)])
         decoded = decode_text(text)
         if decoded is None:
             raise GiftError([Problem(0, _("The file is not UTF-8 or GB18030 text."))])
         text = decoded
+    if len(text) > limits.chars:
+        raise GiftError([too_many_chars(limits)])
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    parser = _Parser()
+    parser = _Parser(limits)
     parser.read(clean_text(text).split("\n"))
     if parser.problems:
         raise GiftError(parser.problems)
-    return parser.questions
+    return Parsed(parser.questions, parser.skipped)
 
 
 class _Source:
@@ -239,25 +260,36 @@ class _Source:
 
 
 class _Parser:
-    def __init__(self):
+    def __init__(self, limits: Limits):
         self.questions: list[Question] = []
         self.problems: list[Problem] = []
+        self.skipped: list[Problem] = []
         self.category = ""
+        self.limits = limits
 
     def problem(self, line: int, message: str, **values) -> None:
         self.problems.append(Problem(line, message % {"line": line, **values}))
 
     def read(self, lines: list[str]) -> None:
-        block: list[tuple[int, str]] = []
+        blocks, block = [], []
         for number, line in enumerate(lines, 1):
             line = line.strip(_WS)
             if line:
                 block.append((number, line))
             elif block:
-                self.block(block)
+                blocks.append(block)
                 block = []
         if block:
+            blocks.append(block)
+        # Counted before reading: a category line opens a block of its own at most once.
+        if len(blocks) > 2 * self.limits.questions:
+            self.problems.append(too_many_questions(self.limits))
+            return
+        for block in blocks:
             self.block(block)
+            if len(self.questions) + len(self.skipped) > self.limits.questions:
+                self.problems.append(too_many_questions(self.limits))
+                return
 
     def block(self, block: list[tuple[int, str]]) -> None:
         comments = [(n, line[2:].strip(_WS)) for n, line in block if line.startswith("//")]
@@ -282,27 +314,23 @@ class _Parser:
         name = ""
         if s.startswith("::", i):
             end = s.find("::", i + 2, j)
-            if end < 0:
-                self.problem(
-                    start,
-                    _(
-                        "Line %(line)d: the title opened with :: is never closed. Close it "
-                        "with ::, or write a literal colon as \\:."
-                    ),
-                )
-                return
-            name = src.raw(i + 2, end).strip(_WS)
-            i, j = src.strip(end + 2, j)
+            if end < 0:  # Moodle drops the "::" and names the question from its text
+                i = i + 2
+            else:
+                name = src.raw(i + 2, end).strip(_WS)
+                i, j = src.strip(end + 2, j)
 
         opening, closing = s.find("{", i, j), s.find("}", i, j)
         if opening < 0 and closing < 0:
-            self.problem(
-                start,
-                _(
-                    "Line %(line)d: this question has no answer block in braces { }. "
-                    "Text-only items (Moodle's descriptions) can't be imported: add the "
-                    "answers, or delete the text."
-                ),
+            self.skipped.append(
+                Problem(
+                    start,
+                    _(
+                        "Line %(line)d: text without answers in braces { } (a Moodle "
+                        "description) is not a question; it was skipped."
+                    )
+                    % {"line": start},
+                )
             )
             return
         if opening < 0 or 0 <= closing < opening:
@@ -357,7 +385,7 @@ class _Parser:
             a, b = src.strip(a, separator)
 
         fields = self.answers(src, a, b, opening)
-        tags, mark, comment = self.comments(comments)
+        idnumber, tags, mark, comment = self.comments(comments)
         if len(self.problems) > problems_before:
             return
         question = Question(
@@ -369,6 +397,7 @@ class _Parser:
             tags=tuple(tags),
             default_mark=mark,
             comment=comment,
+            idnumber=idnumber,
             **fields,
         )
         for problem in question_problems(question):
@@ -377,22 +406,14 @@ class _Parser:
             self.questions.append(question)
 
     def format(self, raw: str, line: int, default):
-        """A text's format prefix, if it has one, and the text without it, trimmed."""
+        """A text's format prefix, if it has one, and the text without it, trimmed.
+        Another bracketed word is text, as Moodle keeps it."""
         if raw.startswith("["):
             end = raw.find("]")
             if end > 0:
                 name = raw[1:end]
                 if name in _FORMATS:
                     return _FORMATS[name], raw[end + 1 :].strip(_WS)
-                if name.lower() in _FORMATS or name.lower() in _FORMAT_LOOKALIKES:
-                    self.problem(
-                        line,
-                        _(
-                            "Line %(line)d: unknown text format [%(format)s]. The formats are "
-                            "[html], [markdown], [plain] and [moodle], in lower case."
-                        ),
-                        format=name,
-                    )
         return default, raw.strip(_WS)
 
     def text(self, src: _Source, i: int, j: int) -> str:
@@ -628,7 +649,8 @@ class _Parser:
             pairs.append(MatchPair(prompt, answer))
         return {"qtype": QuestionType.MATCHING, "pairs": tuple(pairs)}
 
-    def comments(self, comments: list[tuple[int, str]]) -> tuple[list[str], Decimal, str]:
+    def comments(self, comments: list[tuple[int, str]]) -> tuple[str, list[str], Decimal, str]:
+        idnumber = ""
         tags: list[str] = []
         mark = Decimal(1)
         kept: list[str] = []
@@ -636,6 +658,10 @@ class _Parser:
             if _MOODLE_HEADER.match(line):
                 continue
             found = False
+            for match in _ID.finditer(line):
+                found = True
+                if not idnumber:  # Moodle takes the first
+                    idnumber = match.group(1).strip(_WS).replace("\\]", "]")
             for match in _TAG.finditer(line):
                 found = True
                 tag = match.group(1).replace("\\]", "]").strip(_WS)
@@ -656,11 +682,11 @@ class _Parser:
                         mark=value,
                     )
             if found:
-                line = _MARK.sub("", _TAG.sub("", line)).strip(_WS)
+                line = _MARK.sub("", _TAG.sub("", _ID.sub("", line))).strip(_WS)
                 if not line:
                     continue
             kept.append(line)
-        return tags, mark, "\n".join(kept)
+        return idnumber, tags, mark, "\n".join(kept)
 
 
 # Writing ---------------------------------------------------------------------------
@@ -697,7 +723,8 @@ def _text(text: str, text_format: TextFormat, default: TextFormat, line_start=Fa
 
 def _write_question(q: Question) -> str:
     lines = [f"// {line}".rstrip() for line in q.comment.split("\n")] if q.comment else []
-    meta = ["[tag:{}]".format(tag.replace("]", "\\]")) for tag in q.tags]
+    meta = ["[id:{}]".format(q.idnumber.replace("]", "\\]"))] if q.idnumber else []
+    meta += ["[tag:{}]".format(tag.replace("]", "\\]")) for tag in q.tags]
     if q.default_mark != 1:
         meta.append(f"[mark:{plain_decimal(q.default_mark)}]")
     if meta:

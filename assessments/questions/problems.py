@@ -15,7 +15,7 @@ write. Messages are English source strings; the interface translates them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -41,6 +41,17 @@ MAX_PAIR_TEXT = 500
 MAX_CATEGORY_NAME = 100
 
 
+MAX_IDNUMBER = 100  # Moodle's question.idnumber
+
+
+# How much one file may hold, unless the caller says otherwise (the import page passes
+# the settings LMS_QUESTION_IMPORT_MAX_ROWS and LMS_QUESTION_IMPORT_MAX_CHARS).
+DEFAULT_MAX_QUESTIONS = 5000
+
+
+DEFAULT_MAX_CHARS = 5_000_000
+
+
 MAX_MARK = Decimal(10000)  # DecimalField(max_digits=6, decimal_places=2)
 
 
@@ -51,9 +62,9 @@ HUNDRED = Decimal(100)
 
 
 # Characters a tag can't hold: the table's separators (also the full-width comma and
-# semicolon, and the enumeration comma), GIFT's [tag:...] brackets, what Moodle's
-# tags refuse (< > `), and line breaks.
-TAG_FORBIDDEN = set(",\uff0c\u3001;\uff1b[]<>`\\\n\r\t")
+# semicolon, and the enumeration comma), what Moodle's tags refuse (< > `), a backslash
+# and line breaks. Brackets are fine: GIFT writes "]" in [tag:...] as "\]", as Moodle does.
+TAG_FORBIDDEN = set(",\uff0c\u3001;\uff1b<>`\\\n\r\t")
 
 
 # Control characters: never meaningful in a question, refused by PostgreSQL (NUL)
@@ -71,6 +82,42 @@ class Problem:
     line: int  # 1-based line (GIFT) or row (table); 0 for the file as a whole
     message: str  # a complete, translated sentence naming the line or row
     column: str = ""  # table files: the column's name as the file writes it
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a file held: its questions, and the items it was right to leave out (such as
+    Moodle's descriptions, which are no questions), each said in a sentence."""
+
+    questions: list[Question]
+    skipped: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most a file may hold: questions (or rows) and characters."""
+
+    questions: int = DEFAULT_MAX_QUESTIONS
+    chars: int = DEFAULT_MAX_CHARS
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def too_many_chars(limits: Limits) -> Problem:
+    return Problem(
+        0,
+        _("The file holds more than %(max)s characters; split it into smaller files.")
+        % {"max": f"{limits.chars:,}"},
+    )
+
+
+def too_many_questions(limits: Limits) -> Problem:
+    return Problem(
+        0,
+        _("The file holds more than %(max)s questions; split it into smaller files.")
+        % {"max": f"{limits.questions:,}"},
+    )
 
 
 class QuestionImportError(ValueError):
@@ -162,6 +209,20 @@ def question_problems(question: Question) -> list[str]:
         add(_("The question text is empty."))
     if len(q.name) > MAX_NAME:
         add(_("The title is longer than %(max)d characters.") % {"max": MAX_NAME})
+    if q.idnumber and (
+        len(q.idnumber) > MAX_IDNUMBER
+        or q.idnumber != q.idnumber.strip()
+        or "[" in q.idnumber
+        or clean_text(q.idnumber) != q.idnumber
+        or set(q.idnumber) & set("\n\r\t")
+    ):
+        add(
+            _(
+                "The ID number “%(idnumber)s” is longer than %(max)d characters or holds a "
+                "[ or a line break."
+            )
+            % {"idnumber": q.idnumber, "max": MAX_IDNUMBER}
+        )
     if len(q.general_feedback) > MAX_FEEDBACK:
         add(_("The general feedback is longer than %(max)d characters.") % {"max": MAX_FEEDBACK})
     mark = q.default_mark
@@ -182,8 +243,8 @@ def question_problems(question: Question) -> list[str]:
         if not tag or tag != tag.strip() or set(tag) & TAG_FORBIDDEN or clean_text(tag) != tag:
             add(
                 _(
-                    "The tag “%(tag)s” is empty or holds a separator (, ; 、), a bracket, "
-                    "<, >, ` or a backslash."
+                    "The tag “%(tag)s” is empty or holds a separator (, ; 、), <, >, ` or "
+                    "a backslash."
                 )
                 % {"tag": tag}
             )
@@ -339,13 +400,13 @@ def _matching_problems(question: Question) -> list[str]:
     problems = []
     pairs = question.pairs
     prompts = sum(1 for pair in pairs if pair.prompt.strip())
-    if len(pairs) < 3 or prompts < 2:
+    if prompts < 2:  # Moodle's GIFT and XML readers take two pairs
         problems.append(
             _(
-                "A matching question needs at least 3 pairs, at least 2 of them with a "
-                "prompt; this one has %(pairs)d pairs, %(prompts)d with a prompt."
+                "A matching question needs at least 2 pairs with a prompt; this one has "
+                "%(prompts)d."
             )
-            % {"pairs": len(pairs), "prompts": prompts}
+            % {"prompts": prompts}
         )
     for number, pair in enumerate(pairs, 1):
         if not pair.answer.strip():

@@ -42,7 +42,7 @@ Per type, the answer columns and 答案/answer:
 - 数值/numerical: as short answer, each accepted number written 5, 5:0.5 or 5±0.5
   (5 give or take 0.5), 4..6 or 4~6 (a range), or * (any other number).
 - 匹配/matching: each pair in a column, "prompt -> answer"; "-> answer" (no
-  prompt) adds a wrong answer to choose from. At least 3 pairs, 2 with a prompt.
+  prompt) adds a wrong answer to choose from. At least 2 pairs with a prompt.
 - 问答/essay: nothing; graded by hand.
 
 CSV files may be UTF-8 (with or without BOM) or GB18030 (what Chinese Excel

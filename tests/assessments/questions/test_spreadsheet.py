@@ -519,8 +519,8 @@ def test_xlsx_strings_that_look_like_formulas_stay_text():
             (2, "C", "Row 2, column “C”: “c 3” is not a pair: write prompt -> answer."),
         ),
         (
-            ["类型,题目,A,B", "匹配,Q?,a -> 1,b -> 2"],
-            (2, "", "Row 2: A matching question needs at least 3 pairs"),
+            ["类型,题目,A,B", "匹配,Q?,a -> 1,-> 2"],
+            (2, "", "Row 2: A matching question needs at least 2 pairs with a prompt"),
         ),
         (
             ["类型,题目,A,答案", "判断,Q?,x,对"],
@@ -543,8 +543,8 @@ def test_xlsx_strings_that_look_like_formulas_stay_text():
             ),
         ),
         (
-            ["类型,题目,答案,标签", "判断,Q?,对,a[1]"],
-            (2, "", "Row 2: The tag “a[1]” is empty or holds a separator"),
+            ["类型,题目,答案,标签", "判断,Q?,对,a<1>"],
+            (2, "", "Row 2: The tag “a<1>” is empty or holds a separator"),
         ),
         (
             ["类型,题目", "判断,Q?"],
