@@ -37,7 +37,7 @@ INF = D("Infinity")
 WHITESPACE = " \t\n\r"
 
 han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
-specials = st.sampled_from(list("~=#{}:\\[]%-></*|_ \n\t,，;；、.$@TF&"))
+specials = st.sampled_from(list("~=#{}:\\[]%-+'></*|_ \n\t,，;；、.$@TF&"))
 plain = st.sampled_from(list("abcXYZ019 ?"))
 alphabet = st.one_of(han, specials, plain)
 
@@ -53,6 +53,8 @@ def texts(min_size=1, max_size=16, chars=alphabet):
 
 feedbacks = st.one_of(st.just(""), texts(max_size=10))
 names = st.one_of(st.just(""), texts(max_size=10))
+id_chars = st.one_of(han, st.sampled_from(list("abcXYZ019 -_.]'=+@\\#:{}")))
+idnumbers = st.one_of(st.just(""), texts(max_size=10, chars=id_chars))
 word_chars = st.one_of(han, st.sampled_from(list("abcXYZ019 -_.")))
 tags = st.lists(texts(max_size=6, chars=word_chars), max_size=3, unique=True).map(tuple)
 categories = st.one_of(
@@ -81,6 +83,7 @@ def common():
         "tags": tags,
         "default_mark": marks,
         "comment": comments,
+        "idnumber": idnumbers,
     }
 
 

@@ -25,6 +25,8 @@ A反馈 …                A feedback …    feedback for the answer in column A
 选“对”反馈 选“错”反馈  true feedback,  a true/false question's feedback to the
                        false feedback  answers "true" and "false"
 备注                   comment         a note for trainers, never shown to learners
+ID号                   id number       Moodle's ID number: finds the question again
+                                       when the file is imported a second time
 =====================  ==============  ==============================================
 
 Per type, the answer columns and 答案/answer:
@@ -49,9 +51,12 @@ CSV files may be UTF-8 (with or without BOM) or GB18030 (what Chinese Excel
 saves), separated by commas, tabs or semicolons: all found without asking. XLSX
 files are read from their first sheet. Every problem is reported, with its row
 (as the spreadsheet numbers it) and column, in a `TableError`, and nothing is
-returned when there is one. The writers produce UTF-8 CSV with a BOM (which Excel
-opens correctly) and XLSX whose cells are all text, and `write_*` output reads
-back to equal questions.
+returned when there is one; a file of more than `Limits.questions` rows or
+`Limits.chars` characters is refused as soon as that is known. The writers produce
+UTF-8 CSV with a BOM (which Excel opens correctly) and XLSX whose cells are all text,
+a text that a spreadsheet would run as a formula (= + - @ first) behind an apostrophe
+(`lms.platform.exports.safe_cell`), which the readers take off again: `write_*` output
+reads back to equal questions.
 """
 
 from __future__ import annotations
@@ -76,7 +81,9 @@ from assessments.questions.data import (
     TextFormat,
 )
 from assessments.questions.problems import (
+    DEFAULT_LIMITS,
     HUNDRED,
+    Limits,
     Problem,
     QuestionImportError,
     clean_text,
@@ -86,7 +93,10 @@ from assessments.questions.problems import (
     percent,
     plain_decimal,
     question_problems,
+    too_many_chars,
+    too_many_questions,
 )
+from lms.platform.exports import FORMULA_PREFIXES, safe_cell
 
 __all__ = [
     "TableError",
@@ -153,6 +163,7 @@ _COLUMNS = [
         ("falsefeedback", "feedbackfalse", "选错反馈", "错反馈", "选错误反馈"),
     ),
     _Column("comment", "comment", "备注", ("note", "notes", "注释", "说明")),
+    _Column("idnumber", "id number", "ID号", ("idnumber", "id", "编号", "试题编号")),
 ]
 
 
@@ -256,8 +267,10 @@ def _is_chinese(language: str) -> bool:
 # Reading ---------------------------------------------------------------------------
 
 
-def parse_csv(data: bytes) -> list[Question]:
+def parse_csv(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> list[Question]:
     """The questions in a CSV file; `TableError` lists every problem."""
+    if len(data) > 4 * limits.chars:  # no character takes more than 4 bytes
+        raise TableError([too_many_chars(limits)])
     text = decode_text(data)
     if text is None:
         raise TableError(
@@ -271,6 +284,8 @@ def parse_csv(data: bytes) -> list[Question]:
                 )
             ]
         )
+    if len(text) > limits.chars:
+        raise TableError([too_many_chars(limits)])
     text = text.removeprefix("\ufeff")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",\t;", key=first_line.count)
@@ -279,6 +294,8 @@ def parse_csv(data: bytes) -> list[Question]:
     try:
         for row in reader:
             rows.append(row)
+            if len(rows) > limits.questions + 1:  # and the header
+                raise TableError([too_many_questions(limits)])
     except csv.Error as error:
         raise TableError(
             [
@@ -292,23 +309,31 @@ def parse_csv(data: bytes) -> list[Question]:
     return _parse_rows(rows)
 
 
-def parse_xlsx(data: bytes) -> list[Question]:
+def parse_xlsx(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> list[Question]:
     """The questions on the first sheet of an XLSX workbook; `TableError` lists every
     problem."""
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            rows = [
-                [_cell_text(value) for value in row]
-                for row in sheet.iter_rows(min_row=1, values_only=True)
-            ]
-        finally:
-            workbook.close()
     except Exception:  # openpyxl raises many kinds on a file that isn't a workbook
         raise TableError([Problem(0, _("The file is not an Excel workbook (.xlsx)."))]) from None
+    try:
+        rows, chars = [], 0
+        for values in workbook.worksheets[0].iter_rows(min_row=1, values_only=True):
+            row = [_cell_text(value) for value in values]
+            rows.append(row)
+            chars += sum(map(len, row))
+            if chars > limits.chars:
+                raise TableError([too_many_chars(limits)])
+            if len(rows) > limits.questions + 1:  # and the header
+                raise TableError([too_many_questions(limits)])
+    except TableError:
+        raise
+    except Exception:
+        raise TableError([Problem(0, _("The file is not an Excel workbook (.xlsx)."))]) from None
+    finally:
+        workbook.close()
     return _parse_rows(rows)
 
 
@@ -411,7 +436,18 @@ def _parse_rows(rows: Sequence[Sequence[str]]) -> list[Question]:
 
 def _clean_cell(value) -> str:
     text = value if isinstance(value, str) else _cell_text(value)
-    return clean_text(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    # The apostrophe the writers put before a text a spreadsheet would take for a formula.
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_PREFIXES):
+        text = text[1:]
+    return text
+
+
+def _safe_cell(text: str) -> str:
+    """A text as a cell no spreadsheet runs as a formula, which `_clean_cell` reads back."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return safe_cell(text)
 
 
 class _RowReader:
@@ -445,6 +481,7 @@ class _RowReader:
             tags=tags,
             default_mark=mark,
             comment=self.get("comment"),
+            idnumber=self.get("idnumber"),
             **fields,
         )
         for problem in question_problems(question):
@@ -780,7 +817,11 @@ def _table(questions: Iterable[Question], language: str, template: bool = False)
         keys += [
             f"feedback:{letter}" for letter in LETTERS[:count] if f"feedback:{letter}" in used
         ]
-        keys += [key for key in ("true_feedback", "false_feedback", "comment") if key in used]
+        keys += [
+            key
+            for key in ("true_feedback", "false_feedback", "comment", "idnumber")
+            if key in used
+        ]
     header = [_header(key, language) for key in keys]
     return header, [[row.get(key, "") for key in keys] for row in rows]
 
@@ -797,6 +838,7 @@ def _row(q: Question, language: str) -> dict[str, str]:
         "tags": ("\uff0c" if zh else ", ").join(q.tags),
         "mark": plain_decimal(q.default_mark),
         "comment": q.comment,
+        "idnumber": q.idnumber,
     }
     if q.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SHORT):
         for letter, choice in zip(LETTERS, q.choices, strict=False):
@@ -877,7 +919,7 @@ def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows([[clean_text(cell) for cell in row] for row in rows])
+    writer.writerows([[_safe_cell(clean_text(cell)) for cell in row] for row in rows])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -891,7 +933,7 @@ def _xlsx_bytes(header: list[str], rows: list[list[str]], language: str) -> byte
     for row_number, values in enumerate([header, *rows], 1):
         for column, value in enumerate(values, 1):
             cell = sheet.cell(row=row_number, column=column)
-            cell.value = clean_text(value)
+            cell.value = _safe_cell(clean_text(value)) if row_number > 1 else clean_text(value)
             cell.data_type = "s"  # text, even when it starts with "=" or looks like a number
             if row_number == 1:
                 cell.font = Font(bold=True)

@@ -3,6 +3,7 @@
 encodings Excel saves in, errors with their row and column, and round trips."""
 
 import codecs
+import csv as csv_module
 import datetime
 import io
 from decimal import Decimal as D
@@ -21,7 +22,7 @@ from assessments.questions.data import (
     QuestionType,
     TextFormat,
 )
-from assessments.questions.problems import QuestionImportError
+from assessments.questions.problems import Limits, QuestionImportError
 from assessments.questions.spreadsheet import (
     TableError,
     parse_csv,
@@ -655,3 +656,70 @@ def test_parse_rows_raises_nothing_but_table_error(rows):
         parse_csv(out.getvalue().encode())
     except TableError as error:
         assert error.problems
+
+
+# Formulas, ID numbers, bounds -----------------------------------------------------------------
+
+
+FORMULA = Question(
+    QuestionType.SHORT,
+    '=HYPERLINK("http://evil.example","点我")',
+    name="+1 title",
+    choices=(Choice("-5", D(1)), Choice("@SUM(A1)", D("0.5")), Choice("'=kept", D(1))),
+    general_feedback="\t=1+1",
+    comment="-note",
+)
+
+
+def test_csv_export_writes_no_formula_and_reads_back_the_same():
+    rows = list(csv_module.reader(io.StringIO(write_csv([FORMULA], "en").decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row if cell]
+    assert '\'=HYPERLINK("http://evil.example","点我")' in cells
+    assert {"'+1 title", "'-5", "'@SUM(A1)", "''=kept", "'-note"} <= set(cells)
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert parse_csv(write_csv([FORMULA])) == [FORMULA]
+
+
+def test_xlsx_export_writes_no_formula_and_reads_back_the_same():
+    sheet = openpyxl.load_workbook(io.BytesIO(write_xlsx([FORMULA], "en"))).active
+    values = [c.value for row in sheet.iter_rows(min_row=2) for c in row if c.value]
+    assert '\'=HYPERLINK("http://evil.example","点我")' in values
+    assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value)
+    assert not [v for v in values if str(v).startswith(("=", "+", "-", "@", "\t", "\r"))]
+    (back,) = parse_xlsx(write_xlsx([FORMULA]))
+    assert (back.text, back.name, back.choices) == (FORMULA.text, FORMULA.name, FORMULA.choices)
+
+
+def test_id_numbers_have_a_column_of_their_own():
+    q = Question(QuestionType.TRUE_FALSE, "Q?", correct=True, idnumber="SF-12")
+    text = write_csv([q], "zh").decode("utf-8-sig")
+    assert text.splitlines()[0].endswith(",ID号")
+    assert parse_csv(write_csv([q], "en")) == [q]
+    assert parse_csv(b"type,question,answer,id number\ntruefalse,Q?,true,SF-12\n") == [q]
+
+
+def test_a_table_over_the_row_limit_is_refused():
+    limits = Limits(questions=2, chars=10_000)
+    data = "type,question,answer\n" + "truefalse,Q?,true\n" * 3
+    with pytest.raises(TableError) as caught:
+        parse_csv(data.encode(), limits=limits)
+    assert [p.message for p in caught.value.problems] == [
+        "The file holds more than 2 questions; split it into smaller files."
+    ]
+    assert len(parse_csv(("type,question,answer\n" + "truefalse,Q?,true\n" * 2).encode(),
+                         limits=limits)) == 2  # fmt: skip
+    with pytest.raises(TableError) as caught:
+        parse_xlsx(xlsx([["type", "question", "answer"], *[["truefalse", "Q?", "true"]] * 3]),
+                   limits=limits)  # fmt: skip
+    assert caught.value.problems[0].line == 0
+
+
+def test_a_table_over_the_character_limit_is_refused():
+    limits = Limits(questions=100, chars=30)
+    data = "type,question,answer\n" + "truefalse,Q?,true\n" * 3
+    with pytest.raises(TableError) as caught:
+        parse_csv(data.encode(), limits=limits)
+    assert caught.value.problems[0].message.startswith("The file holds more than 30 characters")
+    with pytest.raises(TableError):
+        parse_xlsx(xlsx([["type", "question", "answer"], *[["truefalse", "Q?", "true"]] * 3]),
+                   limits=limits)  # fmt: skip
