@@ -111,6 +111,15 @@ class Question(index.Indexed, ClusterableModel):
     name = models.CharField(
         _("title"), max_length=255, blank=True, help_text=_("For finding it in the bank.")
     )
+    idnumber = models.CharField(
+        _("ID number"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Optional, unique in the category, as in Moodle: a file imported again updates the "
+            "question with its ID number instead of adding a copy."
+        ),
+    )
     text = models.TextField(_("question"))
     text_format = models.CharField(
         _("text format"), max_length=16, choices=[(f.value, f.value) for f in TextFormat],
@@ -141,7 +150,7 @@ class Question(index.Indexed, ClusterableModel):
 
     panels = [
         FieldPanel("category"),
-        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("idnumber")]),
         FieldPanel("text"),
         FieldPanel("answers"),
         FieldPanel("general_feedback"),
@@ -165,6 +174,14 @@ class Question(index.Indexed, ClusterableModel):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["category__name", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "idnumber"],
+                condition=~models.Q(idnumber=""),
+                name="question_unique_idnumber",
+                violation_error_message=_("Another question of this category has this ID number."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.text[:60]
@@ -191,6 +208,7 @@ class Question(index.Indexed, ClusterableModel):
             "tags": tuple(sorted(t.name for t in self.tags.all())),
             "default_mark": Decimal(self.default_mark),
             "comment": self.note,
+            "idnumber": self.idnumber,
         }
         if kind in ("single", "multiple", "short"):
             items = value["answers"] if kind == "short" else value["choices"]
@@ -223,6 +241,7 @@ class Question(index.Indexed, ClusterableModel):
         self.general_feedback = data.general_feedback
         self.default_mark = data.default_mark
         self.note = data.comment
+        self.idnumber = data.idnumber
         self.answers = [(data.qtype.value, _block_value(data))]
 
 

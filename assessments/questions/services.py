@@ -3,16 +3,22 @@ use case, each transactional."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from assessments.models.bank import Question, QuestionCategory, QuestionVersion
 from assessments.questions import files
 from assessments.questions.data import Question as QuestionData
+from assessments.questions.problems import Limits, Problem, QuestionImportError
 
 # What a learner sees of a question; a change of anything else (category, tags, the
-# trainers' note) is not a new version.
-_VERSIONED_OUT = ("category", "tags", "comment")
+# trainers' note, the ID number) is not a new version.
+_VERSIONED_OUT = ("category", "tags", "comment", "idnumber")
 
 
 def _content(data: dict) -> dict:
@@ -43,35 +49,127 @@ def category_for_path(path: str) -> QuestionCategory:
     return node
 
 
+@dataclass
+class ImportReport:
+    """What an import did, question by question, in the file's order. Iterating gives the
+    bank's questions the file is now in (added, updated or unchanged)."""
+
+    questions: list[Question] = field(default_factory=list)
+    added: list[Question] = field(default_factory=list)
+    updated: list[Question] = field(default_factory=list)
+    unchanged: list[Question] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # items of the file left out
+
+    def __iter__(self):
+        return iter(self.questions)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def __getitem__(self, index):
+        return self.questions[index]
+
+
+def _comparable(data: QuestionData) -> QuestionData:
+    """Equal when the bank would hold the same (1.00 and 1 are the same mark)."""
+    return replace(data, tags=tuple(sorted(set(data.tags))))
+
+
+def _match(category: QuestionCategory, data: QuestionData, taken: set[int]) -> Question | None:
+    """The question of the bank a file's question is: the one with its ID number in the
+    category; failing that, the first with its title in the category (without an ID number,
+    when the file gives one), that no earlier question of the file took."""
+    in_category = Question.objects.filter(category=category).exclude(pk__in=taken)
+    if data.idnumber:
+        found = in_category.filter(idnumber=data.idnumber).first()
+        if found is not None:
+            return found
+    if data.name:
+        titled = in_category.filter(name=data.name, archived=False)
+        if data.idnumber:  # a question with another ID number is another question
+            titled = titled.filter(idnumber="")
+        return titled.order_by("pk").first()
+    return None
+
+
+def _repeated_idnumbers(questions: list[QuestionData], default_category: str) -> list[Problem]:
+    counts = Counter(
+        (data.category or default_category, data.idnumber) for data in questions if data.idnumber
+    )
+    return [
+        Problem(
+            0,
+            _(
+                "The ID number “%(idnumber)s” is given to more than one question of the "
+                "category “%(category)s”; an ID number names one question."
+            )
+            % {"idnumber": idnumber, "category": category},
+        )
+        for (category, idnumber), count in counts.items()
+        if count > 1
+    ]
+
+
 @transaction.atomic
 def questions_import(
     questions: list[QuestionData], *, default_category: str = "", by=None
-) -> list[Question]:
-    """Add the questions of a checked file to the bank, all or none."""
-    made = []
+) -> ImportReport:
+    """Put the questions of a checked file in the bank, all or none.
+
+    A question the bank already has (the same ID number in the category, or else the same
+    title there) is updated, with a new version if what learners see changed, or left as it
+    is; the others are added. Importing the same file twice changes nothing the second time.
+    """
+    problems = _repeated_idnumbers(questions, default_category)
+    if problems:
+        raise QuestionImportError(problems)
+    report = ImportReport()
     categories: dict[str, QuestionCategory] = {}  # a file repeats its few categories
+    taken: set[int] = set()
     for data in questions:
         path = data.category or default_category
         if path not in categories:
             categories[path] = category_for_path(path)
         category = categories[path]
-        question = Question(category=category)
-        question.set_data(data)
-        question.save()
-        if data.tags:
+        question = _match(category, data, taken)
+        if question is None:
+            question = Question(category=category)
+            kind = report.added
+        else:
+            if not data.idnumber and question.idnumber:  # matched by title: keep its ID number
+                data = replace(data, idnumber=question.idnumber)
+            current = _comparable(question.to_data())
+            kind = (
+                report.unchanged
+                if current == _comparable(replace(data, category=category.full_path))
+                else report.updated
+            )
+        if kind is not report.unchanged:
+            question.set_data(data)
+            question.save()
             question.tags.set(list(data.tags))
             question.save()
-        question_record_version(question=question, by=by)
-        made.append(question)
-    return made
+            question_record_version(question=question, by=by)
+        taken.add(question.pk)
+        kind.append(question)
+        report.questions.append(question)
+    return report
+
+
+def import_limits() -> Limits:
+    """How much one question file may hold, as the settings say."""
+    return Limits(
+        questions=settings.LMS_QUESTION_IMPORT_MAX_ROWS,
+        chars=settings.LMS_QUESTION_IMPORT_MAX_CHARS,
+    )
 
 
 def questions_import_file(
     filename: str, data: bytes, *, default_category: str = "", by=None
-) -> list[Question]:
+) -> ImportReport:
     """Check a whole file, then import all of it; QuestionImportError and nothing written."""
-    from django.utils.translation import gettext as _
-
-    questions = files.read(filename, data)
+    parsed = files.read_file(filename, data, limits=import_limits())
     fallback = default_category or _("Uncategorised")
-    return questions_import(questions, default_category=fallback, by=by)
+    report = questions_import(parsed.questions, default_category=fallback, by=by)
+    report.skipped = parsed.skipped
+    return report

@@ -266,6 +266,11 @@ if S3_BUCKET:
 # The largest file HR may upload for an import (a million efficiency rows is ~60 MB).
 LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 
+# The most one question file (GIFT, Moodle XML, CSV, XLSX) may hold: questions or rows, and
+# characters; a larger file is refused before it is read.
+LMS_QUESTION_IMPORT_MAX_ROWS = env.int("LMS_QUESTION_IMPORT_MAX_ROWS", default=5000)
+LMS_QUESTION_IMPORT_MAX_CHARS = env.int("LMS_QUESTION_IMPORT_MAX_CHARS", default=5_000_000)
+
 # --- Wagtail ----------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Courier LMS")

@@ -1,0 +1,104 @@
+"""Importing the same file again: questions are found again (by ID number, or by title in
+their category) and updated or left as they are, never copied."""
+
+from dataclasses import replace
+
+import pytest
+
+from assessments.models import Question, QuestionVersion
+from assessments.questions import files, services
+from assessments.questions.problems import QuestionImportError
+from tests.assessments.questions.test_services import EXAMPLES
+
+pytestmark = pytest.mark.django_db
+
+GIFT = """\
+$CATEGORY: 客户服务知识/投诉处理
+
+// [id:CS-1]
+::收寄时效::上门收寄最长不得超过预约时间后多久?{=2小时 ~24小时}
+
+::派送时效::快件到达目的地后,应在多少小时内完成派送?{#24}
+
+// A description, which is skipped
+第二部分:投诉
+
+::投诉类别::下列哪些属于运输类投诉?{~%50%快递物品损坏 ~%50%快递丢失 ~%-100%收费不合理}
+"""
+
+
+def counts(report) -> tuple[int, int, int]:
+    return len(report.added), len(report.updated), len(report.unchanged)
+
+
+@pytest.mark.parametrize("kind", ["gift", "xml", "csv", "xlsx"])
+def test_the_same_file_twice_adds_nothing_the_second_time(kind):
+    first = services.questions_import_file("bank.gift", GIFT.encode())
+    assert counts(first) == (3, 0, 0)
+    assert [p.line for p in first.skipped] == [9]
+    data = files.write([q.to_data() for q in first], kind)
+    versions = QuestionVersion.objects.count()
+
+    again = services.questions_import_file(f"bank.{kind}", data)
+
+    assert counts(again) == (0, 0, 3)
+    assert [q.pk for q in again] == [q.pk for q in first]
+    assert Question.objects.count() == 3 and QuestionVersion.objects.count() == versions
+
+
+def test_a_changed_question_is_updated_with_a_new_version_and_the_rest_left_alone():
+    first = services.questions_import_file("bank.gift", GIFT.encode())
+    edited = GIFT.replace("{=2小时 ~24小时}", "{=2小时 ~24小时 ~5分钟}").replace("{#24}", "{#24} ")
+    edited += "\n::新题::客服应在5分钟内回复客户查询。{T}\n"
+
+    again = services.questions_import_file("bank.gift", edited.encode())
+
+    assert counts(again) == (1, 1, 2)
+    (updated,) = again.updated
+    assert updated.pk == first[0].pk and updated.idnumber == "CS-1"
+    assert [v.number for v in updated.versions.order_by("number")] == [1, 2]
+    assert len(updated.versions.latest("number").content.choices) == 3
+    assert Question.objects.count() == 4
+
+
+def test_the_id_number_finds_a_question_whose_title_changed():
+    services.questions_import_file("bank.gift", GIFT.encode())
+    again = services.questions_import_file(
+        "bank.gift", GIFT.replace("::收寄时效::", "::上门收寄::").encode()
+    )
+    assert counts(again) == (0, 1, 2)
+    assert again.updated[0].name == "上门收寄" and again.updated[0].idnumber == "CS-1"
+
+
+def test_the_same_title_in_another_category_is_another_question():
+    services.questions_import_file("bank.gift", GIFT.encode())
+    other = GIFT.replace("投诉处理", "服务时效")
+    again = services.questions_import_file("bank.gift", other.encode())
+    assert counts(again) == (3, 0, 0)
+    assert Question.objects.count() == 6
+
+
+def test_questions_of_the_same_title_in_a_file_are_matched_one_to_one():
+    twins = [replace(EXAMPLES[2], name="同名"), replace(EXAMPLES[2], name="同名", correct=False)]
+    first = services.questions_import(twins, default_category="业务流程")
+    again = services.questions_import(twins, default_category="业务流程")
+    assert counts(again) == (0, 0, 2)
+    assert [q.pk for q in again] == [q.pk for q in first]
+
+
+def test_an_id_number_twice_in_a_category_is_refused_and_nothing_written():
+    twice = [replace(EXAMPLES[0], idnumber="X-1"), replace(EXAMPLES[2], idnumber="X-1")]
+    with pytest.raises(QuestionImportError) as caught:
+        services.questions_import(twice, default_category="业务流程")
+    assert "X-1" in caught.value.problems[0].message
+    assert not Question.objects.exists()
+
+
+def test_a_title_match_keeps_the_id_number_the_bank_gave():
+    (question,) = services.questions_import(
+        [replace(EXAMPLES[0], idnumber="CS-9")], default_category="业务流程"
+    )
+    again = services.questions_import([EXAMPLES[0]], default_category="业务流程")
+    assert counts(again) == (0, 0, 1)
+    question.refresh_from_db()
+    assert question.idnumber == "CS-9"
