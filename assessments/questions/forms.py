@@ -11,7 +11,8 @@ MAX_UPLOAD = 10 * 1024 * 1024
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("File"), help_text=_("GIFT (.gift, .txt), CSV (.csv) or Excel (.xlsx).")
+        label=_("File"),
+        help_text=_("GIFT (.gift, .txt), Moodle XML (.xml), CSV (.csv) or Excel (.xlsx)."),
     )
     category = forms.CharField(
         label=_("Category for questions the file puts in none"),
@@ -25,7 +26,10 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         if question_files.kind_of(upload.name) is None:
             raise forms.ValidationError(
-                _("Question files are GIFT (.gift, .txt), CSV (.csv) or Excel (.xlsx).")
+                _(
+                    "Question files are GIFT (.gift, .txt), Moodle XML (.xml), CSV (.csv) "
+                    "or Excel (.xlsx)."
+                )
             )
         return upload
 
@@ -33,7 +37,12 @@ class ImportForm(forms.Form):
 class ExportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("gift", "GIFT"), ("csv", "CSV"), ("xlsx", "Excel (XLSX)")],
+        choices=[
+            ("gift", "GIFT"),
+            ("xml", "Moodle XML"),
+            ("csv", "CSV"),
+            ("xlsx", "Excel (XLSX)"),
+        ],
     )
     category = forms.ModelChoiceField(
         label=_("Category"),

@@ -77,19 +77,21 @@ def _comparable(data: QuestionData) -> QuestionData:
 
 def _match(category: QuestionCategory, data: QuestionData, taken: set[int]) -> Question | None:
     """The question of the bank a file's question is: the one with its ID number in the
-    category; failing that, the first with its title in the category (without an ID number,
-    when the file gives one), that no earlier question of the file took."""
+    category; failing that, the first with its title (or, untitled, its text) in the category,
+    without an ID number when the file gives one, that no earlier question of the file
+    took."""
     in_category = Question.objects.filter(category=category).exclude(pk__in=taken)
     if data.idnumber:
         found = in_category.filter(idnumber=data.idnumber).first()
         if found is not None:
             return found
-    if data.name:
-        titled = in_category.filter(name=data.name, archived=False)
-        if data.idnumber:  # a question with another ID number is another question
-            titled = titled.filter(idnumber="")
-        return titled.order_by("pk").first()
-    return None
+    # Untitled, a question is known by its text (Moodle names it from its text).
+    titled = in_category.filter(archived=False, name=data.name)
+    if not data.name:
+        titled = titled.filter(text=data.text)
+    if data.idnumber:  # a question with another ID number is another question
+        titled = titled.filter(idnumber="")
+    return titled.order_by("pk").first()
 
 
 def _repeated_idnumbers(questions: list[QuestionData], default_category: str) -> list[Problem]:

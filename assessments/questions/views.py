@@ -28,7 +28,7 @@ def files(request):
     if request.method == "POST" and import_form.is_valid():
         upload = import_form.cleaned_data["file"]
         try:
-            made = services.questions_import_file(
+            report = services.questions_import_file(
                 upload.name,
                 upload.read(),
                 default_category=import_form.cleaned_data["category"],
@@ -37,7 +37,20 @@ def files(request):
         except QuestionImportError as error:
             problems = error.problems
         else:
-            messages.success(request, _("%(count)d questions imported.") % {"count": len(made)})
+            messages.success(
+                request,
+                _(
+                    "File imported: %(added)d questions added, %(updated)d updated, "
+                    "%(unchanged)d unchanged."
+                )
+                % {
+                    "added": len(report.added),
+                    "updated": len(report.updated),
+                    "unchanged": len(report.unchanged),
+                },
+            )
+            for skipped in report.skipped:
+                messages.warning(request, skipped.message)
             return redirect("wagtailsnippets_assessments_question:list")
     return render(
         request,

@@ -6,10 +6,10 @@ from assessments.questions import files, selectors
 
 
 class Command(BaseCommand):
-    help = "Export questions as GIFT, CSV or XLSX to standard output."
+    help = "Export questions as GIFT, Moodle XML, CSV or XLSX to standard output."
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["gift", "csv", "xlsx"], default="gift")
+        parser.add_argument("--format", choices=["gift", "xml", "csv", "xlsx"], default="gift")
         parser.add_argument("--category", default="", help="Only this category path and below.")
         parser.add_argument(
             "--language", default="zh", help="Column headers of CSV/XLSX: zh or en."

@@ -1,4 +1,5 @@
-"""Import a GIFT, CSV or XLSX file of questions into the bank: all of it, or nothing."""
+"""Import a GIFT, Moodle XML, CSV or XLSX file of questions into the bank: all of it, or
+nothing. Questions the bank already has are updated, not copied."""
 
 from pathlib import Path
 
@@ -10,8 +11,10 @@ from assessments.questions.problems import QuestionImportError
 
 class Command(BaseCommand):
     help = (
-        "Import questions from FILE (GIFT .gift/.txt, CSV or XLSX, by extension). The whole "
-        "file is checked first; on any error nothing is imported and every problem is listed."
+        "Import questions from FILE (GIFT .gift/.txt, Moodle XML .xml, CSV or XLSX, by "
+        "extension). The whole file is checked first; on any error nothing is imported and "
+        "every problem is listed. Questions the bank has (same ID number, or same title in "
+        "the category) are updated."
     )
 
     def add_arguments(self, parser):
@@ -36,4 +39,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file}: nothing imported ({len(error.problems)} problems)."
             ) from None
-        self.stdout.write(self.style.SUCCESS(f"{len(made)} questions imported from {file}."))
+        for skipped in made.skipped:
+            self.stderr.write(skipped.message)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(made)} questions imported from {file}: {len(made.added)} added, "
+                f"{len(made.updated)} updated, {len(made.unchanged)} unchanged."
+            )
+        )

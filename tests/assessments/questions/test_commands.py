@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (full-width punctuation in Chinese messages, on purpose)
 """import_questions and export_questions, as an operator runs them."""
 
 import io
@@ -112,3 +113,81 @@ class TestAdmin:
     def test_learners_cannot_reach_it(self, people, login):
         client = login(people["learner"])
         assert client.get("/cms/question_files/").status_code in (302, 403)
+
+
+def test_importing_the_same_file_again_says_nothing_was_added(tmp_path):
+    path = tmp_path / "时效.gift"
+    path.write_text(GIFT, encoding="utf-8")
+    run("import_questions", str(path))
+    out, _err = run("import_questions", str(path))
+    assert "4 questions imported" in out and "0 added, 0 updated, 4 unchanged" in out
+    assert Question.objects.count() == 4
+
+
+def test_moodle_xml_out_and_in(tmp_path):
+    path = tmp_path / "时效.gift"
+    path.write_text(GIFT, encoding="utf-8")
+    run("import_questions", str(path))
+    exported, _err = run("export_questions", "--format", "xml")
+    assert exported.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')
+    again = tmp_path / "again.xml"
+    again.write_text(exported, encoding="utf-8")
+    out, _err = run("import_questions", str(again))
+    assert "0 added, 0 updated, 4 unchanged" in out
+
+
+class TestAdminFiles:
+    def test_a_re_import_says_what_was_added_updated_and_unchanged(self, people, login):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = login(people["trainer"])
+        client.post("/cms/question_files/", {"file": SimpleUploadedFile("a.gift", GIFT.encode())})
+        edited = GIFT.replace("{#24}", "{#48}") + "\n\n第二部分\n\n新题?{T}\n"
+        response = client.post(
+            "/cms/question_files/",
+            {"file": SimpleUploadedFile("a.gift", edited.encode())},
+            follow=True,
+        )
+        html = response.content.decode()
+        assert "文件已导入：新增 1 道题目，更新 1 道，3 道未变。" in html
+        assert (
+            "第 22 行：没有用花括号 { } 括起答案的文字（Moodle 的“描述”）不是题目，已跳过。"
+            in html
+        )
+        assert Question.objects.count() == 5
+
+    def test_the_bank_exports_as_moodle_xml_and_imports_back(self, people, login):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = login(people["trainer"])
+        client.post("/cms/question_files/", {"file": SimpleUploadedFile("a.gift", GIFT.encode())})
+        export = client.get("/cms/question_files/export/", {"format": "xml"})
+        assert export["Content-Disposition"].endswith('questions.xml"')
+        assert export["Content-Type"].startswith("application/xml")
+        response = client.post(
+            "/cms/question_files/",
+            {"file": SimpleUploadedFile("questions.xml", export.content)},
+            follow=True,
+        )
+        assert "新增 0 道题目，更新 0 道，4 道未变" in response.content.decode()
+
+    def test_a_hostile_xml_file_is_refused_with_a_message(self, people, login):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = login(people["trainer"])
+        bomb = b'<!DOCTYPE q [<!ENTITY a "aaaa">]><quiz>&a;</quiz>'
+        response = client.post("/cms/question_files/", {"file": SimpleUploadedFile("q.xml", bomb)})
+        assert response.status_code == 200
+        assert "DOCTYPE" in response.content.decode()
+        assert not Question.objects.exists()
+
+    def test_a_file_over_the_limit_is_refused(self, people, login, settings):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        settings.LMS_QUESTION_IMPORT_MAX_ROWS = 3
+        client = login(people["trainer"])
+        response = client.post(
+            "/cms/question_files/", {"file": SimpleUploadedFile("a.gift", GIFT.encode())}
+        )
+        assert "文件超过 3 道题目，请拆分成较小的文件。" in response.content.decode()
+        assert not Question.objects.exists()
