@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from assessments.models.bank import Question, QuestionCategory, QuestionVersion
 from assessments.questions import files
 from assessments.questions.data import Question as QuestionData
+from assessments.questions.permissions import may_change_questions
 from assessments.questions.problems import Limits, Problem, QuestionImportError
 
 # What a learner sees of a question; a change of anything else (category, tags, the
@@ -121,6 +122,7 @@ def questions_import(
     A question the bank already has (the same ID number in the category, or else the same
     title there) is updated, with a new version if what learners see changed, or left as it
     is; the others are added. Importing the same file twice changes nothing the second time.
+    Updating takes the permission to change questions, when `by` is given.
     """
     problems = _repeated_idnumbers(questions, default_category)
     if problems:
@@ -155,6 +157,19 @@ def questions_import(
         taken.add(question.pk)
         kind.append(question)
         report.questions.append(question)
+    if report.updated and by is not None and not may_change_questions(by):
+        raise QuestionImportError(  # and the transaction writes nothing
+            [
+                Problem(
+                    0,
+                    _(
+                        "The file changes %(count)d questions the bank already has, and you "
+                        "may add questions but not change them. Nothing was imported."
+                    )
+                    % {"count": len(report.updated)},
+                )
+            ]
+        )
     return report
 
 

@@ -102,3 +102,26 @@ def test_a_title_match_keeps_the_id_number_the_bank_gave():
     assert counts(again) == (0, 0, 1)
     question.refresh_from_db()
     assert question.idnumber == "CS-9"
+
+
+def test_who_may_only_add_questions_cannot_change_them_by_a_re_import(people):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import staff
+
+    adder = staff(people["learner"].org_unit, name="只能添加").user
+    adder.user_permissions.add(Permission.objects.get(codename="add_question"))
+    adder = type(adder).objects.get(pk=adder.pk)  # no cached permissions
+    first = services.questions_import_file("bank.gift", GIFT.encode(), by=adder)
+    assert counts(first) == (3, 0, 0)
+    assert counts(services.questions_import_file("bank.gift", GIFT.encode(), by=adder)) == (
+        0,
+        0,
+        3,
+    )
+    edited = GIFT.replace("{#24}", "{#48}") + "\n新题?{T}\n"
+    with pytest.raises(QuestionImportError) as caught:
+        services.questions_import_file("bank.gift", edited.encode(), by=adder)
+    assert "may add questions but not change them" in caught.value.problems[0].message
+    assert Question.objects.count() == 3
+    assert first[1].versions.count() == 1
