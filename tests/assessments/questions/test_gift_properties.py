@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assessments.questions.gift import GiftError, parse, write
-from assessments.questions.problems import question_problems
+from assessments.questions.problems import Limits, question_problems
 from tests.strategies import questions
 
 
@@ -36,6 +36,7 @@ gift_tokens = st.sampled_from(
     [
         "{", "}", "~", "=", "#", "####", "->", "::", "\\", "\n", "\n\n", "//", " ", "%50%",
         "%-100%", "%150%", "T", "TRUE", "F", "[html]", "[HTML]", "[md]", "$CATEGORY: a/b\n",
+        "[id:a\\]b]", "// [id:x] [tag:y\\]]\n", "::t", "\\]",
         "#5:1", "..", ":", "*", "5", "-3", "1e3", "a", "题", "_____", "[tag:x]", "[mark:2]",
     ]
 )  # fmt: skip
@@ -60,3 +61,13 @@ def test_parse_raises_nothing_but_gift_error(text):
 def test_parse_bytes_raises_nothing_but_gift_error(data):
     with contextlib.suppress(GiftError):
         parse(data)
+
+
+@given(st.one_of(st.text(), gift_like), st.integers(1, 4), st.integers(1, 200))
+def test_what_parses_within_limits_is_within_them(text, most, chars):
+    try:
+        questions = parse(text, limits=Limits(questions=most, chars=chars))
+    except GiftError as error:
+        assert error.problems
+    else:
+        assert len(questions) <= most and len(text) <= chars
