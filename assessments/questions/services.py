@@ -95,19 +95,23 @@ def _match(category: QuestionCategory, data: QuestionData, taken: set[int]) -> Q
     return titled.order_by("pk").first()
 
 
+def _repeated_idnumber(idnumber: str, category: str) -> Problem:
+    return Problem(
+        0,
+        _(
+            "The ID number “%(idnumber)s” is given to more than one question of the "
+            "category “%(category)s”; an ID number names one question."
+        )
+        % {"idnumber": idnumber, "category": category},
+    )
+
+
 def _repeated_idnumbers(questions: list[QuestionData], default_category: str) -> list[Problem]:
     counts = Counter(
         (data.category or default_category, data.idnumber) for data in questions if data.idnumber
     )
     return [
-        Problem(
-            0,
-            _(
-                "The ID number “%(idnumber)s” is given to more than one question of the "
-                "category “%(category)s”; an ID number names one question."
-            )
-            % {"idnumber": idnumber, "category": category},
-        )
+        _repeated_idnumber(idnumber, category)
         for (category, idnumber), count in counts.items()
         if count > 1
     ]
@@ -149,6 +153,10 @@ def questions_import(
                 else report.updated
             )
         if kind is not report.unchanged:
+            others = Question.objects.filter(category=category).exclude(pk=question.pk)
+            if data.idnumber and others.filter(idnumber=data.idnumber).exists():
+                # a question matched by its title holds the ID number another one brings
+                raise QuestionImportError([_repeated_idnumber(data.idnumber, category.full_path)])
             question.set_data(data)
             question.save()
             question.tags.set(list(data.tags))

@@ -104,7 +104,7 @@ def test_a_title_match_keeps_the_id_number_the_bank_gave():
     assert question.idnumber == "CS-9"
 
 
-def test_who_may_only_add_questions_cannot_change_them_by_a_re_import(people):
+def test_who_may_only_add_questions_cannot_change_them_by_a_re_import(people, english):
     from django.contrib.auth.models import Permission
 
     from tests.factories import staff
@@ -125,3 +125,14 @@ def test_who_may_only_add_questions_cannot_change_them_by_a_re_import(people):
     assert "may add questions but not change them" in caught.value.problems[0].message
     assert Question.objects.count() == 3
     assert first[1].versions.count() == 1
+
+
+def test_an_id_number_held_by_a_question_matched_by_title_is_refused_not_a_crash():
+    services.questions_import([replace(EXAMPLES[0], idnumber="CS-1")], default_category="业务流程")
+    # The first row finds the question by its title (and keeps CS-1); the second brings CS-1
+    # for another question.
+    rows = [EXAMPLES[0], replace(EXAMPLES[2], idnumber="CS-1")]
+    with pytest.raises(QuestionImportError) as caught:
+        services.questions_import(rows, default_category="业务流程")
+    assert "CS-1" in caught.value.problems[0].message
+    assert Question.objects.count() == 1
