@@ -1,14 +1,18 @@
 """Importing the same file again: questions are found again (by ID number, or by title in
 their category) and updated or left as they are, never copied."""
 
+import uuid
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from assessments.models import Question, QuestionVersion
 from assessments.questions import files, services
 from assessments.questions.problems import QuestionImportError
 from tests.assessments.questions.test_services import EXAMPLES
+from tests.strategies import questions
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +140,20 @@ def test_an_id_number_held_by_a_question_matched_by_title_is_refused_not_a_crash
         services.questions_import(rows, default_category="业务流程")
     assert "CS-1" in caught.value.problems[0].message
     assert Question.objects.count() == 1
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(questions, min_size=1, max_size=4))
+def test_any_questions_imported_twice_are_unchanged_the_second_time(qs):
+    top = f"t{uuid.uuid4().hex[:10]}"  # the examples share the database
+    qs = [replace(q, category=f"{top}/{q.category}" if q.category else top) for q in qs]
+    ids = [(q.category, q.idnumber) for q in qs if q.idnumber]
+    assume(len(ids) == len(set(ids)))
+    first = services.questions_import(qs)
+    again = services.questions_import(qs)
+    assert counts(again) == (0, 0, len(qs))
+    assert [q.pk for q in again] == [q.pk for q in first]
