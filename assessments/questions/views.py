@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
@@ -15,6 +15,8 @@ from assessments.questions.forms import ExportForm, ImportForm
 from assessments.questions.permissions import may_export_questions, may_import_questions
 from assessments.questions.problems import QuestionImportError
 from lms.permissions import require
+
+_SKIPPED_SHOWN = 10  # Moodle's descriptions an import skipped, named one by one
 
 
 def _language() -> str:
@@ -49,8 +51,19 @@ def files(request):
                     "unchanged": len(report.unchanged),
                 },
             )
-            for skipped in report.skipped:
+            for skipped in report.skipped[:_SKIPPED_SHOWN]:
                 messages.warning(request, skipped.message)
+            if len(report.skipped) > _SKIPPED_SHOWN:
+                more = len(report.skipped) - _SKIPPED_SHOWN
+                messages.warning(
+                    request,
+                    ngettext(
+                        "And %(count)d more item was skipped.",
+                        "And %(count)d more items were skipped.",
+                        more,
+                    )
+                    % {"count": more},
+                )
             return redirect("wagtailsnippets_assessments_question:list")
     return render(
         request,

@@ -191,3 +191,14 @@ class TestAdminFiles:
         )
         assert "文件超过 3 道题目，请拆分成较小的文件。" in response.content.decode()
         assert not Question.objects.exists()
+
+    def test_many_skipped_descriptions_are_named_ten_at_most(self, people, login):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = login(people["trainer"])
+        headings = "".join(f"第{n}部分\n\n" for n in range(12))
+        upload = SimpleUploadedFile("a.gift", (headings + GIFT).encode())
+        html = client.post("/cms/question_files/", {"file": upload}, follow=True).content.decode()
+        assert html.count("不是题目，已跳过。") == 10
+        assert "另有 2 项已跳过。" in html
+        assert Question.objects.count() == 4
