@@ -37,6 +37,7 @@ from django.utils import timezone
 from assessments.models import (
     Appeal,
     AssessmentCycle,
+    AssessmentResult,
     Attempt,
     AttemptItem,
     Certificate,
@@ -415,3 +416,41 @@ def test_the_admin_is_closed_to_anonymous_and_learners(world, settings):
             if response.status_code in (200, 500) and not path.startswith(PUBLIC_ADMIN):
                 open_doors.append(f"{who} GET {path}: {response.status_code}")
     assert not open_doors, "\n".join(open_doors)
+
+
+# Each rule's two faces agree -----------------------------------------------------------------
+
+
+def _rules():
+    from assessments.certificates.permissions import certificate_rule
+    from assessments.cycles.permissions import cycle_rule, result_rule
+    from assessments.quizzes.permissions import attempt_rule
+    from courses.learning.permissions import assignment_rule
+    from courses.sessions.permissions import run_rule
+    from lms.models import StaffProfile
+    from lms.permissions import staff_visibility
+
+    return [
+        ("staff", StaffProfile, staff_visibility.q, staff_visibility.allows),
+        ("attempts", Attempt, attempt_rule.readable, attempt_rule.can_read),
+        ("results", AssessmentResult, result_rule.readable, result_rule.can_read),
+        ("cycles", AssessmentCycle, cycle_rule.readable, cycle_rule.can_read),
+        ("certificates", Certificate, certificate_rule.readable, certificate_rule.can_read),
+        ("assignments", Assignment, assignment_rule.readable, assignment_rule.can_read),
+        ("sessions", TrainingSession, run_rule.runnable, run_rule.can_run),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", COLUMNS[1:])
+def test_each_rule_gives_the_same_answer_for_a_list_and_for_one_object(world, column):
+    """A list filtered by a rule's queryset face holds exactly the objects its object check
+    lets the person open, for every object of the demo: the two cannot drift apart."""
+    user = world["users"][PEOPLE[column]]
+    disagree = []
+    for name, model, readable, can_read in _rules():
+        listed = set(model.objects.filter(readable(user)).values_list("pk", flat=True))
+        for obj in model.objects.all():
+            if (obj.pk in listed) != can_read(user, obj):
+                disagree.append(f"{name} #{obj.pk}: listed {obj.pk in listed}")
+    assert not disagree, f"{PEOPLE[column]}: " + ", ".join(disagree[:20])
