@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,9 +21,11 @@ from lms.audit import audit_record
 from lms.models.accounts import Position, StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
 from lms.models.org import CHILD_KIND, OrgUnit, OrgUnitKind
-from lms.permissions import forget_scope
-from lms.roles import Role, forget_roles
+from lms.permissions import forget_scope, may_manage_account, may_set_roles
+from lms.roles import HR_ROLES, Role, forget_roles
 from lms.signals import staff_created
+
+logger = logging.getLogger(__name__)
 
 # The role each position gets when an account is created for it.
 DEFAULT_ROLES: dict[str, tuple[Role, ...]] = {
@@ -92,8 +96,15 @@ def staff_create(
     """Create the account and profile of a new member of staff.
 
     Without a password the account cannot sign in until the person sets one
-    through the link `staff_invite` sends.
+    through the link `staff_invite` sends. An account that would hold the HR or the
+    administrator role (by its position or by `roles`) is created only by an administrator
+    (or by the system, `by=None`).
     """
+    roles = tuple(roles if roles is not None else DEFAULT_ROLES[position])
+    if by is not None and HR_ROLES.intersection(roles) and not may_set_roles(by):
+        raise ValidationError(
+            {"position": _("Only an administrator may create an account with the HR role.")}
+        )
     employee_number = employee_number.strip()
     email = email.strip().lower()  # allauth looks e-mail addresses up in lower case
     user = User(username=employee_number, email=email, is_active=True)
@@ -113,13 +124,20 @@ def staff_create(
     )
     profile.full_clean()
     profile.save()
-    staff_set_roles(user=user, roles=roles if roles is not None else DEFAULT_ROLES[position])
+    staff_set_roles(user=user, roles=roles)
     audit_record(action=AuditAction.STAFF_CREATED, actor=by, target=profile)
     transaction.on_commit(lambda: staff_created.send(sender=StaffProfile, profile=profile, by=by))
     return profile
 
 
 _PROFILE_FIELDS = ("full_name", "org_unit", "position", "hire_date", "phone")
+
+
+def _require_account_rule(by: User | None, account: User) -> None:
+    """The role order (`lms.permissions.may_manage_account`), for a write done by a person;
+    `by=None` is the system itself (a management command, the demo)."""
+    if by is not None and not may_manage_account(by, account):
+        raise PermissionDenied
 
 
 @transaction.atomic
@@ -140,6 +158,7 @@ def staff_update(*, profile: StaffProfile, by: User | None = None, **changes) ->
     if not changed:
         return profile
     if "email" in changed:
+        _require_account_rule(by, profile.user)
         profile.user.full_clean(exclude=["password"])
         profile.user.save(update_fields=["email"])
     profile.full_clean()
@@ -157,6 +176,7 @@ def staff_mark_left(
     """A leaver keeps every record; only the account is switched off."""
     if profile.status == StaffStatus.LEFT:
         return profile
+    _require_account_rule(by, profile.user)
     profile.status = StaffStatus.LEFT
     profile.left_on = on
     profile.save(update_fields=["status", "left_on"])
@@ -173,6 +193,7 @@ def staff_reinstate(*, profile: StaffProfile, by: User | None = None) -> StaffPr
     """Undo a leaving (a returner, or a mistaken roster)."""
     if profile.status == StaffStatus.ACTIVE:
         return profile
+    _require_account_rule(by, profile.user)
     profile.status = StaffStatus.ACTIVE
     profile.left_on = None
     profile.save(update_fields=["status", "left_on"])
@@ -234,26 +255,39 @@ def set_password_url(user: User) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def staff_invite(*, user: User, by: User | None = None) -> str:
-    """Send (if there is an e-mail) and return the first-time set-password link."""
+@dataclass(frozen=True)
+class Invitation:
+    """A set-password link, and whether it reached the person by e-mail: only a link that
+    could not be e-mailed is shown to the person who asked for it."""
+
+    url: str
+    emailed: bool
+
+
+def staff_invite(*, user: User, by: User | None = None) -> Invitation:
+    """A new one-time set-password link, e-mailed where the person has an address."""
+    _require_account_rule(by, user)
     url = set_password_url(user)
+    emailed = False
     if user.email:
         language = user.language or settings.LANGUAGE_CODE
         with translation.override(language):
             context = {"user": user, "url": url, "site_name": settings.WAGTAIL_SITE_NAME}
             subject = render_to_string("account/email/invite_subject.txt", context).strip()
             body = render_to_string("account/email/invite_message.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        except OSError:  # the mail server refused or is away: the link is handed over instead
+            logger.exception("The set-password link for %s could not be e-mailed", user.username)
+        else:
+            emailed = True
     audit_record(
-        action=AuditAction.STAFF_INVITED,
-        actor=by,
-        target=user,
-        details={"emailed": bool(user.email)},
+        action=AuditAction.STAFF_INVITED, actor=by, target=user, details={"emailed": emailed}
     )
-    return url
+    return Invitation(url=url, emailed=emailed)
 
 
-def staff_add(*, by: User | None, **fields) -> tuple[StaffProfile, str]:
+def staff_add(*, by: User | None, **fields) -> tuple[StaffProfile, Invitation]:
     """A new member of staff (`staff_create`) and their first set-password link, e-mailed where
     they have an address (`staff_invite`): the account is kept should the e-mail fail."""
     profile = staff_create(by=by, **fields)

@@ -23,6 +23,7 @@ from lms.permissions import (
     can_read_audit_log,
     may_change_org,
     may_list_staff,
+    may_manage_account,
     may_manage_staff,
     may_read_org,
     may_set_roles,
@@ -116,7 +117,6 @@ def _visible_profile(user, employee_number: str) -> StaffProfile:
 @login_required
 def staff_detail(request, employee_number: str):
     profile = _visible_profile(request.user, employee_number)
-    is_manager = may_manage_staff(request.user)
     roles_form = None
     if may_set_roles(request.user):
         roles_form = RolesForm(
@@ -132,7 +132,7 @@ def staff_detail(request, employee_number: str):
             "profile": profile,
             "unit_path": profile.org_unit.full_path_names(),
             "roles": [Role(group.name).label for group in profile.user.groups.all()],
-            "is_manager": is_manager,
+            "may_manage_account": may_manage_account(request.user, profile.user),
             "roles_form": roles_form,
             "leave_form": LeaveForm(initial={"left_on": timezone.localdate()}),
             "panels": staff_panels.render(request, profile.user),
@@ -148,25 +148,34 @@ def staff_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            profile, url = services.staff_add(by=request.user, **form.cleaned_data)
+            profile, invitation = services.staff_add(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 target = "employee_number" if field == "username" else field
                 for message in errors:
                     form.add_error(target if target in form.fields else None, message)
         else:
-            if profile.user.email:
-                messages.success(
-                    request, _("Account created; the set-password link was e-mailed.")
-                )
-            else:
-                messages.success(
-                    request,
-                    _("Account created. Give the person this one-time set-password link: %(url)s")
-                    % {"url": url},
-                )
+            _tell_invitation(request, invitation, created=True)
             return redirect("lms:staff_detail", employee_number=profile.user.username)
     return render(request, "lms/staff_form.html", {"form": form})
+
+
+def _tell_invitation(request, invitation: services.Invitation, *, created: bool = False) -> None:
+    """Say where the set-password link went: a link is shown only when it could not be
+    e-mailed, to the person who was allowed to ask for it."""
+    if invitation.emailed:
+        message = (
+            _("Account created; the set-password link was e-mailed.")
+            if created
+            else _("A new set-password link was e-mailed.")
+        )
+    else:
+        message = (
+            _("Account created. Give the person this one-time set-password link: %(url)s")
+            if created
+            else _("New one-time set-password link: %(url)s")
+        ) % {"url": invitation.url}
+    messages.success(request, message)
 
 
 @require_POST
@@ -174,8 +183,8 @@ def staff_create(request):
 def staff_invite(request, employee_number: str):
     require(may_manage_staff(request.user))
     profile = _visible_profile(request.user, employee_number)
-    url = services.staff_invite(user=profile.user, by=request.user)
-    messages.success(request, _("New one-time set-password link: %(url)s") % {"url": url})
+    require(may_manage_account(request.user, profile.user))
+    _tell_invitation(request, services.staff_invite(user=profile.user, by=request.user))
     return redirect("lms:staff_detail", employee_number=employee_number)
 
 
@@ -184,6 +193,7 @@ def staff_invite(request, employee_number: str):
 def staff_leave(request, employee_number: str):
     require(may_manage_staff(request.user))
     profile = _visible_profile(request.user, employee_number)
+    require(may_manage_account(request.user, profile.user))
     form = LeaveForm(request.POST)
     if form.is_valid():
         services.staff_mark_left(profile=profile, on=form.cleaned_data["left_on"], by=request.user)
@@ -201,6 +211,7 @@ def staff_leave(request, employee_number: str):
 def staff_reinstate(request, employee_number: str):
     require(may_manage_staff(request.user))
     profile = _visible_profile(request.user, employee_number)
+    require(may_manage_account(request.user, profile.user))
     services.staff_reinstate(profile=profile, by=request.user)
     messages.success(request, _("%(name)s is active again.") % {"name": profile.full_name})
     return redirect("lms:staff_detail", employee_number=employee_number)

@@ -4,6 +4,11 @@ Attempts follow the staff-visibility rule of the person who made them (`lms.perm
 `attempt_rule.readable` for lists beside `can_read` for one attempt. The learner works only
 on their own; trainers, HR and administrators read the results and grade the essays of the
 people they see, never their own.
+
+Regrading a question re-scores the submitted answers of everyone who answered it, so it is
+allowed to those who may change questions and whose staff scope covers every one of those
+people (`regrade_rule`): a trainer regrades a question only their units answered; a question
+shared across the company takes an administrator.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.models.quizzes import Attempt, AttemptItem, AttemptState, QuizPage
-from lms.permissions import person_visibility
+from lms.permissions import StaffVisibility, person_visibility
 from lms.roles import MANAGERS, has_role
 
 # An answer sent this long after the deadline still counts: it left the phone in time.
@@ -72,6 +77,37 @@ def visible_attempts(user):
 
 def may_grade(user, item: AttemptItem) -> bool:
     return attempt_rule.can_grade(user, item.attempt)
+
+
+# Regrading -------------------------------------------------------------------------------
+
+_answer_visibility = StaffVisibility(via="attempt__user__profile")
+
+
+class RegradeRule:
+    """Who may regrade the past answers to a question: `outside` is the queryset of the
+    submitted answers that `user` may not re-score, `can_regrade` the answer for one question."""
+
+    def outside(self, user, question):
+        answers = AttemptItem.objects.filter(version__question=question).exclude(
+            attempt__state=AttemptState.IN_PROGRESS
+        )
+        visible = _answer_visibility.q(user)
+        if not visible:  # an empty filter: the user sees everyone
+            return answers.none()
+        return answers.exclude(visible)
+
+    def can_regrade(self, user, question) -> bool:
+        if not user.has_perm("assessments.change_question"):
+            return False
+        return not self.outside(user, question).exists()
+
+
+regrade_rule = RegradeRule()
+
+
+def may_regrade(user, question) -> bool:
+    return regrade_rule.can_regrade(user, question)
 
 
 def may_read_results(user) -> bool:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -36,7 +36,7 @@ from assessments.questions.data import QuestionType
 from assessments.questions.services import question_record_version
 from assessments.quizzes import grading
 from assessments.quizzes.grading import regrade_problem
-from assessments.quizzes.permissions import GRACE, quiz_unavailable_reason
+from assessments.quizzes.permissions import GRACE, may_regrade, quiz_unavailable_reason
 from assessments.quizzes.responses import response_from, response_from_json, response_to_json
 from assessments.quizzes.selectors import AnswerTarget
 from courses.learning.services import enrolment_refresh_completion
@@ -428,8 +428,11 @@ def question_regrade(*, question: Question, by) -> int:
 
     For a trainer who fixed a wrong key. The new version must offer the same options
     (same type, same number of answers), since the learners chose among those; essays
-    already graded by hand keep their scores. Returns how many attempts changed.
+    already graded by hand keep their scores. Returns how many attempts changed. A person
+    (`by`) regrades only the answers of staff they see (`permissions.may_regrade`).
     """
+    if by is not None and not may_regrade(by, question):
+        raise PermissionDenied
     current = question_record_version(question=question, by=by)
     content = current.content
     items = list(

@@ -313,7 +313,9 @@ def grade_item(request, item_id: int):
 def question_regrade(request, question_id: int):
     require(may_change_questions(request.user))
     question = get_object_or_404(Question, pk=question_id)
+    allowed = permissions.may_regrade(request.user, question)
     if request.method == "POST":
+        require(allowed)
         try:
             changed = services.question_regrade(question=question, by=request.user)
         except ValidationError as error:
@@ -338,5 +340,6 @@ def question_regrade(request, question_id: int):
             "content": content,
             "preview": selectors.regrade_preview(question),
             "right_answer": grading.right_answer_summary(content),
+            "may_regrade": allowed,
         },
     )

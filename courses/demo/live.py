@@ -5,8 +5,9 @@ exist. Created once (while the "实战演练" drill index does not exist); deter
 seeded random generator); times are local (Asia/Shanghai) working hours, counted from
 the day of loading.
 
-- Four drills published by the lead trainer T0001 (so each has rubric version 1), and one
-  written by T0002 and waiting in the review workflow for T0001's approval.
+- Four drills written by the trainer T0002 and approved by the lead trainer T0001 (so each has
+  rubric version 1; an author never approves their own drill), and one more by T0002 waiting
+  in the review workflow for T0001's approval.
 - About two weeks of past sessions (sign-ups, attendance by QR code or ticked, no-shows,
   drill scores) and two weeks of future ones (sign-ups, some full with a waiting list).
 - The demo learner E1001 (王喆) has drill scores and an upcoming session signed up for.
@@ -98,9 +99,10 @@ def _drills(training: TrainingHomePage, *, lead: User, trainer: User) -> dict[st
     index.save_revision(user=lead).publish(user=lead)
     drills = {}
     for key, spec in DRILLS.items():
-        page = _drill_page(spec, owner=trainer if key == "exception" else lead)
+        # written by the trainer, approved by the lead trainer: an author never approves
+        page = _drill_page(spec, owner=trainer)
         index.add_child(instance=page)
-        page.save_revision(user=page.owner).publish(user=lead)
+        page.save_revision(user=trainer).publish(user=lead)
         page.refresh_from_db()
         drills[key] = page
     draft = _drill_page(DRAFT_DRILL, owner=trainer)

@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from courses.learning import completion
 from courses.learning.services import DUE_SOON_DAYS, prerequisites_missing
@@ -475,9 +475,36 @@ def my_learning(user, *, version: str | None = None) -> MyLearning:
     return MyLearning(open=open_items, completed=completed_items, reminders=reminders)
 
 
-def search_lessons(query: str, *, limit: int = 50):
+def search_lessons(query: str, *, user=None, limit: int = 50):
     """Live courses and lessons that match `query` (Chinese words too: see
-    lms.platform.search_backend)."""
+    lms.platform.search_backend), leaving out those under a view restriction that `user`
+    does not pass (the title of a page kept for a group is not shown to others)."""
     if not query.strip():
         return []
-    return list(Page.objects.live().type(LessonPage, CoursePage).specific().search(query)[:limit])
+    pages = Page.objects.live().type(LessonPage, CoursePage)
+    for restricted in _restricted_for(user):
+        pages = pages.not_descendant_of(restricted, inclusive=True)
+    return list(pages.specific().search(query)[:limit])
+
+
+def _restricted_for(user) -> list[Page]:
+    """The pages whose view restriction `user` does not pass. A password-protected page is
+    always left out: its password is asked on the page itself."""
+    signed_in = user is not None and user.is_authenticated
+    group_ids = set(user.groups.values_list("pk", flat=True)) if signed_in else set()
+    closed = []
+    for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
+        "groups"
+    ):
+        kind = restriction.restriction_type
+        if kind == PageViewRestriction.LOGIN:
+            passes = signed_in
+        elif kind == PageViewRestriction.GROUPS:
+            passes = signed_in and (
+                user.is_superuser or bool(group_ids & {g.pk for g in restriction.groups.all()})
+            )
+        else:
+            passes = kind == PageViewRestriction.NONE
+        if not passes:
+            closed.append(restriction.page)
+    return closed

@@ -112,7 +112,7 @@ def reminder_dismiss(request, reminder_id: int):
 
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = selectors.search_lessons(query) if query else []
+    results = selectors.search_lessons(query, user=request.user) if query else []
     return render(request, "courses/search.html", {"query": query, "results": results})
 
 

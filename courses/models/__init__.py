@@ -26,6 +26,7 @@ from courses.models.pages import (
     ModuleCategory,
     TrainingHomePage,
 )
+from courses.models.reviews import DrillReviewTask
 
 __all__ = [
     "Assignment",
@@ -36,6 +37,7 @@ __all__ = [
     "DrillEvaluation",
     "DrillIndexPage",
     "DrillPage",
+    "DrillReviewTask",
     "Enrolment",
     "EnrolmentSource",
     "LessonCompletion",

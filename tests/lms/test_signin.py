@@ -130,7 +130,7 @@ def test_first_time_password_through_one_time_link(client, make_staff):
     person = make_staff(number="E2006", email="new@example.com", password="")
     user = User.objects.get(pk=person.user.pk)
     assert not user.has_usable_password()
-    url = services.staff_invite(user=user)
+    url = services.staff_invite(user=user).url
     assert len(mail.outbox) == 1
     assert url in mail.outbox[0].body
     assert "E2006" in mail.outbox[0].body

@@ -23,6 +23,6 @@ class Command(BaseCommand):
                 f"These people have left; reinstate them first: {', '.join(inactive)}"
             )
         for number in employee_numbers:
-            url = services.staff_invite(user=users[number])
-            emailed = " (e-mailed)" if users[number].email else ""
-            self.stdout.write(f"{number}\t{url}{emailed}")
+            invitation = services.staff_invite(user=users[number])
+            emailed = " (e-mailed)" if invitation.emailed else ""
+            self.stdout.write(f"{number}\t{invitation.url}{emailed}")

@@ -198,6 +198,32 @@ def test_a_trainer_previews_then_regrades_a_fixed_key(quiz, people, login):
     assert AuditEvent.objects.filter(action="quiz.regraded").count() == 1
 
 
+def test_a_shared_question_is_regraded_only_by_someone_who_sees_everyone_it_changes(
+    quiz, people, login, no_mfa_enforcement
+):
+    """Answers from outside the trainer's units: the trainer sees why, and cannot regrade;
+    an administrator, who sees everyone, can."""
+    _essay, key_q, _truth = quiz.questions
+    take(quiz, people["learner"].user, essay=None, choice=1)  # the trainer's unit
+    south = take(quiz, people["south"].user, essay=None, choice=1)  # not the trainer's
+    key_q.answers = [("single", {"choices": [
+        {"text": "2小时", "weight": 0, "feedback": ""},
+        {"text": "5分钟", "weight": 100, "feedback": ""},
+    ]})]  # fmt: skip
+    key_q.save()
+    url = f"/learning/questions/{key_q.pk}/regrade/"
+    trainer = login(people["trainer"])
+    page = trainer.get(url).content.decode()
+    assert 'role="alert"' in page and 'type="submit" class="primary"' not in page
+    assert trainer.post(url).status_code == 403
+    south.refresh_from_db()
+    assert south.score == D(2)
+    assert not AuditEvent.objects.filter(action="quiz.regraded").exists()
+    assert login(people["admin"]).post(url).status_code == 302
+    south.refresh_from_db()
+    assert south.score == D(4)
+
+
 def test_a_regrade_that_cannot_be_done_says_why(quiz, people, login):
     _essay, key_q, _truth = quiz.questions
     take(quiz, people["learner"].user, essay=None)

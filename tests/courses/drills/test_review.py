@@ -126,12 +126,12 @@ def test_a_trainer_cannot_publish_a_drill(draft, trainer, lead, client):
     assert not RubricVersion.objects.filter(drill=draft).exists()
 
 
-def test_a_trainer_cannot_publish_a_new_drill_from_the_create_form(
-    drill_index, trainer, lead, client
-):
+def test_a_new_drill_is_never_published_from_the_create_form(drill_index, trainer, lead, client):
+    """Whoever writes a new drill is its author: it goes through the review, even when the
+    writer is a lead trainer."""
     assert not drill_index.permissions_for_user(trainer).can_publish_subpage()
     assert drill_index.permissions_for_user(trainer).can_add_subpage()
-    assert drill_index.permissions_for_user(lead).can_publish_subpage()
+    assert not drill_index.permissions_for_user(lead).can_publish_subpage()
     client.force_login(trainer)
     url = reverse("wagtailadmin_pages:add", args=["courses", "drillpage", drill_index.pk])
     form = client.get(url).content.decode()
@@ -187,6 +187,58 @@ def test_a_lead_trainer_requests_changes_with_a_comment(draft, trainer, lead):
     assert not RubricVersion.objects.filter(drill=draft).exists()
 
 
+@pytest.fixture
+def other_lead(make_staff):
+    return make_staff(
+        "south",
+        roles=[Role.LEARNER, Role.TRAINER, Role.LEAD_TRAINER],
+        position="trainer",
+        name="另一位主培训师",
+        number="LT02",
+    ).user
+
+
+def test_the_author_of_a_drill_never_approves_it(drill_index, lead, other_lead, client):
+    """A lead trainer writes a drill: they can neither publish it nor approve its review;
+    another lead trainer can."""
+    page = _drill_page(DRILLS["complaint"], owner=lead)
+    page.has_unpublished_changes = True
+    drill_index.add_child(instance=page)
+    page.save_revision(user=lead)
+    drill = DrillPage.objects.get(pk=page.pk)
+    assert not drill.permissions_for_user(lead).can_publish()
+    review_workflow().start(drill, lead)
+    task_state = in_progress_task(drill)
+    assert task_state.task.specific.get_actions(drill, lead) == []
+
+    client.force_login(lead)
+    url = reverse("wagtailadmin_pages:workflow_action", args=[drill.pk, "approve", task_state.pk])
+    client.post(url, {"comment": ""})
+    task_state.refresh_from_db()
+    assert task_state.status == TaskState.STATUS_IN_PROGRESS
+    drill.refresh_from_db()
+    assert not drill.live
+
+    assert drill.permissions_for_user(other_lead).can_publish()
+    client.force_login(other_lead)
+    client.post(url, {"comment": ""})
+    task_state.refresh_from_db()
+    assert task_state.status == TaskState.STATUS_APPROVED
+    assert task_state.finished_by == other_lead
+
+
+def test_a_lead_trainer_who_changed_a_submitted_drill_cannot_approve_it(
+    draft, trainer, lead, other_lead
+):
+    review_workflow().start(draft, trainer)
+    draft.title = "电话投诉(主培训师改过)"
+    draft.save_revision(user=lead)
+    task_state = in_progress_task(draft)
+    assert task_state.task.specific.get_actions(draft, lead) == []
+    assert not draft.permissions_for_user(lead).can_publish()
+    assert task_state.task.specific.get_actions(draft, other_lead)
+
+
 def test_a_trainer_cannot_approve(draft, trainer):
     review_workflow().start(draft, trainer)
     task_state = in_progress_task(draft)
@@ -218,7 +270,7 @@ def test_a_changed_rubric_is_a_new_version_and_old_sessions_keep_theirs(draft, t
     assert session.rubric_version.number == 1
 
     drill.rubric[0].value["weight"] = drill.rubric[0].value["weight"] + 1
-    drill.save_revision(user=lead).publish(user=lead)
+    drill.save_revision(user=trainer).publish(user=lead)
     assert [v.number for v in drill.rubric_versions.order_by("number")] == [1, 2]
     session.refresh_from_db()
     assert session.rubric_version.number == 1
@@ -239,5 +291,5 @@ def test_a_changed_rubric_is_a_new_version_and_old_sessions_keep_theirs(draft, t
 def test_republishing_an_unchanged_rubric_adds_no_version(draft, trainer, lead):
     drill = approved(draft, trainer, lead)
     drill.title = "电话投诉:情绪激动的客户(修订)"
-    drill.save_revision(user=lead).publish(user=lead)
+    drill.save_revision(user=trainer).publish(user=lead)
     assert [v.number for v in drill.rubric_versions.all()] == [1]

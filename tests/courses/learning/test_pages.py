@@ -226,6 +226,30 @@ class TestSearch:
         html = login(people["trainer"]).get("/cms/pages/search/", {"q": "投诉 回复"}).content
         assert lesson.title in html.decode()
 
+    def test_a_page_kept_for_a_group_is_found_only_by_its_members(
+        self, index, people, login, client
+    ):
+        from django.contrib.auth.models import Group
+        from wagtail.models import PageViewRestriction
+
+        open_course, _lessons = factories.course(index, "客户服务知识", lessons=1)
+        kept, (kept_lesson,) = factories.course(
+            index, "应急处理", lessons=1, body=[("text", "<p>客户投诉的内部处理口径</p>")]
+        )
+        restriction = PageViewRestriction.objects.create(
+            page=kept, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.add(Group.objects.get(name="Trainer"))
+        PageViewRestriction.objects.create(page=open_course, restriction_type="login")
+        assert selectors.search_lessons("投诉") == []  # anonymous: neither
+        learner = people["learner"].user
+        assert kept_lesson.pk not in [p.pk for p in selectors.search_lessons("投诉", user=learner)]
+        assert len(selectors.search_lessons("投诉", user=learner)) == 1
+        trainer = people["trainer"].user
+        assert kept_lesson.pk in [p.pk for p in selectors.search_lessons("投诉", user=trainer)]
+        page = login(people["learner"]).get("/learning/search/", {"q": "投诉"}).content.decode()
+        assert kept_lesson.title not in page
+
     def test_drafts_are_not_found(self, index):
         _course, (lesson,) = factories.course(index, "应急处理", lessons=1)
         lesson.body = [("text", "<p>暴雨天气的派送安排</p>")]
