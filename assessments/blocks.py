@@ -172,7 +172,7 @@ class MatchingBlock(blocks.StructBlock):
             ]
         ),
         label=_("Pairs"),
-        min_num=3,
+        min_num=2,
         help_text=_("Leave a prompt empty to add a wrong answer to choose from."),
     )
 
