@@ -4,6 +4,7 @@ See README.md ("Configuration") for the variables. `lms.settings.test` only
 adjusts what a test run needs on top of this.
 """
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,10 +56,13 @@ INSTALLED_APPS = [
     "django_tasks",
     # The database task backend's table: migrated everywhere, whichever backend runs tasks.
     "django_tasks_db",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every response, static files and the admin included (CONTENT_SECURITY_POLICY).
+    "lms.platform.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -354,6 +358,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 # so framing is allowed for this origin only; hence the deploy check's W019 is silenced.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# Content-Security-Policy (django-csp) on every page: scripts and styles only from our own
+# files, no inline script, event handler or style attribute in our templates (a test reads
+# them all), no plugins, no framing but our own (as X_FRAME_OPTIONS). Images and video may
+# come from any https address: lessons' media live on S3 or a CDN when AWS_* is set, and a
+# video block may point anywhere; neither can run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", "https:"],
+        "media-src": [SELF, "blob:", "https:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+# Wagtail 8's admin still has inline scripts (inline panels, date pickers, modal choosers'
+# responses) and inline styles (its widgets set style attributes): under /cms/ only, the policy
+# allows both. Its page previews show our templates there too.
+LMS_CSP_ADMIN_PREFIX = "/cms/"
+LMS_CSP_ADMIN = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]}
+
 # Behind a proxy: the client's address is the last entry of X-Forwarded-For (lms.audit), for
 # the audit log and the verification limits; allauth's sign-in limits read the same entry
 # (one proxy of ours, the load balancer, adds it; the entries before it are the client's own).
