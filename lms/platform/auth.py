@@ -74,8 +74,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return accounts[given]
 
     def _get_login_attempts_cache_key(self, request, **credentials):
-        # allauth keys its `login_failed` .../key rates (and their rollback) on this.
-        return f"{self._account(request, credentials)}@{self.get_client_ip(request)}"
+        # allauth keys its `login_failed` .../key rates (and their rollback) on this. The address
+        # as its .../ip rates count it: an IPv6 one by its /64 network, which one client holds.
+        return f"{self._account(request, credentials)}@{ratelimit.get_ip(request)}"
 
     def pre_authenticate(self, request, **credentials):
         super().pre_authenticate(request, **credentials)  # per address, per pair

@@ -98,3 +98,11 @@ def test_the_audit_log_and_the_limits_read_the_same_address(settings):
     assert one_client_address(None) == []
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
     assert [type(e) for e in one_client_address(None)] == [Error]
+
+
+def test_new_addresses_in_ones_own_ipv6_network_are_the_same_address(make_staff):
+    make_staff(number="E3006")
+    for i in range(5):
+        sign_in(f"2001:db8:1:2::{i + 1:x}", "E3006", f"wrong-{i}")
+    assert sign_in("2001:db8:1:2::99", "E3006") == (False, True)
+    assert sign_in("2001:db8:9:9::1", "E3006") == (True, False)
