@@ -10,8 +10,10 @@ class LmsConfig(AppConfig):
     def ready(self):
         from lms import receivers, views
         from lms.models.pages import HomePage
-        from lms.platform import checks, user_cache  # noqa: F401
+        from lms.platform import checks, converters, user_cache  # noqa: F401
         from lms.platform.pages import page_contexts
 
+        # Before any URLconf is read: the patterns name the `id` converter.
+        converters.register()
         receivers.connect()
         page_contexts.register(HomePage, views.home_page_context)

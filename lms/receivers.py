@@ -1,5 +1,6 @@
 """Every receiver of the lms app, connected in one place with its sender (`connect`, called by
-LmsConfig.ready): the audit log of sign-ins, passwords, MFA and roles; the pages' version that
+LmsConfig.ready): the audit log of sign-ins, passwords, MFA and roles; other sessions ended
+when a second factor is removed or reset; the pages' version that
 the page caches key on (`lms.platform.routing`); the cached signed-in person
 (`lms.platform.user_cache`)."""
 
@@ -22,6 +23,7 @@ from lms.models.audit import AuditAction
 from lms.permissions import forget_scope
 from lms.platform import routing, user_cache
 from lms.platform.middleware import MFA_SESSION_KEY
+from lms.platform.sessions import sessions_end_others
 from lms.roles import forget_roles
 
 User = get_user_model()
@@ -107,11 +109,20 @@ def _mfa_added(sender, request, user, authenticator, **kwargs):
 def _mfa_removed(sender, request, user, authenticator, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session.pop(MFA_SESSION_KEY, None)
+    _end_other_sessions(request, user)
     _mfa_event(AuditAction.MFA_REMOVED, request, user, authenticator)
 
 
 def _mfa_reset(sender, request, user, authenticator, **kwargs):
+    _end_other_sessions(request, user)
     _mfa_event(AuditAction.MFA_RECOVERY_CODES_RESET, request, user, authenticator)
+
+
+def _end_other_sessions(request, user):
+    """A second factor removed or its codes replaced: the browsers that signed in with the old
+    ones (perhaps a thief's) are signed out; the one making the change stays signed in."""
+    session = getattr(request, "session", None)
+    sessions_end_others(user=user, keep=session.session_key if session is not None else None)
 
 
 def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):

@@ -162,7 +162,7 @@ class CertificateTemplateViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("preview-pdf/<int:pk>/", preview_pdf, name="preview_pdf"),
+            path("preview-pdf/<id:pk>/", preview_pdf, name="preview_pdf"),
         ]
 
 

@@ -9,19 +9,19 @@ app_name = "certificates"
 
 mine = [
     path("", views.my_certificates, name="mine"),
-    path("<int:pk>/download/", views.certificate_download, name="download"),
+    path("<id:pk>/download/", views.certificate_download, name="download"),
 ]
 
 hr = [
     path("", views.certificate_list, name="certificate_list"),
-    path("<int:pk>/", views.certificate_detail, name="certificate_detail"),
-    path("<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
-    path("<int:pk>/reissue/", views.certificate_reissue, name="certificate_reissue"),
-    path("issue/<int:cycle_id>/", views.certificate_issue, name="certificate_issue"),
+    path("<id:pk>/", views.certificate_detail, name="certificate_detail"),
+    path("<id:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("<id:pk>/reissue/", views.certificate_reissue, name="certificate_reissue"),
+    path("issue/<id:cycle_id>/", views.certificate_issue, name="certificate_issue"),
     path("print/", views.certificate_print, name="certificate_print"),
-    path("print/<int:job_id>/", views.print_job, name="print_job"),
-    path("print/<int:job_id>/status/", views.print_job_status, name="print_job_status"),
-    path("print/<int:job_id>/download/", views.print_job_download, name="print_job_download"),
+    path("print/<id:job_id>/", views.print_job, name="print_job"),
+    path("print/<id:job_id>/status/", views.print_job_status, name="print_job_status"),
+    path("print/<id:job_id>/download/", views.print_job_download, name="print_job_download"),
 ]
 
 verify = [

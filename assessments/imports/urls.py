@@ -9,11 +9,11 @@ app_name = "imports"
 
 urlpatterns = [
     path("imports/", views.import_list, name="import_list"),
-    path("imports/<int:batch_id>/", views.import_detail, name="import_detail"),
-    path("imports/<int:batch_id>/status/", views.import_status, name="import_status"),
-    path("imports/<int:batch_id>/confirm/", views.import_confirm, name="import_confirm"),
-    path("imports/<int:batch_id>/cancel/", views.import_cancel, name="import_cancel"),
-    path("imports/<int:batch_id>/problems/", views.import_problems, name="import_problems"),
+    path("imports/<id:batch_id>/", views.import_detail, name="import_detail"),
+    path("imports/<id:batch_id>/status/", views.import_status, name="import_status"),
+    path("imports/<id:batch_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<id:batch_id>/cancel/", views.import_cancel, name="import_cancel"),
+    path("imports/<id:batch_id>/problems/", views.import_problems, name="import_problems"),
     path(
         "templates/<str:kind>-<str:language>.<str:fmt>",
         views.template_download,

@@ -7,27 +7,27 @@ from assessments.quizzes import views
 app_name = "quizzes"
 
 urlpatterns = [
-    path("quizzes/<int:quiz_id>/start/", views.quiz_start, name="start"),
-    path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
+    path("quizzes/<id:quiz_id>/start/", views.quiz_start, name="start"),
+    path("attempts/<id:attempt_id>/", views.attempt_page, name="attempt"),
     path(
-        "attempts/<int:attempt_id>/answers/<int:position>/",
+        "attempts/<id:attempt_id>/answers/<id:position>/",
         views.answer_save,
         name="answer",
     ),
-    path("attempts/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),
-    path("attempts/<int:attempt_id>/result/", views.attempt_result, name="result"),
+    path("attempts/<id:attempt_id>/submit/", views.attempt_submit, name="submit"),
+    path("attempts/<id:attempt_id>/result/", views.attempt_result, name="result"),
 ]
 
 
 # Trainers and HR
 urlpatterns += [
     path("quizzes/", views.quiz_list, name="quiz_list"),
-    path("quizzes/<int:quiz_id>/results/", views.quiz_results, name="quiz_results"),
-    path("quizzes/<int:quiz_id>/analysis/", views.quiz_analysis, name="quiz_analysis"),
+    path("quizzes/<id:quiz_id>/results/", views.quiz_results, name="quiz_results"),
+    path("quizzes/<id:quiz_id>/analysis/", views.quiz_analysis, name="quiz_analysis"),
     path("grading/", views.grading_queue, name="grading_queue"),
-    path("grading/<int:item_id>/", views.grade_item, name="grade_item"),
+    path("grading/<id:item_id>/", views.grade_item, name="grade_item"),
     path(
-        "questions/<int:question_id>/regrade/",
+        "questions/<id:question_id>/regrade/",
         views.question_regrade,
         name="question_regrade",
     ),

@@ -9,5 +9,5 @@ app_name = "scoring"
 urlpatterns = [
     path("policy/", views.policy_detail, name="policy"),
     path("policy/edit/", views.policy_edit, name="policy_edit"),
-    path("policy/v<int:version>/", views.policy_version, name="policy_version"),
+    path("policy/v<id:version>/", views.policy_version, name="policy_version"),
 ]

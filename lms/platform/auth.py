@@ -1,9 +1,13 @@
 """Signing in: by employee number or e-mail, the staff profile loaded with the user;
-no open sign-up (staff accounts come from HR or an import)."""
+no open sign-up (staff accounts come from HR or an import); failed sign-ins limited so that
+a stranger can slow an account down but never lock its owner out (see `AccountAdapter`)."""
 
 from allauth.account import auth_backends as allauth_backends
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from django.contrib.auth import backends
+from django.contrib.sites.shortcuts import get_current_site
+from django.db.models import Q
 
 from lms.models.accounts import User
 from lms.platform.user_cache import cached_user
@@ -30,6 +34,77 @@ class AuthenticationBackend(_WithProfile, allauth_backends.AuthenticationBackend
     """allauth's sign-in by employee number or e-mail."""
 
 
+def account_key(credentials: dict) -> str:
+    """The account a sign-in is for, whichever way it was named: `user:<id>`, so that the
+    employee number, the e-mail and any spelling of either count together; the name as typed
+    (lower case) for one that names nobody, which is limited the same way."""
+    given = (credentials.get("email") or credentials.get("username") or "").strip().lower()
+    pk = (
+        User._default_manager.filter(Q(username__iexact=given) | Q(email__iexact=given))
+        .values_list("pk", flat=True)
+        .first()
+        if given
+        else None
+    )
+    return f"user:{pk}" if pk is not None else f"name:{given}"
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    """Failed sign-ins are counted (ACCOUNT_RATE_LIMITS in the settings, which explain why):
+
+    - per client address (`login_failed` .../ip): one address cannot try many accounts;
+    - per address and account together (`login_failed` .../key, the key being both), in growing
+      steps: that pair alone waits, the same account signs in from any other address;
+    - per account from every address (`login_failed_account`): once an account has failed that
+      often, each address gets one try at it per `login_paced` period. The first try of the
+      right password from any address still signs in: slowed, never locked out.
+
+    The client address is allauth's (`get_client_ip`), which behind the load balancer is the
+    last entry of X-Forwarded-For (ALLAUTH_TRUSTED_PROXY_COUNT), as in the audit log.
+    """
+
     def is_open_for_signup(self, request):
         return False
+
+    def _account(self, request, credentials) -> str:
+        given = credentials.get("email") or credentials.get("username") or ""
+        accounts = self.__dict__.setdefault("_lms_accounts", {})
+        if given not in accounts:
+            accounts[given] = f"{get_current_site(request).domain}:{account_key(credentials)}"
+        return accounts[given]
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth keys its `login_failed` .../key rates (and their rollback) on this. The address
+        # as its .../ip rates count it: an IPv6 one by its /64 network, which one client holds.
+        return f"{self._account(request, credentials)}@{ratelimit.get_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials):
+        super().pre_authenticate(request, **credentials)  # per address, per pair
+        account = self._account(request, credentials)
+        under_attack = not ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed_account",
+            key=account,
+            dry_run=True,
+        )
+        if under_attack:
+            paced = ratelimit.consume(
+                request,
+                app="allauth.account",
+                action="login_paced",
+                key=self._get_login_attempts_cache_key(request, **credentials),
+            )
+            if not paced:
+                self._rollback_login_failed_rl_usage()
+                raise self.validation_error("too_many_login_attempts")
+            # A right password gives its try back, as allauth does with its own counts.
+            self._login_failed_rl_usage.usage.extend(paced.usage)
+
+    def authentication_failed(self, request, **credentials):
+        ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed_account",
+            key=self._account(request, credentials),
+        )

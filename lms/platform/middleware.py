@@ -1,7 +1,9 @@
-"""Request-wide behaviour: language, audit context, the Wagtail site, and the MFA requirement."""
+"""Request-wide behaviour: language, audit context, the Wagtail site, the MFA requirement and
+the Content-Security-Policy."""
 
 from __future__ import annotations
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -125,3 +127,14 @@ class RequireMFAMiddleware:
                 return redirect("mfa_activate_totp")
             request.session[MFA_SESSION_KEY] = True
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (CONTENT_SECURITY_POLICY) on every response, with what Wagtail's
+    admin still needs (LMS_CSP_ADMIN) added under its prefix; the settings say why."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(settings.LMS_CSP_ADMIN_PREFIX):
+            parts.update = {**settings.LMS_CSP_ADMIN, **(parts.update or {})}
+        return parts

@@ -4,6 +4,7 @@ See README.md ("Configuration") for the variables. `lms.settings.test` only
 adjusts what a test run needs on top of this.
 """
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,10 +56,13 @@ INSTALLED_APPS = [
     "django_tasks",
     # The database task backend's table: migrated everywhere, whichever backend runs tasks.
     "django_tasks_db",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every response, static files and the admin included (CONTENT_SECURITY_POLICY).
+    "lms.platform.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,9 +165,21 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[LMS] ")
-# Failed sign-ins: 10 a minute per address, 5 per 5 minutes per account.
+# Failed sign-ins (lms.platform.auth.AccountAdapter). Counting them per account alone would let
+# anyone lock out any employee number, and per address alone would, behind the load balancer,
+# lock out the whole company; so they count:
+# - per client address: 10 a minute (the address is the real client's, see USE_X_FORWARDED_FOR);
+# - per address and account together, in growing steps: after 5 failures in 5 minutes that pair
+#   waits up to 5 minutes, after 10 in an hour up to an hour, after 20 in a day up to a day.
+#   The account still signs in from any other address, and a password reset by e-mail is there;
+# - per account from every address (`login_failed_account`): past 20 failures in an hour the
+#   account is under attack, and every address (its owner's too) gets one try at it per 10
+#   minutes (`login_paced`), the try of the right password included: a stranger can slow the
+#   account down, never lock its owner out. A successful sign-in gives its try back.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,5/5m/key,10/h/key,20/d/key",
+    "login_failed_account": "20/h/key",
+    "login_paced": "1/10m/key",
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -347,8 +363,38 @@ SECURE_REFERRER_POLICY = "same-origin"
 # so framing is allowed for this origin only; hence the deploy check's W019 is silenced.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
-# Behind a proxy: the client's address is the last entry of X-Forwarded-For (lms.audit).
+# Content-Security-Policy (django-csp) on every page: scripts and styles only from our own
+# files, no inline script, event handler or style attribute in our templates (a test reads
+# them all), no plugins, no framing but our own (as X_FRAME_OPTIONS). Images and video may
+# come from any https address: lessons' media live on S3 or a CDN when AWS_* is set, and a
+# video block may point anywhere; neither can run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", "https:"],
+        "media-src": [SELF, "blob:", "https:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+# Wagtail 8's admin still has inline scripts (inline panels, date pickers, modal choosers'
+# responses) and inline styles (its widgets set style attributes): under /cms/ only, the policy
+# allows both. Its page previews show our templates there too.
+LMS_CSP_ADMIN_PREFIX = "/cms/"
+LMS_CSP_ADMIN = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]}
+
+# Behind a proxy: the client's address is the last entry of X-Forwarded-For (lms.audit), for
+# the audit log and the verification limits; allauth's sign-in limits read the same entry
+# (one proxy of ours, the load balancer, adds it; the entries before it are the client's own).
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if USE_X_FORWARDED_FOR else 0
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -67,15 +67,39 @@ def browser(_serialized_db):
         browser.close()
 
 
+def csp_refusals(context, refused: list[str] | None = None) -> list[str]:
+    """What the browser refuses in `context`'s pages under the Content-Security-Policy (it
+    says so on the console), collected as they happen: a page of ours must cause none."""
+    refused = [] if refused is None else refused
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            refused.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", on_console)
+    return refused
+
+
+@pytest.fixture
+def csp_refused():
+    """For a test that opens browser contexts itself: `csp_refusals(context, csp_refused)`;
+    none by the end of the test."""
+    refused: list[str] = []
+    yield refused
+    assert refused == []
+
+
 @pytest.fixture
 def phone(browser, live_server, settings):
     """A fresh phone-sized page, in Chinese, pointed at the live server."""
     settings.LMS_ENFORCE_MFA = False
     context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server.url)
     context.set_default_timeout(10_000)
+    refused = csp_refusals(context)
     page = context.new_page()
     yield page
     context.close()
+    assert refused == []
 
 
 def sign_in(page, username, password):

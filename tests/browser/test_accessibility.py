@@ -27,7 +27,13 @@ from courses.sessions import services as sessions_services
 from lms.roles import Role
 from tests import factories
 from tests.browser.builders import LESSON_BODY, module_test
-from tests.browser.conftest import PHONE, axe_violations, describe_violations, sign_in
+from tests.browser.conftest import (
+    PHONE,
+    axe_violations,
+    csp_refusals,
+    describe_violations,
+    sign_in,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -238,6 +244,7 @@ def test_the_page_passes_axe(browser, live_server, settings, world, address, sig
     settings.LMS_ENFORCE_MFA = False
     context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server.url)
     context.set_default_timeout(10_000)
+    refused = csp_refusals(context)
     page = context.new_page()
     try:
         if signed_in:
@@ -251,5 +258,6 @@ def test_the_page_passes_axe(browser, live_server, settings, world, address, sig
             then(page)
         violations = axe_violations(page)
         assert not violations, describe_violations(url, violations)
+        assert refused == []
     finally:
         context.close()

@@ -25,7 +25,7 @@ from assessments.models import (
 from assessments.quizzes import services
 from tests import factories
 from tests.browser.builders import module_test
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import csp_refusals, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -70,9 +70,11 @@ def desk(browser, live_server, settings):
         viewport=DESK, locale="zh-CN", base_url=live_server.url, accept_downloads=True
     )
     context.set_default_timeout(15_000)
+    refused = csp_refusals(context)
     page = context.new_page()
     yield page
     context.close()
+    assert refused == []
 
 
 @pytest.fixture

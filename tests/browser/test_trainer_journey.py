@@ -23,7 +23,7 @@ from courses.models import (
 from courses.sessions import services
 from lms.roles import Role
 from tests import factories
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE, csp_refusals, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -54,9 +54,10 @@ def lead(org):
     )  # fmt: skip
 
 
-def new_context(browser, live_server, viewport):
+def new_context(browser, live_server, viewport, refused):
     context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url)
     context.set_default_timeout(15_000)
+    csp_refusals(context, refused)
     return context
 
 
@@ -91,7 +92,9 @@ def session_times() -> tuple[datetime.datetime, datetime.datetime]:
     return start, end
 
 
-def test_a_drill_from_writing_to_scores(browser, live_server, settings, people, lead, drill_index):
+def test_a_drill_from_writing_to_scores(
+    browser, live_server, settings, people, lead, drill_index, csp_refused
+):
     settings.LMS_ENFORCE_MFA = False
     # Wagtail 8 autosaves the editor in the background every 500 ms; off here, so that the
     # drill is saved and submitted by the trainer's own clicks only (one early run lost the
@@ -104,7 +107,7 @@ def test_a_drill_from_writing_to_scores(browser, live_server, settings, people, 
     ContentType.objects.clear_cache()
 
     # 1. The trainer writes the drill in the Wagtail admin and submits it for review.
-    trainer_context = new_context(browser, live_server, DESK)
+    trainer_context = new_context(browser, live_server, DESK, csp_refused)
     page = trainer_context.new_page()
     sign_in(page, "TR01", factories.PASSWORD)
     page.goto(f"/cms/pages/{drill_index.pk}/")
@@ -137,7 +140,7 @@ def test_a_drill_from_writing_to_scores(browser, live_server, settings, people, 
     assert not drill.live and drill.current_workflow_state is not None
 
     # 2. The lead trainer approves it from the dashboard: it is published, rubric version 1.
-    lead_context = new_context(browser, live_server, DESK)
+    lead_context = new_context(browser, live_server, DESK, csp_refused)
     lead_page = lead_context.new_page()
     sign_in(lead_page, "LT01", factories.PASSWORD)
     lead_page.goto("/cms/")
@@ -174,7 +177,7 @@ def test_a_drill_from_writing_to_scores(browser, live_server, settings, people, 
     assert session.kind == "drill" and session.rubric_version.number == 1
 
     # Two couriers sign up: 王喆 on his phone, 李堃 (built) by the service.
-    learner_context = new_context(browser, live_server, PHONE)
+    learner_context = new_context(browser, live_server, PHONE, csp_refused)
     phone = learner_context.new_page()
     sign_in(phone, "L001", factories.PASSWORD)
     phone.goto(f"/learning/sessions/{session.pk}/")

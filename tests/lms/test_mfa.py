@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 
 from lms.models.audit import AuditAction, AuditEvent
+from tests.factories import PASSWORD
 
 ACTIVATE = "/accounts/2fa/totp/activate/"
 
@@ -81,3 +82,56 @@ def test_setting_up_totp_is_audited_and_then_asked_at_sign_in(
     assert response.status_code == 302
     assert response.url.startswith("/accounts/2fa/authenticate/")
     assert client.get("/account/").status_code == 302
+
+
+def _signed_in_browser(number):
+    from django.test import Client
+
+    browser = Client()
+    response = browser.post("/accounts/login/", {"login": number, "password": PASSWORD})
+    assert response.status_code == 302
+    return browser
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "path", "action"),
+    [
+        ("remove TOTP", "/accounts/2fa/totp/deactivate/", AuditAction.MFA_REMOVED),
+        (
+            "new recovery codes",
+            "/accounts/2fa/recovery-codes/generate/",
+            AuditAction.MFA_RECOVERY_CODES_RESET,
+        ),
+    ],
+)
+@pytest.mark.parametrize("engine", ["db", "cached_db"])  # cached_db: production, with Redis
+def test_changing_the_second_factor_signs_out_the_other_sessions(
+    settings, people, django_capture_on_commit_callbacks, change, path, action, engine
+):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    settings.LMS_ENFORCE_MFA = False
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{engine}"
+    learner = people["learner"].user
+    here, there = _signed_in_browser("L001"), _signed_in_browser("L001")
+    colleague = _signed_in_browser("L002")
+    TOTP.activate(learner, generate_totp_secret())
+    RecoveryCodes.activate(learner)
+    assert there.get("/account/").status_code == 200
+
+    # allauth asks for the password again, then carries the change out.
+    response = here.post(path)
+    assert response.url.startswith("/accounts/reauthenticate/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = here.post(response.url, {"password": PASSWORD}, follow=True)
+    assert response.status_code == 200, change
+    assert AuditEvent.objects.filter(action=action, actor=learner).exists()
+
+    # The browser that made the change stays signed in; the other one is signed out.
+    assert here.get("/account/").status_code == 200
+    response = there.get("/account/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+    # Nobody else's session is touched.
+    assert colleague.get("/account/").status_code == 200
