@@ -377,13 +377,13 @@ _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
 def _sample_path(route: str) -> str | None:
-    """The route with sample values in its parameters (1 for numbers, "x" for the rest);
+    """The route with sample values in its parameters (1 for ids and numbers, "x" for the rest);
     None for a regular expression route."""
     if route.startswith("^") or "(?P" in route:
         return None
 
     def sample(match):
-        return "1" if match.group(1) == "int" else "x"
+        return "1" if match.group(1) in ("int", "id") else "x"
 
     return "/" + _PARAM.sub(sample, route)
 
