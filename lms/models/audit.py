@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
     CERTIFICATE_DOWNLOADED = "certificate.downloaded", _("Certificate downloaded")
     CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
     CERTIFICATE_REISSUED = "certificate.reissued", _("Certificate re-issued")
+    PERSONAL_VIEWED = "personal.viewed", _("Personal data viewed")
+    PERSONAL_EXPORTED = "personal.exported", _("Personal data exported")
 
 
 class AuditEvent(models.Model):
@@ -54,6 +56,21 @@ class AuditEvent(models.Model):
         help_text=_("The identifier given, kept even when no account matches it."),
     )
     action = models.CharField(_("what"), max_length=40, choices=AuditAction.choices, db_index=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # the (subject, at) index below serves it
+        verbose_name=_("whose"),
+    )
+    subject_label = models.CharField(
+        _("whose (as recorded)"),
+        max_length=150,
+        blank=True,
+        help_text=_("The person whose data it was, kept even when their account goes."),
+    )
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
@@ -65,7 +82,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["subject", "at"], name="lms_audit_subject_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
