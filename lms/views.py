@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from lms import selectors, services
+from lms.audit import PersonalRecord, personal_viewed
 from lms.filters import AuditFilter, StaffFilter
 from lms.forms import LeaveForm, OrgUnitForm, RolesForm, StaffCreateForm
 from lms.models.accounts import StaffProfile
@@ -85,6 +86,19 @@ def account(request):
 
 
 @login_required
+def account_access(request):
+    """Who has looked at the signed-in person's records (their own looks left out)."""
+    page_obj = Paginator(selectors.access_to_records_of(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "lms/account_access.html",
+        {"page_obj": page_obj, "rows": selectors.access_rows(page_obj), "query": ""},
+    )
+
+
+@login_required
 def staff_list(request):
     require(may_list_staff(request.user))
     org_units = selectors.org_units_visible_to(request.user)
@@ -116,6 +130,7 @@ def _visible_profile(user, employee_number: str) -> StaffProfile:
 @login_required
 def staff_detail(request, employee_number: str):
     profile = _visible_profile(request.user, employee_number)
+    personal_viewed(request=request, subject=profile.user, record=PersonalRecord.STAFF)
     is_manager = may_manage_staff(request.user)
     roles_form = None
     if may_set_roles(request.user):
