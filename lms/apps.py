@@ -10,8 +10,10 @@ class LmsConfig(AppConfig):
     def ready(self):
         from lms import receivers, views
         from lms.models.pages import HomePage
+        from lms.personal_data import personal_data, profile_section
         from lms.platform import checks, user_cache  # noqa: F401
         from lms.platform.pages import page_contexts
 
         receivers.connect()
         page_contexts.register(HomePage, views.home_page_context)
+        personal_data.register("profile", profile_section, order=10)

@@ -89,17 +89,15 @@ def test_who_has_seen_my_records_is_paginated_and_says_when_nobody_has(people, l
     request = rf.get("/")
     request.user = people["hr"].user
     for _ in range(51):
-        personal_viewed(
-            request=request, subject=people["south"].user, record=PersonalRecord.STAFF
-        )
+        personal_viewed(request=request, subject=people["south"].user, record=PersonalRecord.STAFF)
     client = login(people["south"])
     assert len(client.get("/account/access/").context["rows"]) == 50
     assert len(client.get("/account/access/?page=2").context["rows"]) == 1
 
 
-def test_the_account_page_links_to_it(people, login):
+def test_the_account_page_links_to_it_and_to_the_copy_of_ones_data(people, login):
     page = login(people["learner"]).get("/account/").content.decode()
-    assert 'href="/account/access/"' in page
+    assert 'href="/account/access/"' in page and 'href="/account/my-data.zip"' in page
 
 
 def test_the_audit_log_filters_by_whose_data(people, login, rf):
