@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-from lms.models.audit import AuditAction, AuditEvent
+from lms.models.audit import AuditAction, AuditEvent, PersonalRecord
 from lms.roles import roles_of
 
 
@@ -104,22 +101,6 @@ def audit_record(
 
 
 # Personal data ----------------------------------------------------------------------------
-
-
-class PersonalRecord(models.TextChoices):
-    """What kind of personal data an event of `personal.viewed` or `personal.exported` was
-    about (kept in its details as "record")."""
-
-    STAFF = "staff", _("Staff record")
-    RESULT = "result", _("Assessment result and explanation")
-    RESULTS = "results", _("Assessment results of a cycle")
-    APPEAL = "appeal", _("Appeal")
-    ATTEMPT = "attempt", _("Quiz answer")
-    QUIZ_RESULTS = "quiz_results", _("Quiz results")
-    PROGRESS = "progress", _("Learning progress")
-    DRILL = "drill", _("Drill result")
-    DRILL_EVIDENCE = "drill_evidence", _("Drill evidence")
-    MY_DATA = "my_data", _("Copy of one's personal data")
 
 
 def _viewer_details(request, record: PersonalRecord, details: dict | None) -> dict:

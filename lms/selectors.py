@@ -7,7 +7,6 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 
-from lms.audit import PersonalRecord
 from lms.models.accounts import StaffProfile, StaffStatus
 from lms.models.audit import AuditEvent
 from lms.models.org import OrgUnit
@@ -113,13 +112,6 @@ def _roles_text(values) -> list[str]:
     return labels
 
 
-def _record_text(value) -> str:
-    try:
-        return str(PersonalRecord(value).label)
-    except ValueError:
-        return ""
-
-
 def access_rows(events) -> list[Access]:
     """`events` (of `access_to_records_of`) with who by name and role, and what they saw."""
     rows = []
@@ -134,7 +126,7 @@ def access_rows(events) -> list[Access]:
                 employee_number=number,
                 roles=_roles_text(event.details.get("roles")),
                 action=event.get_action_display(),
-                record=_record_text(event.details.get("record")),
+                record=event.record_label,
                 about=event.object_repr,
             )
         )

@@ -37,6 +37,22 @@ class AuditAction(models.TextChoices):
     PERSONAL_EXPORTED = "personal.exported", _("Personal data exported")
 
 
+class PersonalRecord(models.TextChoices):
+    """What kind of personal data an event of `personal.viewed` or `personal.exported` was
+    about (kept in its details as "record")."""
+
+    STAFF = "staff", _("Staff record")
+    RESULT = "result", _("Assessment result and explanation")
+    RESULTS = "results", _("Assessment results of a cycle")
+    APPEAL = "appeal", _("Appeal")
+    ATTEMPT = "attempt", _("Quiz answer")
+    QUIZ_RESULTS = "quiz_results", _("Quiz results")
+    PROGRESS = "progress", _("Learning progress")
+    DRILL = "drill", _("Drill result")
+    DRILL_EVIDENCE = "drill_evidence", _("Drill evidence")
+    MY_DATA = "my_data", _("Copy of one's personal data")
+
+
 class AuditEvent(models.Model):
     """One thing that happened. Rows are only ever added."""
 
@@ -89,3 +105,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def record_label(self) -> str:
+        """What kind of personal data a personal.* event was about, in words."""
+        value = (self.details or {}).get("record")
+        try:
+            return str(PersonalRecord(value).label) if value else ""
+        except ValueError:
+            return value

@@ -3,7 +3,7 @@ page where a person sees who has looked at theirs; the audit log filtered by who
 
 import pytest
 
-from lms.audit import PersonalRecord, personal_viewed
+from lms.audit import PersonalRecord, personal_exported, personal_viewed
 from lms.models.audit import AuditAction, AuditEvent
 from tests.factories import in_english
 
@@ -117,3 +117,13 @@ def test_the_subject_is_kept_by_its_label_when_the_account_goes(people, rf, logi
     assert event.subject is None
     events = login(people["admin"]).get("/audit/?subject=L002").context["page_obj"]
     assert [e.pk for e in events] == [event.pk]
+
+
+def test_the_audit_log_says_what_kind_of_data_and_how_many_people(people, login, rf):
+    request = rf.get("/")
+    request.user = people["hr"].user
+    personal_exported(request=request, record=PersonalRecord.RESULTS, scope={"cycle": 1}, people=4)
+    personal_viewed(request=request, subject=people["learner"].user, record=PersonalRecord.APPEAL)
+    page = in_english(login(people["admin"])).get("/audit/").content.decode()
+    assert "Personal data exported: Assessment results of a cycle (4 people)" in page
+    assert "Personal data viewed: Appeal</td>" in page
