@@ -214,3 +214,35 @@ def test_a_stored_file_lost_from_storage_is_named_not_fatal(records, people, log
 def test_signing_in_is_needed(client):
     response = client.get("/account/my-data.zip")
     assert response.status_code == 302 and "/login" in response.url
+
+
+def test_the_archive_takes_as_many_queries_for_many_records_as_for_one(
+    records, people, login, course
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = people["learner"].user
+    client = login(people["learner"])
+    download(client)  # the first request of a session reads what later ones find cached
+    with CaptureQueriesContext(connection) as one:
+        download(client)
+    attempt = attempts.attempt_start(quiz=records["quiz"], user=user, rng=random.Random(1))
+    attempts.attempt_submit(attempt=attempt)
+    learning.lesson_complete(user=user, lesson=course.lessons[1])
+    earlier = make_cycle(
+        "2026年第三季度",
+        starts_on=datetime.date(2026, 7, 1),
+        state=CycleState.COMPUTED,
+        computed_at=timezone.now(),
+    )
+    assessment_result(earlier, people["learner"])
+    appeal_raise(user=user, cycle=earlier, part="knowledge", comment="再问一次。")
+    make_certificate(user, cycle=earlier)
+    with CaptureQueriesContext(connection) as many:
+        archive = download(client)
+    data = json.loads(archive.read("data.json"))
+    assert len(data["sections"]["quizzes"]["quiz_attempts"]["rows"]) == 2
+    assert len(data["sections"]["assessment"]["appeals"]["rows"]) == 2
+    assert len(data["sections"]["certificates"]["certificates"]["rows"]) == 2
+    assert len(many) == len(one)
