@@ -11,15 +11,22 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments import receivers
+        from assessments.certificates.personal_data import certificates_section
+        from assessments.cycles.personal_data import assessment_section
         from assessments.models.quizzes import QuizPage
         from assessments.quizzes import views as quiz_views
         from assessments.quizzes.completion import required_quizzes
+        from assessments.quizzes.personal_data import quizzes_section
         from courses.learning.completion import register_requirement_provider
+        from lms.personal_data import personal_data
         from lms.platform.pages import page_contexts
 
         receivers.connect()
         register_requirement_provider(required_quizzes)
         page_contexts.register(QuizPage, quiz_views.quiz_page_context)
+        personal_data.register("quizzes", quizzes_section, order=40)
+        personal_data.register("assessment", assessment_section, order=50)
+        personal_data.register("certificates", certificates_section, order=60)
 
         from lms.platform.navigation import NavItem, register_nav_item
         from lms.roles import HR_ROLES, MANAGERS, TRAINERS

@@ -14,10 +14,13 @@ class CoursesConfig(AppConfig):
         from courses.learning import panels
         from courses.learning import views as learning_views
         from courses.learning.completion import register_requirement_provider
+        from courses.learning.personal_data import learning_section
         from courses.models.live import DrillPage
         from courses.models.pages import CourseIndexPage, CoursePage, LessonPage
         from courses.sessions import views as session_views
         from courses.sessions.completion import session_requirements
+        from courses.sessions.personal_data import sessions_section
+        from lms.personal_data import personal_data
         from lms.platform.navigation import MANAGERS, NavItem, register_nav_item
         from lms.platform.pages import page_contexts
         from lms.platform.panels import home_panels, staff_panels
@@ -31,6 +34,8 @@ class CoursesConfig(AppConfig):
         page_contexts.register(DrillPage, session_views.drill_page_context)
         home_panels.register(panels.HOME)
         staff_panels.register(panels.STAFF)
+        personal_data.register("learning", learning_section, order=20)
+        personal_data.register("sessions", sessions_section, order=30)
 
         register_nav_item(NavItem(_("My learning"), "learning:my_learning", order=10))
         register_nav_item(NavItem(_("Courses"), "learning:catalogue", order=20))

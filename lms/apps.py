@@ -10,6 +10,7 @@ class LmsConfig(AppConfig):
     def ready(self):
         from lms import receivers, views
         from lms.models.pages import HomePage
+        from lms.personal_data import personal_data, profile_section
         from lms.platform import checks, converters, user_cache  # noqa: F401
         from lms.platform.pages import page_contexts
 
@@ -17,3 +18,4 @@ class LmsConfig(AppConfig):
         converters.register()
         receivers.connect()
         page_contexts.register(HomePage, views.home_page_context)
+        personal_data.register("profile", profile_section, order=10)

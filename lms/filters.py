@@ -41,6 +41,9 @@ class StaffFilter(django_filters.FilterSet):
 class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("What"), choices=AuditAction.choices)
     who = django_filters.CharFilter(label=_("Who (employee number)"), method="by_who")
+    subject = django_filters.CharFilter(
+        label=_("Whose data (employee number)"), method="by_subject"
+    )
     since = django_filters.DateFilter(
         label=pgettext_lazy("date range", "From"),
         field_name="at",
@@ -59,7 +62,15 @@ class AuditFilter(django_filters.FilterSet):
 
     class Meta:
         model = AuditEvent
-        fields = ["action", "who", "since", "until", "ip_address"]
+        fields = ["action", "who", "subject", "since", "until", "ip_address"]
+
+    def by_subject(self, queryset, name, value):
+        """The person whose data it was: by the label kept with each event, which stays
+        when the account goes."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(subject_label__iexact=value)
 
     def by_who(self, queryset, name, value):
         value = value.strip()

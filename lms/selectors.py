@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Count, Q, QuerySet
 
 from lms.models.accounts import StaffProfile, StaffStatus
 from lms.models.audit import AuditEvent
 from lms.models.org import OrgUnit
 from lms.permissions import can_read_audit_log, staff_scope, staff_visibility
-from lms.roles import roles_of
+from lms.roles import Role, roles_of
 
 
 def staff_visible_to(user) -> QuerySet[StaffProfile]:
@@ -73,3 +76,58 @@ def home_summary_for(user) -> dict:
         "unit_path": profile.org_unit.full_path_names() if profile else [],
         "roles": sorted(roles_of(user)),
     }
+
+
+def access_to_records_of(user) -> QuerySet[AuditEvent]:
+    """The events about `user`'s data caused by someone else, newest first (the index on
+    subject and time serves it)."""
+    return (
+        AuditEvent.objects.filter(subject=user)
+        .exclude(actor_id=user.pk)
+        .select_related("actor__profile")
+        .order_by("-at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Access:
+    """One look at a person's records, as that person is shown it."""
+
+    at: datetime
+    name: str
+    employee_number: str
+    roles: list[str]
+    action: str
+    record: str
+    about: str
+
+
+def _roles_text(values) -> list[str]:
+    labels = []
+    for value in values or []:
+        try:
+            labels.append(str(Role(value).label))
+        except ValueError:
+            labels.append(value)
+    return labels
+
+
+def access_rows(events) -> list[Access]:
+    """`events` (of `access_to_records_of`) with who by name and role, and what they saw."""
+    rows = []
+    for event in events:
+        actor = event.actor
+        profile = getattr(actor, "profile", None) if actor is not None else None
+        number = actor.username if actor is not None else event.actor_label
+        rows.append(
+            Access(
+                at=event.at,
+                name=profile.full_name if profile is not None else number,
+                employee_number=number,
+                roles=_roles_text(event.details.get("roles")),
+                action=event.get_action_display(),
+                record=event.record_label,
+                about=event.object_repr,
+            )
+        )
+    return rows

@@ -9,6 +9,8 @@ app_name = "lms"
 
 urlpatterns = [
     path("account/", views.account, name="account"),
+    path("account/access/", views.account_access, name="account_access"),
+    path("account/my-data.zip", views.my_data, name="my_data"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<str:employee_number>/", views.staff_detail, name="staff_detail"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from lms import selectors, services
+from lms.audit import PersonalRecord, personal_exported, personal_viewed
 from lms.filters import AuditFilter, StaffFilter
 from lms.forms import LeaveForm, OrgUnitForm, RolesForm, StaffCreateForm
 from lms.models.accounts import StaffProfile
@@ -29,6 +30,7 @@ from lms.permissions import (
     may_set_roles,
     require,
 )
+from lms.personal_data import archive_for
 from lms.platform.middleware import SUPPORTED_LANGUAGES, user_has_mfa
 from lms.platform.panels import home_panels, staff_panels
 from lms.roles import Role, roles_of
@@ -86,6 +88,37 @@ def account(request):
 
 
 @login_required
+def account_access(request):
+    """Who has looked at the signed-in person's records (their own looks left out)."""
+    page_obj = Paginator(selectors.access_to_records_of(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "lms/account_access.html",
+        {"page_obj": page_obj, "rows": selectors.access_rows(page_obj), "query": ""},
+    )
+
+
+@login_required
+def my_data(request):
+    """A copy of the signed-in person's own data, as one ZIP file."""
+    now = timezone.now()
+    content, sections = archive_for(request.user, now=now)
+    personal_exported(
+        request=request,
+        record=PersonalRecord.MY_DATA,
+        scope={"sections": sections},
+        people=1,
+        subject=request.user,
+    )
+    response = HttpResponse(content, content_type="application/zip")
+    name = f"my-data-{request.user.get_username()}-{timezone.localdate(now):%Y%m%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
 def staff_list(request):
     require(may_list_staff(request.user))
     org_units = selectors.org_units_visible_to(request.user)
@@ -117,6 +150,7 @@ def _visible_profile(user, employee_number: str) -> StaffProfile:
 @login_required
 def staff_detail(request, employee_number: str):
     profile = _visible_profile(request.user, employee_number)
+    personal_viewed(request=request, subject=profile.user, record=PersonalRecord.STAFF)
     roles_form = None
     if may_set_roles(request.user):
         roles_form = RolesForm(

@@ -42,6 +42,12 @@ from assessments.cycles.services import (
 from assessments.models.appeals import Appeal, AppealPart, AppealState
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
 from assessments.scoring.explain import explain, grade_text, reason_text
+from lms.audit import (
+    PersonalRecord,
+    audited_rows,
+    personal_listed,
+    personal_viewed,
+)
 from lms.models.accounts import Position
 from lms.models.org import OrgUnitKind
 from lms.permissions import require
@@ -120,6 +126,13 @@ def cycle_detail(request, cycle_id: int):
     page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     for result in page_obj:
         result.grade_label = GRADES.get(result.grade, "")
+    personal_listed(
+        request=request,
+        record=PersonalRecord.RESULTS,
+        people=len(page_obj),
+        scope={"cycle": cycle.pk, "page": page_obj.number},
+        target=cycle,
+    )
     return render(
         request,
         "assessments/cycles/detail.html",
@@ -246,6 +259,14 @@ def cycle_dashboard(request, cycle_id: int):
     missing_page = Paginator(board.missing, MISSING_PER_PAGE).get_page(
         request.GET.get("missing_page")
     )
+    if missing_page.object_list:  # names the people with missing data
+        personal_listed(
+            request=request,
+            record=PersonalRecord.RESULTS,
+            people=len(missing_page),
+            scope=_scope(cycle, unit, position, missing_page=missing_page.number),
+            target=cycle,
+        )
     return render(
         request,
         "assessments/dashboard/dashboard.html",
@@ -280,9 +301,25 @@ def cycle_export(request, cycle_id: int):
         fmt,
         f"cycle-{cycle.pk}-results",
         export.export_headers(),
-        export.export_rows(results, tree, cycle.policy.policy),
+        audited_rows(
+            export.export_rows(results, tree, cycle.policy.policy),
+            request=request,
+            record=PersonalRecord.RESULTS,
+            scope=_scope(cycle, unit, position, format=fmt),
+            target=cycle,
+        ),
         _("Results"),
     )
+
+
+def _scope(cycle, unit, position: str, **more) -> dict:
+    """What a dashboard or export showed, for the audit log."""
+    return {
+        "cycle": cycle.pk,
+        "unit": unit.pk if unit is not None else None,
+        "position": position,
+        **more,
+    }
 
 
 # The page ----------------------------------------------------------------------------------
@@ -388,6 +425,13 @@ def person(request, cycle_id: int, user_id: int):
     result = next((r for r in results if r.cycle_id == cycle_id), None)
     if result is None:
         raise Http404
+    personal_viewed(
+        request=request,
+        subject=result.user,
+        record=PersonalRecord.RESULT,
+        target=result.cycle,
+        details={"result": result.pk},
+    )
     context = result_context(result, viewer=request.user, own=False, links="person")
     context["history"] = _history(results, result)
     context["person"] = result.user
@@ -491,6 +535,13 @@ def appeal_detail(request, appeal_id: int):
         AssessmentResult.objects.select_related("cycle__policy", "org_unit")
         .filter(cycle=cycle, user_id=appeal.user_id)
         .first()
+    )
+    personal_viewed(
+        request=request,
+        subject=appeal.user,
+        record=PersonalRecord.APPEAL,
+        target=cycle,
+        details={"appeal": appeal.pk, "part": appeal.part},
     )
     context = {
         "appeal": appeal,

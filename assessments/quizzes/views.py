@@ -19,6 +19,7 @@ from assessments.questions.data import QuestionType
 from assessments.questions.permissions import may_change_questions
 from assessments.quizzes import grading, permissions, responses, selectors, services
 from assessments.quizzes.forms import GradeForm, QueueFilter
+from lms.audit import PersonalRecord, audited_rows, personal_listed, personal_viewed
 from lms.permissions import require
 from lms.platform.exports import table_response
 
@@ -168,8 +169,15 @@ def quiz_results(request, quiz_id: int):
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
     queryset = selectors.quiz_attempts(request.user, quiz)
     if request.GET.get("format") in ("csv", "xlsx"):
-        return _export_results(request.GET["format"], quiz, queryset)
+        return _export_results(request, request.GET["format"], quiz, queryset)
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    personal_listed(
+        request=request,
+        record=PersonalRecord.QUIZ_RESULTS,
+        people=len({attempt.user_id for attempt in page_obj}),
+        scope={"quiz": quiz.pk, "page": page_obj.number},
+        target=quiz,
+    )
     return render(
         request,
         "assessments/trainer/quiz_results.html",
@@ -177,7 +185,7 @@ def quiz_results(request, quiz_id: int):
     )
 
 
-def _export_results(fmt: str, quiz: QuizPage, queryset):
+def _export_results(request, fmt: str, quiz: QuizPage, queryset):
     headers = [
         _("Employee number"),
         pgettext("person", "Name"),
@@ -211,7 +219,14 @@ def _export_results(fmt: str, quiz: QuizPage, queryset):
                 result,
             ]
 
-    return table_response(fmt, f"quiz-{quiz.pk}-results", headers, rows(), _("Results"))
+    audited = audited_rows(
+        rows(),
+        request=request,
+        record=PersonalRecord.QUIZ_RESULTS,
+        scope={"quiz": quiz.pk, "format": fmt},
+        target=quiz,
+    )
+    return table_response(fmt, f"quiz-{quiz.pk}-results", headers, audited, _("Results"))
 
 
 @login_required
@@ -263,6 +278,14 @@ def grade_item(request, item_id: int):
     content = item.version.content
     if content.qtype != QuestionType.ESSAY:
         raise Http404
+    if request.method == "GET":
+        personal_viewed(
+            request=request,
+            subject=item.attempt.user,
+            record=PersonalRecord.ATTEMPT,
+            target=item.attempt.quiz,
+            details={"attempt": item.attempt_id, "position": item.position},
+        )
     form = GradeForm(request.POST or None, mark=item.mark)
     graded = item.graded_at is not None
     if request.method == "POST" and not graded and form.is_valid():

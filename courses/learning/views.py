@@ -20,6 +20,7 @@ from courses.learning.forms import AssignmentForm, ReportFilterForm
 from courses.learning.permissions import assignment_rule, may_manage_learning
 from courses.models.learning import Assignment
 from courses.models.pages import CourseIndexPage, CoursePage, LessonPage
+from lms.audit import PersonalRecord, audited_rows, personal_listed
 from lms.permissions import require
 from lms.platform.exports import table_response
 from lms.platform.routing import pages_version, reverse_once
@@ -220,15 +221,23 @@ def report_people(request):
         course=data.get("course"),
         status=data.get("status", ""),
     )
+    scope = _report_scope(data)
     if request.GET.get("format") in ("csv", "xlsx"):
-        return _export_people(request.GET["format"], queryset)
+        return _export_people(request, request.GET["format"], queryset, scope)
     query = request.GET.copy()
     query.pop("page", None)
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = reports.with_progress(page_obj.object_list)
+    personal_listed(
+        request=request,
+        record=PersonalRecord.PROGRESS,
+        people=len({row.enrolment.user_id for row in rows}),
+        scope={**scope, "page": page_obj.number},
+    )
     context = {
         "form": form,
         "page_obj": page_obj,
-        "rows": reports.with_progress(page_obj.object_list),
+        "rows": rows,
         "query": query.urlencode(),
     }
     return render(request, "courses/report_people.html", context)
@@ -254,7 +263,17 @@ def _people_rows(queryset):
             ]
 
 
-def _export_people(fmt: str, queryset):
+def _report_scope(data: dict) -> dict:
+    """The report's filters, for the audit log."""
+    unit, course = data.get("unit"), data.get("course")
+    return {
+        "unit": unit.pk if unit is not None else None,
+        "course": course.pk if course is not None else None,
+        "status": data.get("status", ""),
+    }
+
+
+def _export_people(request, fmt: str, queryset, scope: dict):
     headers = [
         _("Employee number"),
         pgettext("person", "Name"),
@@ -267,7 +286,13 @@ def _export_people(fmt: str, queryset):
         _("Completed at"),
         _("Overdue"),
     ]
-    return table_response(fmt, "learning-progress", headers, _people_rows(queryset), _("Progress"))
+    rows = audited_rows(
+        _people_rows(queryset),
+        request=request,
+        record=PersonalRecord.PROGRESS,
+        scope={**scope, "format": fmt},
+    )
+    return table_response(fmt, "learning-progress", headers, rows, _("Progress"))
 
 
 def _export_summary(request, unit, course):

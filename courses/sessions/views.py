@@ -27,6 +27,7 @@ from courses.models.live import (
 from courses.models.pages import CoursePage
 from courses.sessions import calendar, permissions, selectors, services
 from courses.sessions.forms import EvidenceForm, SessionEditForm, SessionScheduleForm
+from lms.audit import PersonalRecord, personal_downloaded, personal_viewed
 from lms.permissions import require
 
 
@@ -407,6 +408,13 @@ def evaluation_edit(request, session_id: int, user_id: int):
                 return redirect("sessions:evaluation_edit", session.pk, participant.pk)
     evaluation = selectors.evaluation_of(session, participant)
     if request.method == "GET":
+        personal_viewed(
+            request=request,
+            subject=participant,
+            record=PersonalRecord.DRILL,
+            target=session,
+            details={"evaluation": evaluation.pk if evaluation else None},
+        )
         form = EvidenceForm(initial={"comment": evaluation.comment if evaluation else ""})
         points = evaluation.points if evaluation else {}
         notes = evaluation.notes if evaluation else {}
@@ -479,7 +487,7 @@ def evaluation_criterion(request, session_id: int, user_id: int):
 def evaluation_evidence(request, evaluation_id: int):
     """The evidence file, for the participant, those who run the session, HR and admins."""
     evaluation = get_object_or_404(
-        DrillEvaluation.objects.select_related("session"), pk=evaluation_id
+        DrillEvaluation.objects.select_related("session", "user"), pk=evaluation_id
     )
     if not permissions.may_read_evidence(request.user, evaluation) or not evaluation.evidence:
         raise Http404
@@ -487,6 +495,13 @@ def evaluation_evidence(request, evaluation_id: int):
         handle = evaluation.evidence.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    personal_downloaded(
+        request=request,
+        subject=evaluation.user,
+        record=PersonalRecord.DRILL_EVIDENCE,
+        target=evaluation.session,
+        details={"evaluation": evaluation.pk},
+    )
     return FileResponse(
         handle, as_attachment=True, filename=evaluation.evidence_name or "evidence"
     )

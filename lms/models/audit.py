@@ -33,6 +33,24 @@ class AuditAction(models.TextChoices):
     CERTIFICATE_DOWNLOADED = "certificate.downloaded", _("Certificate downloaded")
     CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
     CERTIFICATE_REISSUED = "certificate.reissued", _("Certificate re-issued")
+    PERSONAL_VIEWED = "personal.viewed", _("Personal data viewed")
+    PERSONAL_EXPORTED = "personal.exported", _("Personal data exported")
+
+
+class PersonalRecord(models.TextChoices):
+    """What kind of personal data an event of `personal.viewed` or `personal.exported` was
+    about (kept in its details as "record")."""
+
+    STAFF = "staff", _("Staff record")
+    RESULT = "result", _("Assessment result and explanation")
+    RESULTS = "results", _("Assessment results of a cycle")
+    APPEAL = "appeal", _("Appeal")
+    ATTEMPT = "attempt", _("Quiz answer")
+    QUIZ_RESULTS = "quiz_results", _("Quiz results")
+    PROGRESS = "progress", _("Learning progress")
+    DRILL = "drill", _("Drill result")
+    DRILL_EVIDENCE = "drill_evidence", _("Drill evidence")
+    MY_DATA = "my_data", _("Copy of one's personal data")
 
 
 class AuditEvent(models.Model):
@@ -54,6 +72,21 @@ class AuditEvent(models.Model):
         help_text=_("The identifier given, kept even when no account matches it."),
     )
     action = models.CharField(_("what"), max_length=40, choices=AuditAction.choices, db_index=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # the (subject, at) index below serves it
+        verbose_name=_("whose"),
+    )
+    subject_label = models.CharField(
+        _("whose (as recorded)"),
+        max_length=150,
+        blank=True,
+        help_text=_("The person whose data it was, kept even when their account goes."),
+    )
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
@@ -65,7 +98,19 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["subject", "at"], name="lms_audit_subject_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def record_label(self) -> str:
+        """What kind of personal data a personal.* event was about, in words."""
+        value = (self.details or {}).get("record")
+        try:
+            return str(PersonalRecord(value).label) if value else ""
+        except ValueError:
+            return value

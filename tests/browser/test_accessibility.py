@@ -24,6 +24,7 @@ from courses.drills.selectors import current_rubric_version
 from courses.learning import services
 from courses.models import SignUp, TrainingSession
 from courses.sessions import services as sessions_services
+from lms.models.audit import AuditAction, AuditEvent, PersonalRecord
 from lms.roles import Role
 from tests import factories
 from tests.browser.builders import LESSON_BODY, module_test
@@ -124,6 +125,13 @@ def _build() -> dict[str, str]:
     )  # fmt: skip
     cycle_compute(cycle)
 
+    # Someone else has looked at the learner's result: the page of who has seen it.
+    AuditEvent.objects.create(
+        action=AuditAction.PERSONAL_VIEWED, actor=hr.user, actor_label="HR01", subject=user,
+        subject_label="L001", object_repr=cycle.name,
+        details={"record": PersonalRecord.RESULT, "roles": ["HR", "Learner"]},
+    )  # fmt: skip
+
     return {
         "training": training.url,
         "course": course.url,
@@ -183,6 +191,7 @@ PAGES = [
     ("drill-result", "drill_result", True),
     ("check-in", "check_in", True),
     ("account", "/account/", True),
+    ("account-access", "/account/access/", True),
     ("password-change", "/accounts/password/change/", True),
     ("mfa", "/accounts/2fa/", True),
     ("mfa-activate", "/accounts/2fa/totp/activate/", True),

@@ -245,3 +245,44 @@ def test_the_question_editor_links_to_the_regrade(quiz, people, login):
     client = login(people["trainer"])
     edit = client.get(f"/cms/snippets/assessments/question/edit/{key_q.pk}/")
     assert f"/learning/questions/{key_q.pk}/regrade/" in edit.content.decode()
+
+
+# Personal data in the audit log ------------------------------------------------------------
+
+
+def test_opening_someones_answer_to_grade_it_is_logged_once(quiz, people, login):
+    from lms.audit import PersonalRecord
+
+    attempt = take(quiz, people["learner"].user)
+    essay = attempt.items.get(position=1)
+    client = login(people["trainer"])
+    assert client.get(f"/learning/grading/{essay.pk}/", REMOTE_ADDR="10.2.3.4").status_code == 200
+    event = AuditEvent.objects.get(action="personal.viewed")
+    assert (event.actor, event.subject, event.ip_address) == (
+        people["trainer"].user,
+        people["learner"].user,
+        "10.2.3.4",
+    )
+    assert event.details["record"] == PersonalRecord.ATTEMPT
+    assert event.details["attempt"] == attempt.pk and event.object_repr == quiz.title
+
+
+def test_the_results_page_and_its_export_are_each_logged_once(
+    quiz, people, login, django_assert_max_num_queries
+):
+    take(quiz, people["learner"].user, essay=None)
+    take(quiz, people["learner"].user, essay=None)
+    take(quiz, people["colleague"].user, essay=None)
+    take(quiz, people["south"].user, essay=None)
+    client = login(people["trainer"])
+    assert client.get(f"/learning/quizzes/{quiz.pk}/results/").status_code == 200
+    listed = AuditEvent.objects.get(action="personal.viewed")
+    assert listed.subject is None and listed.details["people"] == 2  # not the south
+    assert listed.details["scope"] == {"quiz": quiz.pk, "page": 1}
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/learning/quizzes/{quiz.pk}/results/?format=xlsx")
+    assert response.status_code == 200
+    exported = AuditEvent.objects.get(action="personal.exported")
+    assert exported.actor == people["trainer"].user
+    assert exported.details["people"] == 2
+    assert exported.details["scope"] == {"quiz": quiz.pk, "format": "xlsx"}

@@ -137,3 +137,33 @@ class TestPerson:
         html = login(people["xihu"]).get("/").content.decode()
         assert progress.title in html
         assert progress.lessons[1].url in html  # continue with the second lesson
+
+
+def test_the_people_report_and_its_exports_are_each_one_audit_event(
+    people, progress, login, org, no_mfa_enforcement
+):
+    from lms.audit import PersonalRecord
+    from lms.models.audit import AuditEvent
+
+    client = login(people["trainer"])
+    assert client.get("/learning/reports/people/", REMOTE_ADDR="10.3.3.3").status_code == 200
+    listed = AuditEvent.objects.get(action="personal.viewed")
+    assert (listed.actor, listed.subject, listed.ip_address) == (
+        people["trainer"].user,
+        None,
+        "10.3.3.3",
+    )
+    assert listed.details["record"] == PersonalRecord.PROGRESS
+    assert listed.details["people"] == 3  # the east: L001, L002, L003
+    assert listed.details["scope"] == {"unit": None, "course": None, "status": "", "page": 1}
+
+    response = client.get("/learning/reports/people/", {"format": "xlsx", "unit": "xihu"})
+    assert response.status_code == 200
+    exported = AuditEvent.objects.get(action="personal.exported")
+    assert exported.details["people"] == 1
+    assert exported.details["scope"]["unit"] == org["xihu"].pk
+    assert exported.details["scope"]["format"] == "xlsx"
+
+    streamed = client.get("/learning/reports/people/", {"format": "csv"})
+    b"".join(streamed.streaming_content)
+    assert AuditEvent.objects.filter(action="personal.exported").count() == 2

@@ -490,3 +490,34 @@ def test_the_room_selectors_query_a_fixed_number_of_times(
     with django_assert_num_queries(2):
         rows = selectors.scoring_rows(drill_session, RUBRIC)
         assert [r.user.profile.full_name for r in rows]
+
+
+def test_opening_or_downloading_someones_drill_scores_is_audited_not_ones_own(
+    drill_session, people, login, no_mfa_enforcement
+):
+    from lms.audit import PersonalRecord
+    from lms.models.audit import AuditEvent
+
+    client = login(people["trainer"])
+    url = f"/learning/sessions/{drill_session.pk}/scoring/{people['learner'].user.pk}/"
+    photo = SimpleUploadedFile("现场照片.png", png_bytes(), content_type="image/png")
+    assert client.post(url, {"comment": "见照片", "evidence": photo}).status_code == 302
+    assert not AuditEvent.objects.filter(action__startswith="personal.").exists()
+
+    assert client.get(url, REMOTE_ADDR="10.4.4.4").status_code == 200
+    viewed = AuditEvent.objects.get(action="personal.viewed")
+    assert (viewed.actor, viewed.subject, viewed.ip_address) == (
+        people["trainer"].user,
+        people["learner"].user,
+        "10.4.4.4",
+    )
+    assert viewed.details["record"] == PersonalRecord.DRILL
+    assert viewed.object_repr == drill_session.title
+
+    evaluation = DrillEvaluation.objects.get(session=drill_session, user=people["learner"].user)
+    evidence_url = f"/learning/evidence/{evaluation.pk}/"
+    b"".join(login(people["hr"]).get(evidence_url).streaming_content)
+    b"".join(login(people["learner"]).get(evidence_url).streaming_content)  # their own
+    downloaded = AuditEvent.objects.get(action="personal.exported")
+    assert (downloaded.actor, downloaded.subject) == (people["hr"].user, people["learner"].user)
+    assert downloaded.details["record"] == PersonalRecord.DRILL_EVIDENCE
