@@ -183,6 +183,25 @@ MESSAGES = {
         "Line %(line)s, column “%(column)s”: another person already uses the e-mail "
         "address “%(value)s”."
     ),
+    "email_repeated": _(
+        "Line %(line)s, column “%(column)s”: line %(first_line)s gives the e-mail address "
+        "“%(value)s” to another person; each person needs their own."
+    ),
+    "account_without_profile": _(
+        "Line %(line)s, column “%(column)s”: the employee number “%(value)s” belongs to an "
+        "account without a staff record (an administrator's, say); give this person "
+        "another number."
+    ),
+    "account_protected": _(
+        "Line %(line)s, column “%(column)s”: only an administrator may change this account "
+        "(“%(value)s”, an HR or administrator account): its e-mail address, or whether it "
+        "has left."
+    ),
+    "account_protected_missing": _(
+        "%(value)s is missing from the full roster, but only an administrator may mark an "
+        "HR or administrator account as left; add their line to the file, or import it "
+        "without “full roster”."
+    ),
 }
 
 _FALLBACK = _("Line %(line)s, column “%(column)s”: “%(value)s” can't be imported (%(code)s).")
