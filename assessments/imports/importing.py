@@ -31,6 +31,7 @@ from itertools import islice
 from operator import attrgetter
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.functions import Lower
@@ -55,6 +56,7 @@ from lms.models.accounts import StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
 from lms.models.org import CHILD_KIND, OrgUnit
 from lms.permissions import may_manage_account
+from lms.platform.uploads import Budget
 from lms.services import (
     orgunit_add,
     staff_create,
@@ -135,9 +137,10 @@ def progress_key(batch_id: int) -> str:
 
 
 def batch_check(batch: ImportBatch) -> ImportBatch:
-    """Read the whole file and say what importing it would do; writes nothing else."""
+    """Read the whole file and say what importing it would do; writes nothing else. The
+    rows read and the time taken are bounded (`lms.platform.uploads.Budget`)."""
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.CHECKING)
-    outcome = _guarded(batch, write=False)
+    outcome = _guarded(batch, write=False, budget=Budget("import"))
     state = ImportState.CHECKED if outcome.ok else ImportState.REJECTED
     return _finish(batch, outcome, state)
 
@@ -150,7 +153,7 @@ def batch_apply(batch: ImportBatch, *, by=None) -> ImportBatch:
     if not claimed:  # imported already, or being imported by another request
         return ImportBatch.objects.get(pk=batch.pk)
     batch.refresh_from_db()
-    outcome = _guarded(batch, write=True, by=by)
+    outcome = _guarded(batch, write=True, by=by, budget=Budget("import"))
     if not outcome.ok:
         return _finish(batch, outcome, ImportState.REJECTED)
     return _imported(batch, outcome, by)
@@ -209,7 +212,9 @@ def import_file(
     return _imported(batch, outcome, by), outcome
 
 
-def _guarded(batch: ImportBatch, *, write: bool, by=None, on_progress=None) -> Outcome:
+def _guarded(
+    batch: ImportBatch, *, write: bool, by=None, on_progress=None, budget: Budget | None = None
+) -> Outcome:
     """Run a batch's file; an unexpected failure marks the batch failed and is raised."""
     key = progress_key(batch.pk)
 
@@ -221,7 +226,9 @@ def _guarded(batch: ImportBatch, *, write: bool, by=None, on_progress=None) -> O
     spec = _SPECS[batch.kind](full_roster=batch.full_roster, by=by, batch=batch)
     try:
         with batch.file.open("rb") as stream:
-            return _run(spec, batch.file_name, stream, write=write, on_progress=progress)
+            return _run(
+                spec, batch.file_name, stream, write=write, on_progress=progress, budget=budget
+            )
     except Exception as error:
         ImportBatch.objects.filter(pk=batch.pk).update(
             state=ImportState.FAILED, failure=f"{type(error).__name__}: {error}"[:2000]
@@ -242,7 +249,7 @@ def _finish(batch: ImportBatch, outcome: Outcome, state: ImportState) -> ImportB
     return batch
 
 
-def _run(spec: _Spec, name: str, stream, *, write: bool, on_progress=None) -> Outcome:
+def _run(spec: _Spec, name: str, stream, *, write: bool, on_progress=None, budget=None) -> Outcome:
     outcome = Outcome()
     try:
         table = open_table(name, stream)
@@ -257,26 +264,30 @@ def _run(spec: _Spec, name: str, stream, *, write: bool, on_progress=None) -> Ou
             if write:
                 try:
                     with transaction.atomic():
-                        _pass(spec, table, keys, outcome, stream, size, write, on_progress)
+                        _pass(spec, table, keys, outcome, stream, size, write, on_progress, budget)
                         if not outcome.ok:
                             raise Rollback
                 except Rollback:
                     pass
             else:
-                _pass(spec, table, keys, outcome, stream, size, write, on_progress)
+                _pass(spec, table, keys, outcome, stream, size, write, on_progress, budget)
     except ImportFileError as error:  # the file turned unreadable half-way
         outcome.add_problems(error.problems)
+    except ValidationError as error:  # too many rows, or too long: nothing written
+        outcome.add_problems([Problem(0, "", "", error.code, dict(error.params or {}))])
     finally:
         table.close()
         spec.close()
     return outcome
 
 
-def _pass(spec, table, keys, outcome: Outcome, stream, size, write, on_progress) -> None:
+def _pass(spec, table, keys, outcome: Outcome, stream, size, write, on_progress, budget) -> None:
     rows = read(KINDS[spec.kind], table)
     with _Pipeline(spec) as pipeline:
         for chunk in _chunks(rows, CHUNK):
             outcome.rows += len(chunk)
+            if budget is not None:
+                budget.check(outcome.rows)
             good = _good_records(spec, keys, outcome, chunk)
             step = spec.apply if write and outcome.ok else spec.classify
             _count(outcome, pipeline.wait())  # the chunk before

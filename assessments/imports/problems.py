@@ -55,6 +55,11 @@ MESSAGES = {
         "keep only one of them."
     ),
     "too_many_problems": _("… and %(count)s more problems, not listed."),
+    "too_many_rows": _("The file has more than %(max)s rows; split it into smaller files."),
+    "too_slow": _(
+        "Reading the file took longer than %(seconds)s seconds, the most allowed; split it "
+        "into smaller files."
+    ),
     # One cell.
     "required": _("Line %(line)s, column “%(column)s”: this cell must be filled in."),
     "too_long": _(

@@ -21,6 +21,7 @@ from assessments.models import (
     TeamworkEvaluation,
 )
 from lms.models import AuditEvent, OrgUnit, StaffProfile, StaffStatus
+from lms.platform.uploads import Budget
 from tests.factories import csv_bytes, survey
 
 pytestmark = pytest.mark.django_db
@@ -485,3 +486,40 @@ def test_a_full_roster_from_hr_may_not_mark_an_administrator_as_left(people):
     batch = checked(csv_bytes("roster", rows), by=people["admin"].user, full_roster=True)
     assert batch.state == ImportState.CHECKED, batch.problems
     assert batch.left == 0
+
+
+# Bounded in rows and in time -----------------------------------------------------------
+
+
+def test_a_file_of_more_rows_than_allowed_is_refused_while_reading(people, settings, monkeypatch):
+    settings.LMS_UPLOAD_MAX_ROWS = {"import": 3}
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    read = []
+    original = importing._good_records
+
+    def counting(spec, keys, outcome, chunk):
+        read.extend(chunk)
+        return original(spec, keys, outcome, chunk)
+
+    monkeypatch.setattr(importing, "_good_records", counting)
+    data = csv_bytes("surveys", [survey(f"S-{n}") for n in range(10)])
+    batch = checked(data, by=people["hr"].user, kind="surveys")
+    assert batch.state == ImportState.REJECTED
+    assert problems_of(batch) == {(0, "", "too_many_rows")}
+    assert len(read) == 2  # stopped at the chunk that went over: rows 5 to 10 never read
+    assert "3" in Problem.from_json(batch.problems[0]).message
+
+
+def test_a_check_that_takes_too_long_is_refused_and_writes_nothing(people, settings, monkeypatch):
+    settings.LMS_UPLOAD_MAX_SECONDS = {"import": 60}
+    clock = iter([0.0, 30.0, 90.0])
+    monkeypatch.setattr(importing, "CHUNK", 1)
+    monkeypatch.setattr(importing, "Budget", lambda kind: Budget(kind, clock=lambda: next(clock)))
+    batch = checked(
+        csv_bytes("surveys", [survey(f"S-{n}") for n in range(5)]),
+        by=people["hr"].user,
+        kind="surveys",
+    )
+    assert batch.state == ImportState.REJECTED
+    assert problems_of(batch) == {(0, "", "too_slow")}
+    assert not SurveyResult.objects.exists()

@@ -41,6 +41,8 @@ PARAMS = {
     "left_employee": {"left_on": "2026-09-30"},
     "duplicate_key": {"first_line": 5},
     "email_repeated": {"first_line": 5},
+    "too_many_rows": {"max": 2000000},
+    "too_slow": {"seconds": 1800},
     "org_unit_depth": {"levels": 3},
 }
 
@@ -76,6 +78,7 @@ def test_every_code_the_import_uses_has_a_message():
         *("unknown_employee", "left_employee", "duplicate_key", "org_unit_kind", "email_taken"),
         *("email_repeated", "account_without_profile", "account_protected"),
         "account_protected_missing",
+        *("too_many_rows", "too_slow"),  # the codes of lms.platform.uploads.Budget
     )
     for code in services:
         assert code in MESSAGES
