@@ -10,7 +10,7 @@ import zipfile
 from unittest.mock import patch
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from assessments.imports import readers
@@ -414,6 +414,7 @@ ASCII = "abcXYZ019 -_.:/@"
 common_text = st.text(st.one_of(st.sampled_from(COMMON), st.sampled_from(ASCII + "，。：")))
 han_text = st.text(st.one_of(han, st.sampled_from(ASCII + "，。：")))
 chunk_sizes = st.sampled_from([7, 64, 1 << 16])
+UNHURRIED = settings(deadline=None)  # 7-byte reads on a loaded machine can take 200 ms
 
 
 def lines_file(lines: list[bytes]) -> bytes:
@@ -430,12 +431,14 @@ def first_error(data: bytes, chunk_size: int) -> tuple[str, int, dict]:
         return file_error(data)
 
 
+@UNHURRIED
 @given(st.lists(han_text, min_size=1, max_size=8), st.booleans(), chunk_sizes)
 def test_a_utf8_file_is_read_as_itself(texts, bom, chunk_size):
     data = lines_file([text.encode() for text in texts])
     assert read_texts(readers._BOM + data if bom else data, chunk_size) == texts
 
 
+@UNHURRIED
 @given(st.lists(common_text, min_size=1, max_size=8), chunk_sizes)
 def test_a_gb18030_file_is_read_as_itself_once_a_line_tells(texts, chunk_size):
     data = lines_file([text.encode("gb18030") for text in texts])
@@ -443,6 +446,7 @@ def test_a_gb18030_file_is_read_as_itself_once_a_line_tells(texts, chunk_size):
     assert read_texts(data, chunk_size) == texts
 
 
+@UNHURRIED
 @given(
     st.lists(han_text, min_size=1, max_size=5),
     st.integers(0, 40),  # ASCII lines between: the change may come in a later block
@@ -463,6 +467,7 @@ def test_utf8_then_gb18030_is_refused_at_the_first_line_not_utf8(utf8, between, 
     )
 
 
+@UNHURRIED
 @given(
     st.lists(common_text, min_size=1, max_size=5),
     st.integers(0, 40),
@@ -483,6 +488,7 @@ def test_gb18030_then_utf8_is_refused_at_the_first_han_line(gb, between, utf8, c
     )
 
 
+@UNHURRIED
 @given(
     st.lists(st.tuples(st.sampled_from(["utf-8", "gb18030"]), common_text), max_size=12),
     chunk_sizes,
