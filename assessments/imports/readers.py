@@ -278,9 +278,10 @@ class CsvTable(Table):
 # Chinese text in GB18030 is seldom valid UTF-8, but Chinese text in UTF-8 is often valid
 # GB18030: its three bytes per character pair up into GB18030's two ("服务很好" in UTF-8
 # reads as "鏈嶅姟寰堝ソ" in GB18030). So a line valid in both is UTF-8 when, read so, it has
-# a character of three or four bytes (every Han character, CJK and full-width punctuation);
-# GB18030 read as UTF-8 gives characters of two bytes ("一" in GB18030 is Cyrillic "\u04bb"
-# in UTF-8), and such a line tells nothing: it is read as the lines around it.
+# Han characters or CJK and full-width punctuation (three or four bytes each) and no
+# character of two bytes beyond Latin-1, which is mostly what GB18030 read as UTF-8 gives
+# ("一" in GB18030 is Cyrillic "\u04bb" in UTF-8); another line valid in both tells
+# nothing, and is read as the lines around it.
 
 _NAMES = {"utf-8": "UTF-8", "gb18030": "GB18030"}
 # Han characters and the punctuation around them, all of three or four bytes in UTF-8
