@@ -4,8 +4,10 @@ refused with a translated message before any work is queued; Wagtail's images an
 documents and drill evidence go through it too."""
 
 import io
+import runpy
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -165,3 +167,24 @@ def test_a_zip_bomb_document_is_refused_in_the_admin(
     )
     assert response.status_code == 302
     assert get_document_model().objects.get().title == "notes"
+
+
+def test_the_bounds_come_from_the_environment(monkeypatch, settings):
+    for key, value in {
+        "DEBUG": "1",  # no SECRET_KEY needed
+        "LMS_IMPORT_MAX_BYTES": "1234",
+        "LMS_DOCUMENT_MAX_UNPACKED_BYTES": "5678",
+        "LMS_QUESTIONS_MAX_ROWS": "50",
+        "LMS_IMPORT_MAX_SECONDS": "9",
+        "LMS_UPLOAD_MAX_RATIO": "30",
+        "LMS_IMAGE_MAX_BYTES": "4321",
+    }.items():
+        monkeypatch.setenv(key, value)
+    base = runpy.run_path(str(Path(settings.BASE_DIR) / "lms" / "settings" / "base.py"))
+    assert base["LMS_UPLOAD_MAX_BYTES"]["import"] == 1234
+    assert base["LMS_UPLOAD_MAX_UNPACKED_BYTES"]["document"] == 5678
+    assert base["LMS_UPLOAD_MAX_ROWS"] == {"import": 2_000_000, "questions": 50}
+    assert base["LMS_UPLOAD_MAX_SECONDS"]["import"] == 9
+    assert base["LMS_UPLOAD_MAX_RATIO"] == 30
+    assert base["WAGTAILIMAGES_MAX_UPLOAD_SIZE"] == 4321
+    assert set(base["LMS_UPLOAD_MAX_BYTES"]) == set(uploads.KINDS)
