@@ -132,3 +132,31 @@ def test_a_file_larger_than_an_import_may_be_is_refused_at_upload(
     assert response.status_code == 200
     assert "此处允许的最大文件为 100\xa0字节" in response.content.decode()
     assert not queued and not ImportBatch.objects.exists()
+
+
+def test_hr_cannot_take_over_the_administrator_through_a_roster(
+    people, login, django_capture_on_commit_callbacks
+):
+    """The security review: HR's roster gave the Administrator's account HR's own e-mail
+    address, to which a password reset would then go."""
+    admin = people["admin"]
+    row = {
+        "employee_number": admin.employee_number,
+        "full_name": admin.full_name,
+        "org_unit_path": "/".join(admin.org_unit.full_path_names()),
+        "position": admin.position,
+        "hire_date": admin.hire_date.isoformat(),
+        "status": "active",
+        "email": "hr-owned@example.com",
+    }
+    client = login(people["hr"])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, csv_bytes("roster", [row], language="zh"), name="roster.csv", kind="roster")
+    batch = ImportBatch.objects.get()
+    assert batch.state == ImportState.REJECTED
+    page = client.get(f"/data/imports/{batch.pk}/").content.decode()
+    assert "只有管理员可以更改这个账号" in page and "/confirm/" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/data/imports/{batch.pk}/confirm/")
+    admin.user.refresh_from_db()
+    assert admin.user.email == ""
