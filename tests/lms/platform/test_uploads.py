@@ -13,6 +13,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from courses.sessions.forms import EvidenceForm
 from lms.platform import uploads
@@ -188,3 +191,19 @@ def test_the_bounds_come_from_the_environment(monkeypatch, settings):
     assert base["LMS_UPLOAD_MAX_RATIO"] == 30
     assert base["WAGTAILIMAGES_MAX_UPLOAD_SIZE"] == 4321
     assert set(base["LMS_UPLOAD_MAX_BYTES"]) == set(uploads.KINDS)
+
+
+WORKBOOK = xlsx([["工号", "姓名"], ["E1", "王喆"]])
+
+
+@hypothesis_settings(deadline=None, max_examples=200)
+@given(st.data())
+def test_a_damaged_zip_is_refused_or_passed_never_a_crash(data):
+    damaged = bytearray(WORKBOOK)
+    for _damage in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(len(damaged) // 2, len(damaged) - 1))  # the directory
+        damaged[position] = data.draw(st.integers(0, 255))
+    try:
+        check_upload(SimpleUploadedFile("a.xlsx", bytes(damaged)), "import")
+    except ValidationError as error:
+        assert error.code in {"damaged", "too_many_parts", "too_compressed", "too_large_unpacked"}
