@@ -94,6 +94,8 @@ def _check_zip(file, kind: str, size: int) -> None:
         infos = zipfile.ZipFile(file).infolist()  # the central directory only
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise damaged from None
+    except (NotImplementedError, struct.error):  # a version of ZIP no office program writes
+        raise damaged from None
     ratio = settings.LMS_UPLOAD_MAX_RATIO
     for info in infos:
         if info.file_size >= RATIO_FLOOR and info.file_size > ratio * max(info.compress_size, 1):
