@@ -575,3 +575,25 @@ def xlsx(rows: list[list], *, sheets: int = 1) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def zip_bomb_xlsx(rows: int = 400_000) -> bytes:
+    """A workbook of a header and `rows` identical rows: a few KB as uploaded, megabytes of
+    XML unpacked (the security review's 600 KB of 200,000 rows unpacked to 155 MB)."""
+    import io
+    import zipfile
+
+    sheet = "xl/worksheets/sheet1.xml"
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx([["工号"]]))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for name in source.namelist():
+            data = source.read(name)
+            if name == sheet:
+                head, end = data.split(b"</sheetData>")
+                row = b'<row><c t="inlineStr"><is><t>E1</t></is></c></row>'
+                data = head + row * rows + b"</sheetData>" + end
+            bomb.writestr(name, data)
+    return out.getvalue()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models.metrics import ImportKind
+from lms.platform.uploads import check_upload
 
 EXTENSIONS = (".csv", ".txt", ".xlsx")
 
@@ -29,9 +29,5 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Import files are CSV (.csv) or Excel (.xlsx); save an .xls file as .xlsx.")
             )
-        limit = settings.LMS_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB.") % {"size": limit // (1024 * 1024)}
-            )
+        check_upload(upload, "import")
         return upload

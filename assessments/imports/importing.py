@@ -31,8 +31,10 @@ from itertools import islice
 from operator import attrgetter
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from assessments.imports.keys import KeyRegistry, natural_key
@@ -53,6 +55,8 @@ from lms.audit import audit_record
 from lms.models.accounts import StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
 from lms.models.org import CHILD_KIND, OrgUnit
+from lms.permissions import may_manage_account
+from lms.platform.uploads import Budget
 from lms.services import (
     orgunit_add,
     staff_create,
@@ -133,9 +137,10 @@ def progress_key(batch_id: int) -> str:
 
 
 def batch_check(batch: ImportBatch) -> ImportBatch:
-    """Read the whole file and say what importing it would do; writes nothing else."""
+    """Read the whole file and say what importing it would do; writes nothing else. The
+    rows read and the time taken are bounded (`lms.platform.uploads.Budget`)."""
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.CHECKING)
-    outcome = _guarded(batch, write=False)
+    outcome = _guarded(batch, write=False, budget=Budget("import"))
     state = ImportState.CHECKED if outcome.ok else ImportState.REJECTED
     return _finish(batch, outcome, state)
 
@@ -148,7 +153,7 @@ def batch_apply(batch: ImportBatch, *, by=None) -> ImportBatch:
     if not claimed:  # imported already, or being imported by another request
         return ImportBatch.objects.get(pk=batch.pk)
     batch.refresh_from_db()
-    outcome = _guarded(batch, write=True, by=by)
+    outcome = _guarded(batch, write=True, by=by, budget=Budget("import"))
     if not outcome.ok:
         return _finish(batch, outcome, ImportState.REJECTED)
     return _imported(batch, outcome, by)
@@ -207,7 +212,9 @@ def import_file(
     return _imported(batch, outcome, by), outcome
 
 
-def _guarded(batch: ImportBatch, *, write: bool, by=None, on_progress=None) -> Outcome:
+def _guarded(
+    batch: ImportBatch, *, write: bool, by=None, on_progress=None, budget: Budget | None = None
+) -> Outcome:
     """Run a batch's file; an unexpected failure marks the batch failed and is raised."""
     key = progress_key(batch.pk)
 
@@ -219,7 +226,9 @@ def _guarded(batch: ImportBatch, *, write: bool, by=None, on_progress=None) -> O
     spec = _SPECS[batch.kind](full_roster=batch.full_roster, by=by, batch=batch)
     try:
         with batch.file.open("rb") as stream:
-            return _run(spec, batch.file_name, stream, write=write, on_progress=progress)
+            return _run(
+                spec, batch.file_name, stream, write=write, on_progress=progress, budget=budget
+            )
     except Exception as error:
         ImportBatch.objects.filter(pk=batch.pk).update(
             state=ImportState.FAILED, failure=f"{type(error).__name__}: {error}"[:2000]
@@ -240,7 +249,7 @@ def _finish(batch: ImportBatch, outcome: Outcome, state: ImportState) -> ImportB
     return batch
 
 
-def _run(spec: _Spec, name: str, stream, *, write: bool, on_progress=None) -> Outcome:
+def _run(spec: _Spec, name: str, stream, *, write: bool, on_progress=None, budget=None) -> Outcome:
     outcome = Outcome()
     try:
         table = open_table(name, stream)
@@ -255,26 +264,30 @@ def _run(spec: _Spec, name: str, stream, *, write: bool, on_progress=None) -> Ou
             if write:
                 try:
                     with transaction.atomic():
-                        _pass(spec, table, keys, outcome, stream, size, write, on_progress)
+                        _pass(spec, table, keys, outcome, stream, size, write, on_progress, budget)
                         if not outcome.ok:
                             raise Rollback
                 except Rollback:
                     pass
             else:
-                _pass(spec, table, keys, outcome, stream, size, write, on_progress)
+                _pass(spec, table, keys, outcome, stream, size, write, on_progress, budget)
     except ImportFileError as error:  # the file turned unreadable half-way
         outcome.add_problems(error.problems)
+    except ValidationError as error:  # too many rows, or too long: nothing written
+        outcome.add_problems([Problem(0, "", "", error.code, dict(error.params or {}))])
     finally:
         table.close()
         spec.close()
     return outcome
 
 
-def _pass(spec, table, keys, outcome: Outcome, stream, size, write, on_progress) -> None:
+def _pass(spec, table, keys, outcome: Outcome, stream, size, write, on_progress, budget) -> None:
     rows = read(KINDS[spec.kind], table)
     with _Pipeline(spec) as pipeline:
         for chunk in _chunks(rows, CHUNK):
             outcome.rows += len(chunk)
+            if budget is not None:
+                budget.check(outcome.rows)
             good = _good_records(spec, keys, outcome, chunk)
             step = spec.apply if write and outcome.ok else spec.classify
             _count(outcome, pipeline.wait())  # the chunk before
@@ -282,6 +295,7 @@ def _pass(spec, table, keys, outcome: Outcome, stream, size, write, on_progress)
                 on_progress(_percent(stream, size, table, outcome.rows))
             pipeline.start(step, spec.prepare(good))
         _count(outcome, pipeline.wait())
+    outcome.add_problems(spec.final_problems())
     outcome.left = spec.finish(write=write and outcome.ok)
 
 
@@ -299,14 +313,23 @@ def _good_records(spec, keys, outcome: Outcome, chunk: list[Checked]) -> list:
             ready.append(checked)
     items = [(spec.file_key(checked.record), checked.line) for checked in ready]
     repeated = dict(keys.add_many(items)) if items else {}
-    good = []
+    unique = []
     for checked in ready:
         first = repeated.get(checked.line)
         if first is None:
-            good.append(checked.record)
+            unique.append(checked)
         else:
             outcome.rejected += 1
             problems.append(_duplicate(spec, checked, first))
+    stored = spec.stored_problems(unique) if unique else {}
+    good = []
+    for checked in unique:
+        found = stored.get(checked.line)
+        if found:
+            outcome.rejected += 1
+            problems += found
+        else:
+            good.append(checked.record)
     outcome.add_problems(sorted(problems, key=lambda problem: problem.line))
     return good
 
@@ -441,6 +464,16 @@ class _Spec:
                 params={"line": checked.line, "value": number},
             )
         ]
+
+    def stored_problems(self, rows: list[Checked]) -> dict[int, list[Problem]]:
+        """The problems of a chunk's rows, each good on its own, against what is stored
+        and the rows before them: by line. Whatever the write would refuse is found here,
+        so that the check finds it."""
+        return {}
+
+    def final_problems(self) -> list[Problem]:
+        """The problems of the file as a whole, once every row has been read."""
+        return []
 
     def open(self) -> None:
         """Prepare for a pass over the file."""
@@ -720,8 +753,13 @@ class RosterSpec(_Spec):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.seen: set[str] = set()  # employee numbers in the file: the size of the staff
+        self.emails: dict[str, tuple[int, str]] = {}  # e-mail -> (line, employee number)
         self.units: dict[tuple[str, ...], OrgUnit] | None = None
         self.company: OrgUnit | None = None
+        # Who the rows act for: the person who uploaded the file and the one writing it.
+        # Neither (the command line) is the operator, who may change any account.
+        importer = self.batch.uploaded_by if self.batch is not None else None
+        self.actors = list({user.pk: user for user in (importer, self.by) if user}.values())
 
     def _load_units(self) -> None:
         units = list(OrgUnit.objects.order_by("path"))
@@ -763,6 +801,82 @@ class RosterSpec(_Spec):
         self.seen.add(record.employee_number)
         return (record.employee_number,)
 
+    def stored_problems(self, rows):
+        """E-mail addresses another person uses (stored, or on an earlier line), employee
+        numbers of accounts without a staff record, and changes to accounts the importer
+        may not make (`lms.permissions.may_manage_account`)."""
+        numbers = [checked.record.employee_number for checked in rows]
+        profiles = {
+            p.user.username: p
+            for p in StaffProfile.objects.filter(user__username__in=numbers).select_related(
+                "user", "org_unit"
+            )
+        }
+        bare = set(
+            User.objects.filter(username__in=numbers, profile__isnull=True).values_list(
+                "username", flat=True
+            )
+        )
+        wanted = {_email(checked.record) for checked in rows} - {None, ""}
+        holders = dict(
+            User.objects.annotate(address=Lower("email"))
+            .filter(address__in=wanted)
+            .values_list("address", "username")
+        ) if wanted else {}  # fmt: skip
+        found: dict[int, list[Problem]] = {}
+        for checked in rows:
+            problems = self._row_against_store(checked, profiles, bare, holders)
+            if problems:
+                found[checked.line] = problems
+        return found
+
+    def _row_against_store(self, checked, profiles, bare, holders) -> list[Problem]:
+        record, line = checked.record, checked.line
+        number = record.employee_number
+
+        def problem(key: str, value: str, code: str, **params) -> Problem:
+            column = self.headers.get(key, "") if key else ""
+            return Problem(line, column, value, code, {"line": line, **params})
+
+        if number in bare:
+            return [problem("employee_number", number, "account_without_profile")]
+        problems = []
+        email = _email(record)
+        if email:
+            holder = holders.get(email)
+            first = self.emails.setdefault(email, (line, number))
+            if holder is not None and holder != number:
+                problems.append(problem("email", record.email, "email_taken"))
+            elif first[1] != number:
+                problems.append(
+                    problem("email", record.email, "email_repeated", first_line=first[0])
+                )
+        profile = profiles.get(number)
+        if profile is not None and self.actors:
+            changes = self._changes(profile, record)
+            touched = [key for key in ("email", "status") if key in changes]
+            if touched and not all(may_manage_account(a, profile.user) for a in self.actors):
+                problems.append(problem(touched[0], number, "account_protected"))
+        return problems
+
+    def final_problems(self):
+        """A full roster marks everyone missing from it as left: refused for the accounts
+        the importer may not mark so."""
+        if not self.full_roster or not self.actors:
+            return []
+        return [
+            Problem(0, "", str(profile), "account_protected_missing", {})
+            for profile in self._missing().select_related("user")
+            if not all(may_manage_account(actor, profile.user) for actor in self.actors)
+        ]
+
+    def _missing(self):
+        """The active staff missing from the file, but never those importing it."""
+        missing = StaffProfile.objects.filter(status=StaffStatus.ACTIVE).exclude(
+            user__username__in=self.seen
+        )
+        return missing.exclude(user__in=[actor.pk for actor in self.actors])
+
     def classify(self, records):
         numbers = [r.employee_number for r in records]
         profiles = {
@@ -790,9 +904,12 @@ class RosterSpec(_Spec):
             "org_unit": unit,
             "position": record.position,
             "hire_date": record.hire_date,
-            "phone": record.phone or "",
-            "email": (record.email or "").lower(),
         }
+        # without a phone or an e-mail column, what is stored stays
+        if record.phone is not None:
+            wanted["phone"] = record.phone
+        if record.email is not None:
+            wanted["email"] = _email(record)
         current = {
             "full_name": profile.full_name,
             "org_unit": profile.org_unit,
@@ -816,10 +933,14 @@ class RosterSpec(_Spec):
             return unit
         parent = self._unit(path[:-1]) if len(path) > 1 else self.company
         digest = hashlib.sha1("/".join(path).encode(), usedforsecurity=False).hexdigest()
+        code = f"u-{digest[:12]}"
+        taken = set(
+            OrgUnit.objects.filter(code__startswith=code).values_list("code", flat=True)
+        )  # by a unit renamed since an import made it: the new one takes the next free code
+        code = next(c for n in range(1, len(taken) + 2) if (c := _numbered(code, n)) not in taken)
         unit = orgunit_add(
-            parent=OrgUnit.objects.get(pk=parent.pk), name=path[-1], code=f"u-{digest[:12]}",
-            by=self.by,
-        )  # fmt: skip
+            parent=OrgUnit.objects.get(pk=parent.pk), name=path[-1], code=code, by=self.by
+        )
         self.units[path] = unit
         return unit
 
@@ -853,11 +974,7 @@ class RosterSpec(_Spec):
     def finish(self, *, write):
         if not self.full_roster:
             return 0
-        missing = StaffProfile.objects.filter(status=StaffStatus.ACTIVE).exclude(
-            user__username__in=self.seen
-        )
-        if self.by is not None:  # a roster never locks out the person importing it
-            missing = missing.exclude(user=self.by)
+        missing = self._missing()  # a roster never locks out the person importing it
         if not write:
             return missing.count()
         today = timezone.localdate()
@@ -866,6 +983,15 @@ class RosterSpec(_Spec):
             staff_mark_left(profile=profile, on=today, by=self.by)
             left += 1
         return left
+
+
+def _email(record) -> str | None:
+    """A roster record's e-mail address as stored (in lower case), None without the column."""
+    return None if record.email is None else record.email.strip().lower()
+
+
+def _numbered(code: str, n: int) -> str:
+    return code if n == 1 else f"{code}-{n}"
 
 
 _SPECS: dict[str, type[_Spec]] = {

@@ -55,6 +55,11 @@ MESSAGES = {
         "keep only one of them."
     ),
     "too_many_problems": _("… and %(count)s more problems, not listed."),
+    "too_many_rows": _("The file has more than %(max)s rows; split it into smaller files."),
+    "too_slow": _(
+        "Reading the file took longer than %(seconds)s seconds, the most allowed; split it "
+        "into smaller files."
+    ),
     # One cell.
     "required": _("Line %(line)s, column “%(column)s”: this cell must be filled in."),
     "too_long": _(
@@ -182,6 +187,25 @@ MESSAGES = {
     "email_taken": _(
         "Line %(line)s, column “%(column)s”: another person already uses the e-mail "
         "address “%(value)s”."
+    ),
+    "email_repeated": _(
+        "Line %(line)s, column “%(column)s”: line %(first_line)s gives the e-mail address "
+        "“%(value)s” to another person; each person needs their own."
+    ),
+    "account_without_profile": _(
+        "Line %(line)s, column “%(column)s”: the employee number “%(value)s” belongs to an "
+        "account without a staff record (an administrator's, say); give this person "
+        "another number."
+    ),
+    "account_protected": _(
+        "Line %(line)s, column “%(column)s”: only an administrator may change this account "
+        "(“%(value)s”, an HR or administrator account): its e-mail address, or whether it "
+        "has left."
+    ),
+    "account_protected_missing": _(
+        "%(value)s is missing from the full roster, but only an administrator may mark an "
+        "HR or administrator account as left; add their line to the file, or import it "
+        "without “full roster”."
     ),
 }
 

@@ -9,13 +9,16 @@ CSV is read in blocks that end at a line end, so memory stays bounded whatever t
 file's size (a line may hold at most `MAX_LINE` bytes, a cell 131,072 characters).
 The encoding is found without asking: a UTF-8 byte order mark means UTF-8; otherwise
 the file is undecided while it is ASCII (the same in UTF-8 and GB18030), and the
-first block holding other bytes decides: UTF-8 if it is valid UTF-8, else GB18030 if
-it is valid GB18030. A block valid in both (short Chinese text can be) is held back,
-up to `AMBIGUOUS_LIMIT` bytes, until a block tells them apart; if none does, UTF-8.
-Since neither encoding puts a line-end byte inside a character, blocks cut at line
-ends always decode on their own. Lines end with "\\n", "\\r\\n" or "\\r"; a record's
-line is the physical line where it starts, the header being line 1 when it is first.
-The delimiter is a comma, a tab or a semicolon, whichever the header line has most.
+first line that tells decides: a line valid in one encoding only is in that one, and a
+line valid in both (Chinese text in UTF-8 often is) is UTF-8 if it has Han characters
+read so (see `_told`). Lines that tell nothing are held back, up to `AMBIGUOUS_LIMIT`
+bytes, until one does; if none does, UTF-8. A file is in one encoding: a later line in
+the other one is refused as a change of encoding, naming it (found by a quick search
+of each block, so that reading stays as fast). Since neither encoding puts a line-end byte inside a
+character, blocks cut at line ends always decode on their own. Lines end with "\\n",
+"\\r\\n" or "\\r"; a record's line is the physical line where it starts, the header
+being line 1 when it is first. The delimiter is a comma, a tab or a semicolon,
+whichever the header line has most.
 
 XLSX is read from the first sheet with openpyxl in read-only mode; a row's line is
 the sheet's row number. Cells become text: dates "2026-10-01", datetimes
@@ -31,6 +34,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -142,7 +146,9 @@ def _is_blank(cells: list[str]) -> bool:
 # CSV ----------------------------------------------------------------------------------
 
 
-def _line_ends(data: bytes) -> int:
+def _line_ends(data: bytes | str) -> int:
+    if isinstance(data, str):
+        return data.count("\n") + data.count("\r") - data.count("\r\n")
     return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
@@ -218,7 +224,7 @@ class CsvTable(Table):
             yield carry
 
     def _text_lines(self, stream: BinaryIO, first: bytes) -> Iterator[str]:
-        held: list[bytes] = []  # blocks read while UTF-8 and GB18030 both fit
+        held: list[tuple[bytes, int]] = []  # (block, lines before it) while nothing tells
         held_size = 0
         for block in self._blocks(stream, first):
             before = self._lines_done
@@ -226,64 +232,124 @@ class CsvTable(Table):
             if self._decided:
                 yield from self._decode(block, self._decided, before)
                 continue
-            if block.isascii():
-                if held:
-                    held.append(block)
-                    held_size += len(block)
-                else:
-                    yield from self._decode(block, "ascii", before)
+            if block.isascii() and not held:
+                yield from self._decode(block, "ascii", before)
                 continue
-            fits = [enc for enc in ("utf-8", "gb18030") if _decodes(block, enc)]
-            if not fits:
-                self._undecodable(block, before)
-            held.append(block)
+            told = None if block.isascii() else _first_told(block, before)
+            held.append((block, before))
             held_size += len(block)
-            if len(fits) == 2 and held_size < AMBIGUOUS_LIMIT:
+            if told is None and held_size < AMBIGUOUS_LIMIT:
                 continue
-            self.encoding = self._decided = fits[0]
-            for earlier in held:
-                yield from self._decode(earlier, self._decided, before)
+            self.encoding = self._decided = told or "utf-8"
+            for earlier, lines_before in held:
+                yield from self._decode(earlier, self._decided, lines_before)
             held, held_size = [], 0
         if held:
             self.encoding = self._decided = "utf-8"
-            for earlier in held:
-                yield from self._decode(earlier, "utf-8", 0)
+            for earlier, lines_before in held:
+                yield from self._decode(earlier, "utf-8", lines_before)
 
     def _decode(self, block: bytes, encoding: str, before: int) -> io.StringIO:
-        """The block's lines, each with its line end; `before`: lines before the block."""
+        """The block's lines, each with its line end; `before`: lines before the block.
+
+        Every line must be in the file's encoding: one that is not (it can't be read in
+        it, or it is the other one's text: see `_told`) is a change of encoding."""
+        codec = "utf-8" if encoding == "utf-8-sig" else encoding
         try:
-            text = block.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+            text = block.decode(codec)
         except UnicodeDecodeError as error:
-            self._undecodable(block, before, encoding, error)
+            start = max(block.rfind(b"\n", 0, error.start), block.rfind(b"\r", 0, error.start))
+            start += 1
+            if start and codec != "ascii":  # a line before it may have changed already
+                _check_lines(block[:start], codec, before)
+            line = before + _line_ends(block[:start]) + 1
+            rest = block[start:]
+            told = _told(rest[: len(rest.splitlines()[0])])
+            if told and codec != "ascii":
+                raise file_problem("encoding_changed", line=line, encoding=_NAMES[codec]) from None
+            raise file_problem("undecodable", line=line) from None
+        if codec != "ascii":
+            _check_lines(block, codec, before)
         return io.StringIO(text, newline="")
 
-    def _undecodable(self, block: bytes, before: int, encoding: str = "", error=None):
-        """Raise the problem of a block that is not text in `encoding` (or in either)."""
-        if error is None:
-            starts = []
-            for enc in ("utf-8", "gb18030"):
-                try:
-                    block.decode(enc)
-                except UnicodeDecodeError as failure:
-                    starts.append(failure.start)
-            start = max(starts)
-        else:
-            start = error.start
-        line = before + _line_ends(block[:start]) + 1
-        if error is not None:
-            utf8 = encoding.startswith("utf-8")
-            if _decodes(block, "gb18030" if utf8 else "utf-8"):
-                name = "UTF-8" if utf8 else "GB18030"
-                raise file_problem("encoding_changed", line=line, encoding=name)
-        raise file_problem("undecodable", line=line)
+
+# Telling UTF-8 from GB18030, line by line ----------------------------------------------
+#
+# Chinese text in GB18030 is seldom valid UTF-8, but Chinese text in UTF-8 is often valid
+# GB18030: its three bytes per character pair up into GB18030's two ("服务很好" in UTF-8
+# reads as "鏈嶅姟寰堝ソ" in GB18030). So a line valid in both is UTF-8 when, read so, it has
+# Han characters or CJK and full-width punctuation (three or four bytes each) and no
+# character of two bytes beyond Latin-1, which is mostly what GB18030 read as UTF-8 gives
+# ("一" in GB18030 is Cyrillic "\u04bb" in UTF-8); another line valid in both tells
+# nothing, and is read as the lines around it.
+
+_NAMES = {"utf-8": "UTF-8", "gb18030": "GB18030"}
+# Han characters and the punctuation around them, all of three or four bytes in UTF-8
+_CHINESE = re.compile(
+    "[\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+    "\U00020000-\U0003ffff]"
+)
+_TWO_BYTES = re.compile("[\u0100-\u07ff]")  # beyond Latin-1: what GB18030 read as UTF-8 gives
+# a run of non-ASCII bytes that begins with UTF-8 for a character of three or four bytes
+_UTF8_WIDE = re.compile(rb"[\xe0-\xf4](?<![\x80-\xff][\xe0-\xf4])[\x80-\xbf][\x80-\xbf]")
 
 
-def _decodes(block: bytes, encoding: str) -> bool:
+def _told(line: bytes) -> str | None:
+    """The encoding a line of bytes is in: "utf-8", "gb18030", "" when it can't tell
+    (ASCII, or GB18030 that is also UTF-8 of two-byte characters), or None when it is
+    in neither."""
+    if line.isascii():
+        return ""
     try:
-        block.decode(encoding)
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030" if _decodes(line, "gb18030") else None
+    if not _decodes(line, "gb18030"):
+        return "utf-8"
+    if _CHINESE.search(text) and not _TWO_BYTES.search(text):
+        return "utf-8"
+    return ""
+
+
+def _decodes(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _first_told(block: bytes, before: int) -> str | None:
+    """The encoding the block's first telling line is in; None if no line tells."""
+    for index, line in enumerate(block.splitlines()):
+        told = _told(line)
+        if told is None:
+            raise file_problem("undecodable", line=before + index + 1)
+        if told:
+            return told
+    return None
+
+
+def _check_lines(block: bytes, encoding: str, before: int) -> None:
+    """Raise `encoding_changed` for the first line of a block of GB18030 that is UTF-8.
+
+    Only lines where text that is not ASCII begins with a character of three or four bytes
+    in UTF-8 (as Han characters are) are looked at closely, found by one quick search. In
+    a UTF-8 file nothing more is needed: a line valid as UTF-8 is never read as GB18030."""
+    if encoding != "gb18030":
+        return
+    number, counted = before, 0
+    found = _UTF8_WIDE.search(block)
+    while found:
+        at = found.start()
+        start = max(block.rfind(b"\n", 0, at), block.rfind(b"\r", 0, at)) + 1
+        ends = (block.find(b"\n", at), block.find(b"\r", at))
+        end = min((end for end in ends if end >= 0), default=len(block))
+        number += _line_ends(block[counted:start])
+        counted = start
+        if _told(block[start:end]) == "utf-8":
+            raise file_problem("encoding_changed", line=number + 1, encoding=_NAMES[encoding])
+        found = _UTF8_WIDE.search(block, end)
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:

@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 
 from assessments.imports import importing, tasks
 from assessments.models.metrics import ImportBatch, ImportState
+from lms.platform.uploads import check_upload
 
 
 @transaction.atomic
 def import_upload(*, kind: str, name: str, stream, by, full_roster: bool = False) -> ImportBatch:
     """Keep an uploaded file as a new import and check it in the background once the
-    transaction commits."""
+    transaction commits; ValidationError, and nothing kept, for a file larger than an
+    import may be (`lms.platform.uploads`)."""
+    check_upload(stream, "import")
     batch = importing.batch_create(
         kind=kind, name=name, stream=stream, by=by, full_roster=full_roster
     )

@@ -15,6 +15,7 @@ from courses.sessions.permissions import may_assign_trainer
 from lms.forms import OrgUnitChoiceField
 from lms.models.accounts import Position, User
 from lms.models.org import OrgUnit
+from lms.platform.uploads import check_upload
 from lms.roles import Role
 from lms.selectors import org_units_visible_to
 
@@ -192,9 +193,6 @@ class SessionEditForm(SessionTimesForm):
         return data
 
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-
-
 EVIDENCE_TYPES = ("image/", "application/pdf")
 
 
@@ -218,8 +216,7 @@ class EvidenceForm(forms.Form):
         upload = self.cleaned_data.get("evidence")
         if not upload:
             return None
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        check_upload(upload, "evidence")
         content_type = (getattr(upload, "content_type", "") or "").lower()
         if not content_type.startswith(EVIDENCE_TYPES):
             raise forms.ValidationError(_("Upload a photo or a PDF file."))

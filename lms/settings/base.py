@@ -279,8 +279,40 @@ if S3_BUCKET:
         },
     }
 
-# The largest file HR may upload for an import (a million efficiency rows is ~60 MB).
-LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
+# --- Uploads ----------------------------------------------------------------
+# Every uploaded file is bounded by kind (lms/platform/uploads.py): in bytes as uploaded, in
+# bytes unpacked (ZIP-based files: XLSX, DOCX...), in rows and in seconds of reading in the
+# worker; each bound from LMS_<KIND>_MAX_BYTES, _MAX_UNPACKED_BYTES, _MAX_ROWS, _MAX_SECONDS.
+# HR's imports: a million efficiency rows is ~60 MB of CSV.
+
+_MB = 1024 * 1024
+_UPLOAD_BOUNDS = {  # kind: (bytes, unpacked bytes, rows, seconds); None: not bounded so
+    "import": (500 * _MB, 1024 * _MB, 2_000_000, 1800),
+    "questions": (10 * _MB, 50 * _MB, None, None),  # rows and characters: LMS_QUESTION_IMPORT_*
+    "evidence": (10 * _MB, 100 * _MB, None, None),
+    "image": (10 * _MB, None, None, None),
+    "document": (100 * _MB, 500 * _MB, None, None),
+}
+
+
+def _upload_bounds(index: int, name: str) -> dict[str, int]:
+    return {
+        kind: env.int(f"LMS_{kind.upper()}_MAX_{name}", default=bounds[index])
+        for kind, bounds in _UPLOAD_BOUNDS.items()
+        if bounds[index] is not None
+    }
+
+
+LMS_UPLOAD_MAX_BYTES = _upload_bounds(0, "BYTES")
+LMS_UPLOAD_MAX_UNPACKED_BYTES = _upload_bounds(1, "UNPACKED_BYTES")
+LMS_UPLOAD_MAX_ROWS = _upload_bounds(2, "ROWS")
+LMS_UPLOAD_MAX_SECONDS = _upload_bounds(3, "SECONDS")
+# how many times its packed size one part of a ZIP-based file may unpack to
+LMS_UPLOAD_MAX_RATIO = env.int("LMS_UPLOAD_MAX_RATIO", default=100)
+# Django: a request body other than files (form fields, JSON) is held in memory up to this;
+# uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not to memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * _MB)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * _MB // 2)
 
 # The most one question file (GIFT, Moodle XML, CSV, XLSX) may hold: questions or rows, and
 # characters; a larger file is refused before it is read.
@@ -296,6 +328,9 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.platform.search_backend"}}
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = LMS_UPLOAD_MAX_BYTES["image"]
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("LMS_IMAGE_MAX_PIXELS", default=40_000_000)
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.platform.uploads.DocumentForm"
 WAGTAILDOCS_EXTENSIONS = [
     "csv", "docx", "key", "m4v", "mp4", "odt", "ogv", "pdf", "pptx", "rtf", "txt", "webm", "xlsx",
     "zip",

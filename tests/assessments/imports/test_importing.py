@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from assessments.imports import importing
+from assessments.imports.problems import Problem
 from assessments.models import (
     Complaint,
     EfficiencyRecord,
@@ -20,6 +21,7 @@ from assessments.models import (
     TeamworkEvaluation,
 )
 from lms.models import AuditEvent, OrgUnit, StaffProfile, StaffStatus
+from lms.platform.uploads import Budget
 from tests.factories import csv_bytes, survey
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +289,237 @@ def test_counts_add_up_over_chunks(people, monkeypatch, chunk):
     assert (outcome.created, outcome.updated, outcome.unchanged) == (3, 2, 2)
     assert (batch.created, batch.updated, batch.unchanged) == (3, 2, 2)
     assert SurveyResult.objects.filter(score=3).count() == 3
+
+
+# What the write would refuse is found by the check -----------------------------------
+
+
+def checked(data: bytes, *, by=None, kind="roster", full_roster=False) -> ImportBatch:
+    """The batch of an uploaded file once checked, as HR's pages run it."""
+    batch = importing.batch_create(
+        kind=kind, name="roster.csv", stream=io.BytesIO(data), by=by, full_roster=full_roster
+    )
+    return importing.batch_check(batch)
+
+
+def problems_of(batch: ImportBatch) -> set[tuple[int, str, str]]:
+    return {(p["line"], p["column"], p["code"]) for p in batch.problems}
+
+
+def as_now(profile, **changes) -> dict:
+    """A roster row that leaves `profile` as it is, but for `changes`."""
+    unit = "/".join(profile.org_unit.full_path_names())
+    now = {
+        "position": profile.position,
+        "hire_date": profile.hire_date.isoformat(),
+        "email": profile.user.email,
+    }
+    return roster(profile.employee_number, profile.full_name, unit=unit, **{**now, **changes})
+
+
+def test_an_email_another_person_uses_is_a_row_error_of_the_check(people, make_staff):
+    make_staff(number="E0001", email="wang@example.com")
+    data = csv_bytes(
+        "roster",
+        [
+            roster("N100", "赵新"),
+            roster("N101", "钱多", email="WANG@example.com"),  # E0001's, in other case
+        ],
+    )
+    batch = checked(data, by=people["hr"].user)
+    assert batch.state == ImportState.REJECTED
+    assert problems_of(batch) == {(3, "email", "email_taken")}
+    assert "wang@example.com" in Problem.from_json(batch.problems[0]).message.lower()
+    assert not StaffProfile.objects.filter(user__username__in=["N100", "N101"]).exists()
+
+
+def test_an_email_repeated_in_the_file_is_a_row_error_of_the_check(people):
+    data = csv_bytes(
+        "roster",
+        [
+            roster("N100", "赵新", email="same@example.com"),
+            roster("N101", "钱多"),
+            roster("N102", "孙立", email="Same@Example.com"),
+        ],
+    )
+    batch = checked(data, by=people["hr"].user)
+    assert batch.state == ImportState.REJECTED
+    assert problems_of(batch) == {(4, "email", "email_repeated")}
+    [problem] = batch.problems
+    assert problem["params"]["first_line"] == 2
+    with translation.override("zh-hans"):
+        message = Problem.from_json(problem).message
+    assert "第 2 行" in message and "第 4 行" in message
+    assert not StaffProfile.objects.filter(user__username__startswith="N1").exists()
+
+
+def test_a_person_keeping_their_own_email_is_no_problem(people, make_staff):
+    me = make_staff(number="E0001", email="me@example.com")
+    _batch, outcome = run("roster", csv_bytes("roster", [as_now(me, full_name="王新")]))
+    assert outcome.ok, [p.message for p in outcome.problems]
+    assert outcome.updated == 1
+
+
+def test_the_write_refuses_what_the_check_let_through_when_the_data_changed(people, make_staff):
+    batch = checked(
+        csv_bytes("roster", [roster("N100", "赵新", email="late@example.com")]),
+        by=people["hr"].user,
+    )
+    assert batch.state == ImportState.CHECKED
+    make_staff(number="E0002", email="late@example.com")  # since the check
+    batch = importing.batch_apply(batch, by=people["hr"].user)
+    assert batch.state == ImportState.REJECTED  # not failed: a row error, no traceback
+    assert problems_of(batch) == {(2, "email", "email_taken")}
+    assert not StaffProfile.objects.filter(user__username="N100").exists()
+
+
+def test_an_employee_number_of_an_account_without_a_staff_record(people, django_user_model):
+    django_user_model.objects.create_user(username="root", password="x")
+    batch = checked(csv_bytes("roster", [roster("root", "赵新")]), by=people["hr"].user)
+    assert problems_of(batch) == {(2, "employee number", "account_without_profile")}
+
+
+def test_a_roster_without_an_email_column_keeps_the_addresses(people, make_staff):
+    kept = make_staff(
+        number="E0001", email="kept@example.com", hire_date=datetime.date(2026, 1, 5)
+    )
+    data = (
+        "工号,姓名,所属组织,岗位,入职日期\r\n"
+        f"E0001,王新,{'/'.join(kept.org_unit.full_path_names())},快递员,2026-01-05\r\n"
+    ).encode()
+    _batch, outcome = run("roster", data, by=people["hr"].user)
+    assert outcome.ok, [p.message for p in outcome.problems]
+    kept.refresh_from_db()
+    assert kept.full_name == "王新" and kept.user.email == "kept@example.com"
+
+
+def test_a_unit_made_by_an_import_and_renamed_since_does_not_block_a_new_one(people):
+    _batch, outcome = run("roster", csv_bytes("roster", [roster("N100", "赵新")]))
+    assert outcome.ok
+    made = OrgUnit.objects.get(name="浦东一组")
+    made.name = "浦东一组-旧"
+    made.save()
+    _batch, outcome = run("roster", csv_bytes("roster", [roster("N101", "钱多")]))
+    assert outcome.ok, [p.message for p in outcome.problems]
+    again = OrgUnit.objects.get(name="浦东一组")
+    assert again.pk != made.pk and again.code.startswith(made.code)
+
+
+# Roles have an order, in the roster too ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "change"),
+    [
+        ("admin", {"email": "taken-over@example.com"}),
+        ("admin", {"status": "left", "left_on": "2026-11-30"}),
+        ("hr", {"email": "taken-over@example.com"}),
+    ],
+)
+def test_hr_may_not_change_the_email_of_or_deactivate_an_hr_or_administrator_account(
+    people, target, change
+):
+    """The security review: HR's roster changing the Administrator's e-mail (then a
+    password reset to it) would take over the Administrator's account."""
+    account = people[target]
+    before = (account.user.email, account.status)
+    data = csv_bytes("roster", [roster("N100", "赵新"), as_now(account, **change)])
+    batch = checked(data, by=people["hr"].user)
+    assert batch.state == ImportState.REJECTED
+    [(line, column, code)] = problems_of(batch)
+    assert (line, code) == (3, "account_protected")
+    assert column == ("email" if "email" in change else "status")
+    with translation.override("en"):
+        assert (
+            "only an administrator may change this account"
+            in Problem.from_json(batch.problems[0]).message
+        )
+    account.refresh_from_db()
+    account.user.refresh_from_db()
+    assert (account.user.email, account.status) == before
+    assert not StaffProfile.objects.filter(user__username="N100").exists()
+
+
+def test_hr_may_still_change_staff_accounts_and_leave_administrators_as_they_are(people):
+    data = csv_bytes(
+        "roster",
+        [
+            as_now(
+                people["learner"], email="new@example.com", status="left", left_on="2026-11-30"
+            ),
+            as_now(people["admin"]),  # unchanged: nothing to ask
+        ],
+    )
+    batch = checked(data, by=people["hr"].user)
+    assert batch.state == ImportState.CHECKED, batch.problems
+    batch = importing.batch_apply(batch, by=people["hr"].user)
+    assert batch.state == ImportState.DONE
+    learner = StaffProfile.objects.select_related("user").get(pk=people["learner"].pk)
+    assert (learner.user.email, learner.status) == ("new@example.com", StaffStatus.LEFT)
+
+
+def test_an_administrator_may_change_an_administrator_account(people):
+    data = csv_bytes("roster", [as_now(people["hr"], email="hr-new@example.com")])
+    batch = checked(data, by=people["admin"].user)
+    assert batch.state == ImportState.CHECKED, batch.problems
+    assert importing.batch_apply(batch, by=people["admin"].user).state == ImportState.DONE
+    people["hr"].user.refresh_from_db()
+    assert people["hr"].user.email == "hr-new@example.com"
+
+
+def test_hr_cannot_write_what_an_administrator_uploaded_for_an_administrator(people):
+    data = csv_bytes("roster", [as_now(people["admin"], email="admin-new@example.com")])
+    batch = checked(data, by=people["admin"].user)
+    assert batch.state == ImportState.CHECKED
+    batch = importing.batch_apply(batch, by=people["hr"].user)
+    assert batch.state == ImportState.REJECTED
+    assert problems_of(batch) == {(2, "email", "account_protected")}
+
+
+def test_a_full_roster_from_hr_may_not_mark_an_administrator_as_left(people):
+    rows = [as_now(profile) for key, profile in people.items() if key != "admin"]
+    batch = checked(csv_bytes("roster", rows), by=people["hr"].user, full_roster=True)
+    assert batch.state == ImportState.REJECTED
+    assert problems_of(batch) == {(0, "", "account_protected_missing")}
+    assert "AD01" in Problem.from_json(batch.problems[0]).message
+    # an administrator may; and a roster never marks the person importing it as left
+    batch = checked(csv_bytes("roster", rows), by=people["admin"].user, full_roster=True)
+    assert batch.state == ImportState.CHECKED, batch.problems
+    assert batch.left == 0
+
+
+# Bounded in rows and in time -----------------------------------------------------------
+
+
+def test_a_file_of_more_rows_than_allowed_is_refused_while_reading(people, settings, monkeypatch):
+    settings.LMS_UPLOAD_MAX_ROWS = {"import": 3}
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    read = []
+    original = importing._good_records
+
+    def counting(spec, keys, outcome, chunk):
+        read.extend(chunk)
+        return original(spec, keys, outcome, chunk)
+
+    monkeypatch.setattr(importing, "_good_records", counting)
+    data = csv_bytes("surveys", [survey(f"S-{n}") for n in range(10)])
+    batch = checked(data, by=people["hr"].user, kind="surveys")
+    assert batch.state == ImportState.REJECTED
+    assert problems_of(batch) == {(0, "", "too_many_rows")}
+    assert len(read) == 2  # stopped at the chunk that went over: rows 5 to 10 never read
+    assert "3" in Problem.from_json(batch.problems[0]).message
+
+
+def test_a_check_that_takes_too_long_is_refused_and_writes_nothing(people, settings, monkeypatch):
+    settings.LMS_UPLOAD_MAX_SECONDS = {"import": 60}
+    clock = iter([0.0, 30.0, 90.0])
+    monkeypatch.setattr(importing, "CHUNK", 1)
+    monkeypatch.setattr(importing, "Budget", lambda kind: Budget(kind, clock=lambda: next(clock)))
+    batch = checked(
+        csv_bytes("surveys", [survey(f"S-{n}") for n in range(5)]),
+        by=people["hr"].user,
+        kind="surveys",
+    )
+    assert batch.state == ImportState.REJECTED
+    assert problems_of(batch) == {(0, "", "too_slow")}
+    assert not SurveyResult.objects.exists()

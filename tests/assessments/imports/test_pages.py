@@ -1,13 +1,14 @@
 """HR's import pages: upload, preview, confirm, history; templates to download."""
 
 import io
+import time
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import ImportBatch, ImportState, SurveyResult
-from tests.factories import csv_bytes, survey
+from tests.factories import csv_bytes, survey, zip_bomb_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,58 @@ def test_each_template_downloads_and_a_filled_template_imports(
     # file itself must read: no problem other than unknown employees.
     codes = {p["code"] for p in batch.problems}
     assert codes <= {"unknown_employee"}, batch.problems
+
+
+def test_a_zip_bomb_workbook_is_refused_at_upload_and_nothing_is_queued(
+    people, login, django_capture_on_commit_callbacks
+):
+    """The security review: 600 KB of XLSX that unpacks to 155 MB of XML took a worker
+    100 s; the upload form now refuses it from the zip's directory, before any work."""
+    client = login(people["hr"])
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks() as queued:
+        response = upload(client, zip_bomb_xlsx(), name="roster.xlsx", kind="roster")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    assert "压缩比过高" in response.content.decode()
+    assert not queued and not ImportBatch.objects.exists()
+
+
+def test_a_file_larger_than_an_import_may_be_is_refused_at_upload(
+    people, login, settings, django_capture_on_commit_callbacks
+):
+    settings.LMS_UPLOAD_MAX_BYTES = {**settings.LMS_UPLOAD_MAX_BYTES, "import": 100}
+    client = login(people["hr"])
+    with django_capture_on_commit_callbacks() as queued:
+        response = upload(client, csv_bytes("surveys", [survey("S-1"), survey("S-2")]))
+    assert response.status_code == 200
+    assert "此处允许的最大文件为 100\xa0字节" in response.content.decode()
+    assert not queued and not ImportBatch.objects.exists()
+
+
+def test_hr_cannot_take_over_the_administrator_through_a_roster(
+    people, login, django_capture_on_commit_callbacks
+):
+    """The security review: HR's roster gave the Administrator's account HR's own e-mail
+    address, to which a password reset would then go."""
+    admin = people["admin"]
+    row = {
+        "employee_number": admin.employee_number,
+        "full_name": admin.full_name,
+        "org_unit_path": "/".join(admin.org_unit.full_path_names()),
+        "position": admin.position,
+        "hire_date": admin.hire_date.isoformat(),
+        "status": "active",
+        "email": "hr-owned@example.com",
+    }
+    client = login(people["hr"])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, csv_bytes("roster", [row], language="zh"), name="roster.csv", kind="roster")
+    batch = ImportBatch.objects.get()
+    assert batch.state == ImportState.REJECTED
+    page = client.get(f"/data/imports/{batch.pk}/").content.decode()
+    assert "只有管理员可以更改这个账号" in page and "/confirm/" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/data/imports/{batch.pk}/confirm/")
+    admin.user.refresh_from_db()
+    assert admin.user.email == ""

@@ -40,6 +40,9 @@ PARAMS = {
     "before_received": {"received": "2026-10-09 09:15"},
     "left_employee": {"left_on": "2026-09-30"},
     "duplicate_key": {"first_line": 5},
+    "email_repeated": {"first_line": 5},
+    "too_many_rows": {"max": 2000000},
+    "too_slow": {"seconds": 1800},
     "org_unit_depth": {"levels": 3},
 }
 
@@ -71,7 +74,13 @@ def test_every_code_the_import_uses_has_a_message():
     assert used, "the patterns above no longer find the codes"
     assert used - set(MESSAGES) == set()
     # And the codes the services raise, which this layer only describes.
-    for code in ("unknown_employee", "left_employee", "duplicate_key", "org_unit_kind"):
+    services = (
+        *("unknown_employee", "left_employee", "duplicate_key", "org_unit_kind", "email_taken"),
+        *("email_repeated", "account_without_profile", "account_protected"),
+        "account_protected_missing",
+        *("too_many_rows", "too_slow"),  # the codes of lms.platform.uploads.Budget
+    )
+    for code in services:
         assert code in MESSAGES
 
 

@@ -7,13 +7,17 @@ import datetime
 import io
 import re
 import zipfile
+from unittest.mock import patch
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from assessments.imports import readers
 from assessments.imports.problems import ImportFileError
 from assessments.imports.readers import open_table
 from tests.factories import xlsx
+from tests.strategies import han
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -123,6 +127,14 @@ def test_bytes_of_neither_encoding_name_their_line():
     data = "id,name\r\n1,王喆\r\n".encode() + b"2,\xff\xfe\r\n3,x\r\n"
     assert file_error(data)[:2] == ("undecodable", 3)
     assert file_error(b"id,\xff\r\n1,2\r\n")[:2] == ("undecodable", 1)
+
+
+def decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def test_bytes_that_change_encoding_further_on(monkeypatch):
@@ -360,3 +372,147 @@ def test_xlsx_from_a_stream_that_cannot_seek():
     assert list(read.rows()) == [(2, ["1"])]
     read.close()
     read.close()  # twice is fine
+
+
+# A file in two encodings ----------------------------------------------------------------
+
+
+def test_utf8_rows_then_gb18030_rows_are_refused_naming_the_first_line_that_changes():
+    """The security review: UTF-8 rows, then rows saved in GB18030; before, the file was
+    read as GB18030 whole and the first half garbled ("服务很好" as "鏈嶅姟寰堝ソ")."""
+    head = "调查编号,工号,备注\r\nS1,E1,服务很好\r\nS2,E2,非常满意\r\n".encode()
+    assert head.decode("utf-8")
+    assert "服务很好".encode().decode("gb18030") == "鏈嶅姟寰堝ソ"
+    data = head + "S3,E3,服务很好\r\nS4,E4,态度差\r\n".encode("gb18030")
+    assert file_error(data) == ("encoding_changed", 4, {"encoding": "UTF-8"})
+
+
+def test_gb18030_rows_then_utf8_rows_are_refused_naming_the_first_line_that_changes():
+    data = "调查编号,工号,备注\r\nS1,E1,态度差\r\n".encode("gb18030")
+    data += b"S2,E2,ok\r\n" + "S3,E3,服务很好\r\n".encode()  # valid GB18030 as well
+    assert file_error(data) == ("encoding_changed", 4, {"encoding": "GB18030"})
+
+
+@pytest.mark.parametrize("first", ["utf-8", "gb18030"])
+def test_a_change_of_encoding_far_into_a_large_file(first):
+    second = "gb18030" if first == "utf-8" else "utf-8"
+    lines = ["工号,备注"] + [f"E{n:05d},服务很好，态度差" for n in range(20_000)]
+    data = "\r\n".join(lines).encode(first) + "\r\nE2,服务很好\r\n".encode(second)
+    assert len(data) > 5 * readers.CHUNK_SIZE
+    assert file_error(data) == ("encoding_changed", 20_002, {"encoding": first.upper()})
+
+
+COMMON = [
+    character
+    for high in range(0xB0, 0xD8)
+    for low in range(0xA1, 0xFF)
+    if (character := bytes((high, low)).decode("gb2312", "ignore"))
+]
+ASCII = "abcXYZ019 -_.:/@"
+# Chinese as files have it: GB2312's common characters, ASCII and full-width punctuation;
+# and any Han character at all, which UTF-8 holds as well.
+common_text = st.text(st.one_of(st.sampled_from(COMMON), st.sampled_from(ASCII + "，。：")))
+han_text = st.text(st.one_of(han, st.sampled_from(ASCII + "，。：")))
+chunk_sizes = st.sampled_from([7, 64, 1 << 16])
+UNHURRIED = settings(deadline=None)  # 7-byte reads on a loaded machine can take 200 ms
+
+
+def lines_file(lines: list[bytes]) -> bytes:
+    return b"id,text\r\n" + b"".join(b"%d,%s\r\n" % (n, line) for n, line in enumerate(lines))
+
+
+def read_texts(data: bytes, chunk_size: int) -> list[str]:
+    with patch.object(readers, "CHUNK_SIZE", chunk_size):
+        return [cells[1] for _line, cells in rows(data)]
+
+
+def first_error(data: bytes, chunk_size: int) -> tuple[str, int, dict]:
+    with patch.object(readers, "CHUNK_SIZE", chunk_size):
+        return file_error(data)
+
+
+@UNHURRIED
+@given(st.lists(han_text, min_size=1, max_size=8), st.booleans(), chunk_sizes)
+def test_a_utf8_file_is_read_as_itself(texts, bom, chunk_size):
+    data = lines_file([text.encode() for text in texts])
+    assert read_texts(readers._BOM + data if bom else data, chunk_size) == texts
+
+
+@UNHURRIED
+@given(st.lists(common_text, min_size=1, max_size=8), chunk_sizes)
+def test_a_gb18030_file_is_read_as_itself_once_a_line_tells(texts, chunk_size):
+    data = lines_file([text.encode("gb18030") for text in texts])
+    assume(not decodes(data, "utf-8"))  # some line tells
+    assert read_texts(data, chunk_size) == texts
+
+
+@UNHURRIED
+@given(
+    st.lists(han_text, min_size=1, max_size=5),
+    st.integers(0, 40),  # ASCII lines between: the change may come in a later block
+    st.lists(common_text, min_size=1, max_size=5),
+    chunk_sizes,
+)
+def test_utf8_then_gb18030_is_refused_at_the_first_line_not_utf8(utf8, between, gb, chunk_size):
+    assume(any(not text.isascii() for text in utf8))
+    second = [text.encode("gb18030") for text in gb]
+    changed = next((n for n, line in enumerate(second) if not decodes(line, "utf-8")), None)
+    assume(changed is not None)
+    lines = [text.encode() for text in utf8] + [b"ascii"] * between + second
+    line = 2 + len(utf8) + between + changed
+    assert first_error(lines_file(lines), chunk_size) == (
+        "encoding_changed",
+        line,
+        {"encoding": "UTF-8"},
+    )
+
+
+@UNHURRIED
+@given(
+    st.lists(common_text, min_size=1, max_size=5),
+    st.integers(0, 40),
+    st.lists(han_text, min_size=1, max_size=5),
+    chunk_sizes,
+)
+def test_gb18030_then_utf8_is_refused_at_the_first_han_line(gb, between, utf8, chunk_size):
+    assume(any(not decodes(text.encode("gb18030"), "utf-8") for text in gb))
+    changed = next((n for n, text in enumerate(utf8) if not text.isascii()), None)
+    assume(changed is not None)
+    lines = [text.encode("gb18030") for text in gb] + [b"ascii"] * between
+    lines += [text.encode() for text in utf8]
+    line = 2 + len(gb) + between + changed
+    assert first_error(lines_file(lines), chunk_size) == (
+        "encoding_changed",
+        line,
+        {"encoding": "GB18030"},
+    )
+
+
+@UNHURRIED
+@given(
+    st.lists(st.tuples(st.sampled_from(["utf-8", "gb18030"]), common_text), max_size=12),
+    chunk_sizes,
+)
+def test_lines_in_either_encoding_read_as_themselves_or_the_file_is_refused(lines, chunk_size):
+    """Whatever the mixture: the file is refused naming one of its lines, or every line
+    that tells its encoding (UTF-8 with Han characters, GB18030 that is not UTF-8) reads
+    as written; a file with telling lines of both encodings is always refused."""
+    encoded = [text.encode(encoding) for encoding, text in lines]
+    data = lines_file(encoded)
+    telling = {
+        encoding
+        for (encoding, text), line in zip(lines, encoded, strict=True)
+        if (encoding == "utf-8" and not text.isascii())
+        or (encoding == "gb18030" and not decodes(line, "utf-8"))
+    }
+    try:
+        texts = read_texts(data, chunk_size)
+    except ImportFileError as error:
+        [problem] = error.problems
+        assert problem.code == "encoding_changed"
+        assert 2 <= problem.line <= len(lines) + 1
+        return
+    assert len(telling) < 2
+    for (encoding, text), read in zip(lines, texts, strict=True):
+        if encoding in telling:
+            assert read == text

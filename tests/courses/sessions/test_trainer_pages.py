@@ -16,7 +16,6 @@ from courses.models import (
     RubricVersion,
     SignUp,
 )
-from courses.sessions import forms as session_forms
 from courses.sessions import services
 from lms.roles import Role
 from tests import factories
@@ -458,14 +457,14 @@ def test_evidence_is_stored_and_only_shown_to_those_concerned(
     assert login(people["trainer"]).get(f"/learning/evidence/{other.pk}/").status_code == 404
 
 
-def test_evidence_of_the_wrong_kind_or_size_is_refused(drill_session, people, login, monkeypatch):
+def test_evidence_of_the_wrong_kind_or_size_is_refused(drill_session, people, login, settings):
     client = login(people["trainer"])
     url = f"/learning/sessions/{drill_session.pk}/scoring/{people['learner'].user.pk}/"
     script = SimpleUploadedFile("a.html", b"<script>", content_type="text/html")
     response = client.post(url, {"comment": "x", "evidence": script})
     assert response.status_code == 400
     assert "PDF" in response.content.decode()
-    monkeypatch.setattr(session_forms, "EVIDENCE_MAX_BYTES", 10)
+    settings.LMS_UPLOAD_MAX_BYTES = {**settings.LMS_UPLOAD_MAX_BYTES, "evidence": 10}
     big = SimpleUploadedFile("b.png", png_bytes(), content_type="image/png")
     response = client.post(url, {"comment": "x", "evidence": big})
     assert response.status_code == 400
