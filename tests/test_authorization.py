@@ -93,6 +93,8 @@ MATRIX = [
     get("certificates:verify",                   "200 200 200 200 200 200 200", code="certificate_code"),
     # People and the organisation
     get("lms:account",                           "L 200 200 200 200 200 200"),
+    get("lms:account_access",                    "L 200 200 200 200 200 200"),  # each their own
+    get("lms:my_data",                           "L 200 200 200 200 200 200"),  # each their own
     get("lms:staff_list",                        "L 403 403 200 200 200 200"),
     get("lms:staff_create",                      "L 403 403 403 403 200 200"),
     get("lms:staff_detail",                      "L 200 404 200 404 200 200", employee_number="number"),

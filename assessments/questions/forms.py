@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models.bank import QuestionCategory
 from assessments.questions import files as question_files
-
-MAX_UPLOAD = 10 * 1024 * 1024
+from lms.platform.uploads import check_upload
 
 
 class ImportForm(forms.Form):
@@ -22,8 +21,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        check_upload(upload, "questions")  # bytes, and what an XLSX unpacks to
         if question_files.kind_of(upload.name) is None:
             raise forms.ValidationError(
                 _(

@@ -1,7 +1,7 @@
 """Import and export of the question bank, in the Wagtail admin. HTTP only."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import get_language, ngettext
@@ -96,6 +96,8 @@ def export(request):
 
 def template(request, kind: str):
     require(may_import_questions(request.user))
+    if kind not in ("csv", "xlsx"):
+        raise Http404
     language = _language()
     if kind == "xlsx":
         data = spreadsheet.template_xlsx(language)

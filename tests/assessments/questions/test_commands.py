@@ -110,6 +110,27 @@ class TestAdmin:
         assert 'role="alert"' in response.content.decode()
         assert not Question.objects.exists()
 
+    def test_a_zip_bomb_workbook_is_refused_before_it_is_read(self, people, login, monkeypatch):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from assessments.questions import services
+        from tests.factories import zip_bomb_xlsx
+
+        def never(*args, **kwargs):
+            raise AssertionError("the file was read")
+
+        monkeypatch.setattr(services, "questions_import_file", never)
+        client = login(people["trainer"])
+        upload = SimpleUploadedFile("bank.xlsx", zip_bomb_xlsx())
+        response = client.post("/cms/question_files/", {"file": upload})
+        assert response.status_code == 200
+        assert response.context["import_form"].errors["file"]
+        assert not Question.objects.exists()
+
+    def test_a_template_of_an_unknown_format_is_not_found(self, people, login):
+        client = login(people["trainer"])
+        assert client.get("/cms/question_files/template.pdf").status_code == 404
+
     def test_learners_cannot_reach_it(self, people, login):
         client = login(people["learner"])
         assert client.get("/cms/question_files/").status_code in (302, 403)

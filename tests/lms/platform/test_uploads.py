@@ -177,7 +177,7 @@ def test_the_bounds_come_from_the_environment(monkeypatch, settings):
         "DEBUG": "1",  # no SECRET_KEY needed
         "LMS_IMPORT_MAX_BYTES": "1234",
         "LMS_DOCUMENT_MAX_UNPACKED_BYTES": "5678",
-        "LMS_QUESTIONS_MAX_ROWS": "50",
+        "LMS_QUESTIONS_MAX_UNPACKED_BYTES": "50",
         "LMS_IMPORT_MAX_SECONDS": "9",
         "LMS_UPLOAD_MAX_RATIO": "30",
         "LMS_IMAGE_MAX_BYTES": "4321",
@@ -186,7 +186,8 @@ def test_the_bounds_come_from_the_environment(monkeypatch, settings):
     base = runpy.run_path(str(Path(settings.BASE_DIR) / "lms" / "settings" / "base.py"))
     assert base["LMS_UPLOAD_MAX_BYTES"]["import"] == 1234
     assert base["LMS_UPLOAD_MAX_UNPACKED_BYTES"]["document"] == 5678
-    assert base["LMS_UPLOAD_MAX_ROWS"] == {"import": 2_000_000, "questions": 50}
+    assert base["LMS_UPLOAD_MAX_ROWS"] == {"import": 2_000_000}
+    assert base["LMS_UPLOAD_MAX_UNPACKED_BYTES"]["questions"] == 50
     assert base["LMS_UPLOAD_MAX_SECONDS"]["import"] == 9
     assert base["LMS_UPLOAD_MAX_RATIO"] == 30
     assert base["WAGTAILIMAGES_MAX_UPLOAD_SIZE"] == 4321
