@@ -202,6 +202,10 @@ MESSAGES = {
         "(“%(value)s”, an HR or administrator account): its e-mail address, or whether it "
         "has left."
     ),
+    "account_protected_new": _(
+        "Line %(line)s, column “%(column)s”: only an administrator may create an account "
+        "with the HR role (position “%(value)s”)."
+    ),
     "account_protected_missing": _(
         "%(value)s is missing from the full roster, but only an administrator may mark an "
         "HR or administrator account as left; add their line to the file, or import it "

@@ -20,7 +20,7 @@ from assessments.models import (
     SurveyResult,
     TeamworkEvaluation,
 )
-from lms.models import AuditEvent, OrgUnit, StaffProfile, StaffStatus
+from lms.models import AuditEvent, OrgUnit, StaffProfile, StaffStatus, User
 from lms.platform.uploads import Budget
 from tests.factories import csv_bytes, survey
 
@@ -456,6 +456,18 @@ def test_hr_may_still_change_staff_accounts_and_leave_administrators_as_they_are
     assert batch.state == ImportState.DONE
     learner = StaffProfile.objects.select_related("user").get(pk=people["learner"].pk)
     assert (learner.user.email, learner.status) == ("new@example.com", StaffStatus.LEFT)
+
+
+def test_only_an_administrator_creates_an_hr_account_by_roster(people):
+    data = csv_bytes("roster", [roster("N100", "赵新"), roster("N101", "钱人事", position="hr")])
+    batch = checked(data, by=people["hr"].user)
+    assert batch.state == ImportState.REJECTED
+    assert problems_of(batch) == {(3, "position", "account_protected_new")}
+    assert not StaffProfile.objects.filter(user__username__in=["N100", "N101"]).exists()
+    batch = checked(data, by=people["admin"].user)
+    assert batch.state == ImportState.CHECKED, batch.problems
+    assert importing.batch_apply(batch, by=people["admin"].user).state == ImportState.DONE
+    assert User.objects.get(username="N101").groups.filter(name="HR").exists()
 
 
 def test_an_administrator_may_change_an_administrator_account(people):
