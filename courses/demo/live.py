@@ -10,6 +10,9 @@ the day of loading.
   in the review workflow for T0001's approval.
 - About two weeks of past sessions (sign-ups, attendance by QR code or ticked, no-shows,
   drill scores) and two weeks of future ones (sign-ups, some full with a waiting list).
+  T0001 (lead trainer of the east region) runs those of 上海浦东站 and 杭州西湖站, T0002 those
+  of 广州天河站, the station they look after: each session's audience lies within its
+  trainer's units, as scheduling requires.
 - The demo learner E1001 (王喆) has drill scores and an upcoming session signed up for.
 """
 
@@ -31,6 +34,7 @@ from courses.demo.live_content import (
     NOTES,
     PUDONG,
     SESSIONS,
+    TIANHE,
     TRAINER,
     XIHU,
 )
@@ -147,7 +151,7 @@ def _audience(units: list[OrgUnit], positions: list[str]) -> list[User]:
 
 
 def _sessions(drills: dict[str, DrillPage], trainers: dict[str, User], rng: random.Random):
-    units = {u.code: u for u in OrgUnit.objects.filter(code__in=[PUDONG, XIHU])}
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=[PUDONG, XIHU, TIANHE])}
     courses = {c.slug: c for c in CoursePage.objects.live()}
     learner = User.objects.filter(username=LEARNER).first()
     now = timezone.now()

@@ -326,11 +326,13 @@ DRAFT_DRILL = {
 }
 
 
-PUDONG, XIHU = "sh-pudong", "hz-xihu"
+PUDONG, XIHU, TIANHE = "sh-pudong", "hz-xihu", "gz-tianhe"
 
 
 # (days from today, start, end, kind, title, drill, course slug, required for the course,
 #  place, audience units, trainer, capacity, sign-ups wanted)
+# Each session's trainer looks after its audience: the lead trainer T0001 the east region
+# (浦东, 西湖), T0002 广州天河站.
 # fmt: off
 SESSIONS = [
     (-13, "09:30", "11:30", "classroom", "新员工入职培训:公司文化与服务宗旨", None,
@@ -338,31 +340,31 @@ SESSIONS = [
     (-12, "14:00", "15:00", "drill", "投诉处理实战演练(浦东)", "complaint",
      "customer-service", True, "上海浦东站客服中心", [PUDONG], LEAD_TRAINER, 8, 8),
     (-10, "10:00", "11:00", "sharing", "优秀客服经验分享:如何让愤怒的客户平静下来", None,
-     "customer-service", False, "上海浦东站二楼培训室", [PUDONG], TRAINER, 30, 10),
-    (-8, "14:00", "15:00", "drill", "快件异常处理演练(西湖)", "exception",
-     "business-process", False, "杭州西湖站分拣区", [XIHU], TRAINER, 10, 8),
+     "customer-service", False, "广州天河站二楼培训室", [TIANHE], TRAINER, 30, 10),
+    (-8, "14:00", "15:00", "drill", "快件异常处理演练(天河)", "exception",
+     "business-process", False, "广州天河站客服中心", [TIANHE], TRAINER, 10, 8),
     (-6, "19:00", "20:30", "drill", "晚班火警应急演练(西湖)", "fire",
      "emergency-handling", True, "杭州西湖站分拣中心B区", [XIHU], LEAD_TRAINER, 12, 9),
     (-5, "09:30", "11:00", "classroom", "业务流程与操作规范:收寄与派送", None,
-     "business-process", False, "杭州西湖站会议室", [XIHU], TRAINER, 20, 9),
+     "business-process", False, "广州天河站会议室", [TIANHE], TRAINER, 20, 9),
     (-3, "15:00", "16:00", "drill", "派送破损件处理演练(浦东)", "damaged",
      "business-process", False, "上海浦东站派送区", [PUDONG], LEAD_TRAINER, 8, 7),
     (-2, "10:00", "11:00", "sharing", "分拣组经验分享:晚班安全与效率", None,
-     None, False, "杭州西湖站会议室", [XIHU], TRAINER, 25, 7),
+     None, False, "杭州西湖站会议室", [XIHU], LEAD_TRAINER, 25, 7),
     (2, "14:00", "15:00", "drill", "投诉处理实战演练(第二期)", "complaint",
      "customer-service", True, "上海浦东站客服中心", [PUDONG], LEAD_TRAINER, 6, 9),
     (3, "09:30", "11:30", "classroom", "客户服务知识:沟通技巧与投诉分类", None,
-     "customer-service", False, "上海浦东站二楼培训室", [PUDONG, XIHU], TRAINER, 20, 8),
+     "customer-service", False, "上海浦东站二楼培训室", [PUDONG, XIHU], LEAD_TRAINER, 20, 8),
     (5, "19:00", "20:30", "drill", "晚班火警应急演练(浦东)", "fire",
      "emergency-handling", True, "上海浦东站分拣区", [PUDONG], LEAD_TRAINER, 10, 6),
     (7, "14:00", "15:00", "sharing", "团队协作分享会:高峰期的配合", None,
-     "teamwork-communication", False, "杭州西湖站会议室", [XIHU], TRAINER, 30, 5),
-    (9, "10:00", "11:00", "drill", "快件异常处理演练(浦东)", "exception",
-     "business-process", False, "上海浦东站客服中心", [PUDONG], TRAINER, 5, 7),
+     "teamwork-communication", False, "广州天河站会议室", [TIANHE], TRAINER, 30, 5),
+    (9, "10:00", "11:00", "drill", "快件异常处理演练(天河)", "exception",
+     "business-process", False, "广州天河站客服中心", [TIANHE], TRAINER, 5, 7),
     (12, "09:30", "11:30", "classroom", "应急处理能力培训", None,
      "emergency-handling", False, "杭州西湖站会议室", [XIHU, PUDONG], LEAD_TRAINER, 24, 6),
-    (13, "14:00", "15:00", "drill", "派送破损件处理演练(西湖)", "damaged",
-     None, False, "杭州西湖站派送区", [XIHU], TRAINER, 8, 4),
+    (13, "14:00", "15:00", "drill", "派送破损件处理演练(天河)", "damaged",
+     None, False, "广州天河站派送区", [TIANHE], TRAINER, 8, 4),
 ]
 
 

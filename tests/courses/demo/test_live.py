@@ -87,7 +87,11 @@ def test_sessions_two_weeks_back_and_ahead(seed_output):
     assert len(past) >= 6 and len(future) >= 6
     assert {s.kind for s in past} == {s.kind for s in future} == set(SessionKind.values)
     assert {s.trainer.username for s in sessions} == {"T0001", "T0002"}
-    assert {u.code for s in sessions for u in s.audience_units.all()} == {"sh-pudong", "hz-xihu"}
+    assert {u.code for s in sessions for u in s.audience_units.all()} == {
+        "sh-pudong",
+        "hz-xihu",
+        "gz-tianhe",
+    }
     for session in sessions:
         local = timezone.localtime(session.starts_at)
         assert 8 <= local.hour <= 19 and local.weekday() < 5
