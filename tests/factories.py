@@ -487,7 +487,8 @@ def make_session(
 ):
     """A session of `trainer` (a user or a staff profile) from `starts_at` (tomorrow at 9
     unless said) for `hours` hours: scheduled through the service by `scheduled_by` (which
-    checks it and records who made it), or without, stored as it is."""
+    checks it, its audience included, and records who made it), or without, stored as it is
+    (for everyone unless `audience_units` or `audience_everyone` say otherwise)."""
     from courses.models import TrainingSession
     from courses.sessions import services as session_services
 
@@ -504,6 +505,7 @@ def make_session(
     if scheduled_by is not None:
         return session_services.session_schedule(by=scheduled_by, **fields)
     units = fields.pop("audience_units", None)
+    fields.setdefault("audience_everyone", not units)
     session = TrainingSession.objects.create(**fields)
     if units:
         session.audience_units.set(units)

@@ -4,8 +4,10 @@ attendance and drill evaluations.
 - A `DrillPage` is written by a trainer and published through the review workflow; each
   time it is published with a changed rubric, a `RubricVersion` keeps that rubric for good.
 - A `TrainingSession` is a classroom training, a sharing session or a drill session, at a
-  time and place, with a trainer, a capacity and an audience. A drill session scores on the
-  rubric version that was current when it was scheduled.
+  time and place, with a trainer, a capacity and an audience: the staff of some units, or
+  everyone (`audience_everyone`, a choice of its own: no units never means everyone), narrowed
+  by positions. A drill session scores on the rubric version that was current when it was
+  scheduled.
 - A `SignUp` is one person's place in a session: confirmed, on the waiting list (in order of
   signing up) or cancelled; then present or absent.
 - A `DrillEvaluation` is one participant's scores on the session's rubric version.
@@ -228,7 +230,12 @@ class TrainingSession(models.Model):
         verbose_name=_("for the staff of"),
         blank=True,
         related_name="+",
-        help_text=_("And the units below them. Leave empty for everyone."),
+        help_text=_("And the units below them."),
+    )
+    audience_everyone = models.BooleanField(
+        _("for everyone"),
+        default=False,
+        help_text=_("Open to all the staff, whatever their unit. Units must then be left empty."),
     )
     audience_positions = PositionsField(
         _("for the positions"), default=list, blank=True, help_text=_("Empty: every position.")
@@ -240,6 +247,7 @@ class TrainingSession(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("scheduled by"),
         null=True,
+        blank=True,  # kept when the person is deleted: a session then changes without one
         on_delete=models.SET_NULL,
         related_name="+",
     )

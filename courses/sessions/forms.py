@@ -11,10 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models.live import DrillPage, SessionKind, TrainingSession
 from courses.models.pages import CoursePage
-from courses.sessions.permissions import may_assign_trainer
+from courses.sessions.permissions import (
+    audience_problems,
+    may_assign_trainer,
+    may_open_to_everyone,
+)
 from lms.forms import OrgUnitChoiceField
 from lms.models.accounts import Position, User
 from lms.models.org import OrgUnit
+from lms.permissions import staff_scope
 from lms.platform.uploads import check_upload
 from lms.roles import Role
 from lms.selectors import org_units_visible_to
@@ -74,7 +79,12 @@ class SessionScheduleForm(SessionTimesForm):
         queryset=OrgUnit.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("And the units below them. Leave empty for everyone."),
+        help_text=_("And the units below them."),
+    )
+    audience_everyone = forms.BooleanField(
+        label=_("Everyone"),
+        required=False,
+        help_text=_("Open to all the staff, whatever their unit: leave the units unticked."),
     )
     audience_positions = forms.MultipleChoiceField(
         label=_("For the positions"),
@@ -87,7 +97,7 @@ class SessionScheduleForm(SessionTimesForm):
     field_order = [
         "kind", "title", "description", "drill", "course", "required_for_course",
         "date", "start_time", "end_time", "place", "capacity", "trainer",
-        "audience_units", "audience_positions",
+        "audience_units", "audience_everyone", "audience_positions",
     ]  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
@@ -96,6 +106,12 @@ class SessionScheduleForm(SessionTimesForm):
         self.fields["drill"].queryset = DrillPage.objects.live().order_by("title")
         self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
         self.fields["audience_units"].queryset = org_units_visible_to(user).order_by("path")
+        # The units the person looks after are ticked to begin with; everyone is a choice
+        # of its own, offered only to those who may make it.
+        self.fields["audience_units"].initial = list(
+            OrgUnit.objects.filter(path__in=staff_scope(user).unit_paths)
+        )
+        _offer_everyone(self, user)
         if may_assign_trainer(user):
             trainers = User.objects.filter(
                 groups__name__in=[Role.TRAINER.value, Role.LEAD_TRAINER.value], is_active=True
@@ -121,6 +137,7 @@ class SessionScheduleForm(SessionTimesForm):
             data["drill"] = None
         if data.get("required_for_course") and not data.get("course"):
             self.add_error("course", _("Choose the course that the session is required for."))
+        _check_audience(self, data, trainer=data.get("trainer"))
         self._times(data)
         if data.get("starts_at") and data["starts_at"] <= timezone.now():
             self.add_error("date", _("The session must start in the future."))
@@ -142,8 +159,28 @@ class SessionScheduleForm(SessionTimesForm):
             "capacity": data["capacity"],
             "trainer": data["trainer"],
             "audience_units": list(data["audience_units"]),
+            "audience_everyone": data.get("audience_everyone", False),
             "audience_positions": list(data["audience_positions"]),
         }
+
+
+def _offer_everyone(form: forms.Form, user) -> None:
+    if not may_open_to_everyone(user):
+        del form.fields["audience_everyone"]
+
+
+def _check_audience(form: forms.Form, data: dict, *, trainer) -> None:
+    """The audience rule of `courses.sessions.permissions`, shown on the units' field."""
+    if "audience_units" in form.errors or "trainer" in form.errors:
+        return
+    problems = audience_problems(
+        by=form.user,
+        trainer=trainer,
+        units=data.get("audience_units") or [],
+        everyone=data.get("audience_everyone", False),
+    )
+    for problem in problems:
+        form.add_error("audience_units", problem)
 
 
 class SessionEditForm(SessionTimesForm):
@@ -160,6 +197,7 @@ class SessionEditForm(SessionTimesForm):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     audience_units = SessionScheduleForm.base_fields["audience_units"]
+    audience_everyone = SessionScheduleForm.base_fields["audience_everyone"]
     audience_positions = SessionScheduleForm.base_fields["audience_positions"]
 
     def __init__(self, *args, user, session: TrainingSession, **kwargs):
@@ -175,6 +213,7 @@ class SessionEditForm(SessionTimesForm):
                 "capacity": session.capacity,
                 "description": session.description,
                 "audience_units": list(session.audience_units.all()),
+                "audience_everyone": session.audience_everyone,
                 "audience_positions": session.audience_positions,
             },
         )
@@ -186,9 +225,11 @@ class SessionEditForm(SessionTimesForm):
             OrgUnit.objects.filter(pk__in=visible.values("pk"))
             | OrgUnit.objects.filter(pk__in=chosen.values("pk"))
         ).order_by("path")
+        _offer_everyone(self, user)
 
     def clean(self):
         data = super().clean()
+        _check_audience(self, data, trainer=self.session.trainer)
         self._times(data)
         return data
 

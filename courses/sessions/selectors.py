@@ -23,7 +23,9 @@ from courses.models.live import (
     SignUpStatus,
     TrainingSession,
 )
-from courses.sessions.permissions import in_audience, sessions_runnable_by
+from courses.sessions.permissions import in_audience, participant_rule, sessions_runnable_by
+from lms.models.accounts import User
+from lms.permissions import StaffVisibility
 
 LIST_LIMIT = 200  # upcoming sessions listed at most; more is a scheduling problem, not a page
 
@@ -291,12 +293,16 @@ class SessionsToRun:
     recent: list[TrainingSession]  # the last RECENT_DAYS days, latest first
 
 
+_signup_visibility = StaffVisibility(via="signups__user__profile")
+
+
 def sessions_to_run(user, *, now: datetime.datetime | None = None) -> SessionsToRun:
-    """Today's sessions, then the upcoming ones, then the last two weeks'. One query."""
+    """Today's sessions, then the upcoming ones, then the last two weeks', with the people
+    `user` may see among those confirmed and present. One query."""
     now = timezone.localtime(now or timezone.now())
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     day_end = day_start + datetime.timedelta(days=1)
-    confirmed = Q(signups__status=SignUpStatus.CONFIRMED)
+    confirmed = Q(signups__status=SignUpStatus.CONFIRMED) & _signup_visibility.q(user)
     sessions = list(
         sessions_runnable_by(user)
         .filter(starts_at__gte=day_start - datetime.timedelta(days=RECENT_DAYS))
@@ -326,21 +332,24 @@ class AttendanceCounts:
     unknown: int
 
 
-def attendance_list(session: TrainingSession) -> list[SignUp]:
-    """Confirmed people by name, then the waiting list in its order. One query."""
+def attendance_list(session: TrainingSession, user) -> list[SignUp]:
+    """The people `user` may act on in the session: confirmed by name, then the waiting list
+    in its order. One query (the session's audience units prefetched)."""
     signups = (
         SignUp.objects.filter(
             session=session, status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITING]
         )
+        .filter(participant_rule.q(user, session))
         .select_related("user__profile__org_unit")
         .order_by("status", "user__profile__full_name", "queued_at", "pk")
     )
     return sorted(signups, key=lambda s: s.status != SignUpStatus.CONFIRMED)
 
 
-def attendance_counts(session: TrainingSession) -> AttendanceCounts:
-    """Among the confirmed: present, absent, not recorded. One query."""
-    counts = SignUp.objects.filter(session=session, status=SignUpStatus.CONFIRMED).aggregate(
+def attendance_counts(session: TrainingSession, user) -> AttendanceCounts:
+    """Among the confirmed `user` may act on: present, absent, not recorded. One query."""
+    signups = SignUp.objects.filter(session=session, status=SignUpStatus.CONFIRMED)
+    counts = signups.filter(participant_rule.q(user, session)).aggregate(
         present=Count("pk", filter=Q(attendance=Attendance.PRESENT)),
         absent=Count("pk", filter=Q(attendance=Attendance.ABSENT)),
         unknown=Count("pk", filter=Q(attendance=Attendance.UNKNOWN)),
@@ -348,10 +357,15 @@ def attendance_counts(session: TrainingSession) -> AttendanceCounts:
     return AttendanceCounts(**counts)
 
 
-def checked_in_count(session: TrainingSession) -> int:
-    return SignUp.objects.filter(
-        session=session, status=SignUpStatus.CONFIRMED, attendance=Attendance.PRESENT
-    ).count()
+def checked_in_count(session: TrainingSession, user) -> int:
+    """The confirmed people present whom `user` may act on."""
+    return (
+        SignUp.objects.filter(
+            session=session, status=SignUpStatus.CONFIRMED, attendance=Attendance.PRESENT
+        )
+        .filter(participant_rule.q(user, session))
+        .count()
+    )
 
 
 # Drill scoring ---------------------------------------------------------------------------
@@ -373,16 +387,23 @@ class ScoringRow:
         return self.evaluation.percent if self.evaluation else None
 
 
-def scoring_rows(session: TrainingSession, rubric: Rubric) -> list[ScoringRow]:
-    """The confirmed participants, present first, with their progress. Two queries."""
+def scoring_rows(session: TrainingSession, rubric: Rubric, user) -> list[ScoringRow]:
+    """The confirmed participants `user` may score, present first, with their progress.
+    Two queries (the session's audience units prefetched)."""
     signups = (
         SignUp.objects.filter(session=session, status=SignUpStatus.CONFIRMED)
+        .filter(participant_rule.q(user, session))
         .select_related("user__profile__org_unit")
         .order_by("user__profile__full_name", "pk")
     )
     order = {Attendance.PRESENT: 0, Attendance.UNKNOWN: 1, Attendance.ABSENT: 2}
     signups = sorted(signups, key=lambda s: order.get(s.attendance, 1))
-    evaluations = {e.user_id: e for e in DrillEvaluation.objects.filter(session=session)}
+    evaluations = {
+        e.user_id: e
+        for e in DrillEvaluation.objects.filter(session=session).filter(
+            participant_rule.q(user, session)
+        )
+    }
     keys = {c.key for c in rubric.criteria}
     rows = []
     for signup in signups:
@@ -390,6 +411,37 @@ def scoring_rows(session: TrainingSession, rubric: Rubric) -> list[ScoringRow]:
         scored = len(keys.intersection(evaluation.points)) if evaluation else 0
         rows.append(ScoringRow(signup, evaluation, scored, len(keys)))
     return rows
+
+
+def walk_in_person(session: TrainingSession, number: str, user):
+    """The active person with the employee number `number`, if `user` may act on them in
+    the session; None otherwise, whether the number exists or not."""
+    if not number:
+        return None
+    person = (
+        User.objects.filter(username=number, is_active=True)
+        .select_related("profile__org_unit")
+        .first()
+    )
+    if person is None or not participant_rule.allows(user, session, person):
+        return None
+    return person
+
+
+def participant_signup(
+    session: TrainingSession, person_id: int | None, user, *, waiting: bool = False
+) -> SignUp | None:
+    """A sign-up of the session that `user` may act on: confirmed (or, with `waiting`, on
+    the waiting list); None for anyone else, whether they exist or not."""
+    statuses = (
+        [SignUpStatus.CONFIRMED, SignUpStatus.WAITING] if waiting else [SignUpStatus.CONFIRMED]
+    )
+    return (
+        SignUp.objects.filter(session=session, user_id=person_id, status__in=statuses)
+        .filter(participant_rule.q(user, session))
+        .select_related("user__profile__org_unit")
+        .first()
+    )
 
 
 def evaluation_of(session: TrainingSession, user) -> DrillEvaluation | None:

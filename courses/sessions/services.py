@@ -3,6 +3,10 @@
 Writes only, one function per use case, each in a transaction. Signing up and cancelling
 lock the session's row first, so that concurrent sign-ups never put more people in a session
 than its capacity, and the waiting list moves up in the order people joined it.
+
+What a trainer does is checked here again, whatever the page asked before
+(`courses.sessions.permissions`): the audience chosen, who runs the session, and whom its
+runner marks, checks in or scores (PermissionDenied when `by` may not act on that person).
 """
 
 from __future__ import annotations
@@ -31,7 +35,15 @@ from courses.models.live import (
     TrainingSession,
 )
 from courses.sessions.notices import notify_after_commit
-from courses.sessions.permissions import in_audience, may_run
+from courses.sessions.permissions import (
+    audience_problems,
+    in_audience,
+    may_assign_trainer,
+    may_check_in,
+    may_run,
+    may_schedule,
+    participant_rule,
+)
 
 CHECK_IN_STEP = 30  # seconds a check-in code is shown before the next one
 
@@ -52,8 +64,25 @@ class SessionError(ValidationError):
 # Scheduling ------------------------------------------------------------------------------
 
 
-def session_schedule(*, by, **fields) -> TrainingSession:
-    """A new session; a drill session scores on its drill's current rubric version."""
+def _check_audience(*, by, trainer, units, everyone: bool) -> None:
+    problems = audience_problems(by=by, trainer=trainer, units=units, everyone=everyone)
+    if problems:
+        raise SessionError(problems, code="audience")
+
+
+@transaction.atomic
+def session_schedule(
+    *, by, audience_units=(), audience_everyone: bool = False, **fields
+) -> TrainingSession:
+    """A new session; a drill session scores on its drill's current rubric version.
+
+    Its audience is `audience_units` (within the staff scope of `by` and of the trainer), or
+    everyone when `audience_everyone` is said (by someone who sees everyone)."""
+    trainer = fields.get("trainer")
+    if not may_schedule(by) or (trainer != by and not may_assign_trainer(by)):
+        raise PermissionDenied
+    units = list(audience_units or [])
+    _check_audience(by=by, trainer=trainer, units=units, everyone=audience_everyone)
     drill = fields.get("drill")
     if fields.get("kind") == SessionKind.DRILL:
         if drill is None:
@@ -61,8 +90,7 @@ def session_schedule(*, by, **fields) -> TrainingSession:
         fields["rubric_version"] = current_rubric_version(drill)
         if fields["rubric_version"] is None:
             raise SessionError(_("This drill has not been published yet."))
-    units = fields.pop("audience_units", None)
-    session = TrainingSession(created_by=by, **fields)
+    session = TrainingSession(created_by=by, audience_everyone=audience_everyone, **fields)
     session.full_clean()
     session.save()
     if units:
@@ -73,6 +101,7 @@ def session_schedule(*, by, **fields) -> TrainingSession:
 @transaction.atomic
 def session_cancel(*, session: TrainingSession, by) -> None:
     """Cancel a session; everyone with a place or on its waiting list is told by e-mail."""
+    _require_runner(by, session)
     TrainingSession.objects.filter(pk=session.pk).update(state=SessionState.CANCELLED)
     session.state = SessionState.CANCELLED
     people = SignUp.objects.filter(
@@ -178,18 +207,28 @@ def session_capacity_change(*, session: TrainingSession, capacity: int) -> list[
 
 @transaction.atomic
 def session_update(*, session: TrainingSession, by, changes: dict) -> list:
-    """Apply an edit form's changes; a larger capacity moves the waiting list up.
+    """Apply an edit form's changes; a larger capacity moves the waiting list up. The audience
+    follows the rule of scheduling, for `by` and the session's trainer.
 
     Returns the sign-ups confirmed from the waiting list.
     """
-    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    for field in ("starts_at", "ends_at", "place", "description", "audience_positions"):
-        setattr(session, field, changes[field])
-    session.full_clean()
-    session.save(
-        update_fields=["starts_at", "ends_at", "place", "description", "audience_positions"]
+    session = (
+        TrainingSession.objects.select_for_update()
+        .select_related("trainer")
+        .prefetch_related("audience_units")
+        .get(pk=session.pk)
     )
-    session.audience_units.set(changes["audience_units"])
+    _require_runner(by, session)
+    units = list(changes["audience_units"])
+    everyone = bool(changes.get("audience_everyone", False))
+    _check_audience(by=by, trainer=session.trainer, units=units, everyone=everyone)
+    fields = ["starts_at", "ends_at", "place", "description", "audience_positions"]
+    for field in fields:
+        setattr(session, field, changes[field])
+    session.audience_everyone = everyone
+    session.full_clean()
+    session.save(update_fields=[*fields, "audience_everyone"])
+    session.audience_units.set(units)
     return session_capacity_change(session=session, capacity=changes["capacity"])
 
 
@@ -198,10 +237,18 @@ def _require_runner(user, session: TrainingSession) -> None:
         raise PermissionDenied
 
 
+def _require_participant(by, session: TrainingSession, person) -> None:
+    """`by` runs the session and may act on `person` in it (its audience, their scope)."""
+    _require_runner(by, session)
+    if not participant_rule.allows(by, session, person):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def attendance_mark(*, session: TrainingSession, user, present: bool, by) -> SignUp:
-    """The trainer's tick (or untick) on the list; someone not signed up is added."""
-    _require_runner(by, session)
+    """The trainer's tick (or untick) on the list; someone not signed up is added, if they
+    are of the session's audience and `by` may see them."""
+    _require_participant(by, session, user)
     signup, _created = SignUp.objects.get_or_create(
         session=session,
         user=user,
@@ -219,11 +266,16 @@ def attendance_mark(*, session: TrainingSession, user, present: bool, by) -> Sig
 
 @transaction.atomic
 def attendance_close(*, session: TrainingSession, by) -> int:
-    """After the session: everyone confirmed and not checked in is recorded absent."""
+    """After the session: everyone confirmed, not checked in and on `by`'s list is recorded
+    absent."""
     _require_runner(by, session)
-    return SignUp.objects.filter(
-        session=session, status=SignUpStatus.CONFIRMED, attendance=Attendance.UNKNOWN
-    ).update(attendance=Attendance.ABSENT, updated_at=timezone.now())
+    return (
+        SignUp.objects.filter(
+            session=session, status=SignUpStatus.CONFIRMED, attendance=Attendance.UNKNOWN
+        )
+        .filter(participant_rule.q(by, session))
+        .update(attendance=Attendance.ABSENT, updated_at=timezone.now())
+    )
 
 
 def _attendance_counted(signup: SignUp) -> None:
@@ -263,7 +315,12 @@ def check_in(*, token: str, user, at: datetime.datetime | None = None) -> SignUp
             _("This code has expired: scan the one on the screen now."), code="expired"
         )
     with transaction.atomic():
-        session = TrainingSession.objects.select_for_update().filter(pk=session_id).first()
+        session = (
+            TrainingSession.objects.select_for_update()
+            .select_related("trainer")
+            .filter(pk=session_id)
+            .first()
+        )
         if session is None or session.state != SessionState.SCHEDULED:
             raise SessionError(_("This session does not take check-ins."))
         opens, closes = check_in_window(session)
@@ -277,6 +334,8 @@ def check_in(*, token: str, user, at: datetime.datetime | None = None) -> SignUp
             raise SessionError(
                 _("You do not have a confirmed place in this session: ask the trainer.")
             )
+        if not may_check_in(user, session):
+            raise SessionError(_("This session is not open to you."))
         if signup.attendance != Attendance.PRESENT:
             signup.attendance = Attendance.PRESENT
             signup.checked_in_at = at
@@ -290,7 +349,7 @@ def check_in(*, token: str, user, at: datetime.datetime | None = None) -> SignUp
 
 
 def _evaluation(session: TrainingSession, participant, by) -> DrillEvaluation:
-    _require_runner(by, session)
+    _require_participant(by, session, participant)
     if session.kind != SessionKind.DRILL or session.rubric_version_id is None:
         raise SessionError(_("Only drill sessions are scored."))
     if not SignUp.objects.filter(

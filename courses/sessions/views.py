@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -20,8 +19,6 @@ from courses.models.live import (
     DrillPage,
     SessionKind,
     SessionState,
-    SignUp,
-    SignUpStatus,
     TrainingSession,
 )
 from courses.models.pages import CoursePage
@@ -201,9 +198,15 @@ def drill_result(request, evaluation_id: int):
     )
 
 
+def _sessions_to_run():
+    return TrainingSession.objects.select_related("trainer", "drill").prefetch_related(
+        "audience_units"
+    )
+
+
 def _runnable(request, session_id: int, *, drill: bool = False) -> TrainingSession:
     """The session, if the signed-in person may run it (403 otherwise)."""
-    session = get_object_or_404(TrainingSession.objects.select_related("trainer"), pk=session_id)
+    session = get_object_or_404(_sessions_to_run(), pk=session_id)
     require(permissions.may_run(request.user, session))
     if drill and (session.kind != SessionKind.DRILL or session.rubric_version_id is None):
         raise Http404
@@ -240,8 +243,8 @@ def session_attendance(request, session_id: int):
         "courses/trainer/attendance.html",
         {
             "session": session,
-            "signups": selectors.attendance_list(session),
-            "counts": selectors.attendance_counts(session),
+            "signups": selectors.attendance_list(session, request.user),
+            "counts": selectors.attendance_counts(session, request.user),
             "current": "attendance",
         },
     )
@@ -253,20 +256,25 @@ def _attendance_post(request, session: TrainingSession) -> None:
         count = services.attendance_close(session=session, by=request.user)
         messages.success(request, _("Attendance closed: %(n)s recorded absent.") % {"n": count})
     elif action in ("present", "absent"):
-        signup = get_object_or_404(
-            SignUp.objects.select_related("user"),
-            session=session,
-            user_id=_int(request.POST.get("user")),
-            status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITING],
+        signup = selectors.participant_signup(
+            session, _int(request.POST.get("user")), request.user, waiting=True
         )
+        if signup is None:  # not signed up, or not someone this runner may see
+            raise Http404
         services.attendance_mark(
             session=session, user=signup.user, present=action == "present", by=request.user
         )
     elif action == "walk_in":
-        number = request.POST.get("employee_number", "").strip()
-        person = get_user_model().objects.filter(username=number, is_active=True).first()
-        if not number or person is None:
-            messages.error(request, _("No one has the employee number %(n)s.") % {"n": number})
+        number = request.POST.get("employee_number", "").strip()[:150]
+        # Someone this runner may not act on is answered as a number nobody has: the page
+        # never tells whose number it is.
+        person = selectors.walk_in_person(session, number, request.user)
+        if person is None:
+            messages.error(
+                request,
+                _("No one you may add to this session has the employee number %(n)s.")
+                % {"n": number},
+            )
             return
         services.attendance_mark(session=session, user=person, present=True, by=request.user)
         messages.success(
@@ -296,7 +304,7 @@ def _code(request, session: TrainingSession) -> dict:
         "url": url,
         "svg": segno.make(url, error="m").svg_inline(scale=8, omitsize=True),
         "expires_in": step - int(now.timestamp()) % step,
-        "checked_in": selectors.checked_in_count(session),
+        "checked_in": selectors.checked_in_count(session, request.user),
         "open": opens <= now <= closes,
     }
 
@@ -359,19 +367,17 @@ def session_scoring(request, session_id: int):
         {
             "session": session,
             "rubric": rubric,
-            "rows": selectors.scoring_rows(session, rubric),
+            "rows": selectors.scoring_rows(session, rubric, request.user),
             "current": "scoring",
         },
     )
 
 
-def _participant(session: TrainingSession, user_id: int):
-    signup = get_object_or_404(
-        SignUp.objects.select_related("user__profile__org_unit"),
-        session=session,
-        user_id=user_id,
-        status=SignUpStatus.CONFIRMED,
-    )
+def _participant(request, session: TrainingSession, user_id: int):
+    """The confirmed sign-up of someone the signed-in person may score (404 otherwise)."""
+    signup = selectors.participant_signup(session, user_id, request.user)
+    if signup is None:
+        raise Http404
     return signup
 
 
@@ -379,7 +385,7 @@ def _participant(session: TrainingSession, user_id: int):
 @require_http_methods(["GET", "POST"])
 def evaluation_edit(request, session_id: int, user_id: int):
     session = _runnable(request, session_id, drill=True)
-    signup = _participant(session, user_id)
+    signup = _participant(request, session, user_id)
     participant = signup.user
     rubric = session.rubric_version.rubric
     form = EvidenceForm(request.POST or None, request.FILES or None)
@@ -418,7 +424,7 @@ def evaluation_edit(request, session_id: int, user_id: int):
         form = EvidenceForm(initial={"comment": evaluation.comment if evaluation else ""})
         points = evaluation.points if evaluation else {}
         notes = evaluation.notes if evaluation else {}
-    rows = selectors.scoring_rows(session, rubric)
+    rows = selectors.scoring_rows(session, rubric, request.user)
     ids = [row.user.pk for row in rows]
     position = ids.index(participant.pk)
     next_row = rows[position + 1] if position + 1 < len(rows) else None
@@ -460,7 +466,7 @@ def evaluation_edit(request, session_id: int, user_id: int):
 def evaluation_criterion(request, session_id: int, user_id: int):
     """One criterion's level and comment, saved as the trainer taps (drill-scoring.js)."""
     session = _runnable(request, session_id, drill=True)
-    participant = _participant(session, user_id).user
+    participant = _participant(request, session, user_id).user
     note = request.POST.get("note")
     try:
         evaluation = services.evaluation_score(
@@ -487,7 +493,8 @@ def evaluation_criterion(request, session_id: int, user_id: int):
 def evaluation_evidence(request, evaluation_id: int):
     """The evidence file, for the participant, those who run the session, HR and admins."""
     evaluation = get_object_or_404(
-        DrillEvaluation.objects.select_related("session", "user"), pk=evaluation_id
+        DrillEvaluation.objects.select_related("session", "user__profile__org_unit"),
+        pk=evaluation_id,
     )
     if not permissions.may_read_evidence(request.user, evaluation) or not evaluation.evidence:
         raise Http404
@@ -508,11 +515,9 @@ def evaluation_evidence(request, evaluation_id: int):
 
 
 def _session_to_run(request, session_id: int) -> TrainingSession:
-    """A session the user may change: its trainer's, or any for a lead trainer/admin."""
+    """A session the user may change: the rule of running it (`permissions.RunRule`)."""
     require(permissions.may_schedule(request.user))
-    session = get_object_or_404(
-        TrainingSession.objects.select_related("drill", "trainer"), pk=session_id
-    )
+    session = get_object_or_404(_sessions_to_run(), pk=session_id)
     require(permissions.may_run(request.user, session))
     return session
 

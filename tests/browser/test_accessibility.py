@@ -97,6 +97,7 @@ def _build() -> dict[str, str]:
         capacity=8, starts_at=now - datetime.timedelta(days=7),
         ends_at=now - datetime.timedelta(days=7, hours=-1),
     )  # fmt: skip
+    past.audience_units.set([org["east"]])
     SignUp.objects.create(session=past, user=user, status="confirmed", queued_at=past.starts_at)
     sessions_services.attendance_mark(session=past, user=user, present=True, by=lead)
     for criterion in past.rubric_version.rubric.criteria:
@@ -110,7 +111,7 @@ def _build() -> dict[str, str]:
     upcoming = sessions_services.session_schedule(
         by=lead, kind="classroom", title="客服礼仪课堂", place="浦东站二楼", trainer=lead,
         capacity=10, starts_at=now + datetime.timedelta(days=7),
-        ends_at=now + datetime.timedelta(days=7, hours=2),
+        ends_at=now + datetime.timedelta(days=7, hours=2), audience_units=[org["east"]],
     )  # fmt: skip
     sessions_services.signup_create(session=upcoming, user=user)
 

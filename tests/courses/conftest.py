@@ -7,7 +7,7 @@ from lms.roles import Role
 
 
 @pytest.fixture
-def lead(make_staff):
+def lead(make_staff, org):
     """A lead trainer (also a trainer) of the east region."""
     return make_staff(
         "east",
@@ -15,6 +15,7 @@ def lead(make_staff):
         position="trainer",
         name="主培训师",
         number="LT01",
+        trainer_units=[org["east"]],
     ).user
 
 

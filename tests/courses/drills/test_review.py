@@ -266,6 +266,7 @@ def test_a_changed_rubric_is_a_new_version_and_old_sessions_keep_theirs(draft, t
         place="培训室",
         trainer=lead,
         capacity=8,
+        audience_units=[lead.profile.org_unit],
     )
     assert session.rubric_version.number == 1
 
@@ -284,6 +285,7 @@ def test_a_changed_rubric_is_a_new_version_and_old_sessions_keep_theirs(draft, t
         place="培训室",
         trainer=lead,
         capacity=8,
+        audience_units=[lead.profile.org_unit],
     )
     assert later.rubric_version.number == 2
 

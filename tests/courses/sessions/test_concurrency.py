@@ -18,7 +18,7 @@ PEOPLE = 12
 CAPACITY = 5
 
 
-def test_simultaneous_sign_ups_and_cancellations_keep_the_capacity(people, make_staff):
+def test_simultaneous_sign_ups_and_cancellations_keep_the_capacity(people, make_staff, org):
     trainer = people["trainer"].user
     starts = timezone.now() + datetime.timedelta(days=1)
     session = services.session_schedule(
@@ -30,6 +30,7 @@ def test_simultaneous_sign_ups_and_cancellations_keep_the_capacity(people, make_
         place="杭州西湖站会议室",
         trainer=trainer,
         capacity=CAPACITY,
+        audience_units=[org["east"]],
     )
     users = [
         make_staff("pudong-team", roles=[Role.LEARNER], name=f"学员{n}", number=f"C{n:03d}").user

@@ -21,6 +21,7 @@ from courses.models import (
     SignUpStatus,
 )
 from courses.sessions import services as sessions_services
+from lms.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +30,13 @@ HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.fixture
-def make_session(people):
-    """Sessions of the trainer, scheduled through the service."""
+def make_session(people, org):
+    """Sessions of the trainer, scheduled through the service, for the east region's staff
+    (the trainer's) unless said."""
     trainer = people["trainer"].user
 
     def make(*, starts_in=HOUR * 24, title="服务礼仪课堂", **fields):
+        fields.setdefault("audience_units", [org["east"]])
         return factories.make_session(
             trainer,
             scheduled_by=trainer,
@@ -45,12 +48,13 @@ def make_session(people):
     return make
 
 
-def test_places_then_the_waiting_list_in_the_order_people_joined(people, make_session):
+def test_places_then_the_waiting_list_in_the_order_people_joined(people, make_session, make_staff):
     session = make_session(capacity=2)
+    pudong = make_staff("pudong", roles=[Role.LEARNER], name="赵磊", number="L005")
     first = sessions_services.signup_create(session=session, user=people["learner"].user)
     second = sessions_services.signup_create(session=session, user=people["colleague"].user)
     third = sessions_services.signup_create(session=session, user=people["xihu"].user)
-    fourth = sessions_services.signup_create(session=session, user=people["south"].user)
+    fourth = sessions_services.signup_create(session=session, user=pudong.user)
     assert first.signup.status == second.signup.status == SignUpStatus.CONFIRMED
     assert (third.signup.status, third.waiting_place) == (SignUpStatus.WAITING, 1)
     assert (fourth.signup.status, fourth.waiting_place) == (SignUpStatus.WAITING, 2)
@@ -60,11 +64,11 @@ def test_places_then_the_waiting_list_in_the_order_people_joined(people, make_se
     sessions_services.signup_cancel(session=session, user=people["learner"].user)
     statuses = dict(SignUp.objects.values_list("user__username", "status"))
     assert statuses["L003"] == SignUpStatus.CONFIRMED  # the first waiting moved up
-    assert statuses["L004"] == SignUpStatus.WAITING
+    assert statuses["L005"] == SignUpStatus.WAITING
     assert statuses["L001"] == SignUpStatus.CANCELLED
 
     promoted = sessions_services.session_capacity_change(session=session, capacity=3)
-    assert [s.user.username for s in promoted] == ["L004"]
+    assert [s.user.username for s in promoted] == ["L005"]
 
 
 def test_who_may_sign_up(people, make_session, org):
