@@ -103,7 +103,9 @@ def course(index, title, *, module="service", lessons=3, slug=None, body=None, *
 
 
 def drill(training, title="客户投诉电话演练", *, publish_by=None):
-    """A published drill (with its rubric's first version) under a drill index of `training`."""
+    """A published drill (with its rubric's first version) under a drill index of `training`,
+    written by nobody in particular and published by `publish_by` (an author never publishes
+    their own drill)."""
     from courses.models import DrillIndexPage, DrillPage
 
     drills = DrillIndexPage.objects.child_of(training).first()
@@ -123,7 +125,7 @@ def drill(training, title="客户投诉电话演练", *, publish_by=None):
         ],
     )
     drills.add_child(instance=page)
-    page.save_revision(user=publish_by).publish(user=publish_by)
+    page.save_revision().publish(user=publish_by)
     page.refresh_from_db()
     return page
 
