@@ -34,10 +34,12 @@ def south_trainer(make_staff, org):
 
 
 @pytest.fixture
-def drill(drill_index, lead):
-    page = _drill_page(DRILLS["complaint"], owner=lead)
+def drill(drill_index, lead, people):
+    """A drill written by the trainer and published by the lead trainer (never its author)."""
+    writer = people["trainer"].user
+    page = _drill_page(DRILLS["complaint"], owner=writer)
     drill_index.add_child(instance=page)
-    page.save_revision(user=lead).publish(user=lead)
+    page.save_revision(user=writer).publish(user=lead)
     page.refresh_from_db()
     return page
 
