@@ -20,9 +20,10 @@ The target is 8 x the floor, linear in staff (the project's decision: every resu
 stored explanation). The computation keeps both cores busy from start to end, and the CPU it
 needs is about eleven times the floor: Python about six (the parts loading their records,
 scoring them in Decimal and writing every person's explanation of every part; the first
-process passing them on), PostgreSQL about five (reading the inputs, a little more than the floor reads, as the parts read apart; storing
-50,000 rows, each with about 1.6 KB of explanation, five indexes and three foreign keys
-checked row by row; deleting the previous results). Shared by two cores, that is about
+process passing them on), PostgreSQL about five (reading the inputs, a little more than the
+floor reads, as the parts read apart; storing 50,000 rows, each with about 1.6 KB of
+explanation, five indexes and three foreign keys checked row by row; deleting the previous
+results). Shared by two cores, that is about
 5 x the floor; measured 4.6 x. It was 7.5 x on the same machine before the explanations
 were kept as JSON text made by orjson rather than as jsonb (whose conversion was three
 fifths of the storing), and 50 x before the computation was first made fast for this
