@@ -19,8 +19,12 @@ Follows Moodle's importer (question/format/gift/format.php) and its documentatio
 - A text without an answer block is Moodle's "description", which is no question:
   it is skipped and reported in `Parsed.skipped`, as are nothing but comments.
 - `\~ \= \# \{ \} \: \\` are literal characters and `\n` a line break.
-- The answer block `{...}` ends the question or, in Moodle's "missing word"
-  format, stands inside its text, which then shows `_____` in its place.
+- The answer block runs from the first `{` to the first `}`, as in Moodle: a `{`
+  inside it is part of an answer, and a later `{` or `}` is part of the question
+  text. It ends the question or, in Moodle's "missing word" format, stands inside
+  its text, which then shows `_____` in its place; as in Moodle, there is no blank
+  when the text ends with a `}` (so `Q{=a ~b} more {=c ~d}` is the question
+  "Q more {=c ~d}" with the answers a and b).
 - `{}` essay; `{T}` `{TRUE}` `{F}` `{FALSE}` true/false, with `#feedback to a
   wrong answer#feedback to the right one`; `{=right ~wrong ~%50%half}` choice,
   single when any answer is marked `=` and multiple otherwise (Moodle's rule), with
@@ -28,12 +32,14 @@ Follows Moodle's importer (question/format/gift/format.php) and its documentatio
   `{#4..6}`, `{#=5:0 =%50%5:2 ~#any other}` numerical; `{=prompt -> answer ...}`
   matching (`= -> answer` adds a distractor); `####feedback` before the closing
   brace is the general feedback.
+- In a choice question, as in Moodle, an answer marked `=` is worth 100 % and no
+  weight is read after the `=` (`=%50%a` is the answer "%50%a", right), and text
+  before the first `=` or `~` is an answer read as if it had a `~` (wrong, or the
+  `%weight%` it starts with).
 
 Stricter than Moodle, where Moodle would import something else than was meant: a
-second answer block, a `{` inside one, an answer of a choice question with neither
-`=` nor `~`, `=%50%` in a choice question (Moodle silently gives it 100 % and keeps
-"%50%" in the answer), numbers that are not numbers, weights outside -100..100, and
-the type rules Moodle's editor applies (see
+`}` before the first `{`, numbers that are not numbers, weights outside -100..100,
+empty answers, and the type rules Moodle's editor applies (see
 `assessments.questions.problems.question_problems`). Every problem in the file is
 reported, with its line, and nothing is returned when there is one. A file larger
 than `Limits.chars` characters or holding more than `Limits.questions` items is
@@ -349,31 +355,13 @@ class _Parser:
                 ),
             )
             return
-        nested = s.find("{", opening + 1, closing)
-        if nested >= 0:
-            self.problem(
-                src.line(nested),
-                _(
-                    "Line %(line)d: a { inside an answer block. Close the block with } "
-                    "first, or write a literal brace as \\{."
-                ),
-            )
-            return
-        extra = [p for p in (s.find("{", closing + 1, j), s.find("}", closing + 1, j)) if p >= 0]
-        if extra:
-            self.problem(
-                src.line(min(extra)),
-                _(
-                    "Line %(line)d: a second answer block, but a question has one. Separate "
-                    "questions with a blank line, or write literal braces as \\{ and \\}."
-                ),
-            )
-            return
-
+        # Moodle's answer block runs from the first "{" to the first "}": a later "{"
+        # or "}" is text. The block leaves a blank in the text unless the text ends
+        # with a "}" (its own or a later one, which Moodle then keeps as text).
         text = src.raw(i, opening)
-        after = src.strip(closing + 1, j)
-        if after[0] < after[1]:  # Moodle's missing-word format
-            text += BLANK + src.raw(closing + 1, j)
+        if s[j - 1] != "}":
+            text += BLANK
+        text += src.raw(closing + 1, j)
         text_format, text = self.format(text, start, None)
         text_format = text_format or TextFormat.MOODLE
 
@@ -482,32 +470,19 @@ class _Parser:
         s = src.s
         single = "=" in s[a:b]
         marks = [k for k in range(a, b) if s[k] in "~="]
-        lead = src.strip(a, marks[0])
-        if lead[0] < lead[1]:
-            self.problem(
-                src.line(lead[0]),
-                _(
-                    "Line %(line)d: each answer of a choice question starts with = (right) "
-                    "or ~ (wrong); “%(text)s” has neither."
-                ),
-                text=src.raw(*lead),
-            )
+        # Moodle's answers: the text before the first mark, if any, is one (read as
+        # if it had a ~), then one after each mark.
+        starts = [(None, a)] + [(s[k], k + 1) for k in marks]
         choices = []
-        for k, mark in enumerate(marks):
-            i, j = src.strip(mark + 1, marks[k + 1] if k + 1 < len(marks) else b)
-            fraction, i = self.weight(src, i, j)
-            if s[mark] == "=":
-                if fraction is not None and fraction != 1:
-                    self.problem(
-                        src.line(mark),
-                        _(
-                            "Line %(line)d: an answer marked = is worth 100%%; write a "
-                            "partial weight after ~, as in ~%%50%%."
-                        ),
-                    )
+        for k, (mark, begin) in enumerate(starts):
+            i, j = src.strip(begin, marks[k] if k < len(marks) else b)
+            if mark is None and i == j:
+                continue
+            if mark == "=":  # worth 100 %; Moodle reads no weight after it, "%50%" is text
                 fraction = Decimal(1)
-            elif fraction is None:
-                fraction = Decimal(0)
+            else:
+                fraction, i = self.weight(src, i, j)
+                fraction = Decimal(0) if fraction is None else fraction
             text, feedback = self.answer_text(src, i, j)
             choices.append(Choice(text, fraction, feedback))
         qtype = QuestionType.SINGLE if single else QuestionType.MULTIPLE
