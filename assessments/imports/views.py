@@ -17,6 +17,7 @@ from assessments.imports.forms import UploadForm
 from assessments.imports.permissions import may_import_data
 from assessments.imports.problems import Problem
 from assessments.models.metrics import ImportBatch, ImportKind
+from lms.audit import PersonalRecord, audited_rows
 from lms.permissions import require
 from lms.platform.exports import XLSX_TYPE, table_response
 
@@ -111,6 +112,14 @@ def import_problems(request, batch_id: int):
         for p in (Problem.from_json(data) for data in batch.problems)
     )
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    # the values of the rows in error are the file's: names, numbers, e-mail addresses
+    rows = audited_rows(
+        rows,
+        request=request,
+        record=PersonalRecord.IMPORT_PROBLEMS,
+        scope={"batch": batch.pk, "kind": batch.kind},
+        target=batch,
+    )
     return table_response(fmt, f"import-{batch.pk}-problems", headers, rows, _("Problems"))
 
 

@@ -24,7 +24,7 @@ from courses.models.live import (
 from courses.models.pages import CoursePage
 from courses.sessions import calendar, permissions, selectors, services
 from courses.sessions.forms import EvidenceForm, SessionEditForm, SessionScheduleForm
-from lms.audit import PersonalRecord, personal_downloaded, personal_viewed
+from lms.audit import PersonalRecord, personal_downloaded, personal_listed, personal_viewed
 from lms.permissions import require
 
 
@@ -361,15 +361,18 @@ def check_in(request):
 def session_scoring(request, session_id: int):
     session = _runnable(request, session_id, drill=True)
     rubric = session.rubric_version.rubric
+    rows = selectors.scoring_rows(session, rubric, request.user)
+    personal_listed(
+        request=request,
+        record=PersonalRecord.DRILL,
+        people=len(rows),
+        scope={"session": session.pk},
+        target=session,
+    )
     return render(
         request,
         "courses/trainer/scoring.html",
-        {
-            "session": session,
-            "rubric": rubric,
-            "rows": selectors.scoring_rows(session, rubric, request.user),
-            "current": "scoring",
-        },
+        {"session": session, "rubric": rubric, "rows": rows, "current": "scoring"},
     )
 
 

@@ -51,6 +51,7 @@ class PersonalRecord(models.TextChoices):
     DRILL = "drill", _("Drill result")
     DRILL_EVIDENCE = "drill_evidence", _("Drill evidence")
     MY_DATA = "my_data", _("Copy of one's personal data")
+    IMPORT_PROBLEMS = "import_problems", _("Problems found in an imported file")
 
 
 class AuditEvent(models.Model):

@@ -77,6 +77,13 @@ def test_a_file_with_errors_lists_every_problem_and_cannot_be_imported(
     listing = client.get(f"/data/imports/{batch.pk}/problems/")
     text = b"".join(listing.streaming_content).decode("utf-8-sig")
     assert "NOBODY" in text and text.count("\n") == 3
+    # the file's values leave with the list: its download is in the audit log
+    from lms.models.audit import AuditEvent
+
+    exported = AuditEvent.objects.get(action="personal.exported")
+    assert exported.actor == people["hr"].user
+    assert exported.details["record"] == "import_problems"
+    assert exported.details["scope"] == {"batch": batch.pk, "kind": "surveys"}
 
 
 def test_a_file_that_is_not_a_table_is_refused_at_upload(people, login):

@@ -521,3 +521,17 @@ def test_opening_or_downloading_someones_drill_scores_is_audited_not_ones_own(
     downloaded = AuditEvent.objects.get(action="personal.exported")
     assert (downloaded.actor, downloaded.subject) == (people["hr"].user, people["learner"].user)
     assert downloaded.details["record"] == PersonalRecord.DRILL_EVIDENCE
+
+
+def test_the_scoring_list_of_a_session_is_audited_with_how_many_it_shows(
+    drill_session, people, login
+):
+    from lms.models.audit import AuditEvent
+
+    client = login(people["trainer"])
+    assert client.get(f"/learning/sessions/{drill_session.pk}/scoring/").status_code == 200
+    listed = AuditEvent.objects.get(action="personal.viewed")
+    assert listed.actor == people["trainer"].user
+    assert listed.details["record"] == "drill"
+    assert listed.details["scope"] == {"session": drill_session.pk}
+    assert listed.details["people"] >= 1
