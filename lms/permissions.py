@@ -123,6 +123,12 @@ def may_manage_account(user, account) -> bool:
     return True
 
 
+def may_give_roles(user, roles) -> bool:
+    """Whether `user` may create an account holding `roles`: one with the HR or the
+    administrator role only an administrator creates (the order of `may_manage_account`)."""
+    return not HR_ROLES.intersection(roles) or Role.ADMINISTRATOR in roles_of(user)
+
+
 def may_set_roles(user) -> bool:
     """Only administrators give roles and assign trainers to units."""
     return Role.ADMINISTRATOR in roles_of(user)

@@ -21,8 +21,8 @@ from lms.audit import audit_record
 from lms.models.accounts import Position, StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
 from lms.models.org import CHILD_KIND, OrgUnit, OrgUnitKind
-from lms.permissions import forget_scope, may_manage_account, may_set_roles
-from lms.roles import HR_ROLES, Role, forget_roles
+from lms.permissions import forget_scope, may_give_roles, may_manage_account
+from lms.roles import Role, forget_roles
 from lms.signals import staff_created
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def staff_create(
     (or by the system, `by=None`).
     """
     roles = tuple(roles if roles is not None else DEFAULT_ROLES[position])
-    if by is not None and HR_ROLES.intersection(roles) and not may_set_roles(by):
+    if by is not None and not may_give_roles(by, roles):
         raise ValidationError(
             {"position": _("Only an administrator may create an account with the HR role.")}
         )

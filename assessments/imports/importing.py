@@ -55,9 +55,8 @@ from lms.audit import audit_record
 from lms.models.accounts import StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
 from lms.models.org import CHILD_KIND, OrgUnit
-from lms.permissions import may_manage_account, may_set_roles
+from lms.permissions import may_give_roles, may_manage_account
 from lms.platform.uploads import Budget
-from lms.roles import HR_ROLES
 from lms.services import (
     DEFAULT_ROLES,
     orgunit_add,
@@ -854,8 +853,8 @@ class RosterSpec(_Spec):
                     problem("email", record.email, "email_repeated", first_line=first[0])
                 )
         profile = profiles.get(number)
-        creates_hr = profile is None and self.actors and _gives_hr_role(record)
-        if creates_hr and not all(may_set_roles(actor) for actor in self.actors):
+        roles = DEFAULT_ROLES.get(record.position, ())
+        if profile is None and not all(may_give_roles(actor, roles) for actor in self.actors):
             problems.append(problem("position", record.position, "account_protected_new"))
         if profile is not None and self.actors:
             changes = self._changes(profile, record)
@@ -988,12 +987,6 @@ class RosterSpec(_Spec):
             staff_mark_left(profile=profile, on=today, by=self.by)
             left += 1
         return left
-
-
-def _gives_hr_role(record) -> bool:
-    """Whether a new account for `record` would hold the HR or the administrator role (by its
-    position: `lms.services.DEFAULT_ROLES`), which only an administrator gives."""
-    return bool(HR_ROLES.intersection(DEFAULT_ROLES.get(record.position, ())))
 
 
 def _email(record) -> str | None:
