@@ -14,8 +14,10 @@ Follows Moodle's importer (question/format/gift/format.php) and its documentatio
 - `::title::` names a question (a `::` never closed is dropped, as Moodle does);
   `[html]`, `[markdown]`, `[plain]` or `[moodle]` (the default) before a text gives
   its format, and any other bracketed word there (`[HTML]`, `[md]`) is text, as in
-  Moodle. A format before an answer or a feedback is read and dropped: here a
-  question has one format, in which its answers and feedback are shown.
+  Moodle. An answer or a feedback may have its own format, as in Moodle; a question
+  here has one format, so a question whose texts mix formats is kept in HTML, each
+  text converted as its own format says (`formatting.in_one_format`). The format of
+  a short answer's accepted answer is dropped, as Moodle drops it.
 - A text without an answer block is Moodle's "description", which is no question:
   it is skipped and reported in `Parsed.skipped`, as are nothing but comments.
 - `\~ \= \# \{ \} \: \\` are literal characters and `\n` a line break.
@@ -37,17 +39,23 @@ Follows Moodle's importer (question/format/gift/format.php) and its documentatio
   before the first `=` or `~` is an answer read as if it had a `~` (wrong, or the
   `%weight%` it starts with).
 
-Stricter than Moodle, where Moodle would import something else than was meant: a
-`}` before the first `{`, numbers that are not numbers, weights outside -100..100,
-empty answers, and the type rules Moodle's editor applies (see
-`assessments.questions.problems.question_problems`). Every problem in the file is
+An empty answer (`{=a ~b ~}`) is left out, with its feedback, as Moodle leaves it out
+when it saves the question, and a note says so in `Parsed.skipped`.
+
+Stricter than Moodle where Moodle would import something else than was meant: a `}`
+before the first `{` (Moodle then cuts the text at meaningless places), numbers that
+are not numbers (Moodle's reader turns them into "any number is right"), and the type
+rules Moodle's editor applies (see `assessments.questions.problems.question_problems`).
+A weight outside -100..100 is refused, as Moodle refuses a weight not in its list of
+grades. Every problem in the file is
 reported, with its line, and nothing is returned when there is one. A file larger
 than `Limits.chars` characters or holding more than `Limits.questions` items is
 refused before it is read.
 
 Kinder than Moodle: a `$CATEGORY:` line may be followed by its first question
 without a blank line; the file may be bytes in UTF-8 (with or without BOM) or
-GB18030; `\r\n` line ends are fine. A short answer holding `->` is written with
+GB18030; `\r\n` line ends are fine; a weight need not be one of Moodle's grades
+(35 %, 12.5 %). A short answer holding `->` is written with
 its weights (`=%100%a->b`), which tells it from a matching question.
 """
 
@@ -68,6 +76,7 @@ from assessments.questions.data import (
     QuestionType,
     TextFormat,
 )
+from assessments.questions.formatting import FormattedText, in_one_format
 from assessments.questions.problems import (
     DEFAULT_LIMITS,
     HUNDRED,
@@ -77,6 +86,7 @@ from assessments.questions.problems import (
     QuestionImportError,
     clean_text,
     decode_text,
+    empty_answer_left_out,
     is_catch_all,
     normalize_category,
     percent,
@@ -388,6 +398,7 @@ class _Parser:
             idnumber=idnumber,
             **fields,
         )
+        question = in_one_format(question)
         for problem in question_problems(question):
             self.problem(start, _("Line %(line)d: %(problem)s"), problem=problem)
         if len(self.problems) == problems_before:
@@ -405,8 +416,10 @@ class _Parser:
         return default, raw.strip(_WS)
 
     def text(self, src: _Source, i: int, j: int) -> str:
+        """An answer's or a feedback's text, with its own format if it says one."""
         i, j = src.strip(i, j)
-        return self.format(src.raw(i, j), src.line(i), None)[1]
+        text_format, text = self.format(src.raw(i, j), src.line(i), None)
+        return text if text_format is None else FormattedText(text, text_format)
 
     def answers(self, src: _Source, a: int, b: int, opening: int) -> dict:
         """The type and the answers, from the inside of the braces (feedback removed)."""
@@ -457,13 +470,15 @@ class _Parser:
         return None, i
 
     def answer_text(self, src: _Source, i: int, j: int) -> tuple[str, str]:
-        """An answer's text and feedback (after #); the text must not be empty."""
+        """An answer's text and feedback (after #). An empty answer is left out, with its
+        feedback, as Moodle leaves it out when it saves the question: the text is then
+        empty and a note is in `skipped`."""
         hash_at = src.s.find("#", i, j)
         end = hash_at if hash_at >= 0 else j
         text = self.text(src, i, end)
         feedback = self.text(src, hash_at + 1, j) if hash_at >= 0 else ""
         if not text:
-            self.problem(src.line(i), _("Line %(line)d: an answer is empty."))
+            self.skipped.append(empty_answer_left_out(src.line(i)))
         return text, feedback
 
     def choice(self, src: _Source, a: int, b: int) -> dict:
@@ -484,7 +499,8 @@ class _Parser:
                 fraction, i = self.weight(src, i, j)
                 fraction = Decimal(0) if fraction is None else fraction
             text, feedback = self.answer_text(src, i, j)
-            choices.append(Choice(text, fraction, feedback))
+            if text:
+                choices.append(Choice(text, fraction, feedback))
         qtype = QuestionType.SINGLE if single else QuestionType.MULTIPLE
         return {"qtype": qtype, "choices": tuple(choices)}
 
@@ -494,8 +510,10 @@ class _Parser:
         for i, j in parts:
             i, j = src.strip(i, j)
             fraction, i = self.weight(src, i, j)
+            fraction = Decimal(1) if fraction is None else fraction
             text, feedback = self.answer_text(src, i, j)
-            choices.append(Choice(text, Decimal(1) if fraction is None else fraction, feedback))
+            if text:
+                choices.append(Choice(text, fraction, feedback))
         return {"qtype": QuestionType.SHORT, "choices": tuple(choices)}
 
     def true_false(self, src: _Source, a: int, b: int) -> dict:

@@ -18,8 +18,9 @@ so a file can neither expand into gigabytes nor read the server's files. A file 
 questions are read.
 
 What Moodle XML cannot say is said as Moodle would: a numerical range 4..6 is written as
-5 ± 1 (so it reads back as such), and formats given to single answers or feedback are read
-and dropped (a question has one format here). The trainers' note, which Moodle has no place
+5 ± 1 (so it reads back as such), and a question whose answers or feedback have formats of
+their own (a question has one format here) is kept in HTML, each text converted as its format
+says, so that it shows as in Moodle. The trainers' note, which Moodle has no place
 for, is written as an XML comment in the question, `<!-- note: ... -->`, which Moodle ignores
 and `parse` reads back. `write` output reads back to equal questions, ranges aside.
 """
@@ -42,6 +43,7 @@ from assessments.questions.data import (
     QuestionType,
     TextFormat,
 )
+from assessments.questions.formatting import FormattedText, in_one_format
 from assessments.questions.problems import (
     DEFAULT_LIMITS,
     HUNDRED,
@@ -50,6 +52,7 @@ from assessments.questions.problems import (
     Problem,
     QuestionImportError,
     clean_text,
+    empty_answer_left_out,
     is_catch_all,
     normalize_category,
     percent,
@@ -185,6 +188,14 @@ def _text(element: ET.Element | None, path: str = "text") -> str:
     return clean_text("".join(found.itertext())).strip(_WS)
 
 
+def _formatted(element: ET.Element | None, path: str = "") -> str:
+    """The text of the element at `path`, with the format that element gives it."""
+    owner = element.find(path) if element is not None and path else element
+    text = _text(owner)
+    text_format = _FORMATS.get((owner.get("format") or "").strip()) if owner is not None else None
+    return FormattedText(text, text_format) if text_format else text
+
+
 class _Reader:
     def __init__(self, lines: dict[int, int]):
         self.lines = lines
@@ -243,7 +254,7 @@ class _Reader:
             text=_text(text_element),
             name=_text(item, "name/text"),
             text_format=text_format,
-            general_feedback=_text(item, "generalfeedback/text"),
+            general_feedback=_formatted(item, "generalfeedback"),
             category=self.category,
             tags=tuple(tag for tag in (_text(t) for t in item.findall("tags/tag")) if tag),
             default_mark=mark,
@@ -251,6 +262,7 @@ class _Reader:
             idnumber=_text(item, "idnumber"),
             **fields,
         )
+        question = in_one_format(question)
         for problem in question_problems(question):
             self.problem(item, _("Line %(line)d: %(problem)s"), problem=problem)
         if len(self.problems) == before:
@@ -286,10 +298,16 @@ class _Reader:
         return number / HUNDRED
 
     def choices(self, item) -> tuple[Choice, ...]:
-        return tuple(
-            Choice(_text(answer), self.fraction(answer), _text(answer, "feedback/text"))
-            for answer in item.findall("answer")
-        )
+        """The answers; an empty one is left out, with its feedback, as Moodle leaves it out
+        when it saves the question."""
+        choices = []
+        for answer in item.findall("answer"):
+            text = _formatted(answer)
+            if not text:
+                self.skipped.append(empty_answer_left_out(self.line(answer)))
+                continue
+            choices.append(Choice(text, self.fraction(answer), _formatted(answer, "feedback")))
+        return tuple(choices)
 
     def multichoice(self, item) -> dict:
         single = _text(item, "single").lower() not in ("false", "0")
@@ -307,7 +325,7 @@ class _Reader:
             is_true = word == "true" or (word != "false" and index == 0)
             right = self.fraction(answer) == 1
             correct = right if is_true else not right
-            feedback[is_true] = _text(answer, "feedback/text")
+            feedback[is_true] = _formatted(answer, "feedback")
         return {
             "qtype": QuestionType.TRUE_FALSE,
             "correct": correct,
@@ -319,7 +337,7 @@ class _Reader:
         numbers = []
         for answer in item.findall("answer"):
             fraction = self.fraction(answer)
-            feedback = _text(answer, "feedback/text")
+            feedback = _formatted(answer, "feedback")
             value = _text(answer)
             if value == "*":
                 numbers.append(
@@ -342,7 +360,7 @@ class _Reader:
 
     def matching(self, item) -> dict:
         pairs = tuple(
-            MatchPair(_text(sub), _text(sub, "answer/text"))
+            MatchPair(_formatted(sub), _text(sub, "answer/text"))
             for sub in item.findall("subquestion")
             if _text(sub) or _text(sub, "answer/text")  # Moodle skips empty pairs
         )

@@ -196,6 +196,15 @@ def is_catch_all(number) -> bool:
     )
 
 
+def empty_answer_left_out(line: int) -> Problem:
+    """The note for an empty answer, which Moodle leaves out when it saves a question."""
+    return Problem(
+        line,
+        _("Line %(line)d: an empty answer was left out, as Moodle leaves it out.")
+        % {"line": line},
+    )
+
+
 def question_problems(question: Question) -> list[str]:
     """What is wrong with a question, as sentences; empty when it can be imported.
 

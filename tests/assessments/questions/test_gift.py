@@ -17,7 +17,7 @@ from assessments.questions.data import (
     QuestionType,
     TextFormat,
 )
-from assessments.questions.gift import GiftError, parse, write
+from assessments.questions.gift import GiftError, parse, parse_file, write
 from assessments.questions.problems import QuestionImportError
 
 DATA = Path(__file__).parent / "data"
@@ -66,7 +66,7 @@ def test_import_match_with_formats_and_a_distractor():
         MatchPair("An activity supporting asynchronous discussions.", "Forum"),
         MatchPair("A teacher asks a question.", "Choice"),
         MatchPair("A bank of record entries.", "Database"),
-        MatchPair("A collection of web pages.", "Wiki"),
+        MatchPair("<p>A collection of web pages.</p>", "Wiki"),  # Markdown, shown as Moodle does
         MatchPair("", "Chat"),
     )
     assert q.comment == ""  # Moodle's own export header is not a comment worth keeping
@@ -90,6 +90,54 @@ def test_import_multichoice_with_feedback_and_answer_formats():
         Choice("blue", D(0), "wrong, it's yellow"),
     )
     assert q.comment == "multiple choice with specified feedback for right and wrong answers"
+
+
+def test_answers_in_their_own_formats_show_as_in_moodle():
+    """Moodle keeps each answer's and feedback's format; here a question has one, so
+    a question mixing them is kept in HTML, each text converted by its own format."""
+    q = one(
+        "::Q:: Which is *bold*?\nPick one. {\n"
+        "    =[plain]<b> # [markdown]**yes**\n"
+        "    ~[html]<i>italic</i> # no\n"
+        "    ####[plain]1 < 2\n"
+        "}"
+    )
+    assert q.text_format == TextFormat.HTML
+    assert q.text == "Which is *bold*?<br>Pick one."  # Moodle's format: line breaks kept
+    assert q.choices == (
+        Choice("&lt;b&gt;", D(1), "<p><strong>yes</strong></p>"),
+        Choice("<i>italic</i>", D(0), "no"),
+    )
+    assert q.general_feedback == "1 &lt; 2"
+
+
+def test_a_question_in_one_format_is_kept_as_written():
+    q = one("[markdown]Which is *bold*? {=[markdown]**this** ~[markdown]that # no}")
+    assert q.text_format == TextFormat.MARKDOWN
+    assert [c.text for c in q.choices] == ["**this**", "that"]
+    assert q.choices[1].feedback == "no"
+
+
+def test_formats_of_compared_answers_are_dropped_as_in_moodle():
+    short = one("[html]Capital of <b>France</b>? {=[plain]Paris =[markdown]paris}")
+    assert (short.text_format, [c.text for c in short.choices]) == (
+        TextFormat.HTML,
+        ["Paris", "paris"],
+    )
+    # Moodle reads no format in a matching question's answers: "[html]" is text there.
+    matching = one("Match. {=[plain]a -> [html]b =c -> d}")
+    assert matching.pairs == (MatchPair("a", "[html]b"), MatchPair("c", "d"))
+
+
+def test_an_empty_answer_is_left_out_as_moodle_leaves_it_out():
+    parsed = parse_file("Q? {=a ~b #[html]<i>b</i>\n~ #never shown\n}\n\nShort? {=x = }")
+    first, short = parsed.questions
+    assert first.choices == (Choice("a", D(1)), Choice("b", D(0), "<i>b</i>"))
+    assert [c.text for c in short.choices] == ["x"]
+    assert [(p.line, p.message) for p in parsed.skipped] == [
+        (2, "Line 2: an empty answer was left out, as Moodle leaves it out."),
+        (5, "Line 5: an empty answer was left out, as Moodle leaves it out."),
+    ]
 
 
 def test_import_multichoice_multi():
@@ -716,7 +764,7 @@ def test_gift_error_is_the_shared_import_error():
         ("Q?{\n=a\n~%150%b}", 3, "Line 3: the weight 150% is outside -100 to 100."),
         ("Q?{=a ~%-101%b}", 1, "Line 1: the weight -101% is outside -100 to 100."),
         ("Q?{=a ~%5.5.5%b}", 1, "Line 1: “%5.5.5%” is not a weight."),
-        ("Q?{=a ~}", 1, "Line 1: an answer is empty."),
+        ("Q?{=a ~}", 1, "Line 1: A choice question needs at least two answers; this one has 1."),
         ("Q?{~a}", 1, "Line 1: A choice question needs at least two answers; this one has 1."),
         (
             "Q?{~%50%a ~%30%b ~c}",

@@ -37,6 +37,40 @@ def problems(data, **kwargs) -> list[tuple[int, str]]:
 MOODLE_FILE = (Path(__file__).parent / "data" / "moodle.xml").read_text(encoding="utf-8")
 
 
+def test_answers_in_formats_of_their_own_show_as_in_moodle():
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><quiz><question type="multichoice">'
+        '<name><text>Q</text></name><questiontext format="moodle_auto_format">'
+        "<text>Which one?</text></questiontext>"
+        '<generalfeedback format="markdown"><text>See *3.1*.</text></generalfeedback>'
+        '<answer fraction="100" format="plain_text"><text>&lt;b&gt;</text>'
+        '<feedback format="html"><text>&lt;i&gt;yes&lt;/i&gt;</text></feedback></answer>'
+        '<answer fraction="0" format="moodle_auto_format"><text>no</text></answer>'
+        "</question></quiz>"
+    )
+    (q,) = moodle_xml.parse(xml.encode())
+    assert q.text_format == TextFormat.HTML
+    assert q.general_feedback == "<p>See <em>3.1</em>.</p>"
+    assert q.choices == (Choice("&lt;b&gt;", D(1), "<i>yes</i>"), Choice("no", D(0)))
+
+
+def test_an_empty_answer_is_left_out_as_moodle_leaves_it_out():
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<quiz><question type="multichoice">\n'
+        "<questiontext><text>Which?</text></questiontext>\n"
+        '<answer fraction="100"><text>a</text></answer>\n'
+        '<answer fraction="0"><text> </text><feedback><text>not shown</text></feedback>'
+        "</answer>\n"
+        '<answer fraction="0"><text>b</text></answer>\n'
+        "</question></quiz>"
+    )
+    parsed = moodle_xml.parse_file(xml.encode())
+    assert [c.text for c in parsed.questions[0].choices] == ["a", "b"]
+    assert [(p.line, p.message) for p in parsed.skipped] == [
+        (5, "Line 5: an empty answer was left out, as Moodle leaves it out.")
+    ]
+
+
 def test_a_file_as_moodle_writes_it():
     parsed = moodle_xml.parse_file(MOODLE_FILE.encode())
     single, multiple, truth, short, numerical, matching, essay = parsed.questions
