@@ -44,6 +44,7 @@ from lms.audit import audit_record
 from lms.models.accounts import User
 from lms.models.audit import AuditAction, AuditEvent
 from lms.models.org import OrgUnit
+from lms.platform.wording import listed
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +242,7 @@ def certificates_issue_for_cycle(
         if missing:
             refused += list(User.objects.filter(pk__in=missing).select_related("profile"))
         if refused:
-            names = "、".join(sorted(u.display_name for u in refused))
+            names = listed(sorted(u.display_name for u in refused))
             raise ValidationError(
                 _("Not eligible for a certificate of %(cycle)s: %(names)s.")
                 % {"cycle": cycle.name, "names": names}

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from assessments.scoring import arithmetic
 from assessments.scoring.labels import (
@@ -29,6 +29,7 @@ from assessments.scoring.labels import (
     SOURCE_LABELS,
     plain,
 )
+from lms.platform.wording import listed
 
 PARTS_AND_OVERALL = (*arithmetic.PARTS, "overall")
 
@@ -77,10 +78,6 @@ def number(value, places: int | None = None) -> str:
 
 def score_text(score: Decimal | None) -> str:
     return _("No data") if score is None else number(score, 1)
-
-
-def _listing(items: list[str]) -> str:
-    return pgettext("list separator", ", ").join(items)
 
 
 def _weight(text: str, weight, show: bool = True) -> str:
@@ -375,7 +372,7 @@ def _overall(scores: dict, grade, eligible: bool, reasons, policy) -> tuple[str,
     missing = [part_label(part) for part in arithmetic.PARTS if part not in present]
     if missing and present:
         lines.append(
-            Line(_("Left out, as they have no data: %(parts)s") % {"parts": _listing(missing)})
+            Line(_("Left out, as they have no data: %(parts)s") % {"parts": listed(missing)})
         )
     if overall is not None:
         lines.append(Line(_grade_line(grade, policy), attention=grade == "fail"))

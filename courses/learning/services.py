@@ -39,6 +39,7 @@ from lms.models.accounts import StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
 from lms.models.org import OrgUnit
 from lms.permissions import staff_scope, staff_visibility
+from lms.platform.wording import listed
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def _require_prerequisites(user, course: CoursePage) -> None:
     if missing:
         raise ValidationError(
             _("Complete these courses first: %(courses)s")
-            % {"courses": "、".join(c.title for c in missing)}
+            % {"courses": listed(c.title for c in missing)}
         )
 
 
