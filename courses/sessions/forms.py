@@ -20,7 +20,7 @@ from lms.forms import OrgUnitChoiceField
 from lms.models.accounts import Position, User
 from lms.models.org import OrgUnit
 from lms.permissions import staff_scope
-from lms.platform.uploads import check_upload
+from lms.platform.uploads import check_upload, largest_allowed
 from lms.roles import Role
 from lms.selectors import org_units_visible_to
 
@@ -249,9 +249,14 @@ class EvidenceForm(forms.Form):
     evidence = forms.FileField(
         label=gettext_lazy("Evidence: a photo or a PDF"),
         required=False,
-        help_text=gettext_lazy("At most 10 MB. A new file replaces the last one."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _(
+            "At most %(max)s. A new file replaces the last one."
+        ) % {"max": largest_allowed("evidence")}
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

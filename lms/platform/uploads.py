@@ -66,6 +66,11 @@ def check_upload(file, kind: str) -> None:
         file.seek(0)
 
 
+def largest_allowed(kind: str) -> str:
+    """The largest file `kind` allows, as a person reads a size ("10.0 MB")."""
+    return filesizeformat(settings.LMS_UPLOAD_MAX_BYTES[kind])
+
+
 def _size(file) -> int:
     size = getattr(file, "size", None)
     if size is not None:

@@ -208,3 +208,9 @@ def test_a_damaged_zip_is_refused_or_passed_never_a_crash(data):
         check_upload(SimpleUploadedFile("a.xlsx", bytes(damaged)), "import")
     except ValidationError as error:
         assert error.code in {"damaged", "too_many_parts", "too_compressed", "too_large_unpacked"}
+
+
+def test_the_evidence_field_states_the_limit_the_settings_give(settings):
+    settings.LMS_UPLOAD_MAX_BYTES = {**settings.LMS_UPLOAD_MAX_BYTES, "evidence": 3 * 1024 * 1024}
+    with translation.override("en"):
+        assert EvidenceForm().fields["evidence"].help_text.startswith("At most 3.0\xa0MB.")
