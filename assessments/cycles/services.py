@@ -141,6 +141,7 @@ def appeal_raise(*, user, cycle: AssessmentCycle, part: str, comment: str) -> Ap
         action=AuditAction.APPEAL_RAISED,
         actor=user,
         target=appeal,
+        subject=user,
         details={"cycle": cycle.pk, "part": part, "score": _number(appeal.score_when_raised)},
     )
     return appeal
@@ -192,6 +193,7 @@ def appeal_answer(*, appeal: Appeal, by, answer: str, recompute: bool = False) -
         action=AuditAction.APPEAL_ANSWERED,
         actor=by,
         target=appeal,
+        subject=appeal.user,
         details={
             "cycle": cycle.pk,
             "part": appeal.part,

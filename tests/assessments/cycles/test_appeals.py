@@ -209,6 +209,7 @@ def test_hr_answers_and_the_person_reads_the_answer(
     assert appeal.score_after == D(60) and not appeal.recompute
     event = AuditEvent.objects.get(action=AuditAction.APPEAL_ANSWERED)
     assert event.details["person"] == people["learner"].user.pk
+    assert event.subject_id == people["learner"].user.pk  # found under the person in the log
     assert open_appeal_count(cycle) == 0
 
     mine = in_english(login(people["learner"])).get("/assessment/mine/").content.decode()
