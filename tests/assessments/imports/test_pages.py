@@ -1,7 +1,6 @@
 """HR's import pages: upload, preview, confirm, history; templates to download."""
 
 import io
-import time
 
 import openpyxl
 import pytest
@@ -120,10 +119,8 @@ def test_a_zip_bomb_workbook_is_refused_at_upload_and_nothing_is_queued(
     """The security review: 600 KB of XLSX that unpacks to 155 MB of XML took a worker
     100 s; the upload form now refuses it from the zip's directory, before any work."""
     client = login(people["hr"])
-    started = time.monotonic()
     with django_capture_on_commit_callbacks() as queued:
         response = upload(client, zip_bomb_xlsx(), name="roster.xlsx", kind="roster")
-    assert time.monotonic() - started < 5
     assert response.status_code == 200
     assert "压缩比过高" in response.content.decode()
     assert not queued and not ImportBatch.objects.exists()
