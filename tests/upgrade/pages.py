@@ -42,6 +42,9 @@ def addresses() -> dict[str, list[str]]:
             "/assessment/mine/",
             "/certificates/",
             f"/certificates/{certificate.pk}/download/",
+            "/account/",
+            "/account/access/",
+            "/account/my-data.zip",
         ],
         "T0001": [
             "/learning/sessions/run/",
