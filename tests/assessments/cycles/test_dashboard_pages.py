@@ -94,7 +94,7 @@ def test_hr_sees_every_section_of_the_dashboard(people, login, cycle):
     missing = section(page, "data-missing")
     assert "L002" in missing and "L003" in missing and "TR01" in missing
     assert "L001" not in missing and "L004" not in missing
-    assert re.search(r"L003</td>.*Work efficiency、Teamwork and communication", missing, re.S)
+    assert re.search(r"L003</td>.*Work efficiency, Teamwork and communication", missing, re.S)
 
 
 def test_the_dashboard_of_a_draft_cycle_says_it_has_no_results(people, login):
