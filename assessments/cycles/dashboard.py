@@ -1,5 +1,6 @@
 """The cycle dashboard's sums from plain rows: the spread of each part, the grades, the averages
-by org unit, the missing data and the largest changes since the last cycle, in one pass each."""
+by org unit, the missing data, the largest changes since the last cycle and the complaints by
+category and org unit, in one pass each."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models.cycles import AssessmentCycle
+from assessments.models.metrics import ComplaintCategory
 from assessments.scoring import arithmetic
 from assessments.scoring.arithmetic import rounded
 from assessments.scoring.labels import GRADE_LABELS, PART_LABELS
@@ -236,14 +238,16 @@ def unit_averages(rows: Sequence[Row], tree: Tree, level: str) -> list[UnitAvera
             mean([v for v in (r.scores[i] for r in members) if v is not None])
             for i in range(len(SCORES))
         )
-        if unit is None:
-            label = _("No org unit")
-        elif unit.kind != level:
-            label = _("%(unit)s itself") % {"unit": unit.name}
-        else:
-            label = unit.name
-        averages.append(UnitAverage(unit, label, len(members), means))
+        averages.append(UnitAverage(unit, _group_label(unit, level), len(members), means))
     return averages
+
+
+def _group_label(unit: Unit | None, level: str) -> str:
+    if unit is None:
+        return _("No org unit")
+    if unit.kind != level:
+        return _("%(unit)s itself") % {"unit": unit.name}
+    return unit.name
 
 
 @dataclass(frozen=True)
@@ -282,6 +286,77 @@ def missing_data(rows: Sequence[Row]) -> list[Row]:
     return sorted((r for r in rows if r.missing), key=lambda r: r.employee_number)
 
 
+# The manual's four categories of complaint (4.2.1), in its order.
+CATEGORIES = tuple(ComplaintCategory.values)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Complaints received, and those the company was at fault for."""
+
+    received: int = 0
+    at_fault: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.received + other.received, self.at_fault + other.at_fault)
+
+
+@dataclass(frozen=True)
+class ComplaintGroup:
+    unit: Unit | None  # None: people without an org unit
+    label: str
+    total: Tally
+    categories: tuple[Tally, ...]  # in CATEGORIES order
+
+    @property
+    def cells(self) -> list[tuple[str, Tally]]:
+        return [
+            (str(ComplaintCategory(code).label), tally)
+            for code, tally in zip(CATEGORIES, self.categories, strict=True)
+        ]
+
+
+@dataclass(frozen=True)
+class ComplaintBreakdown:
+    total: Tally
+    categories: tuple[tuple[str, str, Tally], ...]  # (code, label, tally) in CATEGORIES order
+    units: tuple[ComplaintGroup, ...]
+
+
+def complaint_breakdown(
+    rows: Sequence[Row], counts: Iterable[tuple[int, str, bool, int]], tree: Tree, level: str
+) -> ComplaintBreakdown:
+    """The complaints about the people of `rows`, from (user id, category, at fault, how many),
+    by category and by unit at `level` (where each person was when the cycle was computed),
+    every unit of `rows` listed, those without complaints too; complaints of anyone else are
+    left out."""
+    unit_of = {row.user_id: tree.group(row.unit_id, level) for row in rows}
+    empty = (Tally(),) * len(CATEGORIES)
+    by_unit: dict[Unit | None, list[Tally]] = {unit: list(empty) for unit in unit_of.values()}
+    by_category = list(empty)
+    for user_id, category, at_fault, n in counts:
+        if user_id not in unit_of:
+            continue
+        index = CATEGORIES.index(category) if category in CATEGORIES else len(CATEGORIES) - 1
+        tally = Tally(n, n if at_fault else 0)
+        by_unit[unit_of[user_id]][index] += tally
+        by_category[index] += tally
+    units = tuple(
+        ComplaintGroup(unit, _group_label(unit, level), sum(tallies, Tally()), tuple(tallies))
+        for unit, tallies in sorted(
+            by_unit.items(), key=lambda item: (item[0] is None, item[0].path if item[0] else "")
+        )
+    )
+    return ComplaintBreakdown(
+        total=sum(by_category, Tally()),
+        categories=tuple(
+            (code, str(ComplaintCategory(code).label), tally)
+            for code, tally in zip(CATEGORIES, by_category, strict=True)
+        ),
+        units=units,
+    )
+
+
 @dataclass(frozen=True)
 class Dashboard:
     rows: tuple[Row, ...]
@@ -292,6 +367,7 @@ class Dashboard:
     previous: AssessmentCycle | None
     rises: list[Change]
     falls: list[Change]
+    complaints: ComplaintBreakdown
 
 
 def summarise(
@@ -301,6 +377,7 @@ def summarise(
     level: str,
     previous: AssessmentCycle | None = None,
     previous_overall: Mapping[int, Decimal | None] | None = None,
+    complaints: Iterable[tuple[int, str, bool, int]] = (),
 ) -> Dashboard:
     rises, falls = changes(rows, previous_overall or {})
     return Dashboard(
@@ -312,4 +389,5 @@ def summarise(
         previous=previous,
         rises=rises,
         falls=falls,
+        complaints=complaint_breakdown(rows, complaints, tree, level),
     )

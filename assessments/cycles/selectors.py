@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Avg, Case, IntegerField, QuerySet, Value, When
 
 from assessments.cycles.dashboard import ROW_COLUMNS, Dashboard, Row, Tree, Unit, _row, summarise
+from assessments.cycles.feedback import complaint_counts
 from assessments.cycles.permissions import READABLE_STATES, VISIBLE_STATES, dashboard_results
 from assessments.models.appeals import Appeal, AppealState
 from assessments.models.cycles import AssessmentCycle, AssessmentResult
@@ -104,12 +105,20 @@ def previous_overall(
 def cycle_dashboard(
     cycle: AssessmentCycle, user, tree: Tree, *, unit: Unit | None, position: str, level: str
 ) -> Dashboard:
-    """Every section of the dashboard in four queries, whatever the number of results."""
+    """Every section of the dashboard in five queries, whatever the number of results."""
     results = filtered_results(cycle, user, unit=unit, position=position)
     rows = result_rows(results)
     previous = previous_cycle(cycle)
     before = previous_overall(previous, user, results) if previous and rows else {}
-    return summarise(rows, tree, level=level, previous=previous, previous_overall=before)
+    complaints = complaint_counts(cycle, results) if rows else []
+    return summarise(
+        rows,
+        tree,
+        level=level,
+        previous=previous,
+        previous_overall=before,
+        complaints=complaints,
+    )
 
 
 def open_appeal_count(cycle: AssessmentCycle) -> int:

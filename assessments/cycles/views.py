@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from assessments.cycles import charts, dashboard, export, permissions, selectors
+from assessments.cycles import charts, dashboard, export, feedback, permissions, selectors
 from assessments.cycles.compute import cycle_progress
 from assessments.cycles.dashboard import Tree
 from assessments.cycles.forms import AnswerForm, AppealFilterForm, AppealForm, CycleForm
@@ -394,6 +394,22 @@ def _history(results: list[AssessmentResult], current: AssessmentResult) -> list
     ]
 
 
+def _other_params(request, param: str) -> str:
+    """The page's query without `param`, for the links of one list's pages."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()
+
+
+def _comments(request, result: AssessmentResult, *, sourced: bool) -> dict:
+    return {
+        "comments": feedback.comments_of(
+            result.user_id, result.cycle, page=request.GET.get("comments"), sourced=sourced
+        ),
+        "comments_query": _other_params(request, "comments"),
+    }
+
+
 @login_required
 def my_assessment(request, cycle_id: int | None = None):
     results = results_of(request.user.pk)
@@ -407,13 +423,15 @@ def my_assessment(request, cycle_id: int | None = None):
         return render(request, "assessments/mine/empty.html")
     context = result_context(result, viewer=request.user, own=True, links="mine")
     context["history"] = _history(results, result)
+    context.update(_comments(request, result, sourced=False))
     return render(request, "assessments/mine/detail.html", context)
 
 
 @login_required
 def person(request, cycle_id: int, user_id: int):
-    """One person's result in a cycle: HR everyone, trainers their org units' staff; anyone
-    else gets the same 404 whether the result exists or not."""
+    """One person's result in a cycle, with their customers' comments and the complaints about
+    them in its period: HR everyone, trainers their org units' staff; anyone else gets the same
+    404 whether the result exists or not. The audit records how many of each were shown."""
     visible = results_visible_to(request.user).filter(
         cycle__state__in=VISIBLE_STATES, user_id=user_id
     )
@@ -425,16 +443,26 @@ def person(request, cycle_id: int, user_id: int):
     result = next((r for r in results if r.cycle_id == cycle_id), None)
     if result is None:
         raise Http404
+    shown = _comments(request, result, sourced=True)
+    shown["complaints"] = feedback.complaints_of(
+        result.user_id, result.cycle, page=request.GET.get("complaints")
+    )
+    shown["complaints_query"] = _other_params(request, "complaints")
     personal_viewed(
         request=request,
         subject=result.user,
         record=PersonalRecord.RESULT,
         target=result.cycle,
-        details={"result": result.pk},
+        details={
+            "result": result.pk,
+            "comments": len(shown["comments"]),
+            "complaints": len(shown["complaints"]),
+        },
     )
     context = result_context(result, viewer=request.user, own=False, links="person")
     context["history"] = _history(results, result)
     context["person"] = result.user
+    context.update(shown)
     return render(request, "assessments/person.html", context)
 
 

@@ -70,7 +70,7 @@ def test_a_trainer_sees_the_staff_of_their_units_read_only(
     older, newer = cycles
     appeal_raise(user=people["learner"].user, cycle=newer, part="overall", comment="请复核。")
     client = in_english(login(people["trainer"]))  # trainer of 华东区
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # HR's ten, and the trainer's units
         response = client.get(url(newer, people["learner"]))
     page = response.content.decode()
     assert response.status_code == 200 and "请复核。" in page
