@@ -44,6 +44,10 @@ def test_it_is_loaded_once():
     assert loaded == Question.objects.count() >= 60
     assert demo_questions.load_demo_questions() == 0
     assert Question.objects.filter(versions__isnull=True).count() == 0
+    # The clause tags are kept: a trainer finds the questions on a clause by its tag.
+    tagged = Question.objects.filter(tags__name__startswith="手册").distinct()
+    assert tagged.count() == loaded
+    assert Question.objects.filter(tags__name="手册4.3.1").count() == 4
 
 
 def test_every_question_cites_a_clause_that_a_lesson_teaches():
