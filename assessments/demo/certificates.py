@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (full-width punctuation in the Chinese texts, on purpose)
 """The demo's certificates: HR's for the finalised cycle, and one for each completed course.
 
 Loaded by `manage.py seed_demo` (`assessments.receivers`), after the demo cycles:
@@ -42,8 +43,8 @@ from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleSt
 from courses.models.learning import Enrolment
 from lms.models.accounts import User
 
-REVOKE_REASON = "复核发现该员工本季度业务知识测评由他人代答,经调查属实,撤销证书。"
-REISSUE_REASON = "原证书纸本在转交途中损毁,员工申请补发,作废原编号并重新颁发。"
+REVOKE_REASON = "复核发现该员工本季度业务知识测评由他人代答，经调查属实，撤销证书。"
+REISSUE_REASON = "原证书纸本在转交途中损毁，员工申请补发，作废原编号并重新颁发。"
 # Certificates are issued the day after the cycle is finalised; the revocation and the
 # re-issue come this many days after that.
 REVOKED_AFTER = 5 * DAY

@@ -377,7 +377,7 @@ def _assignment(courses: dict[str, CoursePage]) -> None:
         course=courses["customer-service"],
         position="customer_service",
         due_on=timezone.localdate() + datetime.timedelta(days=14),
-        note="客服岗位专项:投诉处理与满意度",
+        note=learning_content.ASSIGNMENT_NOTE,
     )
 
 

@@ -28,11 +28,13 @@ from courses.demo.live_content import (
     COMMENTS,
     DRAFT_DRILL,
     DRILL_INDEX,
+    DRILL_SESSION_DESCRIPTION,
     DRILLS,
     LEAD_TRAINER,
     LEARNER_ALSO_AT,
     NOTES,
     PUDONG,
+    SESSION_DESCRIPTION,
     SESSIONS,
     TIANHE,
     TRAINER,
@@ -170,9 +172,9 @@ def _sessions(drills: dict[str, DrillPage], trainers: dict[str, User], rng: rand
             kind=kind,
             title=title,
             description=(
-                f"演练:{drill.title}。请提前10分钟到场签到。"
+                DRILL_SESSION_DESCRIPTION.format(drill=drill.title)
                 if drill
-                else "请提前10分钟到场签到。"
+                else SESSION_DESCRIPTION
             ),
             drill=drill,
             course=courses.get(course_slug),

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (full-width punctuation in the Chinese texts, on purpose)
 """The demo quizzes and attempts that `manage.py seed_demo` loads (assessments.demo.quizzes).
 
 The demo is loaded once for the module, inside a transaction rolled back at the
@@ -63,7 +64,7 @@ def test_a_live_test_in_every_demo_course(courses, seed_output):
         test = QuizPage.objects.child_of(course).get()
         tests.append(test)
         assert test.live and test.live_revision is not None
-        assert test.title == f"模块测验:{course.title}"
+        assert test.title == f"模块测验：{course.title}"
         assert test.time_limit_minutes == 20 and test.attempts_allowed == 3
         assert test.pass_percent in (60, 80)
         assert test.required_for_completion and test.counts_toward_assessment
