@@ -13,6 +13,7 @@ class CoursesConfig(AppConfig):
         from courses import receivers
         from courses.acknowledgements import panels as acknowledgement_panels
         from courses.acknowledgements import views as acknowledgement_views
+        from courses.acknowledgements.personal_data import acknowledgements_section
         from courses.learning import panels
         from courses.learning import views as learning_views
         from courses.learning.completion import register_requirement_provider
@@ -44,6 +45,7 @@ class CoursesConfig(AppConfig):
         staff_panels.register(acknowledgement_panels.STAFF)
         personal_data.register("learning", learning_section, order=20)
         personal_data.register("sessions", sessions_section, order=30)
+        personal_data.register("acknowledgements", acknowledgements_section, order=35)
 
         register_nav_item(NavItem(_("My learning"), "learning:my_learning", order=10))
         register_nav_item(NavItem(_("Courses"), "learning:catalogue", order=20))

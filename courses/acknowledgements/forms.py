@@ -9,7 +9,11 @@ from lms.models.org import OrgUnit
 
 class OutstandingFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label=_("Org unit"), queryset=OrgUnit.objects.all(), required=False, to_field_name="code"
+        label=_("Org unit"),
+        queryset=OrgUnit.objects.order_by("path"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All"),
     )
     reason = forms.ChoiceField(
         label=_("Why"), required=False, choices=[("", _("All"))] + list(REASONS.items())

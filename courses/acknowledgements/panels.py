@@ -18,11 +18,10 @@ def staff_acknowledgements(request, user):
     text = selectors.current_text(request)
     if text is None:
         return None
-    return {
-        "standing": selectors.standing(user, text),
-        "history": selectors.history(user),
-        "person": user,
-    }
+    history = selectors.history(user)
+    last = next((a for a in history if a.page_id == text.pk), None)
+    standing = selectors.Due(text, selectors.reason_for(last, text.version), last)
+    return {"standing": standing, "history": history, "person": user}
 
 
 HOME = Panel(
