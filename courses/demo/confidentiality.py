@@ -8,8 +8,8 @@ exists.
 
 The text has two versions: version 1 (the rules of 8.1 and customer information, 8.2.1),
 published 800 days ago, and version 2 (adds 8.2.2, company information), 420 days ago. Most
-staff acknowledged version 2 within the last year; the demo learner E1001 and the two newest
-hires have never acknowledged it (the newcomers see it first in their onboarding); `EXPIRED`
+staff acknowledged version 2 within the last year; the demo learner E1001 and the newest hire
+have never acknowledged it (the newcomer sees it first in their onboarding); `EXPIRED`
 acknowledged version 2 over a year ago; `OLD_VERSION` acknowledged only version 1.
 """
 
@@ -40,7 +40,7 @@ VERSION_NOTE = (
 )
 
 
-NEVER = ["E1001"]  # and the two newest hires
+NEVER = ["E1001"]  # and the newest hire
 
 
 EXPIRED = ["E1008"]
@@ -223,7 +223,7 @@ def _acknowledgements(page: ConfidentialityPage, now) -> int:
         p.user.username
         for p in profiles
         if p.user.username.startswith("E") and p.user.username not in NEVER
-    ][:2]
+    ][:1]
     never = set(NEVER + newest)
     rows = []
     for profile in profiles:
