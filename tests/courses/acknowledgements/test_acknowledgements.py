@@ -293,3 +293,21 @@ def test_hr_reads_a_persons_acknowledgements_on_their_page(people, login, acknow
 def test_the_report_without_a_text_says_so(people, login, index):
     html = login(people["hr"]).get(REPORT).content.decode()
     assert "尚未发布信息安全守则" in html
+
+
+def test_the_report_reads_as_many_queries_for_many_people_as_for_few(
+    people, login, make_staff, acknowledged
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(people["hr"])
+    client.get(REPORT)
+    with CaptureQueriesContext(connection) as few:
+        client.get(REPORT)
+    for n in range(25):
+        make_staff("xihu", roles=[Role.LEARNER], number=f"Q{n:03d}")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(REPORT).content.decode()
+    assert "Q024" in html
+    assert len(many) == len(few) <= 9
