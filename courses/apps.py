@@ -11,10 +11,14 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from courses import receivers
+        from courses.acknowledgements import panels as acknowledgement_panels
+        from courses.acknowledgements import views as acknowledgement_views
+        from courses.acknowledgements.personal_data import acknowledgements_section
         from courses.learning import panels
         from courses.learning import views as learning_views
         from courses.learning.completion import register_requirement_provider
         from courses.learning.personal_data import learning_section
+        from courses.models.acknowledgements import ConfidentialityPage
         from courses.models.live import DrillPage
         from courses.models.pages import CourseIndexPage, CoursePage, LessonPage
         from courses.sessions import views as session_views
@@ -24,7 +28,7 @@ class CoursesConfig(AppConfig):
         from lms.platform.navigation import MANAGERS, NavItem, register_nav_item
         from lms.platform.pages import page_contexts
         from lms.platform.panels import home_panels, staff_panels
-        from lms.roles import SESSION_RUNNERS
+        from lms.roles import HR_ROLES, SESSION_RUNNERS
 
         receivers.connect()
         register_requirement_provider(session_requirements)
@@ -32,10 +36,16 @@ class CoursesConfig(AppConfig):
         page_contexts.register(CoursePage, learning_views.course_page_context)
         page_contexts.register(LessonPage, learning_views.lesson_page_context)
         page_contexts.register(DrillPage, session_views.drill_page_context)
+        page_contexts.register(
+            ConfidentialityPage, acknowledgement_views.confidentiality_page_context
+        )
         home_panels.register(panels.HOME)
         staff_panels.register(panels.STAFF)
+        home_panels.register(acknowledgement_panels.HOME)
+        staff_panels.register(acknowledgement_panels.STAFF)
         personal_data.register("learning", learning_section, order=20)
         personal_data.register("sessions", sessions_section, order=30)
+        personal_data.register("acknowledgements", acknowledgements_section, order=35)
 
         register_nav_item(NavItem(_("My learning"), "learning:my_learning", order=10))
         register_nav_item(NavItem(_("Courses"), "learning:catalogue", order=20))
@@ -45,3 +55,4 @@ class CoursesConfig(AppConfig):
         )
         register_nav_item(NavItem(_("Assignments"), "learning:assignment_list", MANAGERS, 30))
         register_nav_item(NavItem(_("Progress reports"), "learning:report", MANAGERS, 40))
+        register_nav_item(NavItem(_("Confidentiality"), "acknowledgements:report", HR_ROLES, 45))

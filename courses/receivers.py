@@ -30,9 +30,11 @@ def onboard_new_staff(sender, profile, **kwargs):
 
 
 def load_demo_courses(sender, stdout=None, **kwargs):
+    from courses.demo.confidentiality import load_demo_confidentiality
     from courses.demo.learning import load_demo_courses
 
     load_demo_courses(stdout=stdout)
+    load_demo_confidentiality(stdout=stdout)
 
 
 def review_new_drill_index(sender, instance, created, raw=False, **kwargs):

@@ -120,6 +120,9 @@ MATRIX = [
     post("learning:assignment_cancel",           "L 403 403 302 404 302 302", assignment_id="assignment"),
     get("learning:report",                       "L 403 403 200 200 200 200"),
     get("learning:report_people",                "L 403 403 200 200 200 200"),
+    # The confidentiality acknowledgement: everyone acknowledges for themselves; HR reads the list
+    post("acknowledgements:acknowledge",         "L 302 302 302 302 302 302", data={"version": "2"}),
+    get("acknowledgements:report",               "L 403 403 403 403 200 200"),
     # Live sessions
     get("sessions:session_list",                 "L 200 200 200 200 200 200"),
     get("sessions:my_sessions",                  "L 200 200 200 200 200 200"),

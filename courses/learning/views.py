@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from courses.acknowledgements import selectors as acknowledgement_selectors
 from courses.learning import reports, selectors, services
 from courses.learning.forms import AssignmentForm, ReportFilterForm
 from courses.learning.permissions import assignment_rule, may_manage_learning
@@ -71,7 +72,12 @@ def lesson_page_context(page, request, context) -> dict:
 @login_required
 def my_learning(request):
     learning = selectors.my_learning(request.user, version=pages_version(request))
-    return render(request, "courses/my_learning.html", {"learning": learning})
+    confidentiality = acknowledgement_selectors.due_for(request.user, request)
+    return render(
+        request,
+        "courses/my_learning.html",
+        {"learning": learning, "confidentiality": confidentiality},
+    )
 
 
 @login_required

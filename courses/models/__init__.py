@@ -1,3 +1,4 @@
+from courses.models.acknowledgements import Acknowledgement, ConfidentialityPage
 from courses.models.learning import (
     Assignment,
     Enrolment,
@@ -29,9 +30,11 @@ from courses.models.pages import (
 from courses.models.reviews import DrillReviewTask
 
 __all__ = [
+    "Acknowledgement",
     "Assignment",
     "Attendance",
     "CheckInMethod",
+    "ConfidentialityPage",
     "CourseIndexPage",
     "CoursePage",
     "DrillEvaluation",

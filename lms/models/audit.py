@@ -52,6 +52,7 @@ class PersonalRecord(models.TextChoices):
     DRILL_EVIDENCE = "drill_evidence", _("Drill evidence")
     MY_DATA = "my_data", _("Copy of one's personal data")
     IMPORT_PROBLEMS = "import_problems", _("Problems found in an imported file")
+    CONFIDENTIALITY = "confidentiality", _("Confidentiality acknowledgements")
 
 
 class AuditEvent(models.Model):

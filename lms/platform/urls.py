@@ -24,6 +24,7 @@ urlpatterns = [
     # bookmarked: they stay as they are when code moves).
     path("learning/", include("courses.learning.urls")),
     path("learning/", include("courses.sessions.urls")),
+    path("learning/", include("courses.acknowledgements.urls")),
     path("learning/", include("assessments.quizzes.urls")),
     path("data/", include("assessments.imports.urls")),
     path("assessment/", include("assessments.scoring.urls")),

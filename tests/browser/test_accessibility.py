@@ -22,7 +22,7 @@ from assessments.models import AssessmentCycle, Certificate, ScoringPolicy, Surv
 from assessments.quizzes import services as quizzes_services
 from courses.drills.selectors import current_rubric_version
 from courses.learning import services
-from courses.models import SignUp, TrainingSession
+from courses.models import ConfidentialityPage, SignUp, TrainingSession
 from courses.sessions import services as sessions_services
 from lms.models.audit import AuditAction, AuditEvent, PersonalRecord
 from lms.roles import Role
@@ -68,6 +68,11 @@ def _build() -> dict[str, str]:
     # its certificate.
     index = factories.training_site()
     course, lessons = factories.course(index, "客户服务知识", lessons=2, body=LESSON_BODY)
+    # The information-security text, not yet acknowledged: the notices on home and My learning.
+    information_security = ConfidentialityPage(
+        title="信息安全与保密守则", slug="information-security", body=LESSON_BODY
+    )
+    index.get_parent().add_child(instance=information_security)
     services.assignment_create(
         by=hr.user, course=course, people=[user],
         due_on=timezone.localdate() + datetime.timedelta(days=2),
@@ -135,6 +140,7 @@ def _build() -> dict[str, str]:
 
     return {
         "training": training.url,
+        "information_security": information_security.url,
         "course": course.url,
         "lesson": lessons[1].url,
         "quiz": new_quiz.url,
@@ -175,6 +181,7 @@ PAGES = [
     ("catalogue", "/learning/catalogue/", True),
     ("search", "/learning/search/?q=时效", True),
     ("training-home", "training", True),
+    ("information-security", "information_security", True),
     ("course", "course", True),
     ("lesson", "lesson", True),
     ("quiz-start", "quiz", True),

@@ -19,8 +19,16 @@ from assessments.questions import services as questions
 from assessments.questions.data import Choice, QuestionType
 from assessments.questions.data import Question as Q
 from assessments.quizzes import services as attempts
+from courses.acknowledgements.services import acknowledge
 from courses.learning import services as learning
-from courses.models import DrillEvaluation, Enrolment, Reminder, RubricVersion, SignUp
+from courses.models import (
+    ConfidentialityPage,
+    DrillEvaluation,
+    Enrolment,
+    Reminder,
+    RubricVersion,
+    SignUp,
+)
 from lms.audit import PersonalRecord
 from lms.models.audit import AuditAction, AuditEvent
 from lms.personal_data import personal_data
@@ -36,7 +44,15 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_enforcement")]
 
 D = Decimal
-SECTIONS = ["profile", "learning", "sessions", "quizzes", "assessment", "certificates"]
+SECTIONS = [
+    "profile",
+    "learning",
+    "sessions",
+    "acknowledgements",
+    "quizzes",
+    "assessment",
+    "certificates",
+]
 
 
 @pytest.fixture
@@ -76,6 +92,8 @@ def records(people, index, course):
         rubric_version=version,
     )
     cycle = make_cycle(state=CycleState.COMPUTED, computed_at=timezone.now())
+    text = ConfidentialityPage(title="信息安全与保密守则", slug="information-security", body=[])
+    index.get_parent().add_child(instance=text)
     for who, essay_text in (("learner", "我先道歉。"), ("colleague", "我先复述问题。")):
         user = people[who].user
         attempt = attempts.attempt_start(quiz=quiz, user=user, rng=random.Random(0))
@@ -99,6 +117,7 @@ def records(people, index, course):
         assessment_result(cycle, people[who])
         appeal_raise(user=user, cycle=cycle, part="satisfaction", comment=f"{who}的申诉")
         make_certificate(user, course=course)
+        acknowledge(user=user, page=text, version=1, ip_address="10.0.0.1")
     login_hr = people["hr"].user
     return {"quiz": quiz, "hr": login_hr}
 

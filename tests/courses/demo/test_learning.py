@@ -220,3 +220,30 @@ def test_hr_assigned_the_customer_service_course(courses):
     assert assignment.due_on and assignment.due_on > timezone.localdate()
     agents = StaffProfile.objects.filter(position="customer_service", status=StaffStatus.ACTIVE)
     assert assignment.enrolments.count() == agents.count() > 0
+
+
+def test_the_information_security_text_and_who_acknowledged_it(seed_output):
+    """Manual chapter 8 in two versions; most staff acknowledged the current one, E1001 and the
+    newest hire never did, one acknowledgement is over a year old, two are of version 1."""
+    from courses.acknowledgements import selectors
+    from courses.models import ConfidentialityPage
+
+    page = ConfidentialityPage.objects.live().get()
+    assert page.version == 2 and page.version_note
+    assert Revision.objects.for_instance(page).count() == 2
+    text = page.title + page.summary + page.version_note + str(page.body.raw_data)
+    assert "8.1.5" in text and "8.2.1" in text and "我承诺" in text
+    prose = re.sub(r"<[^>]+>|\d+\.\d+(\.\d+)?", "", text.split("[", 1)[1])
+    assert not re.search(r"[\u4e00-\u9fff][,:;()?!]|[,:;()?!][\u4e00-\u9fff]", prose)
+
+    current = selectors.current_text()
+    reasons = {
+        p.user.username: selectors.row_reason(p, current) for p in selectors.outstanding(current)
+    }
+    assert reasons["E1001"] == str(selectors.REASONS[selectors.NEVER])
+    assert reasons["E1008"] == str(selectors.REASONS[selectors.EXPIRED])
+    assert reasons["E1011"] == reasons["E1015"] == str(selectors.REASONS[selectors.NEW_VERSION])
+    assert len(reasons) == 5  # and the newest hire
+    active = StaffProfile.objects.filter(status=StaffStatus.ACTIVE).count()
+    assert active - len(reasons) >= 30
+    assert not selectors.standing(User.objects.get(username="H0001"), current).due
