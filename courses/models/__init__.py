@@ -3,6 +3,7 @@ from courses.models.learning import (
     Enrolment,
     EnrolmentSource,
     LessonCompletion,
+    PastCompletion,
     Reminder,
     ReminderKind,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "LessonCompletion",
     "LessonPage",
     "ModuleCategory",
+    "PastCompletion",
     "Reminder",
     "ReminderKind",
     "RubricVersion",
