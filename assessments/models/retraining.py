@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.models.metrics import ComplaintCategory
 from courses.models.learning import Assignment
@@ -44,7 +45,9 @@ class RetrainingRule(models.Model):
         blank=True,
         help_text=_("Leave empty for a complaint of any category."),
     )
-    part = models.CharField(_("part"), max_length=16, choices=RetrainingPart.choices, blank=True)
+    part = models.CharField(
+        _("part of the score"), max_length=16, choices=RetrainingPart.choices, blank=True
+    )
     floor = models.DecimalField(
         _("floor"),
         max_digits=4,
@@ -86,7 +89,7 @@ class RetrainingRule(models.Model):
         related_name="+",
         help_text=_("The staff of this unit and the units below it; empty: the whole company."),
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("rule state", "active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("written by"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import Page
 
 from assessments.models.metrics import ComplaintCategory
@@ -31,7 +32,7 @@ class RetrainingRuleForm(forms.Form):
         help_text=_("For a complaint: the manual's four categories (4.2.1)."),
     )
     part = forms.ChoiceField(
-        label=_("Part"),
+        label=_("Part of the score"),
         choices=[("", "—")] + RetrainingPart.choices,
         required=False,
         help_text=_("For a cycle: the part whose score the rule watches."),
@@ -66,7 +67,9 @@ class RetrainingRuleForm(forms.Form):
         queryset=OrgUnit.objects.none(),
         required=False,
     )
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active = forms.BooleanField(
+        label=pgettext_lazy("rule state", "Active"), required=False, initial=True
+    )
 
     def __init__(self, *args, user, rule: RetrainingRule | None = None, **kwargs):
         if rule is not None:

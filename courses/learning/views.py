@@ -256,11 +256,11 @@ def _people_rows(queryset):
                 profile.get_position_display(),
                 e.course.title,
                 e.get_source_display(),
-                e.assignment.reason if e.assignment is not None else "",
                 e.due_on,
                 row.percent,
                 e.completed_at,
                 _("Overdue") if row.overdue else "",
+                e.assignment.reason if e.assignment is not None else "",
             ]
 
 
@@ -282,11 +282,11 @@ def _export_people(request, fmt: str, queryset, scope: dict):
         _("Position"),
         _("Course"),
         _("Source"),
-        _("Why"),
         _("Due date"),
         _("Progress (%)"),
         _("Completed at"),
         _("Overdue"),
+        _("Why"),
     ]
     rows = audited_rows(
         _people_rows(queryset),
