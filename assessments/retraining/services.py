@@ -249,7 +249,7 @@ def _finalised_cycles():
 
 def rule_run(*, rule: RetrainingRule) -> int:
     """Answer every cause of one active rule found in the data now; how many courses given."""
-    if not rule.active:
+    if not rule.active or not rule.course.live:
         return 0
     if rule.trigger == RetrainingTrigger.COMPLAINT:
         return _run_complaints(rule)
@@ -259,7 +259,7 @@ def rule_run(*, rule: RetrainingRule) -> int:
 
 def retraining_after_complaints() -> int:
     """Run the complaint rules: called once a complaints import is written."""
-    return sum(_run_complaints(rule) for rule in _complaint_rules())
+    return sum(_run_complaints(rule) for rule in _complaint_rules() if rule.course.live)
 
 
 def retraining_after_finalise(*, cycle: AssessmentCycle) -> int:
@@ -269,4 +269,5 @@ def retraining_after_finalise(*, cycle: AssessmentCycle) -> int:
     return sum(
         _run_cycle(rule, cycle)
         for rule in rules.select_related("course", "org_unit", "focus_page").order_by("pk")
+        if rule.course.live  # a course taken down gives nothing until it is published again
     )

@@ -157,10 +157,14 @@ def test_a_rule_answers_at_once_what_is_there_and_not_before_its_day(people, cou
         "complaint:TS-2",
         "complaint:TS-4",
     ]
-    # A stopped rule gives nothing more.
+    # A stopped rule gives nothing more; nor does a rule whose course is taken down.
     assert rule_deactivate(rule=any_category, by=hr)
+    service = rule_create(data=rule_input(course, name="服务类"), by=hr)
+    assert service.causes.count() == 2
+    course.unpublish()
     import_complaints(complaints_file(("TS-5", "L001", "service", "yes")))
     assert retraining_after_complaints() == 0
+    assert not RetrainingCause.objects.filter(cause_key="complaint:TS-5").exists()
     assert not rule_deactivate(rule=any_category, by=hr)  # already stopped
 
 
