@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from assessments.retraining import selectors, services
 from assessments.retraining.forms import RetrainingRuleForm
 from assessments.retraining.permissions import may_write_rules, retraining_rule
+from lms.audit import PersonalRecord, personal_listed
 from lms.permissions import require
 
 
@@ -65,7 +66,20 @@ def rule_edit(request, rule_id: int):
         )
         if done:
             return done
-    return render(request, "assessments/retraining/rule_form.html", {"form": form, "rule": rule})
+    causes = selectors.causes_of(rule, request.user)
+    if causes:  # names the people the rule gave a course
+        personal_listed(
+            request=request,
+            record=PersonalRecord.PROGRESS,
+            people=len({cause.user_id for cause in causes}),
+            scope={"retraining_rule": rule.pk},
+            target=rule,
+        )
+    return render(
+        request,
+        "assessments/retraining/rule_form.html",
+        {"form": form, "rule": rule, "causes": causes},
+    )
 
 
 @login_required

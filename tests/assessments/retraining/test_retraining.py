@@ -371,3 +371,18 @@ def test_the_rule_pages(people, org, course, lead, login):
     # A learner sees none of it; the nav shows it to HR and lead trainers.
     assert login(people["learner"]).get("/assessment/retraining/").status_code == 403
     assert "/assessment/retraining/" in login(people["hr"]).get("/learning/").content.decode()
+
+
+def test_a_rules_page_lists_what_it_gave_to_the_people_one_may_see(
+    people, org, course, lead, login, django_assert_max_num_queries
+):
+    import_complaints(complaints_file(*ROWS))
+    rule = rule_create(data=rule_input(course), by=people["hr"].user)  # the whole company
+    hr = login(people["hr"])
+    with django_assert_max_num_queries(20):
+        html = hr.get(f"/assessment/retraining/{rule.pk}/").content.decode()
+    assert "TS-1" in html and "TS-4" in html and "L004" in html
+    event = AuditEvent.objects.filter(action=AuditAction.PERSONAL_VIEWED).latest("pk")
+    assert event.details["people"] == 2 and event.details["scope"] == {"retraining_rule": rule.pk}
+    # A lead trainer neither changes nor reads HR's company-wide rule.
+    assert login(lead).get(f"/assessment/retraining/{rule.pk}/").status_code == 404
