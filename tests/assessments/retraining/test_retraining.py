@@ -386,3 +386,11 @@ def test_a_rules_page_lists_what_it_gave_to_the_people_one_may_see(
     assert event.details["people"] == 2 and event.details["scope"] == {"retraining_rule": rule.pk}
     # A lead trainer neither changes nor reads HR's company-wide rule.
     assert login(lead).get(f"/assessment/retraining/{rule.pk}/").status_code == 404
+
+
+def test_a_rule_may_point_to_a_drill(people, index, course, login):
+    drill_page = factories.drill(index.get_parent().specific)
+    import_complaints(complaints_file(ROWS[0]))
+    rule_create(data=rule_input(course, focus_page=drill_page), by=people["hr"].user)
+    html = login(people["learner"]).get("/learning/").content.decode()
+    assert drill_page.title in html and drill_page.url in html
