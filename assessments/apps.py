@@ -29,7 +29,7 @@ class AssessmentsConfig(AppConfig):
         personal_data.register("certificates", certificates_section, order=60)
 
         from lms.platform.navigation import NavItem, register_nav_item
-        from lms.roles import HR_ROLES, MANAGERS, TRAINERS
+        from lms.roles import HR_ROLES, MANAGERS, TRAINERS, Role
 
         register_nav_item(NavItem(_("Quiz results"), "quizzes:quiz_list", MANAGERS, 42))
         register_nav_item(NavItem(_("Grading"), "quizzes:grading_queue", MANAGERS, 44))
@@ -40,6 +40,11 @@ class AssessmentsConfig(AppConfig):
             NavItem(_("Assessment cycles"), "cycles:cycle_list", HR_ROLES | TRAINERS, 48)
         )
         register_nav_item(NavItem(_("Appeals"), "cycles:appeal_list", HR_ROLES, 49))
+        register_nav_item(
+            NavItem(
+                _("Retraining rules"), "retraining:rule_list", HR_ROLES | {Role.LEAD_TRAINER}, 51
+            )
+        )
         register_nav_item(
             NavItem(_("Certificates"), "certificates:certificate_list", HR_ROLES, 50)
         )

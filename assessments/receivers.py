@@ -1,9 +1,14 @@
 """Every receiver of the assessments app, connected in one place with its sender (`connect`,
 called by AssessmentsConfig.ready): the demo's assessment content for `seed_demo`, a course's
-certificate when it is completed."""
+certificate when it is completed, the retraining rules when complaints are imported or a cycle
+is finalised."""
 
 import logging
 
+from assessments.cycles.signals import cycle_finalised
+from assessments.imports.signals import import_applied
+from assessments.models.cycles import AssessmentCycle
+from assessments.models.metrics import ImportBatch, ImportKind
 from courses.learning.signals import course_completed
 from courses.models.learning import Enrolment
 from lms.demo import company
@@ -18,6 +23,12 @@ def connect() -> None:
     course_completed.connect(
         issue_course_certificate, sender=Enrolment, dispatch_uid="assessments.course_certificate"
     )
+    import_applied.connect(
+        retrain_after_import, sender=ImportBatch, dispatch_uid="assessments.retraining.import"
+    )
+    cycle_finalised.connect(
+        retrain_after_finalise, sender=AssessmentCycle, dispatch_uid="assessments.retraining.cycle"
+    )
 
 
 def load_demo_assessments(sender, stdout=None, **kwargs):
@@ -26,12 +37,14 @@ def load_demo_assessments(sender, stdout=None, **kwargs):
     from assessments.demo.operations import load_demo_operations
     from assessments.demo.questions import load_demo_questions
     from assessments.demo.quizzes import load_demo_quizzes
+    from assessments.demo.retraining import load_demo_retraining
 
     load_demo_questions(stdout=stdout)
     load_demo_quizzes(stdout=stdout)
     load_demo_operations(stdout=stdout)
     load_demo_cycles(stdout=stdout)
     load_demo_certificates(stdout=stdout)
+    load_demo_retraining(stdout=stdout)
 
 
 def issue_course_certificate(sender, enrolment, **kwargs):
@@ -44,3 +57,28 @@ def issue_course_certificate(sender, enrolment, **kwargs):
         certificate_issue_for_course(enrolment=enrolment)
     except Exception:
         log.exception("No certificate issued for the completed enrolment %s.", enrolment.pk)
+
+
+def retrain_after_import(sender, batch, **kwargs):
+    """Complaints written: the complaint rules answer the new causes. Sent once the import is
+    committed; should the rules fail, the import stands and the failure is logged (the next
+    import, or a rule saved, answers what was missed)."""
+    if batch.kind != ImportKind.COMPLAINTS:
+        return
+    from assessments.retraining.services import retraining_after_complaints
+
+    try:
+        retraining_after_complaints()
+    except Exception:
+        log.exception("The retraining rules failed after the import %s.", batch.pk)
+
+
+def retrain_after_finalise(sender, cycle, **kwargs):
+    """A cycle finalised: the part rules read its results. As above, a failure is logged and
+    the finalisation stands."""
+    from assessments.retraining.services import retraining_after_finalise
+
+    try:
+        retraining_after_finalise(cycle=cycle)
+    except Exception:
+        log.exception("The retraining rules failed after finalising the cycle %s.", cycle.pk)

@@ -43,6 +43,7 @@ from assessments.models import (
     Certificate,
     ImportBatch,
     PrintJob,
+    RetrainingRule,
 )
 from courses.models import Assignment, DrillEvaluation, LessonPage, Reminder, TrainingSession
 from lms.models import User
@@ -185,6 +186,10 @@ MATRIX = [
     get("cycles:person",                         "L 200 403|404 200 404 200 200", cycle_id="cycle", user_id="user_id"),
     get("cycles:appeal_list",                    "L 403 403 403 403 200 200"),
     get("cycles:appeal_detail",                  "L 403 403 403 403 200 200", appeal_id="appeal"),
+    get("retraining:rule_list",                  "L 403 403 200 403 200 200"),  # HR and lead trainers
+    get("retraining:rule_create",                "L 403 403 200 403 200 200"),
+    get("retraining:rule_edit",                  "L 403 403 200 403 200 200", rule_id="retraining_rule"),  # the east's
+    post("retraining:rule_deactivate",           "L 403 403 302 403 302 302", rule_id="retraining_rule"),
     # Certificates
     get("certificates:mine",                     "L 200 200 200 200 200 200"),
     get("certificates:download",                 "L 200 404 200 404 200 200", pk="certificate"),
@@ -298,6 +303,9 @@ def world(seed_output, django_db_blocker):
             "certificate_code": certificate.code,
             "print_job": print_job.pk,
             "certificate_template": certificate.template_id,
+            "retraining_rule": _first(
+                RetrainingRule.objects.filter(org_unit__code="east"), "retraining rule of the east"
+            ).pk,
             "users": users,
         }
 

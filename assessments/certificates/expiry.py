@@ -8,7 +8,8 @@ learning run is). Both steps are safe to run twice, or on two machines at once:
   update), its holder is e-mailed in their own language, and HR get one summary.
 - `expired_courses_reassign`: a course certificate that has expired gives its holder the
   course again (an assignment whose note names the certificate, so that it happens once per
-  certificate; the enrolment is reopened and its lessons are to be done again).
+  certificate; the enrolment is reopened and its lessons are to be done again, the earlier
+  completions kept as history).
 """
 
 from __future__ import annotations
@@ -31,13 +32,8 @@ from django_tasks import task
 from assessments.certificates.printing import print_jobs_tidy
 from assessments.certificates.services import lost_renderings_requeue
 from assessments.models.certificates import Certificate, CertificateKind
-from courses.models.learning import (
-    Assignment,
-    Enrolment,
-    EnrolmentSource,
-    LessonCompletion,
-    Reminder,
-)
+from courses.learning.services import enrolment_reopen
+from courses.models.learning import Assignment, Enrolment, EnrolmentSource
 from lms.audit import audit_record
 from lms.models.accounts import StaffStatus, User
 from lms.models.audit import AuditAction
@@ -253,7 +249,8 @@ def expired_courses_reassign(*, on: datetime.date | None = None) -> int:
 def course_reassign_for_expired(*, certificate_id: int, on: datetime.date) -> bool:
     """Give the holder of the expired course certificate the course again: an assignment
     that names the certificate, and the enrolment reopened with a new due date (its lessons
-    to be done again). False when there is nothing to do (already given again)."""
+    to be done again, the earlier completions kept as history). False when there is nothing
+    to do (already given again)."""
     certificate = (
         Certificate.objects.select_for_update(of=("self",))
         .select_related("course")
@@ -279,32 +276,31 @@ def course_reassign_for_expired(*, certificate_id: int, on: datetime.date) -> bo
             "date": certificate.expires_on.isoformat(),
         }
     assignment = Assignment.objects.create(
-        course=course, due_on=due, note=note[:255], created_by=None
+        course=course,
+        due_on=due,
+        note=note[:255],
+        reason=note[:255],
+        cause_key=f"certificate:{certificate.serial}",
+        created_by=None,
     )
     assignment.people.set([certificate.user_id])
-    now = timezone.now()
-    reopened = Enrolment.objects.filter(user_id=certificate.user_id, course=course).update(
-        completed_at=None,
-        due_on=due,
-        source=EnrolmentSource.ASSIGNED,
-        assignment=assignment,
-        enrolled_at=now,
-        last_lesson=None,
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(user_id=certificate.user_id, course=course)
+        .first()
     )
-    if not reopened:
+    if enrolment is not None:
+        # The lessons are done again; what was done before is kept as history.
+        enrolment_reopen(enrolment=enrolment, assignment=assignment, due_on=due, why=note)
+    else:
         Enrolment.objects.create(
             user_id=certificate.user_id,
             course=course,
             source=EnrolmentSource.ASSIGNED,
             assignment=assignment,
-            enrolled_at=now,
+            enrolled_at=timezone.now(),
             due_on=due,
         )
-    # The old reminders belong to the first time through; the lessons are done again.
-    Reminder.objects.filter(
-        enrolment__user_id=certificate.user_id, enrolment__course=course
-    ).delete()
-    LessonCompletion.objects.filter(user_id=certificate.user_id, course=course).delete()
     audit_record(
         action=AuditAction.COURSE_ASSIGNED,
         actor_label=SYSTEM_ACTOR,

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from assessments.cycles import tasks
 from assessments.cycles.compute import cycle_progress, progress_reporter
 from assessments.cycles.permissions import may_run_cycles
+from assessments.cycles.signals import cycle_finalised
 from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX, Appeal, AppealPart, AppealState
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState, ScoringPolicy
 from assessments.models.quizzes import QuizPage
@@ -84,6 +85,7 @@ def cycle_finalise(cycle: AssessmentCycle, *, by) -> AssessmentCycle:
         )
     cycle.state, cycle.finalised_at, cycle.finalised_by = CycleState.FINALISED, timezone.now(), by
     cycle.save(update_fields=["state", "finalised_at", "finalised_by"])
+    transaction.on_commit(lambda: cycle_finalised.send(sender=AssessmentCycle, cycle=cycle))
     return cycle
 
 

@@ -41,6 +41,7 @@ from assessments.imports.keys import KeyRegistry, natural_key
 from assessments.imports.kinds import KINDS, Checked, normalize_header, read
 from assessments.imports.problems import ImportFileError, Problem
 from assessments.imports.readers import open_table
+from assessments.imports.signals import import_applied
 from assessments.models.metrics import (
     EFFICIENCY_FIELDS,
     Complaint,
@@ -178,6 +179,7 @@ def _imported(batch: ImportBatch, outcome: Outcome, by) -> ImportBatch:
             "left": batch.left,
         },
     )
+    transaction.on_commit(lambda: import_applied.send(sender=ImportBatch, batch=batch))
     return batch
 
 

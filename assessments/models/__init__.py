@@ -36,6 +36,12 @@ from assessments.models.quizzes import (
     QuizSlot,
     ReviewPolicy,
 )
+from assessments.models.retraining import (
+    RetrainingCause,
+    RetrainingPart,
+    RetrainingRule,
+    RetrainingTrigger,
+)
 
 __all__ = [
     "Appeal",
@@ -65,6 +71,10 @@ __all__ = [
     "QuestionVersion",
     "QuizPage",
     "QuizSlot",
+    "RetrainingCause",
+    "RetrainingPart",
+    "RetrainingRule",
+    "RetrainingTrigger",
     "ReviewPolicy",
     "ScoringPolicy",
     "SerialCounter",

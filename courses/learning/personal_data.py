@@ -1,13 +1,20 @@
 """A person's learning in the copy of their own data (`lms.personal_data`): their courses
-with progress and how each came to them, the lessons they finished, the assignments that
-name them, and their reminders."""
+with progress and how each came to them, the lessons they finished (and, for a course given
+again, what they had finished before), the assignments that name them and why, and their
+reminders."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
 from courses.learning.reports import with_progress
-from courses.models.learning import Assignment, Enrolment, LessonCompletion, Reminder
+from courses.models.learning import (
+    Assignment,
+    Enrolment,
+    LessonCompletion,
+    PastCompletion,
+    Reminder,
+)
 from lms.personal_data import Table
 
 
@@ -19,6 +26,11 @@ def learning_section(user) -> list[Table]:
     )
     completions = (
         LessonCompletion.objects.filter(user=user)
+        .select_related("lesson", "course")
+        .order_by("completed_at", "pk")
+    )
+    past = (
+        PastCompletion.objects.filter(user=user)
         .select_related("lesson", "course")
         .order_by("completed_at", "pk")
     )
@@ -82,6 +94,25 @@ def learning_section(user) -> list[Table]:
             ],
         ),
         Table(
+            "past_completions",
+            _("Completed before a course was given again"),
+            [
+                ("course", _("Course")),
+                ("lesson", _("Lesson")),
+                ("completed_at", _("Completed at")),
+                ("why", _("Why")),
+            ],
+            [
+                {
+                    "course": p.course.title,
+                    "lesson": p.lesson.title if p.lesson else "",
+                    "completed_at": p.completed_at,
+                    "why": p.why,
+                }
+                for p in past
+            ],
+        ),
+        Table(
             "assignments",
             _("Assignments that name me"),
             [
@@ -89,6 +120,7 @@ def learning_section(user) -> list[Table]:
                 ("course", _("Course")),
                 ("due_on", _("Due date")),
                 ("note", _("Note")),
+                ("why", _("Why")),
                 ("assigned_by", _("Assigned by")),
                 ("assigned_at", _("Assigned at")),
                 ("cancelled_at", _("Cancelled at")),
@@ -99,6 +131,7 @@ def learning_section(user) -> list[Table]:
                     "course": a.course.title,
                     "due_on": a.due_on,
                     "note": a.note,
+                    "why": a.reason,
                     "assigned_by": a.created_by.username if a.created_by else "",
                     "assigned_at": a.created_at,
                     "cancelled_at": a.cancelled_at,

@@ -150,7 +150,7 @@ def people(user, *, unit=None, course=None, status: str = ""):
     elif status == "overdue":
         queryset = queryset.filter(completed_at__isnull=True, due_on__lt=timezone.localdate())
     return queryset.select_related(
-        "user", "user__profile", "user__profile__org_unit", "course"
+        "user", "user__profile", "user__profile__org_unit", "course", "assignment"
     ).order_by("user__username", "course__path")
 
 

@@ -403,6 +403,13 @@ class LearningItem:
     locked_by: list[str] = field(default_factory=list)  # prerequisites still to complete
     course_url: str = ""
     continue_url: str = ""
+    focus: PageLink | None = None  # where the assignment's cause points (a lesson, a drill)
+
+    @property
+    def reason(self) -> str:
+        """Why the course was given, when something gave it (a retraining rule)."""
+        assignment = self.enrolment.assignment
+        return assignment.reason if assignment is not None else ""
 
 
 def _link_url(outline: CourseOutline, lesson: LessonPage | None) -> str:
@@ -412,6 +419,20 @@ def _link_url(outline: CourseOutline, lesson: LessonPage | None) -> str:
         if link.pk == lesson.pk:
             return link.url
     return ""
+
+
+def _focus(enrolment: Enrolment, outline: CourseOutline, done: set[int]) -> PageLink | None:
+    """The lesson (not done yet) or the drill the assignment's cause points to."""
+    assignment = enrolment.assignment
+    page = assignment.focus_page if assignment is not None and not enrolment.completed_at else None
+    if page is None or page.pk in done:
+        return None
+    for link in outline.lesson_links:
+        if link.pk == page.pk:
+            return link
+    if not page.live:
+        return None
+    return PageLink(page.pk, page.title, page.get_url() or "", page.path)
 
 
 @dataclass
@@ -427,7 +448,7 @@ class MyLearning:
 
 def my_learning(user, *, version: str | None = None) -> MyLearning:
     """A person's courses: open ones by due date (onboarding in its order), then completed."""
-    enrolments = list(Enrolment.objects.filter(user=user))
+    enrolments = list(Enrolment.objects.filter(user=user).select_related("assignment__focus_page"))
     outlines = course_outlines([_CourseRef(e.course_id) for e in enrolments], version=version)
     enrolments = [e for e in enrolments if e.course_id in outlines]
     for enrolment in enrolments:
@@ -458,6 +479,7 @@ def my_learning(user, *, version: str | None = None) -> MyLearning:
             locked_by,
             course_url=outline.course.url,
             continue_url=_link_url(outline, continue_lesson),
+            focus=_focus(enrolment, outline, done),
         )
         (completed_items if status.complete else open_items).append(item)
     far = datetime.date.max

@@ -30,6 +30,7 @@ from courses.models.learning import (
     Enrolment,
     EnrolmentSource,
     LessonCompletion,
+    PastCompletion,
     Reminder,
     ReminderKind,
 )
@@ -374,6 +375,122 @@ def assignment_cancel(*, assignment: Assignment, by: User) -> int:
         details={"course": assignment.course.title, "withdrawn": withdrawn},
     )
     return withdrawn
+
+
+def enrolment_reopen(
+    *, enrolment: Enrolment, assignment: Assignment, due_on: datetime.date | None, why: str
+) -> Enrolment:
+    """Give a person a course they have done again: its lessons are to be done again, and
+    what they did before is kept as history (`PastCompletion`, and the enrolment's
+    `completed_before`), not lost."""
+    now = timezone.now()
+    done = list(
+        LessonCompletion.objects.filter(user_id=enrolment.user_id, course_id=enrolment.course_id)
+    )
+    kept = [
+        PastCompletion(
+            user_id=c.user_id,
+            course_id=c.course_id,
+            lesson_id=c.lesson_id,
+            completed_at=c.completed_at,
+            archived_at=now,
+            why=why[:255],
+        )
+        for c in done
+    ]
+    if enrolment.completed_at:
+        kept.append(
+            PastCompletion(
+                user_id=enrolment.user_id,
+                course_id=enrolment.course_id,
+                completed_at=enrolment.completed_at,
+                archived_at=now,
+                why=why[:255],
+            )
+        )
+    PastCompletion.objects.bulk_create(kept)
+    LessonCompletion.objects.filter(pk__in=[c.pk for c in done]).delete()
+    # The old reminders belong to the first time through.
+    Reminder.objects.filter(enrolment=enrolment).delete()
+    enrolment.completed_before = enrolment.completed_at or enrolment.completed_before
+    enrolment.completed_at = None
+    enrolment.due_on = due_on
+    enrolment.source = EnrolmentSource.ASSIGNED
+    enrolment.assignment = assignment
+    enrolment.enrolled_at = now
+    enrolment.last_lesson = None
+    enrolment.save(
+        update_fields=[
+            "completed_before",
+            "completed_at",
+            "due_on",
+            "source",
+            "assignment",
+            "enrolled_at",
+            "last_lesson",
+        ]
+    )
+    return enrolment
+
+
+@transaction.atomic
+def assignment_for_cause(
+    *,
+    course: CoursePage,
+    user: User,
+    due_on: datetime.date,
+    reason: str,
+    cause_key: str,
+    actor_label: str,
+    focus_page=None,
+    details: dict | None = None,
+) -> Assignment:
+    """Give `course` to one person because something happened (a retraining rule's cause),
+    saying why. A course they completed is given again (their completions kept as history);
+    an open one keeps its progress, and takes the earlier due date and this reason."""
+    assignment = Assignment.objects.create(
+        course=course,
+        due_on=due_on,
+        reason=reason[:255],
+        cause_key=cause_key[:100],
+        focus_page=focus_page,
+        created_by=None,
+    )
+    assignment.people.set([user])
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrolment is None:
+        Enrolment.objects.create(
+            user=user,
+            course=course,
+            source=EnrolmentSource.ASSIGNED,
+            assignment=assignment,
+            enrolled_at=timezone.now(),
+            due_on=due_on,
+        )
+    elif enrolment.completed_at:
+        enrolment_reopen(enrolment=enrolment, assignment=assignment, due_on=due_on, why=reason)
+    else:
+        enrolment.assignment = assignment
+        fields = ["assignment"]
+        if not enrolment.due_on or due_on < enrolment.due_on:
+            enrolment.due_on = due_on
+            fields.append("due_on")
+            Reminder.objects.filter(enrolment=enrolment).delete()
+        enrolment.save(update_fields=fields)
+    audit_record(
+        action=AuditAction.COURSE_ASSIGNED,
+        actor_label=actor_label,
+        target=assignment,
+        subject=user,
+        details={
+            "course": course.title,
+            "enrolled": 1,
+            "reason": reason,
+            "cause": cause_key,
+            **(details or {}),
+        },
+    )
+    return assignment
 
 
 def assignments_sync() -> int:

@@ -266,6 +266,7 @@ def _people_rows(queryset):
                 row.percent,
                 e.completed_at,
                 _("Overdue") if row.overdue else "",
+                e.assignment.reason if e.assignment is not None else "",
             ]
 
 
@@ -291,6 +292,7 @@ def _export_people(request, fmt: str, queryset, scope: dict):
         _("Progress (%)"),
         _("Completed at"),
         _("Overdue"),
+        _("Why"),
     ]
     rows = audited_rows(
         _people_rows(queryset),

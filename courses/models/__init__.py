@@ -4,6 +4,7 @@ from courses.models.learning import (
     Enrolment,
     EnrolmentSource,
     LessonCompletion,
+    PastCompletion,
     Reminder,
     ReminderKind,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "LessonCompletion",
     "LessonPage",
     "ModuleCategory",
+    "PastCompletion",
     "Reminder",
     "ReminderKind",
     "RubricVersion",

@@ -48,6 +48,20 @@ class Assignment(models.Model):
         _("due (days after hire)"), null=True, blank=True
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # Why the course was given, when something gave it rather than someone (a retraining
+    # rule: the complaint, the cycle), as the learner and the reports show it; and the key
+    # of that cause, the same for every assignment the same cause made.
+    reason = models.CharField(_("why"), max_length=255, blank=True)
+    cause_key = models.CharField(_("cause"), max_length=100, blank=True, db_index=True)
+    # Where in the course to start (a lesson of it, or a drill), when the cause points there.
+    focus_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("start with"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned by"),
@@ -109,6 +123,8 @@ class Enrolment(models.Model):
     enrolled_at = models.DateTimeField(_("enrolled at"))
     due_on = models.DateField(_("due date"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The last completion before the course was given again (the rest is in PastCompletion).
+    completed_before = models.DateTimeField(_("completed before"), null=True, blank=True)
     last_lesson = models.ForeignKey(
         LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -148,6 +164,30 @@ class LessonCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} - {self.lesson_id} @ {self.completed_at:%Y-%m-%d %H:%M}"
+
+
+class PastCompletion(models.Model):
+    """A completion kept as history when a course is to be done again (its certificate
+    expired): the course's (no lesson) or one lesson's, with when it was done."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="past_completions"
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed at"))
+    archived_at = models.DateTimeField(_("kept as history at"))
+    why = models.CharField(_("why"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("past completion")
+        verbose_name_plural = _("past completions")
+        indexes = [models.Index(fields=["user", "course"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} - {self.course_id} @ {self.completed_at:%Y-%m-%d}"
 
 
 class ReminderKind(models.TextChoices):

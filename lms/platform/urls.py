@@ -29,6 +29,7 @@ urlpatterns = [
     path("data/", include("assessments.imports.urls")),
     path("assessment/", include("assessments.scoring.urls")),
     path("assessment/", include("assessments.cycles.urls")),
+    path("assessment/", include("assessments.retraining.urls")),
     path(
         "", include("assessments.certificates.urls")
     ),  # /certificates/, /assessment/certificates/, /verify/

@@ -16,7 +16,14 @@ from assessments.certificates.expiry import (
     expired_courses_reassign,
 )
 from assessments.models import Certificate
-from courses.models import Assignment, Enrolment, EnrolmentSource, LessonCompletion, Reminder
+from courses.models import (
+    Assignment,
+    Enrolment,
+    EnrolmentSource,
+    LessonCompletion,
+    PastCompletion,
+    Reminder,
+)
 from lms.models import AuditEvent, StaffStatus
 from lms.models.audit import AuditAction
 from tests.concurrency import postgresql_only, run_at_once
@@ -155,6 +162,7 @@ def test_an_expired_course_certificate_gives_the_course_again_once(settings, peo
     settings.LMS_CERTIFICATE_RETAKE_DAYS = 14
     enrolment, certificate = completed
     Reminder.objects.create(enrolment=enrolment, kind="overdue")
+    done_at = enrolment.completed_at
     assert expired_courses_reassign(on=TODAY) == 1
 
     enrolment.refresh_from_db()
@@ -162,8 +170,15 @@ def test_an_expired_course_certificate_gives_the_course_again_once(settings, peo
     assert enrolment.due_on == TODAY + 14 * DAY
     assert enrolment.source == EnrolmentSource.ASSIGNED and enrolment.last_lesson is None
     assert not LessonCompletion.objects.filter(user=enrolment.user).exists()
+    # What was done the first time is kept as history: the course and every lesson.
+    assert enrolment.completed_before == done_at
+    past = PastCompletion.objects.filter(user=enrolment.user, course=enrolment.course_id)
+    assert past.filter(lesson=None).get().completed_at == done_at
+    assert past.exclude(lesson=None).count() == len(enrolment.course.get_children())
+    assert all(certificate.serial in p.why for p in past)
     assert not Reminder.objects.filter(enrolment=enrolment).exists()
     assignment = Assignment.objects.get()
+    assert certificate.serial in assignment.reason
     assert enrolment.assignment == assignment
     assert list(assignment.people.all()) == [people["learner"].user]
     assert certificate.serial in assignment.note and assignment.created_by is None
