@@ -149,7 +149,9 @@ def test_the_archive_has_every_section_and_only_the_persons_rows(
 ):
     login(people["hr"]).get("/staff/L001/")  # HR looks at the learner's record
     client = in_english(login(people["learner"]))
-    with django_assert_max_num_queries(20):
+    # One query a section or two, whatever the number of rows (21 with the acknowledgements
+    # and the completions kept from before a course was given again).
+    with django_assert_max_num_queries(21):
         archive = download(client)
     assert archive.testzip() is None
     data = json.loads(archive.read("data.json"))
