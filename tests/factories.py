@@ -205,7 +205,7 @@ def make_cycle(
         name=name,
         starts_on=starts_on,
         ends_on=starts_on + datetime.timedelta(days=days),
-        policy=policy or ScoringPolicy.objects.get(version=1),
+        policy=policy or ScoringPolicy.objects.order_by("-version").first(),
         state=state,
         **fields,
     )
