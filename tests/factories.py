@@ -197,7 +197,7 @@ def make_cycle(
     **fields,
 ):
     """An assessment cycle from `starts_on` to `days` days later (the fourth quarter of 2026
-    unless said), under `policy` (the first scoring policy unless said); `fields` are stored
+    unless said), under `policy` (the latest scoring policy unless said); `fields` are stored
     as given (`computed_at`, say)."""
     from assessments.models import AssessmentCycle, ScoringPolicy
 

@@ -48,7 +48,7 @@ def cycle_inputs(
     cycle: AssessmentCycle, profiles: list[tuple[int, str, int | None]] | None = None
 ) -> tuple[dict[int, arithmetic.Person], dict[int, int | None]]:
     """Every assessed person's records for the cycle, as scoring needs them, and their org
-    unit, by user id (eight queries, whatever the number of people). `profiles`, a run of
+    unit, by user id (nine queries, whatever the number of people). `profiles`, a run of
     `assessed_people` by user id, limits it to them (a part of the cycle computed apart).
 
     The database does what it does best, so that scoring reads one row where there were

@@ -127,8 +127,9 @@ class DrillPage(FeatureContextMixin, Page):
     def feeds(self) -> str:
         """The part its scores feed: "teamwork" or "none" (`feeds_part`, or its module's)."""
         if self.feeds_part:
-            return self.feeds_part
-        return DrillFeeds.TEAMWORK if self.module == ModuleCategory.TEAMWORK else DrillFeeds.NONE
+            return str(self.feeds_part)
+        teamwork = self.module == ModuleCategory.TEAMWORK
+        return (DrillFeeds.TEAMWORK if teamwork else DrillFeeds.NONE).value
 
     @property
     def objective_list(self) -> list[str]:
