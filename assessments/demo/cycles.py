@@ -15,8 +15,9 @@ the end-of-onboarding exam) open from the quarter's first day to its last:
   week), the others not yet.
 
 Dated relative to the day of the run, like the rest of the demo; a second run changes
-nothing: a finalised cycle is left alone, an existing current cycle is not recomputed and a
-quarter's test, found by its slug, is not made twice. Run in a later quarter, the cycle
+nothing: a finalised cycle is left alone, an existing current cycle is not recomputed (unless
+the policy has a new version since: it moves to it) and a quarter's test, found by its slug,
+is not made twice. Run in a later quarter, the cycle
 that was current gets the missing attempts of its (now whole) quarter and is finalised.
 """
 
@@ -144,6 +145,12 @@ def load_demo_cycles(stdout=None, today: datetime.date | None = None) -> dict[st
             cycle = AssessmentCycle.objects.filter(name=cycle_name(start)).first()
             past = start < current_start
             if cycle is not None and (not past or cycle.state == CycleState.FINALISED):
+                if cycle.state != CycleState.FINALISED and cycle.policy_id != policy.pk:
+                    # A new policy version since: the open cycle moves to it (a finalised
+                    # one keeps the version it was computed with).
+                    AssessmentCycle.objects.filter(pk=cycle.pk).update(policy=policy)
+                    cycle.refresh_from_db()
+                    cycle_compute(cycle)
                 cycles.append(cycle)
                 continue
             quiz = quarterly_test(start)
