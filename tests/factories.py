@@ -197,7 +197,7 @@ def make_cycle(
     **fields,
 ):
     """An assessment cycle from `starts_on` to `days` days later (the fourth quarter of 2026
-    unless said), under `policy` (the first scoring policy unless said); `fields` are stored
+    unless said), under `policy` (the latest scoring policy unless said); `fields` are stored
     as given (`computed_at`, say)."""
     from assessments.models import AssessmentCycle, ScoringPolicy
 
@@ -205,7 +205,7 @@ def make_cycle(
         name=name,
         starts_on=starts_on,
         ends_on=starts_on + datetime.timedelta(days=days),
-        policy=policy or ScoringPolicy.objects.get(version=1),
+        policy=policy or ScoringPolicy.objects.order_by("-version").first(),
         state=state,
         **fields,
     )

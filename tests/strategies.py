@@ -231,6 +231,7 @@ def complaints(draw):
         draw(st.booleans()),
         received,
         None if contact is None else received + datetime.timedelta(hours=contact),
+        draw(st.none() | st.sampled_from(["7", "8"])),
     )
 
 
@@ -238,9 +239,10 @@ def complaints(draw):
 def efficiency_rows(draw):
     counts = {}
     for part, total in MEASURES.values():
-        value = draw(st.none() | st.integers(0, 500))
-        counts[total] = value
-        counts[part] = None if value is None else draw(st.integers(0, value))
+        if total not in counts:
+            counts[total] = draw(st.none() | st.integers(0, 500))
+        value = counts[total]
+        counts[part] = None if value is None else draw(st.none() | st.integers(0, value))
     return EfficiencyRow(T0.date() + datetime.timedelta(days=draw(st.integers(0, 90))), counts)
 
 
@@ -270,4 +272,5 @@ def people(draw):
         evaluations=tuple(
             draw(st.lists(evaluations(), max_size=4, unique_by=lambda e: e.reference))
         ),
+        handled=tuple(draw(st.lists(complaints(), max_size=3, unique_by=lambda c: c.reference))),
     )

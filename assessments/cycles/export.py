@@ -24,6 +24,10 @@ MEASURE_COUNT_LABELS = {
     "deliveries": (gettext_lazy("Deliveries on time"), gettext_lazy("Deliveries")),
     "queries": (gettext_lazy("Queries answered on time"), gettext_lazy("Queries")),
     "exceptions": (gettext_lazy("Exceptions contacted on time"), gettext_lazy("Exceptions")),
+    "solutions": (
+        gettext_lazy("Exceptions offered a solution on time"),
+        gettext_lazy("Exceptions counted for solutions"),
+    ),
     "accuracy": (gettext_lazy("Errors"), gettext_lazy("Items handled")),
 }
 
@@ -70,8 +74,13 @@ def explanation_inputs(explanation: Mapping) -> list:
         sum(1 for q in quizzes if q.get("missing")),
         sum(int(s.get("count", 0)) for s in satisfaction.get("sources") or []),
         _number(satisfaction.get("survey_mean")),
-        len(complaints),
-        _number(sum((Decimal(c.get("penalty", 0)) for c in complaints), Decimal(0))),
+        # against the person, at fault (an explanation also lists those nobody handled)
+        sum(1 for c in complaints if c.get("at_fault", True)),
+        # every point off: at fault, and late replies to the complaints the person handled
+        _number(
+            satisfaction.get("penalty")
+            or sum((Decimal(c.get("penalty", 0)) for c in complaints), Decimal(0))
+        ),
     ]
     measures = {m.get("measure"): m for m in efficiency.get("measures") or []}
     for measure in arithmetic.MEASURES:

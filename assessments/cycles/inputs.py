@@ -3,7 +3,6 @@ window, loaded in a few set-based queries."""
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -15,37 +14,29 @@ from django.db.models import Case, Count, DecimalField, F, Min, Q, Sum, Value, W
 from django.db.models.functions import Coalesce, Greatest, Least, RowNumber
 from django.utils import timezone
 
-from assessments.cycles.storage import _PICKED
+from assessments.cycles.storage import _PICKED, _window
 from assessments.models.cycles import AssessmentCycle
 from assessments.models.metrics import Complaint as ComplaintModel
 from assessments.models.metrics import EfficiencyRecord, SurveyResult, TeamworkEvaluation
 from assessments.models.quizzes import Attempt, AttemptState
 from assessments.scoring import arithmetic
-from courses.models.live import DrillEvaluation
+from courses.models.live import DrillEvaluation, DrillFeeds
+from courses.models.pages import ModuleCategory
 from lms.models.accounts import StaffProfile, StaffStatus
 
 READ_BATCH = 10_000
 
 
-def _window(cycle: AssessmentCycle) -> tuple[datetime.datetime, datetime.datetime]:
-    """The cycle's dates as times in the site's zone: from the first day's start to the last
-    day's end."""
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(cycle.starts_on, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(
-        cycle.ends_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-    )
-    return start, end
-
-
 def assessed_people(cycle: AssessmentCycle) -> list[tuple[int, str, int | None]]:
     """(user id, position, org unit id) of everyone the cycle assesses, by user id: everyone
     on the staff for part of the window (hired before its end, not left before it) in a
-    position the policy measures: frontline staff, not trainers, HR or managers."""
+    position the policy measures or gives parts to: frontline staff, not trainers, HR or
+    managers."""
+    policy = cycle.policy.policy
     return list(
         StaffProfile.objects.filter(
             hire_date__lte=cycle.ends_on,
-            position__in=sorted(cycle.policy.policy.position_measures),
+            position__in=sorted({*policy.position_measures, *policy.position_parts}),
         )
         .exclude(status=StaffStatus.LEFT, left_on__lt=cycle.starts_on)
         .values_list("user_id", "position", "org_unit_id")
@@ -57,7 +48,7 @@ def cycle_inputs(
     cycle: AssessmentCycle, profiles: list[tuple[int, str, int | None]] | None = None
 ) -> tuple[dict[int, arithmetic.Person], dict[int, int | None]]:
     """Every assessed person's records for the cycle, as scoring needs them, and their org
-    unit, by user id (eight queries, whatever the number of people). `profiles`, a run of
+    unit, by user id (nine queries, whatever the number of people). `profiles`, a run of
     `assessed_people` by user id, limits it to them (a part of the cycle computed apart).
 
     The database does what it does best, so that scoring reads one row where there were
@@ -66,9 +57,10 @@ def cycle_inputs(
     come summed per count, as scoring would sum them (a measure's counts only from the rows
     where its denominator is above 0): one row holding the sums, dated by the first period;
     on PostgreSQL, whose numeric arithmetic normalises them as exactly as scoring does, the
-    surveys come normalised and summed by source (`scoring.SurveyTotal`); and only the
-    complaints the company was at fault for are read, the only ones scoring counts or
-    explains.
+    surveys come normalised and summed by source (`scoring.SurveyTotal`); of the complaints
+    against a person only those the company was at fault for or nobody handled are read, the
+    only ones scoring counts or explains, and each person's handled complaints beside them;
+    and of the drills, only those that feed teamwork (`DrillPage.feeds`).
     """
     start, end = _window(cycle)
     policy = cycle.policy.policy
@@ -120,29 +112,39 @@ def cycle_inputs(
         for row in in_window.values_list("user_id", "reference", "source", "scale", "score"):
             surveys[row[0]].append(arithmetic.Survey(*row[1:]))
 
-    complaints = defaultdict(list)
+    complaints, handled = defaultdict(list), defaultdict(list)
     Complaint = arithmetic.Complaint
-    for user_id, *row in _rows(
-        ComplaintModel.objects.filter(
-            mine, received_at__gte=start, received_at__lt=end, company_at_fault=True
-        ).values_list(
-            "user_id",
-            "reference",
-            "category",
-            "company_at_fault",
-            "received_at",
-            "first_contact_at",
-        )
+    columns = ("reference", "category", "company_at_fault", "received_at", "first_contact_at")
+    for user_id, *row, handler_id in _rows(
+        ComplaintModel.objects.filter(mine, received_at__gte=start, received_at__lt=end)
+        .filter(Q(company_at_fault=True) | Q(handler__isnull=True))
+        .values_list("user_id", *columns, "handler_id")
     ):
-        complaints[user_id].append(Complaint(*row))
+        handler = None if handler_id is None else str(handler_id)
+        complaints[user_id].append(Complaint(*row, handler))
+    theirs = Q(handler_id__gte=profiles[0][0], handler_id__lte=profiles[-1][0])
+    for handler_id, *row in _rows(
+        ComplaintModel.objects.filter(theirs, received_at__gte=start, received_at__lt=end)
+        .values_list("handler_id", *columns)
+        .order_by()
+    ):
+        handled[handler_id].append(Complaint(*row, str(handler_id)))
 
     efficiency = {}
     sums = {}
-    for numerator, denominator in arithmetic.MEASURES.values():
+    names = []
+    for measure, (numerator, denominator) in arithmetic.MEASURES.items():
         counted = Q(**{f"{denominator}__gt": 0})
-        sums[f"sum_{denominator}"] = Sum(denominator, filter=counted)
+        if measure in arithmetic.COUNTED_WHEN_GIVEN:
+            # counted only on the rows that give it: its own numerator and denominator
+            counted &= Q(**{f"{numerator}__isnull": False})
+            sums[f"base_{measure}"] = Sum(denominator, filter=counted)
+            names.append(arithmetic.base_key(measure))
+        else:
+            sums[f"sum_{denominator}"] = Sum(denominator, filter=counted)
+            names.append(denominator)
         sums[f"sum_{numerator}"] = Sum(Coalesce(numerator, 0), filter=counted)
-    names = [name.removeprefix("sum_") for name in sums]
+        names.append(numerator)
     EfficiencyRow = arithmetic.EfficiencyRow
     for user_id, first, *counts in _rows(
         EfficiencyRecord.objects.filter(
@@ -161,10 +163,32 @@ def cycle_inputs(
         mine, date__gte=cycle.starts_on, date__lte=cycle.ends_on
     ).values_list("user_id", "pk", "source", "score", "max_score"):
         evaluations[user_id].append(Evaluation(source, f"T{pk}", score, max_score))
-    for user_id, pk, percent in DrillEvaluation.objects.filter(
-        mine, session__starts_at__gte=start, session__starts_at__lt=end, percent__isnull=False
-    ).values_list("user_id", "pk", "percent"):
-        evaluations[user_id].append(Evaluation("drill", f"D{pk}", percent, arithmetic.HUNDRED))
+    # The drills that feed teamwork: said so on the drill, or by its module (DrillPage.feeds).
+    feeds = Q(session__drill__feeds_part=DrillFeeds.TEAMWORK) | Q(
+        session__drill__feeds_part=DrillFeeds.MODULE,
+        session__drill__module=ModuleCategory.TEAMWORK,
+    )
+    zone = timezone.get_current_timezone()
+    for user_id, pk, percent, title, session, starts_at in DrillEvaluation.objects.filter(
+        feeds,
+        mine,
+        session__starts_at__gte=start,
+        session__starts_at__lt=end,
+        percent__isnull=False,
+    ).values_list(
+        "user_id", "pk", "percent", "session__drill__title", "session__title", "session__starts_at"
+    ):
+        evaluations[user_id].append(
+            Evaluation(
+                "drill",
+                f"D{pk}",
+                percent,
+                arithmetic.HUNDRED,
+                title,
+                session,
+                starts_at.astimezone(zone).date(),
+            )
+        )
 
     people, places = {}, {}
     one = Decimal(1)
@@ -191,6 +215,7 @@ def cycle_inputs(
             efficiency.get(user_id, ()),
             tuple(evaluations.get(user_id, ())),
             tuple(survey_totals.get(user_id, ())),
+            tuple(handled.get(user_id, ())),
         )
     return people, places
 

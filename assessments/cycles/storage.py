@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
 from assessments.models.cycles import AssessmentCycle, AssessmentResult
 from assessments.scoring import arithmetic
@@ -30,6 +32,23 @@ RESULT_FIELDS = (
 )  # fmt: skip
 
 
+def _window(cycle: AssessmentCycle) -> tuple[datetime.datetime, datetime.datetime]:
+    """The cycle's dates as times in the site's zone: from the first day's start to the last
+    day's end."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(cycle.starts_on, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(
+        cycle.ends_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    return start, end
+
+
+def clock(cycle: AssessmentCycle, now: datetime.datetime) -> datetime.datetime:
+    """The moment by which a complaint's 24 hours are counted when it has no reply yet: the
+    end of the cycle's period, or `now` (the computation) while the period runs."""
+    return min(_window(cycle)[1], now)
+
+
 def result_rows(
     cycle: AssessmentCycle, policy: arithmetic.Policy, people: dict, places: dict, now
 ) -> Iterable[tuple]:
@@ -37,9 +56,10 @@ def result_rows(
     person's records are let go as soon as they are scored."""
     assess = arithmetic.assess
     cycle_id = cycle.pk
+    as_of = clock(cycle, now)
     for user_id in sorted(people):
         person = people.pop(user_id)
-        assessed = assess(person, policy)
+        assessed = assess(person, policy, as_of)
         parts = assessed.parts
         yield (
             cycle_id,

@@ -6,7 +6,8 @@ when N = 50,000, and in proportion otherwise. Per person:
 
 - 20 graded quiz attempts: 5 at each of 4 required module tests (1,000,000 at N = 50,000);
 - 10 customer-satisfaction surveys from the four sources, on the three scales (500,000);
-- 2 complaints, about 60% of them the company's fault, some answered after 24 hours (100,000);
+- 2 complaints, about 60% of them the company's fault, some answered after 24 hours, each
+  handled by a colleague (one in twenty by nobody) (100,000);
 - 12 weekly efficiency rows with the counts of the person's position (600,000);
 - 2 teamwork evaluations, a team project and a communication case (100,000).
 
@@ -429,6 +430,8 @@ def generate(staff: int = 50_000, *, seed: int = 2026, log=None) -> CycleDataset
         for uid in user_ids:
             for _ in range(COMPLAINTS):
                 n += 1
+                # handled by a colleague (anyone, for the benchmark), one in twenty by nobody
+                handler = rng.choice(user_ids) if rng.random() >= 0.05 else None
                 received = _moment(window_start, rng, span)
                 reply = rng.random()
                 if reply < 0.05:
@@ -446,12 +449,13 @@ def generate(staff: int = 50_000, *, seed: int = 2026, log=None) -> CycleDataset
                     first,
                     resolved,
                     "",
+                    handler,
                 )
 
     complaint_count = insert(
         Complaint,
         ["user_id", "reference", "received_at", "category", "company_at_fault"]
-        + ["first_contact_at", "resolved_at", "outcome"],
+        + ["first_contact_at", "resolved_at", "outcome", "handler_id"],
         complaints(),
     )
 
@@ -482,6 +486,7 @@ def generate(staff: int = 50_000, *, seed: int = 2026, log=None) -> CycleDataset
                     items = rng.randint(1500, 3000)
                 exceptions = rng.randint(0, 12)
                 exceptions_on_time = part_of(exceptions, rate + 0.02)
+                exceptions_solved = part_of(exceptions_on_time, rate + 0.02)
                 errors = min(items, max(0, round(rng.gauss(items * 0.004, 1.0))))
                 yield (
                     uid,
@@ -495,6 +500,7 @@ def generate(staff: int = 50_000, *, seed: int = 2026, log=None) -> CycleDataset
                     queries_on_time,
                     exceptions,
                     exceptions_on_time,
+                    exceptions_solved,
                     items,
                     errors,
                 )
@@ -503,7 +509,7 @@ def generate(staff: int = 50_000, *, seed: int = 2026, log=None) -> CycleDataset
         EfficiencyRecord,
         ["user_id", "period_start", "period_end", "pickups", "pickups_on_time", "deliveries"]
         + ["deliveries_on_time", "queries", "queries_on_time", "exceptions"]
-        + ["exceptions_on_time", "items_handled", "errors"],
+        + ["exceptions_on_time", "exceptions_solved", "items_handled", "errors"],
         efficiency(),
     )
 

@@ -3,7 +3,8 @@ the current quarter's, computed and still open, so that every assessment page ha
 
 Loaded by `manage.py seed_demo` (`assessments.receivers`), after the demo quizzes and the
 operational data (`operations`), which covers both quarters. Both cycles use the current
-scoring policy; each requires its quarter's knowledge test, a quiz of the catalogue (beside
+scoring policy (the complaint-call drill set to count toward teamwork first); each requires
+its quarter's knowledge test, a quiz of the catalogue (beside
 the end-of-onboarding exam) open from the quarter's first day to its last:
 
 - in the previous quarter the assessed staff (the positions the policy measures) sat it,
@@ -14,8 +15,9 @@ the end-of-onboarding exam) open from the quarter's first day to its last:
   week), the others not yet.
 
 Dated relative to the day of the run, like the rest of the demo; a second run changes
-nothing: a finalised cycle is left alone, an existing current cycle is not recomputed and a
-quarter's test, found by its slug, is not made twice. Run in a later quarter, the cycle
+nothing: a finalised cycle is left alone, an existing current cycle is not recomputed (unless
+the policy has a new version since: it moves to it) and a quarter's test, found by its slug,
+is not made twice. Run in a later quarter, the cycle
 that was current gets the missing attempts of its (now whole) quarter and is finalised.
 """
 
@@ -133,7 +135,8 @@ def load_demo_cycles(stdout=None, today: datetime.date | None = None) -> dict[st
         return made
     hr = User.objects.filter(username=HR_USER).first()
     policy = policy_current()
-    positions = set(policy.policy.position_measures)
+    positions = {*policy.policy.position_measures, *policy.policy.position_parts}
+    drills_feed_teamwork()
     current_start = quarter_start(today)
     previous_start = quarter_start(current_start - DAY)
     cycles = []
@@ -142,6 +145,12 @@ def load_demo_cycles(stdout=None, today: datetime.date | None = None) -> dict[st
             cycle = AssessmentCycle.objects.filter(name=cycle_name(start)).first()
             past = start < current_start
             if cycle is not None and (not past or cycle.state == CycleState.FINALISED):
+                if cycle.state != CycleState.FINALISED and cycle.policy_id != policy.pk:
+                    # A new policy version since: the open cycle moves to it (a finalised
+                    # one keeps the version it was computed with).
+                    AssessmentCycle.objects.filter(pk=cycle.pk).update(policy=policy)
+                    cycle.refresh_from_db()
+                    cycle_compute(cycle)
                 cycles.append(cycle)
                 continue
             quiz = quarterly_test(start)
@@ -174,6 +183,29 @@ def load_demo_cycles(stdout=None, today: datetime.date | None = None) -> dict[st
         f"{made['quizzes']} new quarterly tests, {made['attempts']} new attempts.",
     )
     return made
+
+
+# The complaint-call drill is a communication case (manual 6.3.4): the lead trainer set it to
+# count toward teamwork. The others count as their modules say: the fire-alarm drill
+# (emergency handling) and the process drills toward no part of the assessment.
+COMMUNICATION_DRILLS = ("angry-customer-complaint",)
+
+
+def drills_feed_teamwork() -> int:
+    """Set the communication drills to feed teamwork, in the page and its latest revision
+    (what the editor shows), unless someone chose otherwise; the number changed."""
+    from courses.models.live import DrillFeeds, DrillPage
+
+    changed = 0
+    for page in DrillPage.objects.filter(
+        slug__in=COMMUNICATION_DRILLS, feeds_part=DrillFeeds.MODULE
+    ):
+        DrillPage.objects.filter(pk=page.pk).update(feeds_part=DrillFeeds.TEAMWORK)
+        if (revision := page.latest_revision) is not None:
+            revision.content["feeds_part"] = DrillFeeds.TEAMWORK.value
+            revision.save(update_fields=["content"])
+        changed += 1
+    return changed
 
 
 def quiz_index() -> Page | None:

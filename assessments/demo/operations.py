@@ -16,6 +16,11 @@ Sunday), cut at the quarter's ends, at the hire date and at the leaving date, so
 a quarter holds whole periods and no period is ever counted in two cycles; a week
 appears once it is over.
 
+Complaints name their handler (投诉处理人员, manual 4.3.1): a customer-service agent of the
+station (never the person complained about), or, where a station has none, a trainer of its
+region; one complaint in twenty names nobody. Whether the first reply came late is the
+handler's doing (`Profile.late_replies`).
+
 Each frontline person (courier, customer-service agent, station staff) has a profile:
 a level (excellent, good, average, struggling) and, for a few, a kind of data that is
 missing. Station managers are evaluated on teamwork only; trainers, HR and head
@@ -93,6 +98,7 @@ class Level:
     deliveries_on_time: float  # within 24 h (3.1.3)
     queries_on_time: float  # answered within 5 min (3.1.4)
     exceptions_on_time: float  # customer contacted within 2 h (3.1.5)
+    exceptions_solved: float  # of those, a solution offered within 2 h too (3.1.5)
     error_rate: float  # errors per item a courier handles (a sorter makes a quarter)
     complaints: tuple[int, ...]  # complaints in a quarter, one of these at random
     at_fault: float  # chance that a complaint is the company's fault
@@ -100,11 +106,15 @@ class Level:
 
 
 EXCELLENT = Level(
-    "excellent", (0.95, 0.04), 0.985, 0.996, 0.975, 0.98, 0.0004, (0, 0, 0, 1), 0.0, 0.92
+    "excellent", (0.95, 0.04), 0.985, 0.996, 0.975, 0.98, 0.97, 0.0004, (0, 0, 0, 1), 0.0, 0.92
 )
-GOOD = Level("good", (0.87, 0.07), 0.96, 0.985, 0.95, 0.93, 0.0012, (0, 0, 1), 0.4, 0.84)
-AVERAGE = Level("average", (0.78, 0.09), 0.93, 0.97, 0.92, 0.87, 0.0025, (0, 1, 1, 2), 0.55, 0.76)
-STRUGGLING = Level("struggling", (0.58, 0.15), 0.84, 0.91, 0.80, 0.68, 0.007, (2, 3, 4), 0.8, 0.62)
+GOOD = Level("good", (0.87, 0.07), 0.96, 0.985, 0.95, 0.93, 0.92, 0.0012, (0, 0, 1), 0.4, 0.84)
+AVERAGE = Level(
+    "average", (0.78, 0.09), 0.93, 0.97, 0.92, 0.87, 0.85, 0.0025, (0, 1, 1, 2), 0.55, 0.76
+)
+STRUGGLING = Level(
+    "struggling", (0.58, 0.15), 0.84, 0.91, 0.80, 0.68, 0.7, 0.007, (2, 3, 4), 0.8, 0.62
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,8 @@ class Profile:
     surveys: bool = True  # False: no survey at all (and no complaint)
     efficiency: bool = True
     teamwork: bool = True
-    late_replies: bool = False  # complaints first answered after 24 h (manual 4.3.1)
+    # as a complaint handler (投诉处理人员), first answers after 24 h (manual 4.3.1)
+    late_replies: bool = False
 
 
 # Everyone with operational data; anyone else (trainers, HR, head office) has none.
@@ -122,7 +133,7 @@ PROFILES = {
     "E1001": Profile(EXCELLENT),  # 王喆, the demo learner account
     "E1002": Profile(GOOD),
     "E1003": Profile(AVERAGE),
-    "E1004": Profile(STRUGGLING, late_replies=True),
+    "E1004": Profile(STRUGGLING),
     "E1009": Profile(GOOD),
     "E1010": Profile(GOOD),
     "E1011": Profile(AVERAGE, teamwork=False),
@@ -139,7 +150,7 @@ PROFILES = {
     "E1037": Profile(AVERAGE, teamwork=False),  # joined on 2026-10-12
     # customer-service agents
     "E1005": Profile(GOOD),
-    "E1006": Profile(AVERAGE),
+    "E1006": Profile(AVERAGE, late_replies=True),  # handles 浦东's complaints, some late
     "E1019": Profile(EXCELLENT),
     "E1020": Profile(GOOD),
     "E1021": Profile(STRUGGLING, late_replies=True),
@@ -217,6 +228,27 @@ class Evaluators:
         if not trainers:
             return None
         return rng.choice(trainers) if rng else trainers[0]
+
+
+class Handlers:
+    """Who handles a station's complaints: its customer-service agents, or, where it has
+    none, the trainers of its region."""
+
+    def __init__(self, people: Iterable[Person]):
+        self.agents: dict[str, list[str]] = {}
+        self.trainers: dict[str, list[str]] = {}
+        for person in people:
+            station = _up(person.unit, "station")
+            if person.position == "customer_service" and station:
+                self.agents.setdefault(station, []).append(person.number)
+            elif person.position == "trainer" and _up(person.unit, "region"):
+                self.trainers.setdefault(_up(person.unit, "region"), []).append(person.number)
+
+    def choose(self, person: Person, rng: random.Random) -> str | None:
+        station = _up(person.unit, "station") or ""
+        agents = sorted(n for n in self.agents.get(station, []) if n != person.number)
+        candidates = agents or sorted(self.trainers.get(_up(person.unit, "region") or "", []))
+        return rng.choice(candidates) if candidates else None
 
 
 # Dates ----------------------------------------------------------------------------------
@@ -369,6 +401,7 @@ def generate(
     have those times empty."""
     people = list(people)
     evaluators = Evaluators(people)
+    handlers = Handlers(people)
     out = Operations()
     for start, end in windows:
         quarter = quarter_start(start)
@@ -383,7 +416,7 @@ def generate(
             if person.position in FRONTLINE and profile.surveys:
                 out.surveys += _within(_surveys(person, profile, quarter), "date", first, last)
                 complaints = _within(
-                    _complaints(person, profile, quarter), "received_at", first, last
+                    _complaints(person, profile, quarter, handlers), "received_at", first, last
                 )
                 out.complaints += [_answered(r, now) for r in complaints if r["received_at"] < now]
             if person.position in FRONTLINE and profile.efficiency:
@@ -462,7 +495,9 @@ def _score(source: str, share: float, rng: random.Random) -> tuple[Decimal, str]
     return Decimal(round(100 * share)), "percent"
 
 
-def _complaints(person: Person, profile: Profile, quarter: datetime.date) -> list[dict]:
+def _complaints(
+    person: Person, profile: Profile, quarter: datetime.date, handlers: Handlers
+) -> list[dict]:
     rng = _rng(person.number, "complaints", quarter)
     level = profile.level
     count = rng.choice(level.complaints)
@@ -472,7 +507,10 @@ def _complaints(person: Person, profile: Profile, quarter: datetime.date) -> lis
     for i, day in enumerate(_spread(rng, quarter, quarter_end(quarter), count)):
         category = rng.choice(COMPLAINT_CATEGORIES[person.position])
         at_fault = (i == 0 and level is STRUGGLING) or rng.random() < level.at_fault
-        if (profile.late_replies and (i == 0 or rng.random() < 0.6)) or rng.random() < 0.04:
+        handler = handlers.choose(person, rng) if rng.random() >= 0.05 else None
+        handling = PROFILES.get(handler or "")
+        slow = handling is not None and handling.late_replies
+        if (slow and rng.random() < 0.6) or rng.random() < 0.04:
             delay = rng.uniform(26, 60)  # the first reply came late
         else:
             delay = min(rng.expovariate(1 / 3), 20) + 0.25
@@ -494,6 +532,7 @@ def _complaints(person: Person, profile: Profile, quarter: datetime.date) -> lis
                 "first_contact_at": contact,
                 "resolved_at": resolved,
                 "outcome": COMPLAINT_OUTCOMES[category][not at_fault],
+                "handler": handler or "",
             }
         )
     return rows
@@ -570,6 +609,10 @@ def _efficiency(person: Person, profile: Profile, first: datetime.date, last: da
             row["errors"] = round(errors * rng.uniform(0.3, 1.7))
             row["exceptions"] = _count(rng, days, station_exceptions)
         row["exceptions_on_time"] = _on_time(rng, row["exceptions"], level.exceptions_on_time)
+        # of those contacted in time, the ones also offered a solution in time (3.1.5)
+        row["exceptions_solved"] = _on_time(
+            rng, row["exceptions_on_time"], level.exceptions_solved
+        )
         rows.append(
             {"employee_number": person.number, "period_start": start, "period_end": end, **row}
         )
@@ -585,6 +628,7 @@ EFFICIENCY_MEASURES = (
     "queries_on_time",
     "exceptions",
     "exceptions_on_time",
+    "exceptions_solved",
     "items_handled",
     "errors",
 )

@@ -731,7 +731,34 @@ class ComplaintSpec(_ByReference):
         "first_contact_at",
         "resolved_at",
         "outcome",
+        "handler",
     )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._handler = 1 + self.fields.index("handler")  # after the person
+
+    def row_problems(self, checked: Checked) -> list[Problem]:
+        """The person complained about and the handler must both be on the staff."""
+        problems = super().row_problems(checked)
+        number = checked.record.handler
+        if number is not None and number not in self.people:
+            problems.append(
+                Problem(
+                    line=checked.line,
+                    column=self.headers.get("handler", ""),
+                    value=number,
+                    code="unknown_employee",
+                    params={"line": checked.line, "value": number},
+                )
+            )
+        return problems
+
+    def row(self, record) -> list:
+        row = super().row(record)
+        if (number := row[self._handler]) is not None:
+            row[self._handler] = self.people[number]
+        return row
 
 
 class EfficiencySpec(_MetricSpec):

@@ -115,6 +115,9 @@ class ComplaintRecord:
     first_contact_at: datetime | None
     resolved_at: datetime | None
     outcome: str | None
+    # who handled it (投诉处理人员): the 24-hour reply is theirs (manual 4.3.1); None: not
+    # recorded, and the reply time is charged to nobody
+    handler: str | None
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class EfficiencyRecord:
     queries_on_time: int | None  # answered within 5 min (3.1.4)
     exceptions: int | None
     exceptions_on_time: int | None  # customer contacted within 2 h (3.1.5)
+    exceptions_solved: int | None  # a solution offered within 2 h (3.1.5's second half)
     items_handled: int | None
     errors: int | None
 
@@ -497,6 +501,29 @@ COMPLAINT_COLUMNS = (
         help=("what was done (manual 4.4.1)", "处理措施与结果（手册 4.4.1）"),
         example="",
     ),
+    _column(
+        "handler",
+        "handler",
+        "投诉处理人员工号",
+        v.parse_employee_number,
+        aliases=(
+            "handled by",
+            "handler employee number",
+            "complaint handler",
+            "投诉处理人员",
+            "处理人员工号",
+            "处理人工号",
+            "处理人员",
+            "处理人",
+        ),
+        help=(
+            "the employee number of who handled the complaint (manual 4.3.1): the 24-hour "
+            "reply is theirs; left empty, the reply time is charged to nobody",
+            "投诉处理人员的工号（手册 4.3.1）：24 小时内联系客户的时效计入此人；"
+            "不填则回复时效不计入任何人",
+        ),
+        example="SH0002",
+    ),
 )
 
 
@@ -592,6 +619,22 @@ EFFICIENCY_COLUMNS = (
         "; of the exceptions, those where the customer was contacted within 2 h (manual 3.1.5)",
         "；其中 2 小时内联系客户的件数（手册 3.1.5）",
         "5",
+    ),
+    _count_column(
+        "exceptions_solved",
+        "exceptions solved in 2 h",
+        "2小时内提供解决方案数",
+        (
+            "exceptions with a solution in 2 h",
+            "solutions within 2h",
+            "solution offered within 2h",
+            "2小时内提供方案数",
+            "按时提供解决方案数",
+        ),
+        "; of the exceptions, those where a solution was offered within 2 h (manual 3.1.5); "
+        "leave the column out if not measured",
+        "；其中 2 小时内向客户提供解决方案的件数（手册 3.1.5）；未统计则不填",
+        "4",
     ),
     _count_column(
         "items_handled",
@@ -728,6 +771,7 @@ _ON_TIME = (
     ("deliveries_on_time", "deliveries"),
     ("queries_on_time", "queries"),
     ("exceptions_on_time", "exceptions"),
+    ("exceptions_solved", "exceptions"),
 )
 
 
@@ -749,6 +793,11 @@ def _check_efficiency(values: dict, names: dict) -> Found:
         elif type(part) is int and type(total) is int and part > total:
             params = {"total": total, "total_column": names[total_key]}
             found.append((part_key, "on_time_exceeds_total", params))
+    # A solution offered within 2 hours means the customer was contacted within them.
+    solved, contacted = values["exceptions_solved"], values["exceptions_on_time"]
+    if type(solved) is int and type(contacted) is int and solved > contacted:
+        params = {"total": contacted, "total_column": names["exceptions_on_time"]}
+        found.append(("exceptions_solved", "solved_exceeds_contacted", params))
     errors, items = values["errors"], values["items_handled"]
     if items is not None:
         measured = True

@@ -129,6 +129,11 @@ MESSAGES = {
         "Line %(line)s, column “%(column)s”: %(value)s on time is more than the total, "
         "%(total)s in “%(total_column)s”."
     ),
+    "solved_exceeds_contacted": _(
+        "Line %(line)s, column “%(column)s”: %(value)s offered a solution within 2 hours is "
+        "more than the %(total)s contacted within 2 hours in “%(total_column)s”; a solution "
+        "offered means the customer was contacted."
+    ),
     "on_time_without_total": _(
         "Line %(line)s, column “%(column)s”: %(value)s is given, but “%(total_column)s”, "
         "the total it is counted out of, is empty."

@@ -88,6 +88,7 @@ EXAMPLES = {
                 "Apologised to the customer; the courier was retrained on the service rules.",
                 "已向客户致歉，并对快递员进行服务规范培训。",
             ),
+            "handler": "E1005",
         },
         {
             "reference": "TS-2026-10-0002",
@@ -96,6 +97,7 @@ EXAMPLES = {
             "category": "information",
             "company_at_fault": False,
             "first_contact_at": datetime(2026, 10, 12, 14, 30),
+            "handler": "E1006",
         },
     ],
     "efficiency": [
@@ -109,6 +111,7 @@ EXAMPLES = {
             "deliveries_on_time": 472,
             "exceptions": 6,
             "exceptions_on_time": 5,
+            "exceptions_solved": 4,
             "items_handled": 600,
             "errors": 2,
         },
@@ -120,6 +123,7 @@ EXAMPLES = {
             "queries_on_time": 871,
             "exceptions": 30,
             "exceptions_on_time": 28,
+            "exceptions_solved": 26,
             "items_handled": 930,
             "errors": 3,
         },

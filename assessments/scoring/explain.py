@@ -11,12 +11,13 @@ floors and bands to the sentences, which otherwise say less but still read right
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from assessments.scoring import arithmetic
 from assessments.scoring.labels import (
@@ -54,6 +55,7 @@ class PartExplained:
     score_text: str
     summary: str
     lines: tuple[Line, ...]
+    not_applicable: bool = False  # the part does not apply to the position: not "no data"
 
     @property
     def has_data(self) -> bool:
@@ -76,8 +78,19 @@ def number(value, places: int | None = None) -> str:
     return formats.number_format(value, decimal_pos=places, force_grouping=True)
 
 
-def score_text(score: Decimal | None) -> str:
-    return _("No data") if score is None else number(score, 1)
+def score_text(score: Decimal | None, not_applicable: bool = False) -> str:
+    if score is None:
+        return _("Not applicable") if not_applicable else _("No data")
+    return number(score, 1)
+
+
+def _date(value) -> str:
+    """An ISO date (as explanations keep it) as the active language writes a day."""
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def _weight(text: str, weight, show: bool = True) -> str:
@@ -91,6 +104,8 @@ def _weight(text: str, weight, show: bool = True) -> str:
 
 def _knowledge(score, data: dict, policy) -> tuple[str, list[Line]]:
     quizzes = data.get("quizzes") or []
+    if data.get("not_applicable"):
+        return _not_applicable("knowledge", data), []
     if not quizzes:
         return _("No quiz is required in this cycle: no data."), []
     rule = data.get("rule", "best")
@@ -137,12 +152,40 @@ def _knowledge(score, data: dict, policy) -> tuple[str, list[Line]]:
     return summary % params, lines
 
 
+_NO_HANDLER = {
+    "late": gettext_lazy("its first reply came after 24 hours"),
+    "awaiting": gettext_lazy("it is awaiting a reply, within 24 hours"),
+    "in_time": gettext_lazy("its first reply came within 24 hours"),
+}
+
+
 def _complaint_line(complaint: dict, policy) -> Line:
     params = {
         "reference": complaint.get("reference", ""),
         "category": CATEGORY_LABELS.get(complaint.get("category"), complaint.get("category")),
     }
     penalty = Decimal(str(complaint.get("penalty", "0")))
+    if "late_reply" not in complaint:  # explained since handlers were recorded
+        reply = complaint.get("reply")
+        if not complaint.get("no_handler"):
+            params["penalty"] = MINUS + number(penalty)
+            text = _("Complaint %(reference)s (%(category)s), the company at fault: %(penalty)s")
+            return Line(text % params, attention=True)
+        params["reply"] = _NO_HANDLER.get(reply, "")
+        if complaint.get("at_fault"):
+            params["penalty"] = MINUS + number(penalty)
+            text = _(
+                "Complaint %(reference)s (%(category)s), the company at fault: %(penalty)s. "
+                "No handler is recorded for it, so its reply time is charged to no one "
+                "(%(reply)s)."
+            )
+        else:
+            text = _(
+                "Complaint %(reference)s (%(category)s), not the company's fault: no "
+                "penalty. No handler is recorded for it, so its reply time is charged to no "
+                "one (%(reply)s)."
+            )
+        return Line(text % params, attention=bool(complaint.get("at_fault")))
     if not complaint.get("late_reply"):
         params["penalty"] = MINUS + number(penalty)
         text = _("Complaint %(reference)s (%(category)s), the company at fault: %(penalty)s")
@@ -185,6 +228,9 @@ def _satisfaction(score, data: dict, policy) -> tuple[str, list[Line]]:
         )
     complaints = data.get("complaints") or []
     lines.extend(_complaint_line(complaint, policy) for complaint in complaints)
+    lines.extend(_handled_lines(data.get("handled")))
+    if data.get("not_applicable"):
+        return _not_applicable("satisfaction", data), lines
     if score is None:
         if data.get("sources"):
             return _("No survey source counts under this cycle's policy: no data."), lines
@@ -202,10 +248,70 @@ def _satisfaction(score, data: dict, policy) -> tuple[str, list[Line]]:
     return summary % params, lines
 
 
+def _handled_lines(handled: dict | None) -> list[Line]:
+    """The complaints the person handled (投诉处理人员, manual 4.3.1): how many, and each one
+    replied to late or still awaiting its first reply."""
+    if not handled:
+        return []
+    count = handled.get("count", 0)
+    params = {
+        "count": number(count),
+        "late": number(handled.get("late", 0)),
+        "awaiting": number(handled.get("awaiting", 0)),
+    }
+    lines = [
+        Line(
+            ngettext(
+                "You handled %(count)s complaint: %(late)s first replied to after 24 hours, "
+                "%(awaiting)s awaiting a reply",
+                "You handled %(count)s complaints: %(late)s first replied to after 24 hours, "
+                "%(awaiting)s awaiting a reply",
+                count,
+            )
+            % params
+        )
+    ]
+    for complaint in handled.get("complaints") or []:
+        line = {
+            "reference": complaint.get("reference", ""),
+            "category": CATEGORY_LABELS.get(complaint.get("category"), complaint.get("category")),
+            "penalty": MINUS + number(complaint.get("penalty", "0")),
+        }
+        if complaint.get("reply") == "late":
+            text = _(
+                "Complaint %(reference)s (%(category)s), which you handled: first reply after "
+                "24 hours: %(penalty)s"
+            )
+            lines.append(Line(text % line, attention=True))
+        else:
+            text = _(
+                "Complaint %(reference)s (%(category)s), which you handled: awaiting a reply, "
+                "less than 24 hours so far: no penalty"
+            )
+            lines.append(Line(text % line))
+    return lines
+
+
+def _not_applicable(part: str, data: dict) -> str:
+    position = data.get("position", "")
+    params = {"position": POSITION_LABELS.get(position, position), "part": part_label(part)}
+    if data.get("if_data"):
+        return (
+            _(
+                "Not applicable to this position: for %(position)s, %(part)s counts only "
+                "when there is data, and this cycle has none."
+            )
+            % params
+        )
+    return _("Not applicable to this position (%(position)s): left out.") % params
+
+
 def _efficiency(score, data: dict, policy) -> tuple[str, list[Line]]:
     position = data.get("position", "")
     position_label = POSITION_LABELS.get(position, position)
     measures = data.get("measures") or []
+    if data.get("not_applicable"):
+        return _not_applicable("efficiency", data), []
     if not measures:
         return (
             _("No efficiency measure applies to the position %(position)s: no data.")
@@ -225,6 +331,26 @@ def _efficiency(score, data: dict, policy) -> tuple[str, list[Line]]:
             "target": number(line.get("target"), 1),
             "score": number(line.get("score"), 1),
         }
+        if "zero" in line:  # scored on a band
+            params["zero"] = number(line.get("zero"), 1)
+            if line.get("measure") == "accuracy":
+                text = ngettext(
+                    "%(measure)s: %(numerator)s error in %(denominator)s items handled = "
+                    "%(rate)s%% right; %(zero)s%% scores 0 and %(target)s%% scores 100 → "
+                    "%(score)s",
+                    "%(measure)s: %(numerator)s errors in %(denominator)s items handled = "
+                    "%(rate)s%% right; %(zero)s%% scores 0 and %(target)s%% scores 100 → "
+                    "%(score)s",
+                    line.get("numerator") or 0,
+                )
+            else:
+                text = _(
+                    "%(measure)s: %(numerator)s of %(denominator)s = %(rate)s%%; "
+                    "%(zero)s%% scores 0 and %(target)s%% scores 100 → %(score)s"
+                )
+            below = Decimal(str(line.get("score", "100"))) < 100
+            lines.append(Line(_weight(text % params, line.get("weight", "1")), attention=below))
+            continue
         if line.get("measure") == "accuracy":
             text = (
                 ngettext(
@@ -274,11 +400,32 @@ def _teamwork(score, data: dict, policy) -> tuple[str, list[Line]]:
             "max": number(evaluation.get("max")),
             "percent": number(evaluation.get("percent"), 1),
         }
-        if Decimal(str(evaluation.get("max", "0"))) == 100:
+        if evaluation.get("title") and evaluation.get("date"):
+            params["title"] = evaluation["title"]
+            params["date"] = _date(evaluation["date"])
+            params["session"] = evaluation.get("session") or ""
+            if params["session"] and params["session"] != params["title"]:
+                if Decimal(str(evaluation.get("max", "0"))) == 100:
+                    text = _("“%(title)s” (session “%(session)s” of %(date)s): %(score)s of 100")
+                else:
+                    text = _(
+                        "“%(title)s” (session “%(session)s” of %(date)s): %(score)s of "
+                        "%(max)s = %(percent)s"
+                    )
+            elif Decimal(str(evaluation.get("max", "0"))) == 100:
+                text = _("“%(title)s” (the session of %(date)s): %(score)s of 100")
+            else:
+                text = _(
+                    "“%(title)s” (the session of %(date)s): %(score)s of %(max)s = %(percent)s"
+                )
+            text = text % params
+        elif Decimal(str(evaluation.get("max", "0"))) == 100:
             text = _("%(source)s: %(score)s of 100") % params
         else:
             text = _("%(source)s: %(score)s of %(max)s = %(percent)s") % params
         lines.append(Line(text))
+    if data.get("not_applicable"):
+        return _not_applicable("teamwork", data), lines
     if score is None or not evaluations:
         return _(
             "No drill, team project or communication case evaluation in this cycle: no data."
@@ -344,7 +491,9 @@ def _grade_line(grade: str | None, policy) -> str:
     return _("Grade: %(grade)s") % params
 
 
-def _overall(scores: dict, grade, eligible: bool, reasons, policy) -> tuple[str, list[Line]]:
+def _overall(
+    scores: dict, grade, eligible: bool, reasons, policy, not_applicable=frozenset()
+) -> tuple[str, list[Line]]:
     present = [part for part in arithmetic.PARTS if scores.get(part) is not None]
     overall = scores.get("overall")
     lines = []
@@ -369,10 +518,25 @@ def _overall(scores: dict, grade, eligible: bool, reasons, policy) -> tuple[str,
         summary = _("The weighted mean of the parts with data: %(score)s") % {
             "score": number(overall, 1)
         }
-    missing = [part_label(part) for part in arithmetic.PARTS if part not in present]
+    missing = [
+        part_label(part)
+        for part in arithmetic.PARTS
+        if part not in present and part not in not_applicable
+    ]
     if missing and present:
         lines.append(
             Line(_("Left out, as they have no data: %(parts)s") % {"parts": listed(missing)})
+        )
+    left_out = [part_label(part) for part in arithmetic.PARTS if part in not_applicable]
+    if left_out:
+        lines.append(
+            Line(
+                _(
+                    "Left out, as they do not apply to this position (the weights of the "
+                    "others count in full): %(parts)s"
+                )
+                % {"parts": listed(left_out)}
+            )
         )
     if overall is not None:
         lines.append(Line(_grade_line(grade, policy), attention=grade == "fail"))
@@ -401,19 +565,25 @@ def explain(result, policy: arithmetic.Policy | None = None) -> list[PartExplain
     """The four parts and the overall score, each with a summary and its lines."""
     scores, explanation, grade, eligible, reasons = _read(result)
     explained = []
+    not_applicable = set()
     for part in arithmetic.PARTS:
-        summary, lines = PART_EXPLAINERS[part](scores[part], explanation.get(part) or {}, policy)
+        data = explanation.get(part) or {}
+        summary, lines = PART_EXPLAINERS[part](scores[part], data, policy)
+        missing = bool(data.get("not_applicable")) and scores[part] is None
+        if missing:
+            not_applicable.add(part)
         explained.append(
             PartExplained(
                 part,
                 part_label(part),
                 scores[part],
-                score_text(scores[part]),
+                score_text(scores[part], missing),
                 summary,
                 tuple(lines),
+                missing,
             )
         )
-    summary, lines = _overall(scores, grade, eligible, reasons, policy)
+    summary, lines = _overall(scores, grade, eligible, reasons, policy, not_applicable)
     explained.append(
         PartExplained(
             "overall",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.scoring import arithmetic
 from assessments.scoring.labels import (
+    APPLIES_LABELS,
     ATTEMPT_RULE_LABELS,
     BAND_CODES,
     CATEGORY_LABELS,
@@ -33,8 +34,12 @@ def _number(label, *, required=True) -> forms.DecimalField:
     )
 
 
+# The positions that can be assessed: those with measures or parts (frontline staff).
+ASSESSED_POSITIONS = ("courier", "customer_service", "station_staff")
+
+
 class PolicyForm(forms.Form):
-    """Targets are entered as percentages (95, not 0.95); a blank grid cell: does not apply."""
+    """Bands are entered as percentages (95, not 0.95); a blank grid cell: does not apply."""
 
     def __init__(self, *args, policy: arithmetic.Policy, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,9 +62,23 @@ class PolicyForm(forms.Form):
         self.fields["late_reply_penalty"] = _number(_("First reply after 24 hours"))
         initial["late_reply_penalty"] = policy.late_reply_penalty
         for measure in arithmetic.MEASURES:
-            self.fields[f"target_{measure}"] = _number(MEASURE_LABELS[measure])
-            target = policy.measure_targets.get(measure)
-            initial[f"target_{measure}"] = None if target is None else plain(target * HUNDRED)
+            band = policy.measure_bands.get(measure)
+            self.fields[f"zero_{measure}"] = _number(
+                _("%(measure)s: the rate that scores 0") % {"measure": MEASURE_LABELS[measure]}
+            )
+            self.fields[f"target_{measure}"] = _number(
+                _("%(measure)s: the rate that scores 100") % {"measure": MEASURE_LABELS[measure]}
+            )
+            initial[f"zero_{measure}"] = None if band is None else plain(band[0] * HUNDRED)
+            initial[f"target_{measure}"] = None if band is None else plain(band[1] * HUNDRED)
+        applies = [(code, APPLIES_LABELS[code]) for code in ("required", "if_data", "")]
+        for position in ASSESSED_POSITIONS:
+            for part in arithmetic.PARTS:
+                name = f"applies_{position}_{part}"
+                self.fields[name] = forms.ChoiceField(
+                    label=PART_LABELS[part], choices=applies, required=False
+                )
+                initial[name] = policy.applies(position, part) or ""
         for position in POSITION_LABELS:
             weights = policy.position_measures.get(position, {})
             for measure in arithmetic.MEASURES:
@@ -94,7 +113,18 @@ class PolicyForm(forms.Form):
         return [*self.group("penalty_"), self["late_reply_penalty"]]
 
     def target_fields(self):
-        return self.group("target_")
+        """(zero, full) field pairs, a measure each."""
+        return [(self[f"zero_{m}"], self[f"target_{m}"]) for m in arithmetic.MEASURES]
+
+    def applies_grid(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """(position label, a field per part) for the position x part table."""
+        return [
+            (
+                POSITION_LABELS[position],
+                [self[f"applies_{position}_{p}"] for p in arithmetic.PARTS],
+            )
+            for position in ASSESSED_POSITIONS
+        ]
 
     def band_fields(self):
         return self.group("band_")
@@ -130,8 +160,19 @@ class PolicyForm(forms.Form):
             source_weights=numbers("source_", SOURCE_LABELS),
             complaint_penalties=numbers("penalty_", CATEGORY_LABELS),
             late_reply_penalty=data["late_reply_penalty"],
-            measure_targets={m: data[f"target_{m}"] / HUNDRED for m in arithmetic.MEASURES},
+            measure_bands={
+                m: (data[f"zero_{m}"] / HUNDRED, data[f"target_{m}"] / HUNDRED)
+                for m in arithmetic.MEASURES
+            },
             position_measures=position_measures,
             bands=tuple(arithmetic.Band(code, data[f"band_{code}"]) for code in BAND_CODES),
             floors=numbers("floor_", arithmetic.PARTS),
+            position_parts={
+                position: {
+                    part: data[f"applies_{position}_{part}"]
+                    for part in arithmetic.PARTS
+                    if data[f"applies_{position}_{part}"]
+                }
+                for position in ASSESSED_POSITIONS
+            },
         )

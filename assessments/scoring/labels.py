@@ -28,7 +28,16 @@ MEASURE_LABELS = {
     "deliveries": _("Deliveries within 24 hours"),
     "queries": _("Queries answered within 5 minutes"),
     "exceptions": _("Exceptions contacted within 2 hours"),
+    "solutions": _("Exceptions offered a solution within 2 hours"),
     "accuracy": _("Accuracy (items handled without error)"),
+}
+
+
+# Whether a part applies to a position (the policy's `position_parts`); None: it does not.
+APPLIES_LABELS = {
+    "required": _("Applies"),
+    "if_data": _("Applies when there is data"),
+    "": _("Does not apply"),
 }
 
 
@@ -87,8 +96,9 @@ PROBLEM_MESSAGES = {
         "Survey source weights cannot be negative, and at least one must be above zero."
     ),
     "negative_penalty": _("Complaint penalties and the late-reply penalty cannot be negative."),
-    "measure_target": _(
-        "The target for “%(measure)s” must be above 0 and at most 100%%; it is %(target)s%%."
+    "measure_band": _(
+        "The band for “%(measure)s” must go from a rate that scores 0 to a higher rate that "
+        "scores 100, both between 0 and 100%%; it goes from %(zero)s%% to %(target)s%%."
     ),
     "position_measures": _(
         "The measure weights for %(position)s must be zero or more, on known measures."
@@ -99,6 +109,8 @@ PROBLEM_MESSAGES = {
     ),
     "bands_range": _("The grade bands must lie above 0 and at most 100."),
     "floors_range": _("Every part's floor must lie between 0 and 100."),
+    "position_parts": _("The parts that apply to %(position)s must be known parts."),
+    "position_no_parts": _("At least one part must apply to %(position)s."),
 }
 
 
@@ -114,6 +126,7 @@ def problem_message(code: str, params: dict) -> str:
         params["measure"] = MEASURE_LABELS.get(params["measure"], params["measure"])
     if "position" in params:
         params["position"] = POSITION_LABELS.get(params["position"], params["position"])
-    if "target" in params:
-        params["target"] = plain(Decimal(params["target"]) * 100)
+    for key in ("target", "zero"):
+        if key in params:
+            params[key] = plain(Decimal(params[key]) * 100)
     return str(PROBLEM_MESSAGES[code] % params)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models.cycles import ScoringPolicy
 from assessments.scoring import arithmetic, labels, selectors, services
-from assessments.scoring.forms import PolicyForm
+from assessments.scoring.forms import ASSESSED_POSITIONS, PolicyForm
 from assessments.scoring.permissions import may_change_policy, may_read_policy
 from lms.permissions import require
 
@@ -45,11 +45,25 @@ def _tables(policy: arithmetic.Policy) -> dict:
         "measures": [
             (
                 labels.MEASURE_LABELS[measure],
-                plain(policy.measure_targets[measure] * 100)
-                if measure in policy.measure_targets
+                plain(policy.measure_bands[measure][0] * 100)
+                if measure in policy.measure_bands
+                else None,
+                plain(policy.measure_bands[measure][1] * 100)
+                if measure in policy.measure_bands
                 else None,
             )
             for measure in arithmetic.MEASURES
+        ],
+        "part_labels": [labels.PART_LABELS[part] for part in arithmetic.PARTS],
+        "applies": [
+            (
+                labels.POSITION_LABELS[position],
+                [
+                    labels.APPLIES_LABELS[policy.applies(position, part) or ""]
+                    for part in arithmetic.PARTS
+                ],
+            )
+            for position in ASSESSED_POSITIONS
         ],
         "measure_labels": [labels.MEASURE_LABELS[m] for m in arithmetic.MEASURES],
         "grid": [

@@ -51,6 +51,15 @@ class DrillIndexPage(Page):
         return DrillIndexPermissionTester(user, self)
 
 
+class DrillFeeds(models.TextChoices):
+    """Which part of the assessment a drill's scores feed (manual 6.3.4): teamwork and
+    communication, or none (a fire-alarm drill tests safety, not teamwork)."""
+
+    MODULE = "", _("As its module says (teamwork and communication: teamwork; others: none)")
+    TEAMWORK = "teamwork", _("Teamwork and communication")
+    NONE = "none", _("No part of the assessment")
+
+
 class DrillPage(FeatureContextMixin, Page):
     """A practical drill (manual 6.2.4): a scenario played out, scored on a rubric; its page
     lists the sessions that play it (`courses.sessions.views.drill_page_context`)."""
@@ -71,9 +80,21 @@ class DrillPage(FeatureContextMixin, Page):
         help_text=_("Who the drill is for. Leave empty for everyone."),
     )
     rubric = StreamField(RubricBlock(), verbose_name=_("rubric"))
+    feeds_part = models.CharField(
+        _("scores count toward"),
+        max_length=16,
+        choices=DrillFeeds.choices,
+        default=DrillFeeds.MODULE,
+        blank=True,
+        help_text=_(
+            "The part of the five-part assessment its scores count toward. Only drills "
+            "counting toward teamwork count there."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("module"), FieldPanel("duration_minutes")]),
+        FieldPanel("feeds_part"),
         FieldPanel("target_positions"),
         FieldPanel("scenario"),
         FieldPanel("objectives"),
@@ -101,6 +122,14 @@ class DrillPage(FeatureContextMixin, Page):
         """Drills are published by a lead trainer approving them in the review workflow:
         a trainer can write and submit one, not publish it."""
         return DrillPermissionTester(user, self)
+
+    @property
+    def feeds(self) -> str:
+        """The part its scores feed: "teamwork" or "none" (`feeds_part`, or its module's)."""
+        if self.feeds_part:
+            return str(self.feeds_part)
+        teamwork = self.module == ModuleCategory.TEAMWORK
+        return (DrillFeeds.TEAMWORK if teamwork else DrillFeeds.NONE).value
 
     @property
     def objective_list(self) -> list[str]:

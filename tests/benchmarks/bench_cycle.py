@@ -238,7 +238,7 @@ def run(ctx: Context) -> list[Row]:
         Row(
             "cycle compute: loading / scoring / writing",
             f"{typical['loading']:.1f} / {typical['scoring']:.1f} / {typical['writing']:.1f} s",
-            comparison="in a process a core, each a part of the people: 7 queries / pure "
+            comparison="in a process a core, each a part of the people: 8 queries / pure "
             "Python per person, each result streamed to the first process's COPY / the commit",
         ),
         Row(

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.cycles import compute, inputs
+from assessments.cycles import compute, inputs, storage
 from assessments.demo import bench
 from assessments.models import (
     AssessmentCycle,
@@ -88,15 +88,17 @@ def everyone_in_full(cycle) -> dict[int, arithmetic.Person]:
             attempts[a.user_id, a.quiz_id].append(
                 arithmetic.QuizAttempt(a.pk, a.submitted_at, a.percent)
             )
-    surveys, complaints, rows, evaluations = (defaultdict(list) for _ in range(4))
+    surveys, complaints, handled, rows, evaluations = (defaultdict(list) for _ in range(5))
     for s in SurveyResult.objects.filter(date__range=(cycle.starts_on, cycle.ends_on)):
         surveys[s.user_id].append(arithmetic.Survey(s.reference, s.source, s.scale, s.score))
     for c in Complaint.objects.filter(received_at__gte=start, received_at__lt=end):
-        complaints[c.user_id].append(
-            arithmetic.Complaint(
-                c.reference, c.category, c.company_at_fault, c.received_at, c.first_contact_at
-            )
+        handler = None if c.handler_id is None else str(c.handler_id)
+        complaint = arithmetic.Complaint(
+            c.reference, c.category, c.company_at_fault, c.received_at, c.first_contact_at, handler
         )
+        complaints[c.user_id].append(complaint)
+        if c.handler_id is not None:
+            handled[c.handler_id].append(complaint)
     for e in EfficiencyRecord.objects.filter(
         period_start__gte=cycle.starts_on, period_end__lte=cycle.ends_on
     ):
@@ -117,6 +119,7 @@ def everyone_in_full(cycle) -> dict[int, arithmetic.Person]:
             complaints=tuple(complaints[p.user_id]),
             efficiency=tuple(rows[p.user_id]),
             evaluations=tuple(evaluations[p.user_id]),
+            handled=tuple(handled[p.user_id]),
         )
         for p in StaffProfile.objects.all()
     }
@@ -127,7 +130,10 @@ def test_the_computation_gives_what_scoring_every_record_gives(data, rule):
     """The picked attempts and summed efficiency rows change no result, under every rule."""
     cycle = AssessmentCycle.objects.get(pk=data.cycle_id)
     policy = arithmetic.Policy(**{**vars(arithmetic.DEFAULT_POLICY), "attempt_rule": rule})
-    cycle.policy = ScoringPolicy.objects.create(version=2, data=arithmetic.policy_to_json(policy))
+    latest = ScoringPolicy.objects.order_by("-version")[0].version
+    cycle.policy = ScoringPolicy.objects.create(
+        version=latest + 1, data=arithmetic.policy_to_json(policy)
+    )
     cycle.save()
     # Ties and a person with nothing measured: the rules' second keys and empty sums count.
     first = Attempt.objects.order_by("pk").first()
@@ -138,14 +144,20 @@ def test_the_computation_gives_what_scoring_every_record_gives(data, rule):
         **dict.fromkeys(EFFICIENCY_FIELDS, None)
     )
     EfficiencyRecord.objects.filter(pk=EfficiencyRecord.objects.order_by("-pk")[0].pk).update(
-        errors=None, pickups_on_time=None, exceptions=0, exceptions_on_time=0
+        errors=None, pickups_on_time=None, exceptions=0, exceptions_on_time=0, exceptions_solved=0
+    )
+    # A week without the solution column: not counted for solutions, counted for contacts.
+    EfficiencyRecord.objects.filter(pk=EfficiencyRecord.objects.order_by("-pk")[1].pk).update(
+        exceptions_solved=None
     )
     compute.cycle_compute(cycle)
+    cycle.refresh_from_db()
+    as_of = storage.clock(cycle, cycle.computed_at)
     stored = {r.user_id: r for r in AssessmentResult.objects.filter(cycle=cycle)}
     people = everyone_in_full(cycle)
     assert set(stored) == set(people)
     for user_id, person in people.items():
-        expected = arithmetic.assess(person, policy)
+        expected = arithmetic.assess(person, policy, as_of)
         result = stored[user_id]
         for part in arithmetic.PARTS:
             assert getattr(result, part) == expected.parts[part].score

@@ -279,3 +279,10 @@ def test_the_demo_appeals_are_raised_once_and_one_is_answered(make_staff):
     answered = Appeal.objects.get(state=AppealState.ANSWERED)
     assert answered.user.username == "E1001" and answered.answered_by == hr.user
     assert open_appeal_count(cycle) == 1
+    # A real correction: the phone follow-up scored 1 of 10 was E1002's; moved to him by an
+    # import and recomputed, it leaves her satisfaction with no survey at all.
+    assert answered.score_when_raised == 10 and answered.score_after is None
+    assert answered.recompute
+    survey = SurveyResult.objects.get(reference="MY-DEMO-APPEAL-0001")
+    assert survey.user.username == "E1002"
+    assert "月" in answered.comment

@@ -171,7 +171,11 @@ def test_the_export_reads_the_key_inputs_of_an_explanation():
             arithmetic.Survey("S1", "phone", "1-5", Decimal(5)),
             arithmetic.Survey("S2", "online", "percent", Decimal(90)),
         ),
-        complaints=(arithmetic.Complaint("C1", "service", True, now, None),),
+        complaints=(
+            arithmetic.Complaint("C1", "service", True, now, None),
+            arithmetic.Complaint("C2", "other", False, now, None),  # listed: nobody handled it
+        ),
+        handled=(arithmetic.Complaint("C3", "other", False, now, None, "1"),),
         efficiency=(
             arithmetic.EfficiencyRow(
                 datetime.date(2026, 10, 1),
@@ -180,15 +184,17 @@ def test_the_export_reads_the_key_inputs_of_an_explanation():
         ),
         evaluations=(arithmetic.Evaluation("drill", "D1", Decimal(8), Decimal(10)),),
     )
-    assessed = arithmetic.assess(person)
+    assessed = arithmetic.assess(person, as_of=now + datetime.timedelta(hours=30))
     explanation = {name: part.explanation for name, part in assessed.parts.items()}
     cells = export.explanation_inputs(explanation)
     headers = export.export_headers()
     assert len(cells) == len(headers) - headers.index("Required quizzes")
-    assert cells[:6] == [2, 1, 2, 95.0, 1, 7.0]  # (100 + 90) / 2; service 5 + late reply 2
+    # (100 + 90) / 2; one complaint at fault: service 5; and C3, handled, late: 2
+    assert cells[:6] == [2, 1, 2, 95.0, 1, 7.0]
     assert cells[6:8] == [96, 100]  # pick-ups on time, pick-ups
     assert cells[8:12] == [0, 0, None, None]  # no deliveries yet; queries do not apply
-    assert cells[12:16] == [0, 0, 1, 400]  # no exceptions; errors, items handled
+    # no exceptions (contacted, offered a solution); errors, items handled
+    assert cells[12:18] == [0, 0, 0, 0, 1, 400]
     assert cells[-1] == 1
     assert export.explanation_inputs({})[:2] == [0, 0]
 

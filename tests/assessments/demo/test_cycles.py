@@ -338,3 +338,44 @@ def test_early_in_a_quarter_few_have_sat_its_test(current, days):
         assert 0 < share < 0.5
     for attempt in sat:
         assert following <= timezone.localdate(attempt.started_at) < following + days * DAY
+
+
+def test_a_new_policy_version_moves_the_open_cycle_and_not_the_finalised_one(past, current):
+    from assessments.models import ScoringPolicy
+
+    first = ScoringPolicy.objects.get(version=1)
+    AssessmentCycle.objects.filter(pk__in=[past.pk, current.pk]).update(policy=first)
+    demo_cycles.load_demo_cycles()
+    past.refresh_from_db()
+    current.refresh_from_db()
+    assert past.policy == first  # finalised: keeps the version it was computed with
+    assert current.policy == policy_current()
+    result = AssessmentResult.objects.filter(cycle=current, efficiency__isnull=False).first()
+    measured = [m for m in result.explanation["efficiency"]["measures"] if m["denominator"]]
+    assert measured and all("zero" in m for m in measured)  # scored on bands again
+
+
+def test_the_demo_tells_issue_20s_story(past, current):
+    """The sorter without surveys can be certified; the struggling courier's efficiency says
+    so; late replies are their handlers'; the fire drill feeds no part; the answered appeal
+    shows the corrected score."""
+    from assessments.models import Appeal, AppealState
+
+    for cycle in (past, current):
+        sorter = AssessmentResult.objects.get(cycle=cycle, user__username="E1014")
+        assert sorter.satisfaction is None and "no_satisfaction" not in sorter.reasons
+        assert sorter.explanation["satisfaction"]["not_applicable"]
+        courier = AssessmentResult.objects.get(cycle=cycle, user__username="E1004")
+        assert courier.efficiency < 60
+        assert "handled" not in courier.explanation["satisfaction"]
+    agents = AssessmentResult.objects.filter(
+        cycle__in=[past, current], user__username__in=["E1006", "E1021"]
+    )
+    assert any(r.explanation["satisfaction"].get("handled", {}).get("late") for r in agents)
+    for result in AssessmentResult.objects.filter(cycle=current):
+        for line in result.explanation["teamwork"].get("evaluations", []):
+            if line["source"] == "drill":
+                assert "火警" not in line["title"] and line["date"] and line["session"]
+    appeal = Appeal.objects.get(cycle=current, user__username="E1001", part="satisfaction")
+    assert appeal.state == AppealState.ANSWERED and appeal.recompute
+    assert appeal.score_after > appeal.score_when_raised

@@ -244,10 +244,23 @@ def test_the_spread_from_excellent_to_struggling_with_gaps(seed_output):
     # Complaints the company was at fault for, and some answered after 24 hours.
     at_fault = Complaint.objects.filter(company_at_fault=True)
     assert at_fault.values("user").distinct().count() >= 3
+    # The late first replies are their handlers' (manual 4.3.1): 李娜 (E1006) at 浦东 and
+    # 秦嘉怡 (E1021) at 天河 answer late; a few complaints name no handler at all.
     late = Complaint.objects.filter(
         first_contact_at__gt=F("received_at") + datetime.timedelta(hours=24)
     )
-    assert {"E1004", "E1021"} <= set(late.values_list("user__username", flat=True))
+    assert {"E1006", "E1021"} <= set(late.values_list("handler__username", flat=True))
+    handlers = Complaint.objects.filter(handler__isnull=False).select_related(
+        "handler__profile", "user__profile"
+    )
+    assert handlers.count() > Complaint.objects.filter(handler__isnull=True).count() > 0
+    for complaint in handlers:
+        assert complaint.handler != complaint.user
+        assert complaint.handler.profile.position in ("customer_service", "trainer")
+    # Exceptions: both halves of manual 3.1.5, a solution never more than a contact.
+    solved = EfficiencyRecord.objects.filter(exceptions_solved__isnull=False)
+    assert solved.exists()
+    assert not solved.filter(exceptions_solved__gt=F("exceptions_on_time")).exists()
 
     # The demo learner looks good; the struggling look it.
     def survey_mean(number):

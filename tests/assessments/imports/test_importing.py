@@ -150,6 +150,49 @@ def test_complaints_keep_times_in_the_local_time_zone(people):
     assert outcome.unchanged == 1
 
 
+def test_complaints_record_their_handler_and_an_unknown_one_is_refused(people):
+    """Manual 4.3.1: the handler (投诉处理人员) answers within 24 hours; the import keeps who
+    it is, changes it on a corrected file, and refuses a number nobody has."""
+    row = {
+        "reference": "C-1",
+        "employee_number": "L001",
+        "received_at": "2026-10-08 09:30",
+        "category": "service",
+        "company_at_fault": "no",
+        "handler": "L002",
+    }
+    _batch, outcome = run("complaints", csv_bytes("complaints", [row]))
+    assert outcome.ok, [p.message for p in outcome.problems]
+    assert Complaint.objects.get().handler == people["colleague"].user
+    _batch, outcome = run("complaints", csv_bytes("complaints", [{**row, "handler": ""}]))
+    assert outcome.updated == 1 and Complaint.objects.get().handler is None
+    before = list(Complaint.objects.values_list("reference", "handler"))
+    _batch, outcome = run("complaints", csv_bytes("complaints", [{**row, "handler": "NOBODY"}]))
+    assert not outcome.ok
+    [problem] = outcome.problems
+    assert (problem.code, problem.column, problem.value) == (
+        "unknown_employee",
+        "handler",
+        "NOBODY",
+    )
+    assert list(Complaint.objects.values_list("reference", "handler")) == before
+
+
+def test_efficiency_imports_the_solutions_offered_within_2_hours(people):
+    row = {
+        "employee_number": "L001",
+        "period_start": "2026-10-05",
+        "period_end": "2026-10-11",
+        "exceptions": "10",
+        "exceptions_on_time": "9",
+        "exceptions_solved": "7",
+    }
+    _batch, outcome = run("efficiency", csv_bytes("efficiency", [row]))
+    assert outcome.ok, [p.message for p in outcome.problems]
+    record = EfficiencyRecord.objects.get()
+    assert (record.exceptions, record.exceptions_on_time, record.exceptions_solved) == (10, 9, 7)
+
+
 def test_teamwork_evaluations_import(people):
     row = {
         "employee_number": "L001",

@@ -71,6 +71,7 @@ COURIER = EfficiencyRecord(
     queries_on_time=None,
     exceptions=6,
     exceptions_on_time=5,
+    exceptions_solved=None,
     items_handled=600,
     errors=2,
 )
@@ -385,10 +386,46 @@ def test_complaint_records():
             datetime(2026, 10, 9, 10, 40),
             datetime(2026, 10, 10, 16),
             "已致歉",
+            None,
         ),
         ComplaintRecord(
-            "TS-2", "E1005", datetime(2026, 10, 12, 14, 2), "information", False, None, None, ""
+            "TS-2",
+            "E1005",
+            datetime(2026, 10, 12, 14, 2),
+            "information",
+            False,
+            None,
+            None,
+            "",
+            None,
         ),
+    ]
+
+
+def test_complaints_name_their_handler_in_either_language():
+    """Manual 4.3.1: the handler (投诉处理人员) answers within 24 hours; an empty cell is
+    nobody recorded."""
+    for header in ("投诉处理人员工号", "投诉处理人员", "handler", "Handled by"):
+        [first, second] = records(
+            "complaints",
+            COMPLAINTS_ZH + "," + header,
+            "TS-1,E1001,2026-10-09 09:15,服务类,是,2026-10-09 10:40,,,E1005",
+            "TS-2,E1001,2026-10-09 09:15,服务类,是,,,,",
+        )
+        assert first.handler == "E1005" and second.handler is None
+    assert problems(
+        "complaints",
+        COMPLAINTS_ZH + ",投诉处理人员工号",
+        "TS-1,E1001,2026-10-09 09:15,服务类,是,,,,E 1005",
+    ) == [(2, "投诉处理人员工号", "E 1005", "bad_employee_number")]
+
+
+def test_exceptions_have_both_halves_and_a_solution_means_a_contact():
+    header = "工号,开始日期,结束日期,异常件数,2小时内联系数,2小时内提供解决方案数"
+    [record] = records("efficiency", header, "E1,2026-10-01,2026-10-31,20,19,12")
+    assert (record.exceptions, record.exceptions_on_time, record.exceptions_solved) == (20, 19, 12)
+    assert problems("efficiency", header, "E1,2026-10-01,2026-10-31,20,10,12") == [
+        (2, "2小时内提供解决方案数", "12", "solved_exceeds_contacted")
     ]
 
 
@@ -410,6 +447,7 @@ def test_complaint_mistakes():
 
 def test_a_row_of_empty_cells_is_blank():
     assert checked("complaints", COMPLAINTS_ZH, ",,,,,,,") == []
+    assert checked("complaints", COMPLAINTS_ZH + ",投诉处理人员工号", ",,,,,,,,") == []
 
 
 def test_before_received_says_when_it_was_received():

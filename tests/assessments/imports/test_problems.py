@@ -33,6 +33,7 @@ PARAMS = {
     "score_above_max": {"max_score": "20", "max_column": "满分"},
     "on_time_exceeds_total": {"total": 120, "total_column": "派送数"},
     "on_time_without_total": {"total_column": "派送数"},
+    "solved_exceeds_contacted": {"total": 12, "total_column": "2小时内联系数"},
     "errors_exceed_items": {"total": 10, "total_column": "处理件数"},
     "errors_without_items": {"total_column": "处理件数"},
     "period_end_before_start": {"start": "2026-10-31"},

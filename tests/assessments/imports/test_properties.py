@@ -130,6 +130,7 @@ def complaint_records(draw):
         draw(after(received)),
         draw(after(received)),
         draw(comments),
+        draw(st.one_of(st.none(), numbers)),
     )
 
 
@@ -147,6 +148,10 @@ def efficiency_records(draw):
     if all(total is None for total, _part in pairs):
         pairs[0] = (draw(counts), None)
     flat = [value for pair in pairs for value in pair]
+    # exceptions solved within 2 hours: at most those contacted within them (index 7)
+    contacted = flat[7]
+    solved = None if contacted is None else draw(st.one_of(st.none(), st.integers(0, contacted)))
+    flat.insert(8, solved)
     return EfficiencyRecord(draw(numbers), start, draw(st.dates(start, date(2999, 12, 31))), *flat)
 
 

@@ -118,10 +118,17 @@ def test_the_default_policy_is_sound_and_nonsense_is_named():
     assert policy_problems(lopsided) == [("part_weights_sum", {"total": "90"})]
     upside_down = replace(DEFAULT_POLICY, bands=(Band("excellent", D(60)), Band("pass", D(90))))
     assert [code for code, _params in policy_problems(upside_down)] == ["bands_order"]
-    bad_target = replace(
-        DEFAULT_POLICY, measure_targets={**DEFAULT_POLICY.measure_targets, "queries": D(2)}
+    bad_band = replace(
+        DEFAULT_POLICY, measure_bands={**DEFAULT_POLICY.measure_bands, "queries": (D(0), D(2))}
     )
-    assert policy_problems(bad_target)[0][0] == "measure_target"
+    assert policy_problems(bad_band)[0][0] == "measure_band"
+    upside_down_band = replace(
+        DEFAULT_POLICY,
+        measure_bands={**DEFAULT_POLICY.measure_bands, "queries": (D("0.9"), D("0.8"))},
+    )
+    assert policy_problems(upside_down_band)[0][0] == "measure_band"
+    nothing_applies = replace(DEFAULT_POLICY, position_parts={"courier": {}})
+    assert policy_problems(nothing_applies) == [("position_no_parts", {"position": "courier"})]
 
 
 def test_surveys_are_normalised_from_their_own_scale():
@@ -149,8 +156,16 @@ def test_a_worked_example_with_its_explanation():
             Survey("S2", "mystery_shopper", "percent", D(85)),  # 85
         ),
         complaints=(
-            Complaint("C1", "service", True, T0, T0 + 30 * hours),  # 5 + 2 late
-            Complaint("C2", "transport", False, T0, None),  # not the company's fault
+            # at fault: 5; its late reply is its handler's (employee 77), not this courier's
+            Complaint("C1", "service", True, T0, T0 + 30 * hours, "77"),
+            # not the company's fault, and nobody handled it: explained, no penalty
+            Complaint("C2", "transport", False, T0, None),
+        ),
+        handled=(
+            # handled by this courier: late (25 h), not at fault, still 2 off
+            Complaint("C3", "information", False, T0, T0 + 25 * hours, "5"),
+            # exactly 24 hours: in time
+            Complaint("C4", "other", False, T0, T0 + 24 * hours, "5"),
         ),
         efficiency=(
             EfficiencyRow(
@@ -164,21 +179,33 @@ def test_a_worked_example_with_its_explanation():
             Evaluation("team_project", "T1", D(17), D(20)),
         ),
     )
-    result = assess(person)
+    result = assess(person, as_of=T0 + 100 * hours)
     assert result.score("knowledge") == D(45)  # (90 + 0) / 2, the best attempt
     assert result.parts["knowledge"].explanation["quizzes"][1]["missing"] is True
-    # (100 + 85) / 2 = 92.5, minus 7 for the late complaint the company was at fault for
+    # (100 + 85) / 2 = 92.5, minus 5 for C1 (at fault) and 2 for C3 (handled, late)
     assert result.score("satisfaction") == D("85.5")
-    assert result.parts["satisfaction"].explanation["penalty"] == "7"
-    # deliveries: 133 / 150 summed (never a mean of rates) = 88.67 % of a 95 % target → 93.3;
-    # accuracy: 1 - 1/200 = 99.5 % of 99.5 % → 100; weights 2 and 1 → 95.6
-    assert result.score("efficiency") == D("95.6")
+    explained = result.parts["satisfaction"].explanation
+    assert explained["penalty"] == "7"
+    assert explained["complaints"][1] == {
+        "reference": "C2",
+        "category": "transport",
+        "at_fault": False,
+        "penalty": "0",
+        "no_handler": True,
+        "reply": "late",
+    }
+    assert explained["handled"]["count"] == 2 and explained["handled"]["late"] == 1
+    # deliveries: 133 / 150 summed (never a mean of rates) = 88.67 % on a band from 75 %
+    # (0) to 98 % (100) → 59.4; accuracy: 1 - 1/200 = 99.5 % on 99 % to 99.9 % → 55.6;
+    # weights 2 and 1 → 58.1
+    assert result.score("efficiency") == D("58.1")
     deliveries = result.parts["efficiency"].explanation["measures"][1]
     assert (deliveries["numerator"], deliveries["denominator"]) == (133, 150)
+    assert (deliveries["zero"], deliveries["target"]) == ("75.0", "98.0")
     assert result.score("teamwork") == D(85.5)  # (86 + 85) / 2
-    # (45 * 30 + 85.5 * 25 + 95.6 * 25 + 85.5 * 20) / 100 = 75.875, half-up: 75.9
-    assert result.overall == D("75.9") and result.grade == "pass"
-    assert not result.eligible and result.reasons == ("low_knowledge",)
+    # (45 * 30 + 85.5 * 25 + 58.1 * 25 + 85.5 * 20) / 100 = 66.5
+    assert result.overall == D("66.5") and result.grade == "pass"
+    assert not result.eligible and result.reasons == ("low_knowledge", "low_efficiency")
 
 
 def totals_of(surveys) -> tuple[SurveyTotal, ...]:

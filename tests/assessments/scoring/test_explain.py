@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (full-width punctuation in the Chinese texts, on purpose)
 """A result's explanation in plain words (assessments/scoring/explain.py): no database."""
 
 import datetime
@@ -44,9 +45,18 @@ COURIER = Person(
         Survey("S3", "mystery_shopper", "percent", D(85)),
     ),
     complaints=(
-        Complaint("C-2026-0012", "service", True, T0, T0 + 30 * HOUR),  # 5 + 2 late
-        Complaint("C-2026-0013", "transport", True, T0, T0 + HOUR),  # 3
-        Complaint("C-2026-0014", "other", False, T0, None),  # not the company's fault
+        # 5; late, but the late reply is its handler's (employee 7)
+        Complaint("C-2026-0012", "service", True, T0, T0 + 30 * HOUR, "7"),
+        Complaint("C-2026-0013", "transport", True, T0, T0 + HOUR, "7"),  # 3
+        # not the company's fault, nobody handled it: said so, no penalty
+        Complaint("C-2026-0014", "other", False, T0, None),
+        # not the company's fault, handled: not in this courier's explanation
+        Complaint("C-2026-0015", "information", False, T0, T0 + HOUR, "8"),
+    ),
+    handled=(
+        Complaint("C-2026-0021", "service", False, T0, T0 + 26 * HOUR, "5"),  # late: 2
+        Complaint("C-2026-0022", "other", True, T0, T0 + 2 * HOUR, "5"),  # in time
+        Complaint("C-2026-0023", "transport", False, T0 + 90 * HOUR, None, "5"),  # awaiting
     ),
     efficiency=(
         EfficiencyRow(
@@ -62,10 +72,28 @@ COURIER = Person(
         ),
     ),
     evaluations=(
-        Evaluation("drill", "D1", D(82), D(100)),
+        Evaluation(
+            "drill",
+            "D1",
+            D(82),
+            D(100),
+            "团队协作沟通演练",
+            "团队协作沟通演练",
+            datetime.date(2026, 10, 12),
+        ),
+        Evaluation(
+            "drill",
+            "D2",
+            D(45),
+            D(50),
+            "电话投诉：情绪激动的客户",
+            "投诉处理实战演练（浦东）",
+            datetime.date(2026, 10, 14),
+        ),
         Evaluation("team_project", "T1", D(4), D(5)),
     ),
 )
+AS_OF = T0 + 100 * HOUR  # the cycle's clock: C-2026-0023 is 10 hours old
 
 
 def texts(part) -> list[str]:
@@ -77,7 +105,7 @@ def by_part(explained):
 
 
 def test_a_courier_reads_every_part_in_plain_english():
-    result = assess(COURIER)
+    result = assess(COURIER, as_of=AS_OF)
     with translation.override("en"):
         parts = by_part(explain(result, DEFAULT_POLICY))
     assert list(parts) == list(PARTS_AND_OVERALL)
@@ -91,31 +119,46 @@ def test_a_courier_reads_every_part_in_plain_english():
     satisfaction = texts(parts["satisfaction"])
     assert "Phone interview: 2 surveys, mean 90.0 of 100 (weight 1)" in satisfaction
     assert "Mystery shopping: 1 survey, mean 85.0 of 100 (weight 1)" in satisfaction
-    assert (
-        "Complaint C-2026-0012 (Service), the company at fault: \u22125; "
-        "first reply after 24 hours: \u22122 more"
-    ) in satisfaction
+    assert "Complaint C-2026-0012 (Service), the company at fault: \u22125" in satisfaction
     assert "Complaint C-2026-0013 (Transport), the company at fault: \u22123" in satisfaction
-    assert not any("C-2026-0014" in text for text in satisfaction)
-    # (90 + 85) / 2 = 87.5, minus 10
+    assert (
+        "Complaint C-2026-0014 (Other), not the company's fault: no penalty. No handler is "
+        "recorded for it, so its reply time is charged to no one (its first reply came after "
+        "24 hours)."
+    ) in satisfaction
+    assert not any("C-2026-0015" in text for text in satisfaction)
+    assert (
+        "You handled 3 complaints: 1 first replied to after 24 hours, 1 awaiting a reply"
+    ) in satisfaction
+    assert (
+        "Complaint C-2026-0021 (Service), which you handled: first reply after 24 hours: \u22122"
+    ) in satisfaction
+    assert (
+        "Complaint C-2026-0023 (Transport), which you handled: awaiting a reply, less than 24 "
+        "hours so far: no penalty"
+    ) in satisfaction
+    assert not any("C-2026-0022" in text for text in satisfaction)
+    # (90 + 85) / 2 = 87.5, minus 5 + 3 (at fault) and 2 (handled, late)
     assert satisfaction[0] == "Survey mean 87.5, minus 10 for complaints: 77.5"
 
     efficiency = texts(parts["efficiency"])
     assert (
-        "Deliveries within 24 hours: 1,130 of 1,200 = 94.2%, against a target of 95.0% "
-        "\u2192 99.1 (weight 2)"
+        "Deliveries within 24 hours: 1,130 of 1,200 = 94.2%; 75.0% scores 0 and 98.0% scores "
+        "100 \u2192 83.3 (weight 2)"
     ) in efficiency
     assert (
-        "Accuracy (items handled without error): 3 errors in 2,000 items handled = 99.9% right,"
-        " against a target of 99.5% \u2192 100.0 (weight 1)"
+        "Accuracy (items handled without error): 3 errors in 2,000 items handled = 99.9% right;"
+        " 99.0% scores 0 and 99.9% scores 100 \u2192 94.4 (weight 1)"
     ) in efficiency
     assert "Pick-ups within 2 hours: no data in this cycle" in efficiency
     assert efficiency[0].startswith("The weighted mean of 2 measures with data")
 
     teamwork = texts(parts["teamwork"])
     assert teamwork == [
-        "The mean of 2 evaluations: 81.0",
-        "Drill evaluation: 82 of 100",
+        "The mean of 3 evaluations: 84.0",
+        "“团队协作沟通演练” (the session of Oct. 12, 2026): 82 of 100",
+        "“电话投诉：情绪激动的客户” (session “投诉处理实战演练（浦东）” of Oct. 14, 2026): "
+        "45 of 50 = 90.0",
         "Team project evaluation: 4 of 5 = 80.0",
     ]
 
@@ -130,9 +173,96 @@ def test_a_courier_reads_every_part_in_plain_english():
 
 def test_numbers_follow_the_language():
     with translation.override("zh-hans"):
-        efficiency = texts(by_part(explain(assess(COURIER), DEFAULT_POLICY))["efficiency"])
+        parts = by_part(explain(assess(COURIER, as_of=AS_OF), DEFAULT_POLICY))
+    efficiency = texts(parts["efficiency"])
     assert any("1130" in text and "1200" in text for text in efficiency)
     assert not any("1,130" in text for text in efficiency)
+    assert "《团队协作沟通演练》（2026年10月12日场次）：82 分（满分 100 分）" in texts(
+        parts["teamwork"]
+    )
+    satisfaction = texts(parts["satisfaction"])
+    assert any("待回复" in text and "C-2026-0023" in text for text in satisfaction)
+    assert any("投诉处理人员" in text and "C-2026-0014" in text for text in satisfaction)
+
+
+def test_not_applicable_is_told_apart_from_no_data():
+    sorter = Person(
+        position="station_staff",
+        efficiency=(EfficiencyRow(T0.date(), {"items_handled": 1000, "errors": 0}),),
+    )
+    with translation.override("en"):
+        parts = by_part(explain(assess(sorter), DEFAULT_POLICY))
+    assert parts["satisfaction"].score_text == "Not applicable"
+    assert parts["satisfaction"].not_applicable
+    assert parts["satisfaction"].summary == (
+        "Not applicable to this position: for Station staff, Customer satisfaction counts only "
+        "when there is data, and this cycle has none."
+    )
+    assert parts["knowledge"].score_text == "No data" and not parts["knowledge"].not_applicable
+    lines = [line.text for line in parts["overall"].lines]
+    assert "Left out, as they have no data: Knowledge, Teamwork and communication" in lines
+    assert (
+        "Left out, as they do not apply to this position (the weights of the others count in "
+        "full): Customer satisfaction"
+    ) in lines
+    assert "Customer satisfaction has no data." not in lines
+    with translation.override("zh-hans"):
+        parts = by_part(explain(assess(sorter), DEFAULT_POLICY))
+    assert parts["satisfaction"].score_text == "不适用于该岗位"
+    assert parts["knowledge"].score_text == "无数据"
+
+
+def test_a_result_explained_before_handlers_and_bands_reads_as_it_did():
+    """Finalised cycles keep their stored explanations: the old keys still read right."""
+    stored = SimpleNamespace(
+        knowledge=None,
+        satisfaction=D("77.5"),
+        efficiency=D("99.1"),
+        teamwork=None,
+        overall=D("88.3"),
+        grade="good",
+        eligible=False,
+        reasons=["no_knowledge", "no_teamwork"],
+        explanation={
+            "satisfaction": {
+                "sources": [{"source": "phone", "count": 1, "mean": "87.5", "weight": "1"}],
+                "complaints": [
+                    {
+                        "reference": "C1",
+                        "category": "service",
+                        "late_reply": True,
+                        "penalty": "7",
+                    }
+                ],
+                "survey_mean": "87.5",
+                "penalty": "7",
+            },
+            "efficiency": {
+                "position": "courier",
+                "measures": [
+                    {
+                        "measure": "deliveries",
+                        "numerator": 1130,
+                        "denominator": 1200,
+                        "rate": "94.2",
+                        "target": "95.0",
+                        "score": "99.1",
+                        "weight": "2",
+                    }
+                ],
+            },
+        },
+    )
+    with translation.override("en"):
+        parts = by_part(explain(stored, DEFAULT_POLICY))
+    assert (
+        "Complaint C1 (Service), the company at fault: \u22125; first reply after 24 hours: "
+        "\u22122 more"
+    ) in texts(parts["satisfaction"])
+    assert (
+        "Deliveries within 24 hours: 1,130 of 1,200 = 94.2%, against a target of 95.0% "
+        "\u2192 99.1 (weight 2)"
+    ) in texts(parts["efficiency"])
 
 
 def test_a_part_without_data_says_so_and_the_reasons_name_it():
@@ -158,7 +288,7 @@ def test_a_part_without_data_says_so_and_the_reasons_name_it():
 
 
 def test_the_stored_result_explains_like_the_computed_one_even_without_the_policy():
-    computed = assess(COURIER)
+    computed = assess(COURIER, as_of=AS_OF)
     stored = SimpleNamespace(
         **{part: computed.score(part) for part in PARTS_AND_OVERALL},
         grade=computed.grade or "",
@@ -171,10 +301,9 @@ def test_the_stored_result_explains_like_the_computed_one_even_without_the_polic
     with translation.override("en"):
         assert explain(stored, DEFAULT_POLICY) == explain(computed, DEFAULT_POLICY)
         without = by_part(explain(stored))
-    assert (
-        "Complaint C-2026-0012 (Service), the company at fault and the first reply after 24 "
-        "hours: \u22127"
-    ) in texts(without["satisfaction"])
+    assert "Complaint C-2026-0012 (Service), the company at fault: \u22125" in texts(
+        without["satisfaction"]
+    )
     assert "Knowledge is below its floor." in texts(without["overall"])
 
 
