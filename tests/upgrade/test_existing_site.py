@@ -121,5 +121,5 @@ def test_an_old_site_migrates_runs_its_queued_jobs_and_serves_its_pages(site):
     # Every role's pages, from the learner's lesson to the Wagtail admin.
     lines = run("-m", "tests.upgrade.pages").splitlines()
     seen = [json.loads(line) for line in lines if line.startswith("{")]
-    assert len(seen) == 35
+    assert len(seen) == 38
     assert [page for page in seen if page["status"] != 200] == []
