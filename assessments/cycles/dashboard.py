@@ -101,6 +101,8 @@ class Row:
     scores: tuple[Decimal | None, ...]  # in SCORES order
     grade: str
     eligible: bool
+    # why not eligible, as stored with the result (None: not read)
+    reasons: tuple[str, ...] | None = None
 
     @property
     def overall(self) -> Decimal | None:
@@ -108,7 +110,13 @@ class Row:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(p for p, v in zip(arithmetic.PARTS, self.scores, strict=False) if v is None)
+        """The parts without data; a part that does not apply to the position has no score
+        either, but nothing is missing there (its result gives no `no_<part>` reason)."""
+        return tuple(
+            part
+            for part, value in zip(arithmetic.PARTS, self.scores, strict=False)
+            if value is None and (self.reasons is None or f"no_{part}" in self.reasons)
+        )
 
     @property
     def missing_labels(self) -> list[str]:
@@ -125,13 +133,14 @@ ROW_COLUMNS = (
     *SCORES,
     "grade",
     "eligible",
+    "reasons",
 )
 
 
 def _row(values: Sequence) -> Row:
     user_id, number, name, unit_id, unit_name, position = values[:6]
     scores = tuple(values[6 : 6 + len(SCORES)])
-    grade, eligible = values[6 + len(SCORES) :]
+    grade, eligible, reasons = values[6 + len(SCORES) :]
     return Row(
         user_id=user_id,
         employee_number=number,
@@ -142,6 +151,7 @@ def _row(values: Sequence) -> Row:
         scores=scores,
         grade=grade,
         eligible=eligible,
+        reasons=tuple(reasons or ()),
     )
 
 

@@ -1,5 +1,6 @@
 """The cycle dashboard's reads: who reads which cycle and result, and the pure sums."""
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -155,6 +156,16 @@ def test_people_with_missing_data_say_which_parts_lack_it():
     assert [r.employee_number for r in missing] == ["T2", "T3"]
     assert missing[0].missing == ("satisfaction", "efficiency")
     assert missing[1].missing == arithmetic.PARTS
+
+
+def test_a_part_that_does_not_apply_to_the_position_is_not_missing_data():
+    """A sorter's satisfaction has no score because it does not apply: no "no data" there."""
+    sorter = dataclasses.replace(row("S1", (80, None, 80, 80, 80)), reasons=())
+    agent = dataclasses.replace(
+        row("S2", (80, None, 80, 80, 80), eligible=False), reasons=("no_satisfaction",)
+    )
+    assert sorter.missing == () and agent.missing == ("satisfaction",)
+    assert [r.employee_number for r in dashboard.missing_data([sorter, agent])] == ["S2"]
 
 
 def test_the_export_reads_the_key_inputs_of_an_explanation():
