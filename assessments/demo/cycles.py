@@ -68,8 +68,8 @@ QUARTERS = "一二三四"
 # an essay (they grade themselves: no wait for a trainer). Slots as in `quizzes`.
 QUARTERLY_SLUG = "quarterly-test-"  # + the quarter, e.g. quarterly-test-2026q3
 QUARTERLY_TEST = {
-    "intro": "<p>每季度一次的业务知识测评,成绩计入本季度考核的业务知识部分。"
-    "共 10 题:五个培训模块各随机 2 题。限时 30 分钟,60 分及格,可作答 2 次,"
+    "intro": "<p>每季度一次的业务知识测评，成绩计入本季度考核的业务知识部分。"
+    "共 10 题：五个培训模块各随机 2 题。限时 30 分钟，60 分及格，可作答 2 次，"
     "以最好的一次计分。本季度结束、测评关闭后公布答案和解析。</p>",
     "time_limit_minutes": 30,
     "attempts_allowed": 2,

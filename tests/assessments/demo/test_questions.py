@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from assessments.demo import certificates as demo_certificates
+from assessments.demo import cycles as demo_cycles
 from assessments.demo import questions as demo_questions
 from assessments.demo import quizzes as demo_quizzes
 from assessments.models import Question
@@ -93,6 +94,7 @@ def test_questions_quizzes_and_certificates_use_chinese_punctuation():
         demo_quizzes.ESSAYS,
         demo_certificates.REVOKE_REASON,
         demo_certificates.REISSUE_REASON,
+        demo_cycles.QUARTERLY_TEST,
     ]
     wrong = [mark for text in texts_in(content) for mark in half_width_marks(text)]
     assert wrong == []
