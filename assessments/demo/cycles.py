@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (full-width punctuation in the Chinese texts, on purpose)
 """The demo's assessment cycles: the previous quarter's, computed and finalised by HR, and
 the current quarter's, computed and still open, so that every assessment page has content.
 
