@@ -68,6 +68,32 @@ def cycle_start_computing(cycle: AssessmentCycle) -> bool:
 
 
 @transaction.atomic
+def cycle_change_policy(cycle: AssessmentCycle, *, policy: ScoringPolicy, by) -> AssessmentCycle:
+    """Score a cycle that is not finalised by another policy version (the newer one HR has
+    saved since the cycle was made): its next computation uses it. A finalised cycle keeps
+    the version it was computed with."""
+    if not may_run_cycles(by):
+        raise PermissionDenied
+    cycle = AssessmentCycle.objects.select_for_update().select_related("policy").get(pk=cycle.pk)
+    if cycle.state == CycleState.FINALISED:
+        raise ValidationError(
+            _("This cycle is finalised: it keeps the policy version it was computed with.")
+        )
+    if cycle.policy_id == policy.pk:
+        return cycle
+    before = cycle.policy.version
+    cycle.policy = policy
+    cycle.save(update_fields=["policy"])
+    audit_record(
+        action=AuditAction.CYCLE_POLICY_CHANGED,
+        actor=by,
+        target=cycle,
+        details={"from": before, "to": policy.version},
+    )
+    return cycle
+
+
+@transaction.atomic
 def cycle_finalise(cycle: AssessmentCycle, *, by) -> AssessmentCycle:
     """Lock a computed cycle: its results stay as they are."""
     cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)

@@ -35,6 +35,7 @@ from assessments.cycles.selectors import (
 from assessments.cycles.services import (
     appeal_answer,
     appeal_raise,
+    cycle_change_policy,
     cycle_create,
     cycle_finalise,
     cycle_start_computing,
@@ -42,6 +43,7 @@ from assessments.cycles.services import (
 from assessments.models.appeals import Appeal, AppealPart, AppealState
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
 from assessments.scoring.explain import explain, grade_text, reason_text
+from assessments.scoring.selectors import policy_newer_than, policy_of_id
 from lms.audit import (
     PersonalRecord,
     audited_rows,
@@ -141,6 +143,7 @@ def cycle_detail(request, cycle_id: int):
             "quizzes": cycle.required_quizzes.order_by("title").only("pk", "title"),
             "counts": _counts(visible),
             "is_hr": permissions.may_run_cycles(request.user),
+            "newer_policy": policy_newer_than(cycle.policy),
             "running": percent is not None,
             "percent": percent or 0,
             "page_obj": page_obj,
@@ -159,10 +162,18 @@ def cycle_status(request, cycle_id: int):
 @login_required
 @require_POST
 def cycle_compute_view(request, cycle_id: int):
+    """Compute the cycle again; with `policy`, by that policy version from now on."""
     cycle = _cycle(request, cycle_id)
     if cycle.state == CycleState.FINALISED:
         messages.error(request, _("This cycle is finalised: its results can no longer change."))
-    elif not cycle_start_computing(cycle):
+        return redirect("cycles:cycle_detail", cycle.pk)
+    if request.POST.get("policy"):
+        policy = policy_of_id(request.POST["policy"])
+        if policy is None:
+            messages.error(request, _("Choose an existing policy version."))
+            return redirect("cycles:cycle_detail", cycle.pk)
+        cycle = cycle_change_policy(cycle, policy=policy, by=request.user)
+    if not cycle_start_computing(cycle):
         messages.info(request, _("This cycle is being computed already."))
     return redirect("cycles:cycle_detail", cycle.pk)
 

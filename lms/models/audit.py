@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     ANSWER_GRADED = "quiz.graded", _("Answer graded by hand")
     QUESTION_REGRADED = "quiz.regraded", _("Past attempts regraded")
     DATA_IMPORTED = "data.imported", _("Data imported")
+    CYCLE_POLICY_CHANGED = "assessment.policy", _("Cycle moved to another policy version")
     APPEAL_RAISED = "assessment.appeal", _("Assessment questioned")
     APPEAL_ANSWERED = "assessment.answer", _("Appeal answered")
     CERTIFICATE_ISSUED = "certificate.issued", _("Certificate issued")

@@ -274,3 +274,38 @@ def test_a_cycle_with_an_open_appeal_cannot_be_finalised(people, login, cycle):
     assert "answer it before finalising" in page
     cycle.refresh_from_db()
     assert cycle.state == CycleState.COMPUTED
+
+
+def test_hr_moves_an_open_cycle_to_the_newer_policy_and_a_finalised_one_keeps_its_own(
+    people, login, cycle, django_capture_on_commit_callbacks
+):
+    from lms.models.audit import AuditAction, AuditEvent
+
+    old, latest = (
+        ScoringPolicy.objects.order_by("version")[0],
+        ScoringPolicy.objects.latest("version"),
+    )
+    assert latest.version > old.version
+    AssessmentCycle.objects.filter(pk=cycle.pk).update(policy=old)
+    client = login(people["hr"])
+    page = client.get(f"/assessment/cycles/{cycle.pk}/").content.decode()
+    assert "data-newer-policy" in page and f'name="policy" value="{latest.pk}"' in page
+
+    client.post(f"/assessment/cycles/{cycle.pk}/compute/", {"policy": "x"})  # changes nothing
+    assert AssessmentCycle.objects.get(pk=cycle.pk).policy == old
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/assessment/cycles/{cycle.pk}/compute/", {"policy": latest.pk})
+    cycle.refresh_from_db()
+    assert cycle.policy == latest and cycle.state == CycleState.COMPUTED
+    event = AuditEvent.objects.get(action=AuditAction.CYCLE_POLICY_CHANGED)
+    assert event.details == {"from": old.version, "to": latest.version}
+    assert (
+        "data-newer-policy" not in client.get(f"/assessment/cycles/{cycle.pk}/").content.decode()
+    )
+
+    client.post(f"/assessment/cycles/{cycle.pk}/finalise/")
+    AssessmentCycle.objects.filter(pk=cycle.pk).update(policy=old)  # as if finalised on it
+    client.post(f"/assessment/cycles/{cycle.pk}/compute/", {"policy": latest.pk})
+    assert AssessmentCycle.objects.get(pk=cycle.pk).policy == old
+    page = client.get(f"/assessment/cycles/{cycle.pk}/").content.decode()
+    assert "data-newer-policy" not in page
