@@ -49,7 +49,7 @@ pytestmark = [
 
 OCTOBER = datetime.date(2026, 10, 1)
 # Long names, as real ones are: they must wrap inside their card, not widen the page.
-LONG_QUIZ = "2026年第四季度客户服务与投诉处理知识考核（华东区收派员及客服专员）"
+LONG_QUIZ = "2026年第四季度客户服务与投诉处理知识考核(华东区收派员及客服专员)"
 LONG_FILE = "2026年10月客户满意度调查结果_华东区_浦东站_第二批次_修订版.csv"
 
 
@@ -61,10 +61,10 @@ def _essay_quiz(course):
     """A quiz with an essay (graded by hand) and a single choice."""
     essay, single = questions_services.questions_import(
         [
-            Q(QuestionType.ESSAY, "请描述一次您处理客户投诉的完整经过，包括如何道歉、核实与回访。"),
+            Q(QuestionType.ESSAY, "请描述一次您处理客户投诉的完整经过,包括如何道歉、核实与回访。"),
             Q(
                 QuestionType.SINGLE,
-                "查询服务时效？",
+                "查询服务时效?",
                 choices=(Choice("5分钟", Decimal(1)), Choice("2小时", Decimal(0))),
             ),
         ],
@@ -79,7 +79,7 @@ def _essay_quiz(course):
 
 def _take(quiz, user, choice):
     attempt = quizzes_services.attempt_start(quiz=quiz, user=user, rng=random.Random(0))
-    quizzes_services.answer_save(attempt=attempt, position=1, data={"text": "我先道歉，然后……"})
+    quizzes_services.answer_save(attempt=attempt, position=1, data={"text": "我先道歉,然后……"})
     order = attempt.items.get(position=2).option_order
     quizzes_services.answer_save(attempt=attempt, position=2, data={"choice": order[choice]})
     return quizzes_services.attempt_submit(attempt=attempt)
