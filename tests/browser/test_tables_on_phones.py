@@ -156,7 +156,7 @@ def _build() -> dict[str, str]:
         policy=ScoringPolicy.objects.get(version=1),
     )  # fmt: skip
     cycle_compute(cycle)
-    factories.make_certificate(learners[0].user, course=course)
+    factories.make_certificate(learners[0].user, cycle=cycle, serial="2026-A-900001")
 
     # Someone else has looked at the learner's result: the audit log and "who has seen".
     AuditEvent.objects.create(
