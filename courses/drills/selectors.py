@@ -9,6 +9,7 @@ from django.db.models.functions import Cast
 from wagtail.models import Page, Revision, TaskState, Workflow
 
 from courses.drills.permissions import may_publish_drills
+from courses.models.live import DrillPage
 from courses.models.reviews import DrillReviewTask
 
 WORKFLOW_NAME = "演练审核"  # data, in the company's language, as the admin shows it
@@ -50,6 +51,9 @@ def drills_to_review(user) -> DrillReviews:
         TaskState.objects.filter(
             status=TaskState.STATUS_IN_PROGRESS,
             task__in=DrillReviewTask.objects.filter(groups__user=user).values("pk"),
+            # A proxy: the same table as every group approval task, so the drills say it.
+            workflow_state__content_type__app_label=DrillPage._meta.app_label,
+            workflow_state__content_type__model=DrillPage._meta.model_name,
         )
         .exclude(workflow_state__requested_by_id=user.pk)
         .annotate(
