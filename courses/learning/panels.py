@@ -1,14 +1,13 @@
 """The courses app's panels on the home page and on a staff member's page."""
 
+from courses.home import learning_of
 from courses.learning import reports
 from courses.learning.permissions import may_manage_learning
 from lms.platform.panels import Panel
 
 
 def home_learning(request, user):
-    from courses.home import learning_of  # read once with the home page's sections
-
-    learning = learning_of(request, user)
+    learning = learning_of(request, user)  # read once with the home page's sections
     if not (learning.open or learning.completed):
         return None
     # Where to continue is the home page's first item ("what needs me today").
