@@ -10,7 +10,7 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assessments import receivers
+        from assessments import home, receivers
         from assessments.certificates.personal_data import certificates_section
         from assessments.cycles.personal_data import assessment_section
         from assessments.models.quizzes import QuizPage
@@ -22,6 +22,7 @@ class AssessmentsConfig(AppConfig):
         from lms.platform.pages import page_contexts
 
         receivers.connect()
+        home.register()
         register_requirement_provider(required_quizzes)
         page_contexts.register(QuizPage, quiz_views.quiz_page_context)
         personal_data.register("quizzes", quizzes_section, order=40)

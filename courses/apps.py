@@ -10,7 +10,7 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from courses import receivers
+        from courses import home, receivers
         from courses.acknowledgements import panels as acknowledgement_panels
         from courses.acknowledgements import views as acknowledgement_views
         from courses.acknowledgements.personal_data import acknowledgements_section
@@ -39,6 +39,7 @@ class CoursesConfig(AppConfig):
         page_contexts.register(
             ConfidentialityPage, acknowledgement_views.confidentiality_page_context
         )
+        home.register()
         home_panels.register(panels.HOME)
         staff_panels.register(panels.STAFF)
         home_panels.register(acknowledgement_panels.HOME)

@@ -31,8 +31,9 @@ from lms.permissions import (
     require,
 )
 from lms.personal_data import archive_for
+from lms.platform.home import home_sections
 from lms.platform.middleware import SUPPORTED_LANGUAGES, user_has_mfa
-from lms.platform.panels import home_panels, staff_panels
+from lms.platform.panels import NOTICE_ORDERS, home_panels, staff_panels
 from lms.roles import Role, roles_of
 
 PAGE_SIZE = 50
@@ -50,11 +51,14 @@ def _filtered_page(request, filterset) -> dict:
 
 
 def home_page_context(page, request, context) -> dict | None:
-    """The home page of a signed-in person: who they are, and each app's panel for them."""
+    """The home page of a signed-in person: what needs them today, for each of their roles
+    (each app's sections), then who they are and each app's panel for them."""
     if request.user.is_authenticated:
         return {
             "summary": selectors.home_summary_for(request.user),
-            "panels": home_panels.render(request, request.user),
+            "notices": home_panels.render(request, request.user, orders=NOTICE_ORDERS),
+            "today": home_sections.render(request, request.user),
+            "panels": home_panels.render(request, request.user, orders=range(10, 1000)),
         }
     return None
 

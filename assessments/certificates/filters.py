@@ -6,7 +6,12 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from assessments.certificates.selectors import cycles_with_certificates, status_q, under_unit_q
+from assessments.certificates.selectors import (
+    cycles_with_certificates,
+    expiring_this_month_q,
+    status_q,
+    under_unit_q,
+)
 from assessments.models.certificates import Certificate, CertificateKind, CertificateStatus
 from assessments.models.cycles import AssessmentCycle
 from lms.models.org import OrgUnit
@@ -40,10 +45,13 @@ class CertificateFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=CertificateStatus.choices, method="by_status"
     )
+    expiring = django_filters.ChoiceFilter(
+        label=_("Expiring"), choices=[("month", _("This month"))], method="by_expiry"
+    )
 
     class Meta:
         model = Certificate
-        fields = ["q", "kind", "cycle", "org_unit", "status"]
+        fields = ["q", "kind", "cycle", "org_unit", "status", "expiring"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,3 +77,7 @@ class CertificateFilter(django_filters.FilterSet):
 
     def by_status(self, queryset, name, value):
         return queryset.filter(status_q(value))
+
+    def by_expiry(self, queryset, name, value):
+        """In force and expiring from today to the end of this month (the home page's count)."""
+        return queryset.filter(expiring_this_month_q())

@@ -7,15 +7,16 @@ the cycle's results, so there it is where they were when the cycle was computed.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from assessments.certificates.permissions import certificate_rule
 from assessments.models.certificates import Certificate, CertificateStatus
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
-from assessments.models.printing import PrintJob
+from assessments.models.printing import PrintJob, PrintJobState
 from lms.models.org import OrgUnit
 
 # The order certificates are printed in: by org unit (tree order), then employee number.
@@ -175,3 +176,44 @@ def certificate_for_download(user, pk: int) -> Certificate | None:
     if certificate is None or not certificate_rule.can_read(user, certificate):
         return None
     return certificate
+
+
+# The home page -----------------------------------------------------------------------------
+
+
+def to_issue_by_cycle() -> list[dict]:
+    """The finalised cycles with eligible people still holding no certificate of them in
+    force: {"cycle_id", "cycle__name", "n"}, newest cycle first. One query."""
+    in_force = Certificate.objects.filter(
+        cycle_id=OuterRef("cycle_id"), user_id=OuterRef("user_id"), revoked_at__isnull=True
+    )
+    return list(
+        AssessmentResult.objects.filter(cycle__state=CycleState.FINALISED, eligible=True)
+        .filter(~Exists(in_force))
+        .values("cycle_id", "cycle__name")
+        .annotate(n=Count("pk"))
+        .order_by("-cycle__starts_on", "cycle_id")
+    )
+
+
+def issued_since_last_print(today: datetime.date | None = None) -> int:
+    """How many certificates in force were issued after the last print job was asked for
+    (all of them before the first). One query."""
+    last = PrintJob.objects.exclude(state=PrintJobState.FAILED).order_by("-created_at")
+    return (
+        Certificate.objects.filter(status_q(CertificateStatus.VALID, today))
+        .filter(Q(issued_at__gt=Subquery(last.values("created_at")[:1])) | ~Exists(last))
+        .count()
+    )
+
+
+def expiring_this_month_q(today: datetime.date | None = None) -> Q:
+    """The certificates in force that expire from today to the end of this month."""
+    today = today or timezone.localdate()
+    month_end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    return Q(revoked_at__isnull=True, expires_on__gte=today, expires_on__lte=month_end)
+
+
+def expiring_this_month(today: datetime.date | None = None) -> int:
+    """How many certificates in force expire from today to the end of this month. One query."""
+    return Certificate.objects.filter(expiring_this_month_q(today)).count()

@@ -26,3 +26,16 @@ def progress_of(batch: ImportBatch) -> int:
     if not is_running(batch):
         return 100
     return cache.get(progress_key(batch.pk), 0)
+
+
+WAITING_SHOWN = 5
+
+
+def waiting_for_confirmation() -> list[ImportBatch]:
+    """The imports checked and ready, waiting for HR to confirm them, oldest first. One
+    query."""
+    return list(
+        ImportBatch.objects.filter(state=ImportState.CHECKED)
+        .only("pk", "kind", "file_name", "uploaded_at", "rows_total")
+        .order_by("uploaded_at", "pk")[:WAITING_SHOWN]
+    )

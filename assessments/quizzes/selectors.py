@@ -456,3 +456,8 @@ def regrade_preview(question: Question) -> RegradePreview:
         if (item.fraction, item.score) != (grade.fraction, grade.score):
             changed.add(item.attempt_id)
     return RegradePreview(answers, len(attempts), len(changed), essays, problem)
+
+
+def grading_waiting_count(user) -> int:
+    """How many answers wait in `user`'s grading queue. One query."""
+    return grading_queue(user).order_by().count()

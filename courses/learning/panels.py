@@ -1,15 +1,17 @@
 """The courses app's panels on the home page and on a staff member's page."""
 
-from courses.learning import reports, selectors
+from courses.home import learning_of
+from courses.learning import reports
 from courses.learning.permissions import may_manage_learning
 from lms.platform.panels import Panel
 
 
 def home_learning(request, user):
-    learning = selectors.my_learning(user)
+    learning = learning_of(request, user)  # read once with the home page's sections
     if not (learning.open or learning.completed):
         return None
-    return {"learning": learning, "next": learning.open[0] if learning.open else None}
+    # Where to continue is the home page's first item ("what needs me today").
+    return {"learning": learning}
 
 
 def staff_learning(request, user):

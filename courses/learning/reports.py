@@ -177,3 +177,16 @@ def with_progress(enrolments) -> list[PersonRow]:
         PersonRow(e, done[(e.user_id, e.course_id)], len(lessons.get(e.course_id, ())))
         for e in enrolments
     ]
+
+
+def overdue_learner_count(user) -> int:
+    """How many people `user` sees (never themselves) have a course past its due date. One
+    query."""
+    return (
+        visible_enrolments(user)
+        .exclude(user_id=user.pk)
+        .filter(completed_at__isnull=True, due_on__lt=timezone.localdate())
+        .values("user_id")
+        .distinct()
+        .count()
+    )

@@ -446,3 +446,47 @@ def participant_signup(
 
 def evaluation_of(session: TrainingSession, user) -> DrillEvaluation | None:
     return DrillEvaluation.objects.filter(session=session, user=user).first()
+
+
+# The home page ---------------------------------------------------------------------------
+
+
+def next_booked_session(user, *, now: datetime.datetime | None = None) -> SignUp | None:
+    """The person's next session with a confirmed place (not over, not cancelled). One query."""
+    now = now or timezone.now()
+    return (
+        SignUp.objects.filter(
+            user=user,
+            status=SignUpStatus.CONFIRMED,
+            session__state=SessionState.SCHEDULED,
+            session__ends_at__gte=now,
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "pk")
+        .first()
+    )
+
+
+HOME_SESSIONS_SHOWN = 10
+
+
+def sessions_led_today_and_tomorrow(
+    user, *, now: datetime.datetime | None = None
+) -> list[TrainingSession]:
+    """The sessions `user` is the trainer of, not cancelled, under way or starting before the
+    end of tomorrow (local time), soonest first, with their confirmed count. One query."""
+    now = timezone.localtime(now or timezone.now())
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    until = day_start + datetime.timedelta(days=2)
+    return list(
+        TrainingSession.objects.filter(
+            trainer_id=user.pk,
+            state=SessionState.SCHEDULED,
+            ends_at__gt=now,
+            starts_at__lt=until,
+        )
+        .annotate(
+            confirmed=Count("signups", filter=Q(signups__status=SignUpStatus.CONFIRMED)),
+        )
+        .order_by("starts_at", "pk")[:HOME_SESSIONS_SHOWN]
+    )

@@ -26,10 +26,13 @@ class PanelRegistry:
     def register(self, panel: Panel) -> None:
         self._panels[panel.name] = panel
 
-    def render(self, request, user) -> list[str]:
-        """The HTML of every panel that has something to show about `user`."""
+    def render(self, request, user, *, orders: range | None = None) -> list[str]:
+        """The HTML of every panel that has something to show about `user` (of those whose
+        order is in `orders`, when given)."""
         html = []
         for panel in sorted(self._panels.values(), key=lambda p: p.order):
+            if orders is not None and panel.order not in orders:
+                continue
             context = panel.context(request, user)
             if context is not None:
                 html.append(render_to_string(panel.template, context, request=request))
@@ -37,6 +40,9 @@ class PanelRegistry:
 
 
 home_panels = PanelRegistry()
+
+# Home panels ordered below this are notices, shown above "what needs me today".
+NOTICE_ORDERS = range(0, 10)
 
 
 staff_panels = PanelRegistry()
