@@ -170,3 +170,9 @@ def test_the_500_page_needs_no_database(rf, english, words):
     assert response.status_code == 500
     html = response.content.decode()
     assert words in html and "css/site.css" in html
+
+
+def test_a_bad_host_gets_the_400_page(db):
+    response = _client().get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
