@@ -129,6 +129,38 @@ class RequireMFAMiddleware:
         return self.get_response(request)
 
 
+# The admin's pages open before signing in (its sign-in, password reset, translations for
+# JavaScript and icons): never refused here.
+ADMIN_PUBLIC_PATHS = ("login", "password_reset", "jsi18n", "sprite", "logout")
+
+
+class AdminAccessMiddleware:
+    """A signed-in person without `wagtailadmin.access_admin` who opens the admin gets one
+    403 page saying so, in the site's layout.
+
+    Wagtail itself would add "you do not have permission" to the messages and send them
+    to the sign-in page, which sends a signed-in person back to the admin: a loop that ends
+    with the message repeated on the next page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        prefix = settings.LMS_CSP_ADMIN_PREFIX
+        path = request.path_info
+        if (
+            path.startswith(prefix)
+            and not path[len(prefix) :].startswith(ADMIN_PUBLIC_PATHS)
+            and request.user.is_authenticated
+            and not request.user.has_perm("wagtailadmin.access_admin")
+        ):
+            from lms.platform.errors import admin_denied
+
+            return admin_denied(request)
+        return self.get_response(request)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy (CONTENT_SECURITY_POLICY) on every response, with what Wagtail's
     admin still needs (LMS_CSP_ADMIN) added under its prefix; the settings say why."""

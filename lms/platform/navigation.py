@@ -2,6 +2,10 @@
 
 Higher apps add their own entries with `register_nav_item`, so that `lms`
 never imports them.
+
+On a phone the layout shows a bottom tab bar with the role's main places (`TABS`, by URL
+name, so that `lms` still imports no feature) between "Home" and "Me"; every other entry
+is in the menu sheet. On a desktop the same tabs are the top navigation.
 """
 
 from dataclasses import dataclass
@@ -9,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lms.permissions import can_read_audit_log
 from lms.platform.routing import reverse_once
@@ -32,24 +37,118 @@ def register_nav_item(item: NavItem) -> None:
         _registered.sort(key=lambda i: i.order)
 
 
+# The tab bar's places for each role, between "Home" and "Me": (URL name, short label,
+# icon). A person with several roles gets the tabs of the first role of theirs listed here.
+TABS: list[tuple[Role, tuple[tuple[str, str, str], ...]]] = [
+    (
+        Role.ADMINISTRATOR,
+        (
+            ("lms:staff_list", pgettext_lazy("tab", "Staff"), "people"),
+            ("lms:org_tree", pgettext_lazy("tab", "Organisation"), "tree"),
+            ("wagtailadmin_home", pgettext_lazy("tab", "Admin"), "gear"),
+        ),
+    ),
+    (
+        Role.HR,
+        (
+            ("cycles:cycle_list", pgettext_lazy("tab", "Cycles"), "chart"),
+            ("imports:import_list", pgettext_lazy("tab", "Imports"), "upload"),
+            ("lms:staff_list", pgettext_lazy("tab", "Staff"), "people"),
+        ),
+    ),
+    (
+        Role.LEAD_TRAINER,
+        (
+            ("sessions:sessions_to_run", pgettext_lazy("tab", "Sessions"), "calendar"),
+            ("quizzes:grading_queue", pgettext_lazy("tab", "Grading"), "check"),
+            ("learning:report", pgettext_lazy("tab", "Reports"), "chart"),
+        ),
+    ),
+    (
+        Role.TRAINER,
+        (
+            ("sessions:sessions_to_run", pgettext_lazy("tab", "Sessions"), "calendar"),
+            ("quizzes:grading_queue", pgettext_lazy("tab", "Grading"), "check"),
+            ("learning:report", pgettext_lazy("tab", "Reports"), "chart"),
+        ),
+    ),
+    (
+        Role.LEARNER,
+        (
+            ("learning:my_learning", pgettext_lazy("tab", "Learning"), "book"),
+            ("cycles:mine", pgettext_lazy("tab", "Assessment"), "chart"),
+            ("certificates:mine", pgettext_lazy("tab", "Certificates"), "award"),
+        ),
+    ),
+]
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     items = [{"label": _("Home"), "url": "/"}]
+    tabs: list[dict] = []
+    menu: list[dict] = []
     editor = False
     if user is not None and user.is_authenticated:
         roles = roles_of(user)
         editor = bool(roles & MANAGERS)
         urls = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
         items += _items_for(roles, can_read_audit_log(user), urls)
+        tabs = _tabs_for(roles, urls)
+        # "My account" is under "Me", with the language and signing out.
+        in_tabs = {tab["url"] for tab in tabs} | {reverse_once("lms:account")}
+        menu = [item for item in items if item["url"] not in in_tabs]
+    path = getattr(request, "path", "")
+    _mark_current(path, items)
+    _mark_current(path, tabs)
     # Only editors get Wagtail's user bar: for everyone else it would cost two
     # permission queries on every page to show nothing.
     return {
         "nav_items": items,
+        # The tab bar (Home, the role's places, then "Me" in the layout) and the menu sheet.
+        "nav_tabs": tabs,
+        "nav_menu": menu,
         "show_userbar": editor,
         # The addresses the layout's forms post to.
         "logout_url": reverse_once("account_logout"),
+        "account_url": reverse_once("lms:account"),
         "set_language_url": reverse_once("set_language"),
     }
+
+
+def _mark_current(path: str, entries: list[dict]) -> None:
+    """aria-current for the entry whose address is the page's ("page"), or else the one the
+    page is deepest under ("true": "/learning/catalogue/" is under "/learning/")."""
+    best = None
+    for entry in entries:
+        url = entry["url"]
+        under = path == url or (url != "/" and path.startswith(url))
+        if under and (best is None or len(url) > len(best["url"])):
+            best = entry
+    for entry in entries:
+        entry["current"] = ""
+    if best is not None:
+        best["current"] = "page" if best["url"] == path else "true"
+
+
+_tabs_cache: dict[tuple, list[dict]] = {}
+
+
+def _tabs_for(roles: frozenset, urls: tuple) -> list[dict]:
+    key = (roles, urls)
+    tabs = _tabs_cache.get(key)
+    if tabs is None:
+        places: tuple = ()
+        for role, role_places in TABS:
+            if role in roles:
+                places = role_places
+                break
+        tabs = [{"label": pgettext_lazy("tab", "Home"), "url": "/", "icon": "home"}]
+        tabs += [
+            {"label": label, "url": reverse(name), "icon": icon} for name, label, icon in places
+        ]
+        _tabs_cache[key] = tabs
+    return [dict(tab) for tab in tabs]
 
 
 # The entries (lazy labels, reversed URLs) for each set of roles, made once per process:

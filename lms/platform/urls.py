@@ -44,3 +44,9 @@ if settings.DEBUG:
 
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# The error pages, in the site's layout and the reader's language (lms.platform.errors).
+handler400 = "lms.platform.errors.bad_request"
+handler403 = "lms.platform.errors.permission_denied"
+handler404 = "lms.platform.errors.page_not_found"
+handler500 = "lms.platform.errors.server_error"

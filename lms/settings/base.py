@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # After authentication: a signed-in person's saved language counts.
     "lms.platform.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A signed-in person without access to Wagtail's admin gets one clear 403 page there.
+    "lms.platform.middleware.AdminAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lms.platform.middleware.AuditContextMiddleware",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "lms.platform.urls"
+# A refused form (an expired page, signed out in between): a page in the site's layout.
+CSRF_FAILURE_VIEW = "lms.platform.errors.csrf_failure"
 WSGI_APPLICATION = "lms.wsgi.application"
 
 TEMPLATES = [
