@@ -1,5 +1,5 @@
 # Chinese text is written with its own full-width punctuation.
-# ruff: noqa: RUF001, RUF002
+# ruff: noqa: RUF002
 """Scores as people write them: "10 / 10 分（100%）" in Chinese, "10 / 10 (100%)" in
 English, "80 分及格"; no trailing zeros ("7.5", never "7.50"), digits as the reader's
 language writes them.
