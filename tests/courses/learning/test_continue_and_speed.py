@@ -1,5 +1,4 @@
 # Chinese text is written with its own full-width punctuation.
-# ruff: noqa: RUF001
 """Issue 21: "continue where I stopped" leads to the module test once every lesson is done,
 and "My learning" is kept per person in the cache under a key that changes with anything
 it shows: a fixed, small number of queries whatever the number of courses, never stale."""
@@ -13,8 +12,8 @@ from django.utils import timezone
 
 from assessments.models import QuizPage, QuizSlot
 from assessments.questions import services as question_services
-from assessments.questions.data import Choice, QuestionType
 from assessments.questions.data import Question as Q
+from assessments.questions.data import QuestionType
 from courses.learning import selectors, services
 from courses.models import Enrolment, LessonCompletion, Reminder
 from tests import factories
