@@ -15,15 +15,19 @@ class AssessmentsConfig(AppConfig):
         from assessments.cycles.personal_data import assessment_section
         from assessments.models.quizzes import QuizPage
         from assessments.quizzes import views as quiz_views
-        from assessments.quizzes.completion import required_quizzes
+        from assessments.quizzes.completion import required_quizzes, required_quizzes_many
         from assessments.quizzes.personal_data import quizzes_section
-        from courses.learning.completion import register_requirement_provider
+        from courses.learning.completion import (
+            register_requirement_provider,
+            register_requirements_many,
+        )
         from lms.personal_data import personal_data
         from lms.platform.pages import page_contexts
 
         receivers.connect()
         home.register()
         register_requirement_provider(required_quizzes)
+        register_requirements_many(required_quizzes, required_quizzes_many)
         page_contexts.register(QuizPage, quiz_views.quiz_page_context)
         personal_data.register("quizzes", quizzes_section, order=40)
         personal_data.register("assessment", assessment_section, order=50)

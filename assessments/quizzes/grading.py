@@ -76,7 +76,7 @@ range, a distractor's index) is a `ValueError`: the form should never let one
 through.
 
 `Grade.feedback` holds the answer-specific feedback texts that apply (empty ones
-dropped), as written (they may hold HTML in the question's format); the question's
+dropped, each text once), as written (they may hold HTML in the question's format); the question's
 general feedback is shown to everyone and is not repeated here.
 `Grade.right_answer_summary` is plain text (tags stripped) in the language active
 when grading; a page can also call `right_answer_summary(question)` when rendering.
@@ -95,7 +95,6 @@ from functools import lru_cache
 
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from assessments.questions.data import (
     Choice,
@@ -106,6 +105,7 @@ from assessments.questions.data import (
     TextFormat,
 )
 from assessments.questions.data import Question as QuestionData
+from lms.platform.wording import listed
 
 CENT = Decimal("0.01")
 
@@ -186,9 +186,22 @@ def grade(question: Question, response: Response, mark: Decimal, *, summary: boo
         GradeState.GRADED,
         fraction,
         _score(fraction, mark),
-        tuple(text for text in feedback if text),
+        once(feedback),
         summary,
     )
+
+
+def once(texts: Iterable[str]) -> tuple[str, ...]:
+    """The texts that say something, each once, in their order (choices given the same
+    feedback show it once; texts differing only in spacing are the same)."""
+    seen: set[str] = set()
+    kept = []
+    for text in texts:
+        key = " ".join((text or "").split())
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(text)
+    return tuple(kept)
 
 
 def grade_manually(mark: Decimal, score: Decimal, *, comment: str = "") -> Grade:
@@ -509,7 +522,9 @@ def _the_answer(text: str) -> str:
 
 
 def _join(texts: list[str]) -> str:
-    return pgettext("separator between answers in a list", "; ").join(texts)
+    """Answers in a list, joined as the reader's language joins them (as the learner's own
+    answers are: `selectors.response_text`)."""
+    return listed(texts)
 
 
 def _plain(question: Question, text: str) -> str:

@@ -25,6 +25,7 @@ from assessments.quizzes.grading import regrade_problem
 from assessments.quizzes.permissions import quiz_unavailable_reason, visible_attempts
 from assessments.quizzes.responses import response_from_json
 from lms.permissions import StaffVisibility
+from lms.platform.wording import listed
 
 
 @dataclass
@@ -134,21 +135,29 @@ def item_grade(shown: ShownItem) -> grading.Grade:
     )
 
 
-def reviewed_items(attempt: Attempt) -> list[tuple[ShownItem, grading.Grade]]:
-    return [(shown, item_grade(shown)) for shown in shown_items(attempt)]
+def reviewed_items(attempt: Attempt) -> list[tuple[ShownItem, grading.Grade, tuple[str, ...]]]:
+    """Each answer, its grade, and the feedback to show under it: the answer's feedback
+    and the question's general feedback, each text once (a general feedback repeated as
+    every choice's feedback shows once)."""
+    reviewed = []
+    for shown in shown_items(attempt):
+        grade = item_grade(shown)
+        general = shown.question.general_feedback
+        reviewed.append((shown, grade, grading.once([*grade.feedback, general])))
+    return reviewed
 
 
 def response_text(question: QuestionData, response: Response) -> str:
     """What the learner answered, in words, for the people reviewing it."""
     if question.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         chosen = [response.choice] if response.choice is not None else sorted(response.choices)
-        return "; ".join(question.choices[i].text for i in chosen if i < len(question.choices))
+        return listed(question.choices[i].text for i in chosen if i < len(question.choices))
     if question.qtype == QuestionType.TRUE_FALSE:
         if response.truth is None:
             return ""
         return _("True") if response.truth else _("False")
     if question.qtype == QuestionType.MATCHING:
-        return "; ".join(
+        return listed(
             f"{question.pairs[i].prompt} → {answer}"
             for i, answer in sorted(response.matches.items())
             if i < len(question.pairs)
@@ -156,15 +165,37 @@ def response_text(question: QuestionData, response: Response) -> str:
     return response.text
 
 
+FULL_MARKS = Decimal(100)
+
+
 def quiz_overview(quiz: QuizPage, user) -> dict:
+    """A person's attempts at a quiz and what they may do next.
+
+    `attempts_left` is how many more they may start (None: no limit). `done_with_it` says
+    that another attempt cannot help them: full marks, or passed on a quiz that counts
+    for nothing beyond passing (not toward the assessment); then no wait is announced.
+    """
     attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
     current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
+    best = max((a.percent for a in attempts if a.percent is not None), default=None)
+    passed = any(a.passed for a in attempts)
+    finished = sum(1 for a in attempts if a.state != AttemptState.IN_PROGRESS)
+    attempts_left = None
+    if quiz.attempts_allowed:
+        attempts_left = max(0, quiz.attempts_allowed - finished - (1 if current else 0))
+    full_marks = best is not None and best >= FULL_MARKS
+    done_with_it = full_marks or (passed and not quiz.counts_toward_assessment)
+    unavailable = None if current else quiz_unavailable_reason(quiz, user)
     return {
         "attempts": attempts,
         "current": current,
-        "best": max((a.percent for a in attempts if a.percent is not None), default=None),
-        "passed": any(a.passed for a in attempts),
-        "unavailable": None if current else quiz_unavailable_reason(quiz, user),
+        "best": best,
+        "passed": passed,
+        "full_marks": full_marks,
+        "done_with_it": done_with_it,
+        "attempts_left": attempts_left,
+        "unavailable": None if done_with_it else unavailable,
+        "may_start": current is None and unavailable is None,
     }
 
 

@@ -14,15 +14,17 @@ enrolments) is always read from the database.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from wagtail.models import Page, PageViewRestriction
 
@@ -270,6 +272,11 @@ class CourseProgress:
     continue_lesson: LessonPage | None
     missing_prerequisites: list[CoursePage] = field(default_factory=list)
     requirements: list = field(default_factory=list)
+    # Where "continue" leads: the lesson's page, or with every lesson done what the course
+    # still needs (its module test; `continue_lesson` is then None).
+    continue_url: str = ""
+    continue_title: str = ""
+    next_requirement: completion.Requirement | None = None
 
 
 def course_progress_for(user, course: CoursePage) -> CourseProgress:
@@ -283,13 +290,20 @@ def course_progress_for(user, course: CoursePage) -> CourseProgress:
         missing = prerequisites_missing(user, course)
         requirements = completion.requirements_for(user, course)
     status = Status(len(lessons), len(done), enrolment, timezone.localdate())
-    return CourseProgress(
+    continue_lesson = _continue_lesson(lessons, done, enrolment)
+    progress = CourseProgress(
         lessons=[(lesson, lesson.pk in done) for lesson in lessons],
         status=status,
-        continue_lesson=_continue_lesson(lessons, done, enrolment),
+        continue_lesson=continue_lesson,
         missing_prerequisites=missing,
         requirements=requirements,
+        continue_url=(continue_lesson.get_url() or "") if continue_lesson is not None else "",
+        continue_title=continue_lesson.title if continue_lesson is not None else "",
     )
+    next_step = completion.first_unmet(requirements) if _lessons_done(status) else None
+    if next_step is not None:
+        _continue_with(progress, next_step)
+    return progress
 
 
 @dataclass
@@ -404,6 +418,10 @@ class LearningItem:
     course_url: str = ""
     continue_url: str = ""
     focus: PageLink | None = None  # where the assignment's cause points (a lesson, a drill)
+    # Where "continue" leads: the lesson to pick up, or, with every lesson done, what the
+    # course still needs (its module test): then `continue_lesson` is None.
+    continue_title: str = ""
+    next_requirement: completion.Requirement | None = None
 
     @property
     def reason(self) -> str:
@@ -440,6 +458,9 @@ class MyLearning:
     open: list[LearningItem]
     completed: list[LearningItem]
     reminders: list[Reminder]
+    # Whether what follows the lessons was read (requirements change without the person's
+    # learning rows changing: a quiz passed): then the page is not kept in the cache.
+    read_requirements: bool = False
 
     @property
     def overdue_count(self) -> int:
@@ -480,8 +501,10 @@ def my_learning(user, *, version: str | None = None) -> MyLearning:
             course_url=outline.course.url,
             continue_url=_link_url(outline, continue_lesson),
             focus=_focus(enrolment, outline, done),
+            continue_title=continue_lesson.title if continue_lesson is not None else "",
         )
         (completed_items if status.complete else open_items).append(item)
+    read_requirements = _after_the_lessons(user, open_items, outlines)
     far = datetime.date.max
     open_items.sort(key=lambda i: (i.enrolment.due_on or far, i.enrolment.course.path))
     completed_items.sort(key=lambda i: i.enrolment.completed_at, reverse=True)
@@ -494,7 +517,104 @@ def my_learning(user, *, version: str | None = None) -> MyLearning:
         )
     for reminder in reminders:
         reminder.enrolment = by_id[reminder.enrolment_id]
-    return MyLearning(open=open_items, completed=completed_items, reminders=reminders)
+    return MyLearning(
+        open=open_items,
+        completed=completed_items,
+        reminders=reminders,
+        read_requirements=read_requirements,
+    )
+
+
+def _lessons_done(status: Status) -> bool:
+    return not status.complete and status.lessons_done >= status.lessons_total
+
+
+def _after_the_lessons(user, items: list[LearningItem], outlines) -> bool:
+    """Point "continue" of the open courses whose lessons are all done to what they still
+    need (the module test), read for all those courses at once. Whether any was read."""
+    waiting = [item for item in items if _lessons_done(item.status) and not item.locked_by]
+    if not waiting:
+        return False
+    courses = [outlines[item.enrolment.course_id].course_page for item in waiting]
+    found = completion.requirements_for_many(user, courses)
+    for item in waiting:
+        next_step = completion.first_unmet(found.get(item.enrolment.course_id, []))
+        if next_step is not None:
+            _continue_with(item, next_step)
+    return True
+
+
+def _continue_with(item, requirement: completion.Requirement) -> None:
+    item.next_requirement = requirement
+    item.continue_lesson = None
+    item.continue_url = requirement.url
+    item.continue_title = requirement.label
+
+
+# "My learning" kept per person ----------------------------------------------------------------
+
+MY_LEARNING_TIMEOUT = 3600
+_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "courses" / "includes"
+# New code (this module, the page's cached parts) never reads what old code kept.
+MY_LEARNING_TAG = code_tag(
+    __file__,
+    completion.__file__,
+    _TEMPLATES / "my_learning_courses.html",
+    _TEMPLATES / "my_learning_completed.html",
+    _TEMPLATES / "status.html",
+)
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    """A reminder as "My learning" shows it (kept in the cache: plain values only)."""
+
+    pk: int
+    kind: str
+    course_title: str
+    due_on: datetime.date | None
+
+
+def reminder_lines(learning: MyLearning) -> list[ReminderLine]:
+    return [
+        ReminderLine(r.pk, r.kind, r.enrolment.course.title, r.enrolment.due_on)
+        for r in learning.reminders
+    ]
+
+
+def my_learning_key(user, *, version: str | None = None) -> str:
+    """The cache key of a person's "My learning" as it stands now, in one query.
+
+    The key holds a digest of everything of the person's that the page shows: their
+    enrolments' rows (due dates, completion, the lesson last opened, the assignment), the
+    number and newest of their lesson completions (added or removed, never changed) and of
+    their reminders not dismissed; beside the pages' version (titles, lessons, tests), the
+    language, the day (overdue, due soon) and the code. A change to any of them, by any
+    process, through any write (a bulk update too), gives a new key: nothing to invalidate.
+    """
+    completions = connection.ops.quote_name(LessonCompletion._meta.db_table)
+    enrolments = connection.ops.quote_name(Enrolment._meta.db_table)
+    reminders = connection.ops.quote_name(Reminder._meta.db_table)
+    sql = (
+        "SELECT e.id, e.course_id, e.source, e.assignment_id, e.due_on, e.completed_at,"
+        " e.completed_before, e.last_lesson_id,"
+        f" (SELECT COUNT(*) FROM {reminders} r WHERE r.enrolment_id = e.id"
+        " AND r.dismissed_at IS NULL),"
+        f" (SELECT MAX(r.id) FROM {reminders} r WHERE r.enrolment_id = e.id"
+        " AND r.dismissed_at IS NULL)"
+        f" FROM {enrolments} e WHERE e.user_id = %s"
+        " UNION ALL"
+        f" SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), MAX(c.id)"
+        f" FROM {completions} c WHERE c.user_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        rows = sorted(cursor.fetchall(), key=repr)
+    digest = hashlib.sha1(repr(rows).encode(), usedforsecurity=False).hexdigest()
+    version = version or pages_version()
+    language = translation.get_language() or ""
+    today = timezone.localdate().isoformat()
+    return f"lms:my-learning:{MY_LEARNING_TAG}:{user.pk}:{version}:{language}:{today}:{digest}"
 
 
 def search_lessons(query: str, *, user=None, limit: int = 50):

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -71,12 +72,29 @@ def lesson_page_context(page, request, context) -> dict:
 
 @login_required
 def my_learning(request):
-    learning = selectors.my_learning(request.user, version=pages_version(request))
+    """The person's courses. What the page shows of them is kept in the cache, under a key
+    that changes whenever any of it does (`selectors.my_learning_key`: one query)."""
+    version = pages_version(request)
+    key = selectors.my_learning_key(request.user, version=version)
+    page = cache.get(key)
+    if page is None:
+        learning = selectors.my_learning(request.user, version=version)
+        context = {"l": learning}
+        page = {
+            "reminders": selectors.reminder_lines(learning),
+            "overdue_count": learning.overdue_count,
+            "courses_html": render_to_string("courses/includes/my_learning_courses.html", context),
+            "completed_html": render_to_string(
+                "courses/includes/my_learning_completed.html", context
+            ),
+        }
+        if not learning.read_requirements:  # a test passed changes no row of the key's
+            cache.set(key, page, selectors.MY_LEARNING_TIMEOUT)
     confidentiality = acknowledgement_selectors.due_for(request.user, request)
     return render(
         request,
         "courses/my_learning.html",
-        {"learning": learning, "confidentiality": confidentiality},
+        {"page": page, "confidentiality": confidentiality},
     )
 
 
@@ -90,8 +108,7 @@ def course_start(request, course_id: int):
         messages.error(request, " ".join(error.messages))
         return redirect(course.url)
     progress = selectors.course_progress_for(request.user, course)
-    target = progress.continue_lesson or course
-    return redirect(target.url)
+    return redirect(progress.continue_url or course.url)
 
 
 @login_required

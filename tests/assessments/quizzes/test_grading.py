@@ -118,7 +118,7 @@ def test_multiple_choice_only_the_right_ones_is_full_marks(dangerous_goods):
     result = grade(dangerous_goods, Response(choices=frozenset({0, 1})), D(2))
     assert (result.fraction, result.score) == (D(1), D("2.00"))
     assert result.feedback == ("对:散装锂电池禁寄。",)
-    assert result.right_answer_summary == "The correct answers are: 锂电池(散装); 易燃液体"
+    assert result.right_answer_summary == "The correct answers are: 锂电池(散装), 易燃液体"
 
 
 def test_multiple_choice_ticking_everything_is_not_full_marks(dangerous_goods):
@@ -377,7 +377,7 @@ def test_matching_scores_each_prompt(codes):
     assert (two.fraction, two.score) == (D("0.6666667"), D("0.67"))
     one = grade(codes, Response(matches={0: "地址错误"}), D(1))  # the others left blank
     assert (one.fraction, one.score) == (D("0.3333333"), D("0.33"))
-    summary = "The correct answer is: E01 → 地址错误; E02 → 收件人拒收; E03 → 地址错误"
+    summary = "The correct answer is: E01 → 地址错误, E02 → 收件人拒收, E03 → 地址错误"
     assert one.right_answer_summary == summary
 
 

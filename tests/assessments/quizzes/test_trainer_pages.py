@@ -121,7 +121,7 @@ def test_the_grading_queue_grades_an_essay_and_moves_on(quiz, people, login):
     # the learner sees the trainer's score and comment
     result = login(people["learner"]).get(f"/learning/attempts/{first.pk}/result/")
     html = result.content.decode()
-    assert "3.50 / 4" in html and "很好" in html and "我先道歉" in html
+    assert "3.5 / 4 分" in html and "很好" in html and "我先道歉" in html
 
 
 def test_a_trainer_never_grades_their_own_attempt(quiz, people, login):
