@@ -1,7 +1,7 @@
 """Certificate templates in the Wagtail admin (HR and administrators): the wording in Chinese
-and English, the layout, the logo and the signature, how long certificates stay valid, and a
-preview of the PDF a template makes (a sample person). HTTP only; the PDF is
-`assessments.certificates.pdf`'s.
+and English, the layout, the issuing company's name and seal, the logo and the signature, how
+long certificates stay valid, and a preview of the PDF a template makes (a sample person).
+HTTP only; the PDF is `assessments.certificates.pdf`'s.
 """
 
 from django import forms
@@ -104,7 +104,7 @@ def preview_pdf(request, pk):
     if not may_see_templates(request.user):
         raise PermissionDenied
     template = get_object_or_404(
-        CertificateTemplate.objects.select_related("logo", "signature"), pk=pk
+        CertificateTemplate.objects.select_related("logo", "signature", "seal"), pk=pk
     )
     response = HttpResponse(render_template_preview(template), content_type="application/pdf")
     filename = f"certificate-template-{template.pk}-preview.pdf"
@@ -142,6 +142,13 @@ class CertificateTemplateViewSet(SnippetViewSet):
                     FieldPanel("body_en"),
                 ],
                 heading=_("Wording"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("issuer_name"),
+                    FieldPanel("seal"),
+                ],
+                heading=_("Issuing company"),
             ),
             MultiFieldPanel(
                 [

@@ -5,7 +5,7 @@
   English, the wording with its placeholders filled from the certificate's `content`
   snapshot, the person's name, for an assessment certificate the five parts, the grade and
   the radar chart, the serial number, the dates, the QR code of the public verification
-  address, the logo, the signature.
+  address, the logo, the issuing company's name with its seal over it, the signature.
 - The font is `static/fonts/CertificateSansSC-Regular.ttf` (Noto Sans CJK SC cut to GB2312
   and characters common in names, TrueType outlines: built by
   `assessments/certificates/font.py`), embedded as a subset. A character it
@@ -203,7 +203,7 @@ def render_html_batch(
     to, and each certificate's PDF title and subject."""
     template = certificates[0].template
     resources: dict[str, tuple[bytes, str]] = {}
-    for name in ("logo", "signature"):
+    for name in ("logo", "signature", "seal"):
         image = _image(getattr(template, name))
         if image is not None:
             resources[name] = image
@@ -434,6 +434,8 @@ def _context(
         "qr": RESOURCE_SCHEME + qr,
         "logo": RESOURCE_SCHEME + "logo" if "logo" in resources else "",
         "signature": RESOURCE_SCHEME + "signature" if "signature" in resources else "",
+        "seal": RESOURCE_SCHEME + "seal" if "seal" in resources else "",
+        "issuer": template.issuer_name,
         "is_cycle": certificate.kind == CertificateKind.CYCLE,
         "cycle": cycle,
         "course": content.get("course") or {},

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
+from urllib.parse import quote
 
 import pikepdf
 from django.conf import settings
@@ -76,6 +78,43 @@ def print_filters(
     if ids is not None:
         filters["selection"] = len(ids)
     return filters
+
+
+# What a file name may not hold on Windows, macOS or Linux (and the control characters).
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def print_filename(filters: dict, when: datetime.datetime | None = None) -> tuple[str, str]:
+    """The printout's file name from what chose it, e.g. "证书-2026年第三季度-上海浦东站.pdf"
+    (the cycle without its trailing 考核, the unit's own name), and a plain ASCII name for
+    clients that cannot read the other ("certificates-cycle-3-unit-12.pdf"). Pure."""
+    cycle = _safe(str(filters.get("cycle") or "")).removesuffix("考核").strip()
+    unit = _safe(str(filters.get("org_unit") or "").split("/")[-1])
+    parts, ascii_parts = ["证书"], ["certificates"]
+    if cycle:
+        parts.append(cycle)
+        ascii_parts.append(f"cycle-{filters.get('cycle_id')}")
+    if unit:
+        parts.append(unit)
+        ascii_parts.append(f"unit-{filters.get('org_unit_id')}")
+    if len(parts) == 1:  # chosen one by one: named by when they were printed
+        stamp = f"{timezone.localtime(when or timezone.now()):%Y%m%d-%H%M}"
+        parts.append(stamp)
+        ascii_parts.append(stamp)
+    return "-".join(parts)[:150] + ".pdf", "-".join(ascii_parts) + ".pdf"
+
+
+def _safe(text: str) -> str:
+    return " ".join(_UNSAFE_IN_NAME.sub(" ", text).split())
+
+
+def content_disposition(filters: dict, *, inline: bool = False, when=None) -> str:
+    """The Content-Disposition header of a printout: its ASCII name in `filename=` for old
+    clients and the real one, UTF-8 and percent-encoded (RFC 6266, RFC 5987), in
+    `filename*=`."""
+    name, ascii_name = print_filename(filters, when)
+    disposition = "inline" if inline else "attachment"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _rendered(certificates: Iterable[Certificate]) -> Iterator[Certificate]:

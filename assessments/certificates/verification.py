@@ -122,6 +122,9 @@ class Verification:
     """All the verification page shows of a certificate."""
 
     masked_name: str
+    serial: str
+    issuer: str  # the issuing company, as its template names it ("" when it names none)
+    seal_url: str  # the company's seal as HR uploaded it ("" when there is none)
     kind: str
     kind_label: str
     subject: str  # the course's title or the cycle's name
@@ -145,7 +148,7 @@ def certificate_for_code(raw: str, *, today: datetime.date | None = None) -> Ver
     candidates = [letters, group_code(letters)] if letters else ["-"]
     certificate = (
         Certificate.objects.filter(code__in=candidates)
-        .select_related("user__profile", "course", "cycle")
+        .select_related("user__profile", "course", "cycle", "template__seal")
         .first()
     )
     if certificate is None or not is_valid_code(letters):
@@ -166,6 +169,9 @@ def verification_of(certificate: Certificate, *, today=None) -> Verification:
         )
     return Verification(
         masked_name=mask_name(name),
+        serial=certificate.serial,
+        issuer=certificate.template.issuer_name,
+        seal_url=_seal_url(certificate.template.seal),
         kind=certificate.kind,
         kind_label=CertificateKind(certificate.kind).label,
         subject=subject,
@@ -173,6 +179,16 @@ def verification_of(certificate: Certificate, *, today=None) -> Verification:
         expires_on=certificate.expires_on,
         status=certificate.status(today),
     )
+
+
+def _seal_url(image) -> str:
+    """The uploaded file's own address (no rendition: no query, the page stays one query)."""
+    if image is None or not image.file:
+        return ""
+    try:
+        return image.file.url
+    except ValueError:
+        return ""
 
 
 # The rate limit ----------------------------------------------------------------------------

@@ -309,10 +309,9 @@ def _chosen(data: dict):
     )
 
 
-def _pdf_response(content: bytes, *, inline: bool) -> HttpResponse:
+def _pdf_response(content: bytes, *, inline: bool, filters: dict) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    name = f"certificates-{timezone.localtime():%Y%m%d-%H%M}.pdf"
-    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{name}"'
+    response["Content-Disposition"] = printing.content_disposition(filters, inline=inline)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -335,7 +334,10 @@ def _print(request, form: PrintForm) -> HttpResponse | None:
         return None
     if printed.job is not None:
         return redirect("certificates:print_job", printed.job.pk)
-    return _pdf_response(out.getvalue(), inline=data.get("inline", False))
+    filters = printing.print_filters(
+        cycle=data.get("cycle"), unit=data.get("org_unit"), ids=data.get("ids") or None
+    )
+    return _pdf_response(out.getvalue(), inline=data.get("inline", False), filters=filters)
 
 
 @login_required
@@ -399,11 +401,10 @@ def print_job_download(request, job_id: int):
     job = _job(request, job_id)
     if not job.file:
         raise Http404
-    response = FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=f"certificates-{job.pk}.pdf",
-        content_type="application/pdf",
+    response = FileResponse(job.file.open("rb"), content_type="application/pdf")
+    # Named by cycle and unit (FileResponse's own header has either name, never both).
+    response["Content-Disposition"] = printing.content_disposition(
+        job.filters or {}, when=job.created_at
     )
     response["Cache-Control"] = "private, no-store"
     return response

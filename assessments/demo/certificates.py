@@ -38,6 +38,7 @@ from assessments.certificates.services import (
 from assessments.demo.cycles import cycle_name
 from assessments.demo.operations import DAY, HR_USER, quarter_start
 from assessments.demo.quizzes import LEARNER, _at
+from assessments.demo.seal import load_demo_issuer
 from assessments.models.certificates import Certificate, CertificateKind
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
 from courses.models.learning import Enrolment
@@ -56,6 +57,7 @@ COURSE_DELAY = datetime.timedelta(minutes=2)
 def load_demo_certificates(stdout=None, today: datetime.date | None = None) -> dict[str, int]:
     """The demo's certificates (see the module); returns what was made."""
     today = today or timezone.localdate()
+    load_demo_issuer(stdout)  # before issuing: the PDFs carry the company's name and seal
     made = {"cycle": 0, "course": 0, "redated": 0, "revoked": 0, "reissued": 0}
     if template_active(CertificateKind.CYCLE) is None or (
         template_active(CertificateKind.COURSE) is None

@@ -1,7 +1,8 @@
 """Certificates: course completion and cycle assessment.
 
 - A `CertificateTemplate` is what HR and administrators edit in the admin: the wording in
-  Chinese and English, the layout, the logo and the signature, and how long a certificate
+  Chinese and English, the layout, the issuing company's name and seal, the logo and the
+  signature, and how long a certificate
   of its kind stays valid. The active template of a kind is used for new certificates;
   each certificate keeps the template it was rendered with.
 - A `Certificate` is issued once: a readable serial number (per year and kind, from a
@@ -69,6 +70,21 @@ class CertificateTemplate(models.Model):
         ),
     )
     body_en = models.TextField(_("wording (English)"), blank=True)
+    issuer_name = models.CharField(
+        _("issuing company"),
+        max_length=100,
+        blank=True,
+        help_text=_("The company's name as printed on the certificate and the verification page."),
+    )
+    seal = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("company seal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A PNG with a transparent background, printed over the issuer's name."),
+    )
     signatory_name = models.CharField(_("signed by"), max_length=100, blank=True)
     signatory_title = models.CharField(_("signatory's title"), max_length=100, blank=True)
     logo = models.ForeignKey(

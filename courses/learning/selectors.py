@@ -17,6 +17,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from functools import reduce
+from html import unescape
 from operator import or_
 from pathlib import Path
 
@@ -26,12 +27,14 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, PageViewRestriction
 
 from courses.learning import completion
 from courses.learning.services import DUE_SOON_DAYS, prerequisites_missing
 from courses.models.learning import Enrolment, LessonCompletion, Reminder
 from courses.models.pages import CoursePage, LessonPage, ModuleCategory
+from lms.platform import search
 from lms.platform.routing import code_tag, pages_version
 
 OUTLINE_TIMEOUT = 24 * 3600
@@ -620,13 +623,42 @@ def my_learning_key(user, *, version: str | None = None) -> str:
 def search_lessons(query: str, *, user=None, limit: int = 50):
     """Live courses and lessons that match `query` (Chinese words too: see
     lms.platform.search_backend), leaving out those under a view restriction that `user`
-    does not pass (the title of a page kept for a group is not shown to others)."""
+    does not pass (the title of a page kept for a group is not shown to others).
+
+    Those whose title holds the whole query come first (then the backend's order). Each
+    result carries what the results page shows: `search_course` (a lesson's course, a
+    course itself), `search_title` and `search_excerpt` (HTML, escaped, the matches in
+    <mark>). Two queries more than the search: the restrictions and the lessons' courses."""
     if not query.strip():
         return []
     pages = Page.objects.live().type(LessonPage, CoursePage)
     for restricted in _restricted_for(user):
         pages = pages.not_descendant_of(restricted, inclusive=True)
-    return list(pages.specific().search(query)[:limit])
+    found = list(pages.specific().search(query)[:limit])
+    steplen = Page.steplen
+    parents = {p.path[:-steplen] for p in found if isinstance(p, LessonPage)}
+    courses = (
+        {c.path: c for c in CoursePage.objects.filter(path__in=parents).only("title", "path")}
+        if parents
+        else {}
+    )
+    for page in found:
+        if isinstance(page, LessonPage):
+            page.search_course = courses.get(page.path[:-steplen])
+            text = f"{page.summary} {unescape(page.body_text())}"  # its entities as text
+        else:
+            page.search_course = page
+            text = page.summary
+        # highlight() escapes the text and the query: only its <mark>s are markup.
+        page.search_title = mark_safe(search.highlight(page.title, query))
+        page.search_excerpt = mark_safe(
+            search.highlight(search.excerpt(text, query, EXCERPT_WIDTH), query)
+        )
+    # sorted() is stable: the backend's order within each group.
+    return sorted(found, key=lambda page: not search.title_matches(page.title, query))
+
+
+EXCERPT_WIDTH = 100
 
 
 def _restricted_for(user) -> list[Page]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
+from django.core import signing
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -24,6 +25,7 @@ from courses.models.live import (
     TrainingSession,
 )
 from courses.sessions.permissions import in_audience, participant_rule, sessions_runnable_by
+from courses.sessions.services import CHECK_IN_SALT
 from lms.models.accounts import User
 from lms.permissions import StaffVisibility
 
@@ -490,3 +492,15 @@ def sessions_led_today_and_tomorrow(
         )
         .order_by("starts_at", "pk")[:HOME_SESSIONS_SHOWN]
     )
+
+
+def session_for_check_in(token: str) -> TrainingSession | None:
+    """The session a scanned check-in code is for (whatever its age: the confirmation page
+    names the session; `services.check_in` decides whether the code still checks in), or
+    None when it is not one of this site's codes."""
+    try:
+        value = signing.Signer(salt=CHECK_IN_SALT).unsign(token)
+        session_id = int(value.split(".")[0])
+    except (signing.BadSignature, ValueError):
+        return None
+    return TrainingSession.objects.filter(pk=session_id).first()

@@ -353,6 +353,8 @@ def check_in(request):
             context["error"] = " ".join(error.messages)
     elif not code:
         context["error"] = _("This link has no check-in code: scan the code on the screen.")
+    else:
+        context["session"] = selectors.session_for_check_in(code)
     status = 400 if "error" in context and request.method == "POST" else 200
     return render(request, "courses/trainer/check_in.html", context, status=status)
 

@@ -9,6 +9,7 @@ which must match. Other text (Latin words, numbers such as 3.1.2) is kept as
 it is. Pure functions: no Django, no database.
 """
 
+import html
 import re
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -52,3 +53,59 @@ def query_terms(query: str) -> list[str]:
 
 def has_han(text: str) -> bool:
     return any(_HAN_RUN.match(token) for token in _TOKEN.findall(text))
+
+
+# Showing a match -------------------------------------------------------------------------------
+
+MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+
+
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the query's terms occur in `text` (case-insensitive), overlapping and touching
+    spans joined: 客户投诉处理 and 投诉处理 give one span over 投诉处理 (its bigrams overlap)."""
+    folded = text.lower()
+    spans = []
+    for term in query_terms(query):
+        start = folded.find(term)
+        while start != -1:
+            spans.append((start, start + len(term)))
+            start = folded.find(term, start + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, query: str) -> str:
+    """`text` as HTML, escaped, with each match of `query` in <mark>: safe to show whatever
+    the text or the query holds (both are escaped; only the marks are markup)."""
+    out, last = [], 0
+    for start, end in match_spans(text, query):
+        out.append(html.escape(text[last:start]))
+        out.append(MARK_OPEN + html.escape(text[start:end]) + MARK_CLOSE)
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def excerpt(text: str, query: str, width: int = 80) -> str:
+    """About `width` characters of `text` around its first match of `query` (its start when
+    nothing matches), with "…" where it was cut; plain text, to be highlighted."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    spans = match_spans(text, query)
+    first = spans[0][0] if spans else 0
+    start = max(0, min(first - width // 4, len(text) - width))
+    piece = text[start : start + width]
+    return ("…" if start > 0 else "") + piece + ("…" if start + width < len(text) else "")
+
+
+def title_matches(title: str, query: str) -> bool:
+    """Whether every term of `query` is in `title`: such results are listed first."""
+    terms = query_terms(query)
+    folded = title.lower()
+    return bool(terms) and all(term in folded for term in terms)

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from io import StringIO
+from urllib.parse import quote
 
 import pikepdf
 import pytest
@@ -78,7 +79,11 @@ def test_printing_a_branch_makes_one_pdf_a_page_per_certificate_in_order(
         "/assessment/certificates/print/", {"cycle": cycle.pk, "org_unit": east.pk}
     )
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("attachment;")
+    # Named by cycle and unit, with a plain ASCII name for clients that cannot read it.
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="certificates-cycle-{cycle.pk}-unit-{east.pk}.pdf"; '
+        f"filename*=UTF-8''{quote('证书-2026年第三季度-华东区.pdf')}"
+    )
     texts = pages_of(response.content)
     # By org unit in tree order (浦东站's team before 西湖站), then employee number.
     expected = [branch[name].serial for name in ("learner", "colleague", "xihu")]
@@ -160,6 +165,10 @@ def test_a_large_batch_runs_in_the_background_with_progress_then_downloads(
     assert "data-progress" not in page and "Download the PDF" in page
     download = client.get(f"/assessment/certificates/print/{job.pk}/download/")
     assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="certificates-cycle-{cycle.pk}.pdf"; '
+        f"filename*=UTF-8''{quote('证书-2026年第三季度.pdf')}"
+    )
     texts = pages_of(b"".join(download.streaming_content))
     assert [t.strip() for t in texts] == [
         branch[name].serial for name in ("learner", "colleague", "xihu", "south")
@@ -350,3 +359,26 @@ def test_issue_certificates_refuses_an_unfinalised_cycle_or_an_unknown_one(peopl
             call_command("issue_certificates", *arguments, stdout=StringIO())
         assert message in str(error.value) and error.value.returncode == 1
     assert not Certificate.objects.exists()
+
+
+def test_print_file_names_are_safe_and_say_what_was_printed():
+    when = datetime.datetime(2026, 10, 8, 9, 5, tzinfo=datetime.UTC)
+    name = printing.print_filename
+    assert name({"cycle_id": 3, "cycle": "2026年第三季度考核"}) == (
+        "证书-2026年第三季度.pdf",
+        "certificates-cycle-3.pdf",
+    )
+    both = {"cycle_id": 3, "cycle": "Q3", "org_unit_id": 9, "org_unit": "迅捷/华东区/上海浦东站"}
+    assert name(both) == ("证书-Q3-上海浦东站.pdf", "certificates-cycle-3-unit-9.pdf")
+    # a selection: by when it was printed (local time)
+    assert name({"selection": 2}, when) == (
+        "证书-20261008-1705.pdf",
+        "certificates-20261008-1705.pdf",
+    )
+    # nothing that could break out of the header or the folder
+    bad = {"cycle_id": 1, "cycle": 'a"b\r\nc/..\\d:*?<>|', "org_unit_id": 2, "org_unit": "x/y"}
+    unicode_name, ascii_name = name(bad)
+    assert unicode_name == "证书-a b c .. d-y.pdf" and ascii_name.isascii()
+    header = printing.content_disposition(bad)
+    assert "\r" not in header and "\n" not in header and header.count('"') == 2
+    assert header.endswith("filename*=UTF-8''%E8%AF%81%E4%B9%A6-a%20b%20c%20..%20d-y.pdf")

@@ -7,6 +7,7 @@ import copy
 import datetime
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -430,3 +431,30 @@ def test_the_logo_and_the_signature_are_on_the_page(tmp_path):
     images = poppler("pdfimages", pdf, tmp_path, "-list").splitlines()[2:]
     assert len(images) >= 2  # the logo and the signature (the QR code is drawn, not an image)
     assert "周远" in poppler("pdftotext", pdf, tmp_path)
+
+
+@needs_poppler
+def test_the_issuing_company_and_its_seal_are_on_the_page(tmp_path):
+    from django.core.files.images import ImageFile
+    from wagtail.images.models import Image
+
+    from assessments.demo.seal import COMPANY, seal_png
+
+    template = CertificateTemplate.objects.get(kind=CertificateKind.CYCLE, active=True)
+    without = poppler("pdfimages", render_template_preview(template), tmp_path, "-list")
+    template.issuer_name = COMPANY
+    template.seal = Image.objects.create(
+        title="seal", file=ImageFile(io.BytesIO(seal_png(size=120)), name="seal.png")
+    )
+    template.save()
+
+    pdf = render_template_preview(template)
+    text = " ".join(poppler("pdftotext", pdf, tmp_path).split())
+    assert "发证单位 Issued by: 迅捷快递有限公司" in text
+    assert "证书编号 Serial No.: 2026-A-000000" in text
+    with_seal = poppler("pdfimages", pdf, tmp_path, "-list")
+    # the seal: its colours and its transparency (a soft mask)
+    assert len(with_seal.splitlines()) == len(without.splitlines()) + 2
+    assert "smask" in with_seal and "smask" not in without
+    pages = re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", pdf, tmp_path)).group(1)
+    assert pages == "1"  # the seal does not push anything onto a second page

@@ -1,8 +1,9 @@
 """The public verification page: each state of a certificate, nothing more than the masked
-name, kind, subject, dates and status; the same answer for unknown and malformed codes; and
-the rate limit."""
+name, the serial number, the issuing company, kind, subject, dates and status; the same answer
+for unknown and malformed codes; and the rate limit."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -34,8 +35,10 @@ def test_a_valid_course_certificate(client, people, course):
     assert "王*" in page and "王喆" not in page
     assert "Course completion" in page and "客户服务知识" in page
     assert certificate.issued_at.strftime("%Y") in page
-    # Nothing more: no full name, employee number, serial, unit, position, code.
-    for secret in ("王喆", "L001", certificate.serial, "浦东", "courier", certificate.code):
+    # The serial number printed on the certificate, to compare with the paper.
+    assert f"<dd data-serial>{certificate.serial}</dd>" in page
+    # Nothing more: no full name, employee number, unit, position, code.
+    for secret in ("王喆", "L001", "浦东", "courier", certificate.code):
         assert secret not in page, secret
     assert response.headers["Cache-Control"].startswith("max-age=0")
     assert "noindex" in response.headers["X-Robots-Tag"]
@@ -48,7 +51,8 @@ def test_a_cycle_certificate_with_a_three_character_name(client, people, cycle):
     assert "林*峰" in page and "林海峰" not in page
     assert "Cycle assessment" in page and "2026年第三季度考核" in page
     assert "Does not expire" in page
-    assert "TR01" not in page and certificate.serial not in page
+    assert "TR01" not in page and certificate.serial in page
+    assert "data-issuer" not in page  # its template names no issuing company
 
 
 def test_an_expired_certificate(client, people, course):
@@ -217,3 +221,27 @@ def test_the_form_itself_is_not_counted(client, settings, clock):
     assert exhaust(client, "ABCD0123EFGH4568", 1) == [404]
     for _ in range(3):
         assert client.get("/verify/").status_code == 200
+
+
+def test_the_issuing_company_and_its_seal_are_named(client, people, course):
+    from django.core.files.images import ImageFile
+    from wagtail.images.models import Image
+
+    from assessments.demo.seal import COMPANY, seal_png
+
+    certificate = make_certificate(people["learner"].user, course=course)
+    template = certificate.template
+    template.issuer_name = COMPANY
+    template.seal = Image.objects.create(
+        title="seal", file=ImageFile(io.BytesIO(seal_png(size=96)), name="seal.png")
+    )
+    template.save()
+    client.get("/verify/ZZZZZZZZZZZZZZZZ/")  # the site's look-up cached
+    with CaptureQueriesContext(connection) as queries:
+        response, page = page_of(client, certificate.code)
+    assert len(queries) == 1  # the template and its seal come with the certificate
+    assert response.status_code == 200
+    assert "发证单位" in page and f"{COMPANY}</dd>" in page
+    assert f'src="{template.seal.file.url}"' in page and f"{COMPANY}的印章" in page
+    assert f"<dd data-serial>{certificate.serial}</dd>" in page
+    assert "证书编号" in page

@@ -148,3 +148,19 @@ def test_a_certificate_issued_before_its_completion_was_dated_back_follows_it(lo
     # Rendered again, with its right dates.
     assert (certificate.rendered_at, certificate.sha256) == (None, "")
     assert loaded == [certificate.pk]
+
+
+def test_the_certificates_name_the_demo_company_and_carry_its_seal(loaded, client):
+    from wagtail.images import get_image_model
+
+    from assessments.demo.seal import SEAL_TITLE, load_demo_issuer
+
+    for template in CertificateTemplate.objects.filter(active=True).select_related("seal"):
+        assert template.issuer_name == "迅捷快递有限公司"
+        assert template.seal is not None and template.seal.title == SEAL_TITLE
+        assert template.seal.width == template.seal.height > 0
+    assert load_demo_issuer() == 0  # a second run changes nothing
+    assert get_image_model().objects.filter(title=SEAL_TITLE).count() == 1
+    certificate = Certificate.objects.filter(revoked_at__isnull=True, kind="cycle").first()
+    page = client.get(f"/verify/{certificate.code}/").content.decode()
+    assert "迅捷快递有限公司" in page and certificate.serial in page

@@ -1,6 +1,7 @@
 """Trainers' and HR's quiz pages: results, the grading queue, item analysis, regrading."""
 
 import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -99,6 +100,10 @@ def test_the_grading_queue_grades_an_essay_and_moves_on(quiz, people, login):
     essay = first.items.get(position=1)
     page = client.get(f"/learning/grading/{essay.pk}/").content.decode()
     assert "我先道歉" in page and "描述一次投诉处理" in page
+    # the score box: a full-width text box with the decimal keypad and its maximum beside it
+    box = re.search(r'<input type="text" name="score"[^>]*>', page).group(0)
+    assert 'inputmode="decimal"' in box and 'class="score-input"' in box
+    assert '<span class="score-max" aria-hidden="true">/ 4</span>' in page
 
     # a score above the mark is refused, and nothing changes
     refused = client.post(f"/learning/grading/{essay.pk}/", {"score": "5", "comment": ""})

@@ -219,6 +219,43 @@ class TestSearch:
         assert response.status_code == 200
         assert "客户服务知识 第1课" in response.content.decode()
 
+    def test_title_matches_come_first_each_names_its_course_and_marks_the_match(
+        self, index, client, django_assert_max_num_queries
+    ):
+        factories.course(index, "客户服务知识", lessons=2)  # 投诉 in the bodies only
+        _c, (titled,) = factories.course(
+            index, "投诉处理", lessons=1, body=[("text", "<p>先道歉,再记录。</p>")]
+        )
+        found = selectors.search_lessons("投诉")
+        # the course and the lesson named 投诉处理 first, then the lessons that only say it
+        assert {p.title for p in found[:2]} == {"投诉处理", "投诉处理 第1课"}
+        assert len(found) == 4
+        lesson = next(p for p in found if p.pk == titled.pk)
+        assert lesson.search_course.title == "投诉处理"
+        assert str(lesson.search_title) == "<mark>投诉</mark>处理 第1课"
+        body_only = found[-1]
+        assert body_only.search_course.title == "客户服务知识"
+        assert "客户<mark>投诉</mark>须在24小时内回复" in str(body_only.search_excerpt)
+        with django_assert_max_num_queries(12):
+            html = client.get("/learning/search/", {"q": "投诉"}).content.decode()
+        assert "<mark>投诉</mark>处理 第1课" in html
+        assert "课程“客户服务知识”" in html  # a lesson names its course
+
+    def test_the_query_and_the_content_are_escaped_around_the_marks(self, index, client):
+        factories.course(
+            index,
+            "<b>火灾</b>预案",
+            lessons=1,
+            body=[("text", "<p>&lt;script&gt;alert(1)&lt;/script&gt; 火灾时报警</p>")],
+        )
+        html = client.get("/learning/search/", {"q": "火灾<script>"}).content.decode()
+        assert "<script>alert" not in html and "<b>" not in html
+        assert "&lt;b&gt;<mark>火灾</mark>&lt;/b&gt;预案" in html
+        marked = (
+            "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; <mark>火灾</mark>"
+        )
+        assert marked in html
+
     def test_the_admin_search_finds_chinese_words_too(self, index, people, login):
         _c, (lesson,) = factories.course(
             index, "应急处理", lessons=1, body=[("text", "<p>客户投诉必须在24小时内回复。</p>")]

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from courses.drills.rubrics import Criterion, Level, Rubric, score
 from courses.models import (
@@ -252,10 +253,19 @@ def test_the_rooms_code_checks_in_the_signed_in_learner(session, people, login):
     client = login(people["learner"])
     confirm_page = client.get(f"/learning/check-in/?code={code}")
     assert confirm_page.status_code == 200
+    # the confirmation names the session: its title, date, time and place
+    session.refresh_from_db()
+    local = timezone.localtime(session.starts_at)
+    day, hours = date_format(local, "DATE_FORMAT"), f">{local:%H:%M}</time>\u2013"
+    confirm = confirm_page.content.decode()
+    assert f"<h2>{session.title}</h2>" in confirm
+    assert day in confirm and hours in confirm
+    assert session.place in confirm
     assert signup_of(session, people["learner"]).attendance == ""  # a GET changes nothing
     response = client.post("/learning/check-in/", {"code": code})
     assert response.status_code == 200
-    assert "客服课堂" in response.content.decode()
+    done = response.content.decode()
+    assert f"“{session.title}”" in done and day in done and hours in done
     signup = signup_of(session, people["learner"])
     assert (signup.attendance, signup.check_in_method) == ("present", "qr")
     assert signup_of(session, people["colleague"]).attendance == ""  # only the one signed in

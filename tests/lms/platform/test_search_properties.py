@@ -3,7 +3,15 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.platform.search import index_text, query_terms
+from lms.platform.search import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    excerpt,
+    highlight,
+    index_text,
+    query_terms,
+    title_matches,
+)
 
 han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 latin = st.sampled_from("abcXYZ0123456789")
@@ -37,3 +45,27 @@ def test_known_words():
     assert query_terms("客户投诉") == ["客户", "户投", "投诉"]
     assert query_terms("火") == ["火"]
     assert query_terms("  ") == []
+
+
+@given(text, text)
+def test_a_highlight_is_the_text_escaped_with_marks_only(body, query):
+    import html
+
+    marked = highlight(body, query)
+    assert html.unescape(marked.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")) == body
+    bare = marked.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+    assert "<" not in bare and ">" not in bare and '"' not in bare
+
+
+@given(text, text)
+def test_an_excerpt_is_a_piece_of_the_text(body, query):
+    piece = excerpt(body, query, 20)
+    assert piece.strip("…") in " ".join(body.split())
+    assert len(piece) <= 22
+
+
+def test_marks_and_title_matches():
+    assert highlight("客户投诉处理<b>", "投诉处理") == "客户<mark>投诉处理</mark>&lt;b&gt;"
+    assert highlight("Fire drill", "FIRE") == "<mark>Fire</mark> drill"
+    assert title_matches("投诉处理规范", "投诉 处理") and not title_matches("投诉", "投诉处理")
+    assert not title_matches("anything", "  ")
