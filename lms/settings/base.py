@@ -199,7 +199,10 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogue first (makemessages writes there), then locale_vendor: our
+# translations of Wagtail's and allauth's strings that their zh_Hans catalogues miss or word
+# differently from docs/glossary.md (makemessages never touches it: it holds no source).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 LANGUAGE_COOKIE_NAME = "lms_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -324,6 +327,9 @@ LMS_QUESTION_IMPORT_MAX_CHARS = env.int("LMS_QUESTION_IMPORT_MAX_CHARS", default
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Courier LMS")
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Gravatar is unreachable in mainland China: avatars are drawn locally from initials
+# (lms.platform.avatars, through the get_avatar_url hook) and nothing asks Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
