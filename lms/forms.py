@@ -20,6 +20,8 @@ class LoginForm(AllauthLoginForm):
             {"placeholder": "", "autocomplete": "username", "autocapitalize": "none"}
         )
         self.fields["password"].widget.attrs["placeholder"] = ""
+        # allauth puts a "forgot your password?" link under the field; the page has its own.
+        self.fields["password"].help_text = ""
 
 
 class OrgUnitChoiceField(forms.ModelChoiceField):
