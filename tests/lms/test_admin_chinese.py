@@ -125,7 +125,8 @@ def test_the_admin_says_pages_not_pagination_and_speaks_chinese():
         for msgid, chinese in expected.items():
             assert translation.gettext(msgid) == chinese
     js = _catalogue("djangojs")
-    assert js["Write something or type ‘/’ to insert a block"] == "输入内容，或键入“/”插入内容块"
+    editor_hint = "Write something or type \u2018/\u2019 to insert a block"
+    assert js[editor_hint] == "输入内容\uff0c或键入“/”插入内容块"
 
 
 def test_our_catalogues_use_the_glossarys_words():
