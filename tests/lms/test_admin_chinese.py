@@ -167,3 +167,13 @@ def test_what_allauth_and_wagtail_show_follows_the_glossary():
             if BANNED.search(shown):
                 wrong.append((entry.msgid, shown))
     assert wrong == []
+
+
+@pytest.mark.django_db
+def test_wagtails_default_workflow_is_named_in_chinese():
+    from wagtail.models import Task, Workflow
+
+    names = set(Workflow.objects.values_list("name", flat=True))
+    names |= set(Task.objects.values_list("name", flat=True))
+    assert "Moderators approval" not in names
+    assert "内容审核" in names
