@@ -171,9 +171,10 @@ def test_what_allauth_and_wagtail_show_follows_the_glossary():
 
 @pytest.mark.django_db
 def test_wagtails_default_workflow_is_named_in_chinese():
-    from wagtail.models import Task, Workflow
+    from wagtail.models import Page, Task, Workflow
 
     names = set(Workflow.objects.values_list("name", flat=True))
     names |= set(Task.objects.values_list("name", flat=True))
     assert "Moderators approval" not in names
     assert "内容审核" in names
+    assert Page.get_first_root_node().title == "全部页面"
