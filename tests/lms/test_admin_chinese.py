@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lms.platform.avatars import avatar_data_url, initials
+from tests.factories import PASSWORD
 
 
 def test_initials_of_chinese_and_latin_names():
@@ -178,3 +179,30 @@ def test_wagtails_default_workflow_is_named_in_chinese():
     assert "Moderators approval" not in names
     assert "内容审核" in names
     assert Page.get_first_root_node().title == "全部页面"
+
+
+@pytest.mark.django_db
+def test_the_second_step_of_signing_in_is_a_site_card(client, people, settings):
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    settings.LMS_ENFORCE_MFA = True
+    secret = generate_totp_secret()
+    TOTP.activate(people["hr"].user, secret)
+    response = client.post("/accounts/login/", {"login": "HR01", "password": PASSWORD})
+    assert response.url.startswith("/accounts/2fa/authenticate/")
+    html = client.get(response.url).content.decode()
+    assert (
+        'class="card narrow"' in html
+        and "双重身份验证" in html
+        and 'id="logout-from-stage"' in html
+    )
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
