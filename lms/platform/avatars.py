@@ -28,9 +28,8 @@ def initials(name: str) -> str:
     words = [w for w in name.replace("-", " ").split() if w[0].isalnum()]
     if not words:
         return "?"
-    if len(words) == 1:
-        return words[0][:2].upper()
-    return (words[0][0] + words[-1][0]).upper()
+    letters = words[0][:2] if len(words) == 1 else words[0][0] + words[-1][0]
+    return letters.upper()[:2]  # "ß".upper() is "SS"
 
 
 def avatar_data_url(name: str, key: str, size: int = 50) -> str:
