@@ -188,6 +188,11 @@ ACCOUNT_RATE_LIMITS = {
 
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "lms.forms.AuthenticateForm",
+    "reauthenticate": "lms.forms.ReauthenticateForm",
+    "activate_totp": "lms.forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Courier LMS")
 # HR and Administrators must have a second factor (off in development by default).
 LMS_ENFORCE_MFA = env.bool("LMS_ENFORCE_MFA", default=not DEBUG)

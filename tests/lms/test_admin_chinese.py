@@ -73,7 +73,7 @@ def test_confirm_access_and_totp_set_up_are_site_cards_with_the_whole_secret(
     assert 'class="card narrow"' in html and "启用身份验证器应用" in html
     # The secret is text that wraps (.totp-secret), not a disabled input cut at 360 px.
     assert f'<code class="totp-secret" id="authenticator_secret">{secret}</code>' in html
-    assert 'class="totp-qr"' in html and "双重身份验证" in html
+    assert 'class="totp-qr"' in html and "双重身份验证" in html and "代码" not in html
     assert "双因素" not in html and "帐户" not in html
 
 
@@ -202,6 +202,7 @@ def test_the_second_step_of_signing_in_is_a_site_card(client, people, settings):
         and "双重身份验证" in html
         and 'id="logout-from-stage"' in html
     )
+    assert "验证码" in html and "代码" not in html  # "Code" is an org unit's 代码 here
     code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
     response = client.post("/accounts/2fa/authenticate/", {"code": code})
     assert response.status_code == 302
