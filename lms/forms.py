@@ -1,6 +1,9 @@
 """Forms for sign-in and for HR's staff pages."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +23,31 @@ class LoginForm(AllauthLoginForm):
             {"placeholder": "", "autocomplete": "username", "autocapitalize": "none"}
         )
         self.fields["password"].widget.attrs["placeholder"] = ""
+        # allauth puts a "forgot your password?" link under the field; the page has its own.
+        self.fields["password"].help_text = ""
+
+
+class _VerificationCode:
+    """allauth's code fields say "代码" (the word our org units use): labelled 验证码 as in
+    docs/glossary.md, without a placeholder repeating the label, with a numeric keypad."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label = _("Verification code")
+        field.widget.attrs.update({"placeholder": "", "inputmode": "numeric"})
+
+
+class AuthenticateForm(_VerificationCode, AllauthAuthenticateForm):
+    pass
+
+
+class ReauthenticateForm(_VerificationCode, AllauthReauthenticateForm):
+    pass
+
+
+class ActivateTOTPForm(_VerificationCode, AllauthActivateTOTPForm):
+    pass
 
 
 class OrgUnitChoiceField(forms.ModelChoiceField):

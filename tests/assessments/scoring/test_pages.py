@@ -237,3 +237,12 @@ def test_the_service_refuses_nonsense_and_numbers_versions(people):
     changed = dataclasses.replace(arithmetic.DEFAULT_POLICY, attempt_rule="mean")
     saved = services.policy_save(changed, note="mean", by=people["hr"].user)
     assert saved.version == 3 and saved.policy == changed
+
+
+def test_version_one_is_named_in_words_hr_reads_not_a_developer_file(people, login):
+    """Issue 21: HR saw "评分规则版本 1 · DESIGN.md defaults"; the migration relabels it."""
+    label = "默认规则（依据服务手册）"  # noqa: RUF001
+    assert ScoringPolicy.objects.get(version=1).note == label
+    body = login(people["hr"]).get("/assessment/policy/v1/").content.decode()
+    assert label in body
+    assert "DESIGN.md" not in body
