@@ -159,7 +159,7 @@ def test_hr_cannot_take_over_the_administrator_through_a_roster(
     batch = ImportBatch.objects.get()
     assert batch.state == ImportState.REJECTED
     page = client.get(f"/data/imports/{batch.pk}/").content.decode()
-    assert "只有管理员可以更改这个账号" in page and "/confirm/" not in page
+    assert "只有管理员可以更改这个账户" in page and "/confirm/" not in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/data/imports/{batch.pk}/confirm/")
     admin.user.refresh_from_db()
