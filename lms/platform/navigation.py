@@ -95,6 +95,11 @@ def navigation(request):
         urls = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
         items += _items_for(roles, can_read_audit_log(user), urls)
         tabs = _tabs_for(roles, urls)
+        # A tab's short label is part of its place's full name ("学习" of "我的学习"), which
+        # screen readers and voice control hear.
+        names = {item["url"]: item["label"] for item in items}
+        for tab in tabs:
+            tab["name"] = names.get(tab["url"], "")
         # "My account" is under "Me", with the language and signing out.
         in_tabs = {tab["url"] for tab in tabs} | {reverse_once("lms:account")}
         menu = [item for item in items if item["url"] not in in_tabs]

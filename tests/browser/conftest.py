@@ -4,6 +4,7 @@ Chromium is the system's (`/usr/bin/chromium`, or `CHROMIUM`); `.ci/run`
 installs it. Without it the tests are skipped locally and fail in CI.
 """
 
+import contextlib
 import os
 
 import pytest
@@ -151,3 +152,31 @@ def describe_violations(where: str, violations: list[dict]) -> str:
             summary = (node.get("failureSummary") or "").replace("\n", " ")
             lines.append(f"    {' '.join(map(str, node['target']))}  {summary[:200]}")
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker, build):
+    """The data `build()` makes, for a module's tests: kept as the copy each transactional
+    test (`serialized_rollback=True`) starts from, in place of the migrations' copy, which
+    is put back afterwards. Yields what `build()` returns."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    def flush():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+
+    migrated = getattr(connection, "_test_serialized_contents", None)
+    with django_db_blocker.unblock():
+        flush()
+        if migrated is not None:
+            connection.creation.deserialize_db_from_string(migrated)
+        made = build()
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+        flush()
+    try:
+        yield made
+    finally:
+        if migrated is None:
+            del connection._test_serialized_contents
+        else:
+            connection._test_serialized_contents = migrated

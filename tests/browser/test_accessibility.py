@@ -12,7 +12,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -31,6 +30,7 @@ from tests.browser.builders import LESSON_BODY, module_test
 from tests.browser.conftest import (
     PHONE,
     axe_violations,
+    built_once,
     csp_refusals,
     describe_violations,
     sign_in,
@@ -45,10 +45,6 @@ pytestmark = [
 ]
 
 OCTOBER = datetime.date(2026, 10, 1)
-
-
-def _flush():
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
 
 
 def _build() -> dict[str, str]:
@@ -159,19 +155,8 @@ def _build() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def world(browser, live_server, django_db_blocker):
     """The pages' data, built once; each test starts from a copy of it."""
-    migrated = getattr(connection, "_test_serialized_contents", None)
-    with django_db_blocker.unblock():
-        _flush()
-        if migrated is not None:
-            connection.creation.deserialize_db_from_string(migrated)
-        urls = _build()
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-        _flush()
-    yield urls
-    if migrated is None:
-        del connection._test_serialized_contents
-    else:
-        connection._test_serialized_contents = migrated
+    with built_once(django_db_blocker, _build) as urls:
+        yield urls
 
 
 # (name, address or a key of `world`, signed in)

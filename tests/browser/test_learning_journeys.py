@@ -97,7 +97,7 @@ def test_a_trainer_follows_progress_and_assigns_a_course(phone, people, assigned
     expect(row.locator("td").first).to_have_text("1")  # enrolled: 王喆, half-way
     expect(row).to_contain_text("0%")
     phone.goto("/learning/reports/people/?unit=pudong")
-    expect(phone.locator("td", has_text="王喆")).to_be_visible()
+    expect(phone.locator("th", has_text="王喆")).to_be_visible()
     phone.get_by_role("link", name="王喆").click()
     expect(
         phone.locator("section", has_text="客户服务知识").locator("progress").first

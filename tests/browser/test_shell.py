@@ -9,12 +9,11 @@ in, in one language, and walks a handful of pages.
 """
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from lms.roles import Role
 from tests import factories
-from tests.browser.conftest import csp_refusals, sign_in
+from tests.browser.conftest import built_once, csp_refusals, sign_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -34,27 +33,17 @@ PEOPLE = {
 }
 
 
-def _flush():
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+def _build() -> None:
+    org = factories.org_tree()
+    for number, roles, _pages in PEOPLE.values():
+        factories.staff(org["pudong-team"], roles=roles, number=number)
 
 
 @pytest.fixture(scope="module")
 def world(browser, live_server, django_db_blocker):
-    migrated = getattr(connection, "_test_serialized_contents", None)
-    with django_db_blocker.unblock():
-        _flush()
-        if migrated is not None:
-            connection.creation.deserialize_db_from_string(migrated)
-        org = factories.org_tree()
-        for number, roles, _pages in PEOPLE.values():
-            factories.staff(org["pudong-team"], roles=roles, number=number)
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-        _flush()
-    yield
-    if migrated is None:
-        del connection._test_serialized_contents
-    else:
-        connection._test_serialized_contents = migrated
+    """The people, built once; each test starts from a copy of them."""
+    with built_once(django_db_blocker, _build):
+        yield
 
 
 MEASURE = """() => {

@@ -14,7 +14,6 @@ import random
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -39,7 +38,7 @@ from courses.sessions import services as sessions_services
 from lms.models.audit import AuditAction, AuditEvent, PersonalRecord
 from lms.roles import Role
 from tests import factories
-from tests.browser.conftest import PHONE, csp_refusals, sign_in
+from tests.browser.conftest import PHONE, built_once, csp_refusals, sign_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -51,10 +50,6 @@ OCTOBER = datetime.date(2026, 10, 1)
 # Long names, as real ones are: they must wrap inside their card, not widen the page.
 LONG_QUIZ = "2026年第四季度客户服务与投诉处理知识考核(华东区收派员及客服专员)"
 LONG_FILE = "2026年10月客户满意度调查结果_华东区_浦东站_第二批次_修订版.csv"
-
-
-def _flush():
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
 
 
 def _essay_quiz(course):
@@ -181,19 +176,8 @@ def _build() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def world(browser, live_server, django_db_blocker):
     """The lists' data, built once; each test starts from a copy of it."""
-    migrated = getattr(connection, "_test_serialized_contents", None)
-    with django_db_blocker.unblock():
-        _flush()
-        if migrated is not None:
-            connection.creation.deserialize_db_from_string(migrated)
-        urls = _build()
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-        _flush()
-    yield urls
-    if migrated is None:
-        del connection._test_serialized_contents
-    else:
-        connection._test_serialized_contents = migrated
+    with built_once(django_db_blocker, _build) as urls:
+        yield urls
 
 
 TRAINER, HR, LEARNER = "TR01", "HR01", "L001"

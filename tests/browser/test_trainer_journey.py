@@ -149,7 +149,7 @@ def test_a_drill_from_writing_to_scores(
     )
     row = review.locator("tr", has_text="客户投诉电话演练")
     expect(row).to_be_visible()
-    row.get_by_role("button", name="动作").click()
+    row.get_by_role("button", name="操作").click()
     with lead_page.expect_navigation():
         row.get_by_role("button", name="批准", exact=True).click()
     expect(lead_page.get_by_role("heading", name="等待你的审查")).to_have_count(0)
