@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 
-from tests.benchmarks.bench_learning import BARE, load_label, queries, throughput
+from tests.benchmarks.bench_learning import BARE, load_label, queries, timed_page
 from tests.benchmarks.harness import Context, Row, query_listing
 
 TITLE = "Home pages per role (learner, trainer, HR) under gunicorn"
@@ -75,13 +75,7 @@ def run(ctx: Context) -> list[Row]:
         assert status == 200, f"{name} ({path}) answered {status}"
         if name != "bare view":
             assert b'data-audience="' in body, f"{name}: no 'what needs me today'"
-        server.load(path, requests=o.warmup, clients=2, headers=headers)
-        timed = {"requests": o.requests, "headers": headers, "max_seconds": o.max_seconds}
-        single = server.load(path, clients=1, **timed)
-        loaded = throughput(server, path, headers, o)
-        assert not single.errors, f"{name}: answers other than 200: {dict(single.statuses)}"
-        assert not loaded.errors, f"{name}: {loaded.errors} failed requests under load"
-        results[name] = (single, loaded)
+        single, loaded = results[name] = timed_page(server, name, path, headers, o)
         ctx.log(
             f"  {name:14} median {single.median_ms:.1f} ms, p95 {single.p95_ms:.1f} ms; "
             f"{loaded.per_second:.0f} req/s under load"

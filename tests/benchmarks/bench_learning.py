@@ -93,13 +93,7 @@ def run(ctx: Context) -> list[Row]:
         assert status == 200, f"{name} ({path}) answered {status}"
         if check:
             check(body.decode(), data, lesson)
-        server.load(path, requests=o.warmup, clients=2, headers=headers)
-        timed = {"requests": o.requests, "headers": headers, "max_seconds": o.max_seconds}
-        single = server.load(path, clients=1, **timed)
-        loaded = throughput(server, path, headers, o)
-        assert not single.errors, f"{name}: answers other than 200: {dict(single.statuses)}"
-        assert not loaded.errors, f"{name}: {loaded.errors} failed requests under load"
-        results[name] = (single, loaded)
+        single, loaded = results[name] = timed_page(server, name, path, headers, o)
         ctx.log(
             f"  {name:12} {path}: median {single.median_ms:.1f} ms, p95 {single.p95_ms:.1f} ms "
             f"({len(single.latencies)} requests, 1 client); {loaded.per_second:.0f} req/s, "
@@ -175,6 +169,18 @@ def run(ctx: Context) -> list[Row]:
 
 def load_label(o) -> str:
     return f"wrk, {o.clients} connections" if have_wrk() else f"{o.clients} clients"
+
+
+def timed_page(server, name: str, path: str, headers: dict[str, str], o):
+    """The page warmed up, then timed with one client and under load: (single, loaded), both
+    checked to have answered 200 every time."""
+    server.load(path, requests=o.warmup, clients=2, headers=headers)
+    timed = {"requests": o.requests, "headers": headers, "max_seconds": o.max_seconds}
+    single = server.load(path, clients=1, **timed)
+    loaded = throughput(server, path, headers, o)
+    assert not single.errors, f"{name}: answers other than 200: {dict(single.statuses)}"
+    assert not loaded.errors, f"{name}: {loaded.errors} failed requests under load"
+    return single, loaded
 
 
 def throughput(server, path: str, headers: dict[str, str], o):
