@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Window
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.cycles.storage import period_of
 from assessments.models.cycles import AssessmentCycle, AssessmentResult
 from assessments.models.metrics import (
     Complaint,
@@ -26,17 +26,6 @@ from assessments.scoring.explain import number
 COMMENTS_PER_PAGE = 20
 COMPLAINTS_PER_PAGE = 20
 LAST_PAGE = 10_000  # page numbers asked for beyond this are read as the last page
-
-
-def period_of(cycle: AssessmentCycle) -> tuple[datetime.datetime, datetime.datetime]:
-    """The cycle's dates as times in the site's zone, from the first day's start to the end
-    of the last, as scoring reads them (assessments.cycles.inputs)."""
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(cycle.starts_on, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(
-        cycle.ends_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-    )
-    return start, end
 
 
 @dataclass(frozen=True)

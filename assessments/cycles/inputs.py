@@ -14,7 +14,7 @@ from django.db.models import Case, Count, DecimalField, F, Min, Q, Sum, Value, W
 from django.db.models.functions import Coalesce, Greatest, Least, RowNumber
 from django.utils import timezone
 
-from assessments.cycles.storage import _PICKED, _window
+from assessments.cycles.storage import _PICKED, period_of
 from assessments.models.cycles import AssessmentCycle
 from assessments.models.metrics import Complaint as ComplaintModel
 from assessments.models.metrics import EfficiencyRecord, SurveyResult, TeamworkEvaluation
@@ -62,7 +62,7 @@ def cycle_inputs(
     only ones scoring counts or explains, and each person's handled complaints beside them;
     and of the drills, only those that feed teamwork (`DrillPage.feeds`).
     """
-    start, end = _window(cycle)
+    start, end = period_of(cycle)
     policy = cycle.policy.policy
     rule = policy.attempt_rule
     if profiles is None:

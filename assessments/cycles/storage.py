@@ -32,7 +32,7 @@ RESULT_FIELDS = (
 )  # fmt: skip
 
 
-def _window(cycle: AssessmentCycle) -> tuple[datetime.datetime, datetime.datetime]:
+def period_of(cycle: AssessmentCycle) -> tuple[datetime.datetime, datetime.datetime]:
     """The cycle's dates as times in the site's zone: from the first day's start to the last
     day's end."""
     tz = timezone.get_current_timezone()
@@ -46,7 +46,7 @@ def _window(cycle: AssessmentCycle) -> tuple[datetime.datetime, datetime.datetim
 def clock(cycle: AssessmentCycle, now: datetime.datetime) -> datetime.datetime:
     """The moment by which a complaint's 24 hours are counted when it has no reply yet: the
     end of the cycle's period, or `now` (the computation) while the period runs."""
-    return min(_window(cycle)[1], now)
+    return min(period_of(cycle)[1], now)
 
 
 def result_rows(

@@ -107,9 +107,9 @@ def floor(cycle) -> tuple[float, int]:
     """(seconds, rows) of the single aggregating statement, fetched to the client."""
     from django.db import connection
 
-    from assessments.cycles.inputs import _window
+    from assessments.cycles.storage import period_of
 
-    start, end = _window(cycle)
+    start, end = period_of(cycle)
     params = {
         "starts_on": cycle.starts_on,
         "ends_on": cycle.ends_on,

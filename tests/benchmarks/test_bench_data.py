@@ -80,7 +80,7 @@ def test_the_command_fills_an_empty_database():
 
 def everyone_in_full(cycle) -> dict[int, arithmetic.Person]:
     """Every person's records, every row of them, with nothing done by the database."""
-    start, end = inputs._window(cycle)
+    start, end = inputs.period_of(cycle)
     quizzes = dict(cycle.required_quizzes.values_list("pk", "title"))
     attempts = defaultdict(list)
     for a in Attempt.objects.filter(quiz_id__in=quizzes, state="graded"):
