@@ -1,6 +1,7 @@
 """`GET /healthz`: is this app server fit to take requests? For load balancers and monitoring.
 
-Three checks, each timed: the database answers a query, the cache keeps and returns a value,
+Three checks, each timed: the database answers a query, the cache answers (Redis: its own
+ping, since the cache's operations skip failures) and keeps and returns a value,
 and the task queue is reachable (with the database backend: its table is readable, with the
 number of tasks waiting for a worker and the age of the oldest). 200 and `"status": "ok"`
 when all pass; 503 and `"status": "fail"` naming the failed checks otherwise.
@@ -41,6 +42,11 @@ def check_database() -> dict:
 
 def check_cache() -> dict:
     cache = caches["default"]
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        # lms.platform.cache.RedisCache skips its failures (the site goes on without it): ask
+        # the server itself, which raises when it is unreachable.
+        ping()
     key = f"healthz:{uuid.uuid4().hex}"
     value = uuid.uuid4().hex
     cache.set(key, value, timeout=10)

@@ -121,8 +121,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
-    "default": cache_config(env.str("CACHE_URL", default="") or env.str("REDIS_URL", default=""))
+    "default": cache_config(
+        env.str("CACHE_URL", default="") or env.str("REDIS_URL", default=""),
+        prefix=env.str("CACHE_KEY_PREFIX", default="lms"),
+    )
 }
+# Redis unreachable: the site goes on from the database, slower (lms/platform/cache.py), and
+# `/healthz` says the cache is down.
 # With a shared cache (Redis), sessions are read from it and written through to the
 # database: one query less on every signed-in page. Not with each process's own memory,
 # where a sign-out in one process would leave the session alive in the others.

@@ -30,11 +30,13 @@ def is_shared(cache: dict) -> bool:
     return cache["BACKEND"] != LOCAL_MEMORY
 
 
-def cache_config(url: str | None) -> dict:
+def cache_config(url: str | None, prefix: str = "lms") -> dict:
     """A CACHES['default'] entry for CACHE_URL/REDIS_URL; local memory if unset.
 
-    Redis goes to Django's own Redis backend (with its client kept, lms/platform/cache.py), so no
-    extra client library is needed beyond `redis`.
+    Redis goes to Django's own Redis backend (with its client kept, and its failures skipped:
+    lms/platform/cache.py), so no extra client library is needed beyond `redis`. `prefix`
+    (CACHE_KEY_PREFIX) starts every key: two sites sharing one Redis database (production and a
+    spare site restored from its backup) each need their own.
     """
     if not url:
         return {
@@ -45,6 +47,6 @@ def cache_config(url: str | None) -> dict:
         return {
             "BACKEND": "lms.platform.cache.RedisCache",
             "LOCATION": url,
-            "KEY_PREFIX": "lms",
+            "KEY_PREFIX": prefix,
         }
-    return environ.Env.cache_url_config(url)
+    return {**environ.Env.cache_url_config(url), "KEY_PREFIX": prefix}
