@@ -1,14 +1,16 @@
 """The site's addresses: every feature's pages, then Wagtail's."""
 
+import re
+
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
-from lms.platform import health
+from lms.platform import health, media
 
 urlpatterns = [
     # For load balancers and monitoring: database, cache, task queue (deploy/README.md).
@@ -37,10 +39,11 @@ urlpatterns = [
 ]
 
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # Uploaded images on disk, DEBUG or not (with S3 the storage gives its own URLs).
+    urlpatterns.append(
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media.media)
+    )
 
 
 urlpatterns.append(path("", include(wagtail_urls)))
