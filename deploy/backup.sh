@@ -11,7 +11,8 @@
 # Usage: deploy/backup.sh [--env-file FILE] [--keep N] [DEST]
 #   DEST        where archives go (default: $LMS_BACKUP_DIR, else backups/ beside manage.py)
 #   --env-file  read the configuration from FILE (KEY=value lines, as systemd's
-#               EnvironmentFile), on top of the environment and the .env beside manage.py
+#               EnvironmentFile): its variables win over the environment and the .env beside
+#               manage.py, and it must name DATABASE_URL
 #   --keep N    then delete all but the newest N archives in DEST
 # The configuration is the site's own: DATABASE_URL, MEDIA_ROOT, PRIVATE_ROOT, and with S3
 # AWS_STORAGE_BUCKET_NAME and the rest (deploy/README.md). With S3, LMS_BACKUP_S3=skip leaves
@@ -24,7 +25,7 @@ umask 077  # the archive holds everyone's records: readable by its owner only
 prog=backup
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-dest="${LMS_BACKUP_DIR:-$base/backups}"
+dest=""
 keep=""
 env_file=""
 while [ $# -gt 0 ]; do
@@ -41,7 +42,8 @@ case "$keep" in
     *[!0-9]*|0) die "--keep needs a number of archives, 1 or more" ;;
 esac
 
-load_config "$env_file"
+load_config
+dest="${dest:-${BACKUP_DIR:-$base/backups}}"
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 name="lms-backup-$stamp"
@@ -87,13 +89,12 @@ archive() {
 }
 
 if [ -n "$S3_BUCKET" ]; then
-    case "${LMS_BACKUP_S3:-copy}" in
+    case "$BACKUP_S3" in
         copy)
             copy="$work/.s3"
-            "$PYTHON" "$here/backup_config.py" s3-download "$S3_BUCKET" "$S3_MEDIA_LOCATION" \
-                "$copy/media" >/dev/null
-            "$PYTHON" "$here/backup_config.py" s3-download "$S3_PRIVATE_BUCKET" \
-                "$S3_PRIVATE_LOCATION" "$copy/private" >/dev/null
+            config_py s3-download "$S3_BUCKET" "$S3_MEDIA_LOCATION" "$copy/media" >/dev/null
+            config_py s3-download "$S3_PRIVATE_BUCKET" "$S3_PRIVATE_LOCATION" \
+                "$copy/private" >/dev/null
             archive media "$copy/media"
             archive private "$copy/private"
             rm -rf "$copy"

@@ -6,14 +6,25 @@ defaults:
 
     DB_ENGINE (postgresql or sqlite), DB_NAME, DB_HOST, DB_PORT, DB_USER, DB_PASSWORD,
     MEDIA_ROOT, PRIVATE_ROOT, S3_BUCKET, S3_PRIVATE_BUCKET, S3_MEDIA_LOCATION,
-    S3_PRIVATE_LOCATION, S3_ENDPOINT_URL, S3_REGION
+    S3_PRIVATE_LOCATION, S3_ENDPOINT_URL, S3_REGION, CACHE_LOCATION, CACHE_KEY_PREFIX,
+    BACKUP_DIR, BACKUP_S3
+
+`--env-file FILE` first (every command): FILE's variables (KEY=value lines, as systemd's
+EnvironmentFile) are read before anything and win over the caller's environment and the
+`.env` file; FILE must name DATABASE_URL, so that the database is never the one the shell
+running the script happens to point at. What FILE does not set comes from the environment.
+
+`database-state` prints `missing`, `empty` or `tables N` (the configured database: absent,
+there with no table, holding N tables); `create-database` creates it (PostgreSQL; an SQLite
+file is made by the restore itself).
 
 Also `s3-download BUCKET PREFIX FOLDER` and `s3-upload FOLDER BUCKET PREFIX` (boto3, with the
 same credentials as the site): the files of S3-compatible storage, copied to or from a folder,
 for the backup archive. `s3-upload` also deletes the objects under PREFIX that the folder does
 not have, so that the bucket is as it was at the backup.
 
-And `forget-pages`: after a restore, the pages' version in the shared cache (Redis) is dropped,
+And `forget-pages`: after a restore, the pages' version in the shared cache (Redis), under the
+site's own CACHE_KEY_PREFIX (a spare site's, not production's), is dropped,
 so that no app server serves a page, a site or a lesson's body cached from the database as it
 was before (lms/platform/routing.py), and so are the people's tokens
 (lms/platform/user_cache.py): no one is signed in, or holds a role, as the database before the
@@ -42,7 +53,7 @@ ENGINES = {
 
 
 def config() -> dict[str, str]:
-    db = env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    db = _database()
     engine = ENGINES.get(db["ENGINE"])
     if engine is None:
         raise SystemExit(f"backup: unsupported database engine {db['ENGINE']}")
@@ -62,7 +73,92 @@ def config() -> dict[str, str]:
         "S3_PRIVATE_LOCATION": env.str("AWS_PRIVATE_LOCATION", default="private"),
         "S3_ENDPOINT_URL": env.str("AWS_S3_ENDPOINT_URL", default=""),
         "S3_REGION": env.str("AWS_S3_REGION_NAME", default=""),
+        "CACHE_LOCATION": _cache()["LOCATION"]
+        if _cache()["BACKEND"].endswith("RedisCache")
+        else "",
+        "CACHE_KEY_PREFIX": _cache().get("KEY_PREFIX", ""),
+        "BACKUP_DIR": env.str("LMS_BACKUP_DIR", default=""),
+        "BACKUP_S3": env.str("LMS_BACKUP_S3", default="copy"),
     }
+
+
+def read_env_file(path: str) -> None:
+    """FILE's variables into the environment, over what the caller's environment holds."""
+    file = Path(path)
+    if not file.is_file():
+        raise SystemExit(f"cannot read {path}")
+    named = {
+        line.split("=", 1)[0].removeprefix("export ").strip()
+        for line in file.read_text().splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    }
+    if "DATABASE_URL" not in named:
+        raise SystemExit(
+            f"{path} names no DATABASE_URL: refusing to take the database from the environment"
+        )
+    env.read_env(str(file), overwrite=True)
+
+
+def _cache() -> dict:
+    from lms.settings.env import cache_config
+
+    url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+    return cache_config(url, prefix=env.str("CACHE_KEY_PREFIX", default="lms"))
+
+
+def _database() -> dict:
+    return env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+
+
+def _postgres(dbname: str):
+    import psycopg
+
+    db = _database()
+    return psycopg.connect(
+        dbname=dbname,
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+        autocommit=True,
+        connect_timeout=10,
+    )
+
+
+def database_state() -> str:
+    """`missing`, `empty` or `tables N`: the configured database."""
+    db = _database()
+    name = str(db.get("NAME") or "")
+    if config()["DB_ENGINE"] == "sqlite":
+        import sqlite3
+
+        if not Path(name).exists():
+            return "missing"
+        with sqlite3.connect(f"file:{name}?mode=ro", uri=True) as connection:
+            (count,) = connection.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()
+    else:
+        with _postgres("postgres") as server:
+            there = server.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+        if not there:
+            return "missing"
+        with _postgres(name) as database:
+            (count,) = database.execute(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+            ).fetchone()
+    return f"tables {count}" if count else "empty"
+
+
+def create_database() -> None:
+    from psycopg import sql
+
+    name = str(_database().get("NAME") or "")
+    with _postgres("postgres") as server:
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def s3_client():
@@ -118,10 +214,7 @@ def forget_pages() -> bool:
     """Drop the pages' version from the shared cache; False if there is none (local memory)."""
     from django.core.cache.backends.base import default_key_func
 
-    from lms.settings.env import cache_config
-
-    url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
-    cache = cache_config(url)
+    cache = _cache()
     if not cache["BACKEND"].endswith("RedisCache"):
         return False
     import redis
@@ -148,6 +241,9 @@ def _chunks(items, size: int):
 
 
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["--env-file"] and len(argv) >= 2:
+        read_env_file(argv[1])
+        argv = argv[2:]
     if not argv or argv[0] == "config":
         for key, value in config().items():
             print(f"{key}={shlex.quote(value)}")
@@ -155,6 +251,10 @@ def main(argv: list[str]) -> None:
         print(s3_download(argv[1], argv[2], Path(argv[3])))
     elif argv[0] == "s3-upload" and len(argv) == 4:
         print(s3_upload(Path(argv[1]), argv[2], argv[3]))
+    elif argv[0] == "database-state":
+        print(database_state())
+    elif argv[0] == "create-database":
+        create_database()
     elif argv[0] == "forget-pages":
         print("forgotten" if forget_pages() else "no shared cache")
     else:

@@ -10,15 +10,25 @@ fi
 die() { echo "$prog: $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
-# The site's configuration (DB_*, MEDIA_ROOT, PRIVATE_ROOT, S3_*: deploy/backup_config.py),
-# after the variables of the --env-file given, if any.
-load_config() {
-    local env_file="$1" config
-    if [ -n "$env_file" ]; then
-        [ -r "$env_file" ] || die "cannot read $env_file"
-        set -a; . "$env_file"; set +a
+# deploy/backup_config.py with the --env-file given, if any (in `env_file`): the file's
+# variables win over the caller's environment, and the file must name DATABASE_URL. The file is
+# read by Python as the site reads it (KEY=value lines), never run by the shell.
+config_py() {
+    if [ -n "${env_file:-}" ]; then
+        "$PYTHON" "$here/backup_config.py" --env-file "$env_file" "$@"
+    else
+        "$PYTHON" "$here/backup_config.py" "$@"
     fi
-    config="$("$PYTHON" "$here/backup_config.py" config)" || die "cannot read the configuration"
+}
+
+# The site's configuration (DB_*, MEDIA_ROOT, PRIVATE_ROOT, S3_*, CACHE_*, BACKUP_*:
+# deploy/backup_config.py).
+load_config() {
+    local config
+    if [ -n "${env_file:-}" ]; then
+        [ -r "$env_file" ] || die "cannot read $env_file"
+    fi
+    config="$(config_py config)" || die "cannot read the configuration"
     eval "$config"
 }
 

@@ -26,6 +26,7 @@ NOT_INHERITED = (
     "MEDIA_ROOT",
     "PRIVATE_ROOT",
     "CACHE_URL",
+    "CACHE_KEY_PREFIX",
     "REDIS_URL",
     "TASKS_BACKEND",
     "LMS_BACKUP_DIR",
@@ -143,18 +144,25 @@ def check_archive(archive: Path, engine: str):
     assert (archive / database_file).stat().st_mode & 0o077 == 0
 
 
-def refused_and_damaged(archive: Path, tmp_path: Path, config: dict) -> None:
-    """Restoring without --yes, or from a damaged copy, changes nothing."""
+def refused_and_damaged(archive: Path, tmp_path: Path, config: dict, name: str) -> None:
+    """Restoring without --yes, over a database that holds tables without naming it, or from a
+    damaged copy, changes nothing."""
     refused = run("restore.sh", archive, check=False, **config)
     assert refused.returncode == 2
     assert "--yes" in refused.stderr
+    assert "tables: REPLACED" in refused.stdout
+
+    for named in ((), ("--overwrite", "lms"), ("--overwrite", name + "x")):
+        result = run("restore.sh", "--yes", *named, archive, check=False, **config)
+        assert result.returncode == 1, named
+        assert f"add --overwrite {name} (nothing was changed)" in result.stderr
 
     damaged = tmp_path / "damaged" / archive.name
     shutil.copytree(archive, damaged)
     with (damaged / "media.tar.gz").open("r+b") as handle:
         handle.seek(20)
         handle.write(b"\x00\x01\x02")
-    result = run("restore.sh", "--yes", damaged, check=False, **config)
+    result = run("restore.sh", "--yes", "--overwrite", name, damaged, check=False, **config)
     assert result.returncode == 1
     assert "damaged" in result.stderr and "nothing was changed" in result.stderr
 
@@ -182,11 +190,11 @@ def test_sqlite_backup_and_restore_bring_back_rows_and_files(tmp_path, files):
         db.execute("UPDATE staff SET name = '刘䶮' WHERE number = 'E2'")
         db.execute("INSERT INTO staff VALUES ('E3', 'after the backup')")
     lose_files(files)
-    refused_and_damaged(archive, tmp_path, config)
+    refused_and_damaged(archive, tmp_path, config, str(path))
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM staff").fetchone() == (2,)  # untouched
 
-    result = run("restore.sh", "--yes", archive, **config)
+    result = run("restore.sh", "--yes", "--overwrite", path, archive, **config)
 
     assert "database restored" in result.stdout
     assert "page cache: forgotten" in result.stdout
@@ -197,6 +205,99 @@ def test_sqlite_backup_and_restore_bring_back_rows_and_files(tmp_path, files):
     assert rows == [("E1", "王喆"), ("E2", "李堃")]
     assert snapshot(files["MEDIA_ROOT"]) == media
     assert snapshot(files["PRIVATE_ROOT"]) == private
+
+
+def env_file(path: Path, **variables) -> Path:
+    """An environment file as systemd reads it (values unquoted, `&` and all)."""
+    path.write_text("".join(f"{key}={value}\n" for key, value in variables.items()))
+    return path
+
+
+def sqlite_site(path: Path, *rows) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE staff (number TEXT PRIMARY KEY, name TEXT)")
+        db.executemany("INSERT INTO staff VALUES (?, ?)", rows)
+
+
+def staff_of(path: Path) -> list:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT number, name FROM staff ORDER BY number").fetchall()
+
+
+def test_a_spare_site_is_restored_from_its_env_file_not_the_callers_environment(tmp_path, files):
+    """The shell has production's configuration (as on production's machine); the env file
+    names the spare site's database, files and cache prefix: the spare site is made, production
+    and its cached keys are untouched."""
+    from tests.faults.redis_server import RedisServer
+
+    production = tmp_path / "production" / "db.sqlite3"
+    sqlite_site(production, ("E1", "王喆"), ("E2", "李堃"))
+    archive = Path(
+        run(
+            "backup.sh", tmp_path / "backups", DATABASE_URL=f"sqlite:///{production}", **files
+        ).stdout.splitlines()[-1]
+    )
+    with sqlite3.connect(production) as db:
+        db.execute("INSERT INTO staff VALUES ('E3', 'after the backup')")
+    spare = tmp_path / "spare" / "db.sqlite3"  # not there yet
+
+    with RedisServer() as redis_server:
+        keys = redis_server.client()
+        keys.set("lms:1:lms:pages-version", "production's")
+        keys.set("lms-spare:1:lms:pages-version", "the spare site's")
+        spare_env = env_file(
+            tmp_path / "spare.env",
+            DATABASE_URL=f"sqlite:///{spare}",
+            MEDIA_ROOT=tmp_path / "spare" / "media",
+            PRIVATE_ROOT=tmp_path / "spare" / "private",
+            CACHE_URL=f"{redis_server.url}?socket_connect_timeout=2&socket_timeout=2",
+            CACHE_KEY_PREFIX="lms-spare",
+        )
+        callers = {"DATABASE_URL": f"sqlite:///{production}", **files}
+
+        shown = run("restore.sh", "--env-file", spare_env, archive, check=False, **callers)
+        assert shown.returncode == 2
+        assert f"sqlite {spare} (created)" in shown.stdout
+        assert "keys lms-spare:*" in shown.stdout
+        result = run("restore.sh", "--env-file", spare_env, "--yes", archive, **callers)
+
+        assert "page cache: forgotten" in result.stdout
+        assert keys.get("lms-spare:1:lms:pages-version") is None
+        assert keys.get("lms:1:lms:pages-version") == b"production's"  # not the spare's
+    assert staff_of(spare) == [("E1", "王喆"), ("E2", "李堃")]
+    assert len(staff_of(production)) == 3  # untouched
+    assert snapshot(str(tmp_path / "spare" / "media")) == snapshot(files["MEDIA_ROOT"])
+
+    # Restoring again: the spare database now holds tables, and is replaced only by name.
+    again = run("restore.sh", "--env-file", spare_env, "--yes", archive, check=False, **callers)
+    assert again.returncode == 1 and f"--overwrite {spare}" in again.stderr
+
+
+def test_an_env_file_that_names_no_database_is_refused(tmp_path, files):
+    production = tmp_path / "production.sqlite3"
+    sqlite_site(production, ("E1", "王喆"))
+    archive = run(
+        "backup.sh", tmp_path / "backups", DATABASE_URL=f"sqlite:///{production}", **files
+    )
+    no_database = env_file(tmp_path / "spare.env", MEDIA_ROOT=tmp_path / "spare-media")
+
+    for script, args in (
+        ("restore.sh", ("--yes", archive.stdout.splitlines()[-1])),
+        ("backup.sh", (tmp_path / "more-backups",)),
+    ):
+        result = run(
+            script,
+            "--env-file",
+            no_database,
+            *args,
+            check=False,
+            DATABASE_URL=f"sqlite:///{production}",
+            **files,
+        )
+        assert result.returncode == 1, script
+        assert "names no DATABASE_URL" in result.stderr
+    assert staff_of(production) == [("E1", "王喆")]
 
 
 def test_restore_refuses_to_empty_the_code_s_folder_or_the_root(tmp_path, files):
@@ -366,11 +467,12 @@ def test_postgresql_backup_and_restore_bring_back_rows_and_files(
     sql("UPDATE auth_group SET name = '改名' WHERE name = '华东区培训师'")
     sql("INSERT INTO auth_group (name) VALUES ('after the backup')")
     lose_files(files)
-    refused_and_damaged(archive, tmp_path, config)
+    name = parts.path.lstrip("/")
+    refused_and_damaged(archive, tmp_path, config, name)
     # The refused restores changed nothing.
     assert "改名" in {name for (name,) in sql("SELECT name FROM auth_group")}
 
-    result = run("restore.sh", "--yes", archive, **config)
+    result = run("restore.sh", "--yes", "--overwrite", name, archive, **config)
 
     assert "database restored" in result.stdout
     assert sql("SELECT id, name FROM auth_group ORDER BY id") == groups
@@ -380,3 +482,46 @@ def test_postgresql_backup_and_restore_bring_back_rows_and_files(
     assert snapshot(files["PRIVATE_ROOT"]) == private
     # The restored database is the site's, every migration recorded as applied.
     manage(scratch_database, tmp_path, "migrate", "--check")
+
+
+def test_postgresql_restore_creates_a_spare_database_and_keeps_production(
+    scratch_database, tmp_path, files
+):
+    """Production (the scratch database, migrated) is what the shell points at; the env file
+    names a database that does not exist yet: it is created and filled, production kept."""
+    import psycopg
+
+    manage(scratch_database, tmp_path, "migrate", "--noinput", "-v0")
+    archive = Path(
+        run(
+            "backup.sh", tmp_path / "backups", DATABASE_URL=scratch_database, **files
+        ).stdout.splitlines()[-1]
+    )
+    production = urlsplit(scratch_database)
+    spare_name = production.path.lstrip("/") + "_spare"
+    spare_url = scratch_database.rsplit("/", 1)[0] + "/" + spare_name
+    spare_env = env_file(
+        tmp_path / "spare.env",
+        DATABASE_URL=spare_url,
+        MEDIA_ROOT=tmp_path / "spare-media",
+        PRIVATE_ROOT=tmp_path / "spare-private",
+    )
+    server = postgres_server()
+    admin = psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **server)
+    try:
+        result = run(
+            "restore.sh", "--env-file", spare_env, "--yes", archive,
+            DATABASE_URL=scratch_database, **files,
+        )  # fmt: skip
+
+        assert f"{spare_name} created" in result.stdout
+        manage(spare_url, tmp_path, "migrate", "--check")  # every migration there
+        # Over production, only by its name.
+        refused = run(
+            "restore.sh", "--yes", archive, check=False, DATABASE_URL=scratch_database, **files
+        )
+        assert refused.returncode == 1
+        assert f"add --overwrite {production.path.lstrip('/')}" in refused.stderr
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{spare_name}" WITH (FORCE)')
+        admin.close()
