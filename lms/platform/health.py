@@ -11,6 +11,9 @@ machines (English, JSON); a failure's details go to the log, and only the except
 to the public answer. `?max_wait=SECONDS` also fails the task check when the oldest waiting
 task has waited longer: for the monitoring probe that should notice that no worker runs (a
 load balancer's probe leaves it out, so that app servers keep serving meanwhile).
+`?cache=optional`, for the load balancer's probe, answers 200 with `"status": "degraded"` when
+the cache is the only failed check: every app server shares the one Redis and serves without
+it (lms/platform/cache.py), so its outage is no reason to take them all out.
 """
 
 from __future__ import annotations
@@ -105,5 +108,8 @@ def healthz(request):
         checks["tasks"]["ok"] = False
         checks["tasks"]["error"] = f"a task has waited {waited:g} s, more than {max_wait:g} s"
     failed = [name for name, result in checks.items() if not result["ok"]]
-    body = {"status": "fail" if failed else "ok", "failed": failed, "checks": checks}
-    return JsonResponse(body, status=503 if failed else 200)
+    optional = {"cache"} if request.GET.get("cache") == "optional" else set()
+    fatal = [name for name in failed if name not in optional]
+    status = "fail" if fatal else "degraded" if failed else "ok"
+    body = {"status": status, "failed": failed, "checks": checks}
+    return JsonResponse(body, status=503 if fatal else 200)

@@ -93,6 +93,19 @@ def test_healthz_reports_the_cache_down(cache_down, client):
     assert body["checks"]["database"]["ok"] is True
 
 
+def test_the_load_balancer_s_probe_keeps_the_app_servers_in(cache_down, client):
+    """They all share the one Redis and serve without it: its outage takes none out."""
+    response = client.get("/healthz?cache=optional")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["failed"] == ["cache"]
+    # The database down still takes this app server out.
+    with mock.patch("lms.platform.health.check_database", side_effect=OSError("refused")) as check:
+        check.__name__ = "check_database"
+        assert client.get("/healthz?cache=optional").status_code == 503
+
+
 def test_the_site_serves_from_the_database(cache_down, people, course):
     site = Site(people, course, make_quiz(course))
 
