@@ -234,8 +234,11 @@ class RedisCache(DjangoRedisCache):
         logger.warning("The cache (Redis) is reachable again after %.1f s.", seconds)
 
     def ping(self) -> bool:
-        """Ask Redis itself (failures raise): whether it answers, whatever the guard thinks."""
-        return self._cache.get_client(None, write=True).ping()
+        """Ask Redis itself (failures raise): whether it answers, whatever the guard thinks.
+        An answer ends the pause after a failure: the next operation uses Redis again."""
+        answer = self._cache.get_client(None, write=True).ping()
+        self._health.down_until = 0.0
+        return answer
 
     @property
     def local(self) -> LocMemCache:
