@@ -24,6 +24,7 @@ CONFIG = (
     "DEBUG",
     "TASKS_BACKEND",
     "CACHE_URL",
+    "CACHE_KEY_PREFIX",
     "REDIS_URL",
     "DATABASE_URL",
     "MEDIA_ROOT",
@@ -58,6 +59,18 @@ def test_the_database_backend_with_a_shared_cache(monkeypatch):
     )
 
     assert found["TASKS"] == {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_spare_site_sharing_the_redis_has_keys_of_its_own(monkeypatch):
+    production = base_settings(monkeypatch, CACHE_URL="redis://127.0.0.1:6379/0")
+    spare = base_settings(
+        monkeypatch, CACHE_URL="redis://127.0.0.1:6379/0", CACHE_KEY_PREFIX="lms-spare"
+    )
+
+    assert production["CACHES"]["default"]["KEY_PREFIX"] == "lms"
+    assert spare["CACHES"]["default"]["KEY_PREFIX"] == "lms-spare"
+    assert spare["CACHES"]["default"]["BACKEND"] == "lms.platform.cache.RedisCache"
+    assert spare["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_the_database_backend_refuses_a_cache_of_its_own(monkeypatch):
@@ -205,7 +218,8 @@ def test_backup_copies_s3_prefixes_and_restore_puts_back_exactly_them(on_s3, tmp
 
 def test_the_example_configuration_passes_the_deploy_check(tmp_path):
     example = Path(django_settings.BASE_DIR) / "deploy" / "env.example"
-    # Read as deploy/backup.sh --env-file reads it (and as systemd does: KEY=value lines).
+    # Read as a shell reads it (and as systemd does: KEY=value lines; deploy/backup.sh and
+    # restore.sh read their --env-file with python-environ, as the site reads .env).
     loaded = subprocess.run(
         ["bash", "-c", 'set -a; . "$1"; set +a; env -0', "bash", str(example)],
         env={"PATH": os.environ["PATH"]},

@@ -141,3 +141,12 @@ def test_verification_limit_still_holds(cache_down, settings, people, course, cl
     statuses = [client.get(f"/verify/{code}/").status_code for _ in range(4)]
 
     assert statuses == [200, 200, 200, 429]
+
+
+def test_short_socket_timeouts_unless_the_url_gives_others():
+    """A Redis that drops packets holds a request at most this long (then the pause)."""
+    default = lms_cache.RedisCache(NOWHERE, {})._cache._get_connection_pool(write=True)
+    assert default.connection_kwargs["socket_connect_timeout"] == lms_cache.CONNECT_TIMEOUT
+    assert default.connection_kwargs["socket_timeout"] == lms_cache.READ_TIMEOUT
+    given = lms_cache.RedisCache(f"{NOWHERE}?socket_timeout=2", {})
+    assert given._cache._get_connection_pool(write=True).connection_kwargs["socket_timeout"] == 2
