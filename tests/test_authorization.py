@@ -24,15 +24,19 @@ that are ours (the question bank's files, certificate templates) have rows here 
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.images.models import Image
 
 from assessments.models import (
     Appeal,
@@ -87,6 +91,7 @@ def post(name, expect, data=None, **kwargs):
 MATRIX = [
     # The site, public
     get("healthz",                               "200 200 200 200 200 200 200"),
+    get("media",                                 "200 200 200 200 200 200 200", path="image"),
     get("set_language",                          "302 302 302 302 302 302 302"),
     post("set_language",                         "302 302 302 302 302 302 302", {"language": "en"}),
     get("wagtail_serve",                         "200|302 200 200 200 200 200 200", path="home"),
@@ -307,8 +312,17 @@ def world(seed_output, django_db_blocker):
             "retraining_rule": _first(
                 RetrainingRule.objects.filter(org_unit__code="east"), "retraining rule of the east"
             ).pk,
+            "image": _image_rendition(),
             "users": users,
         }
+
+
+def _image_rendition() -> str:
+    """An uploaded image's rendition, as its path under MEDIA_ROOT (served by lms.platform.media)."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), "#0f766e").save(buffer, "PNG")
+    image = Image.objects.create(title="matrix", file=ImageFile(buffer, name="matrix.png"))
+    return image.get_rendition("fill-20x20").file.name
 
 
 def _first(queryset, what: str):
