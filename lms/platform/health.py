@@ -7,9 +7,14 @@ when all pass; 503 and `"status": "fail"` naming the failed checks otherwise.
 
 No sign-in, no session, nothing written to the database, never cached. The body is for
 machines (English, JSON); a failure's details go to the log, and only the exception's class
-to the public answer. `?max_wait=SECONDS` also fails the task check when the oldest waiting
-task has waited longer: for the monitoring probe that should notice that no worker runs (a
-load balancer's probe leaves it out, so that app servers keep serving meanwhile).
+to the public answer.
+
+The task check also fails on the background jobs (`lms.platform.jobs.overdue`), each named
+in `overdue` with its kind, state and age in seconds: a task running past its lease (its
+worker is gone and no worker has recovered it), or one that has waited longer than
+`LMS_HEALTH_MAX_WAIT` seconds for a worker (`?max_wait=SECONDS` for another limit; a limit of
+0 with the setting turns the job checks off). `?checks=serving` leaves the jobs out: for a
+load balancer's probe, so that app servers keep serving while the workers are looked after.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import logging
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Min
@@ -28,6 +34,8 @@ from django.views.decorators.http import require_safe
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
+
+from lms.platform import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +60,7 @@ def check_cache() -> dict:
     return {"backend": type(cache).__name__}
 
 
-def check_tasks() -> dict:
+def check_tasks(max_wait: float | None = None) -> dict:
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
     detail: dict = {"backend": type(backend).__name__}
     if not isinstance(backend, DatabaseBackend):
@@ -63,21 +71,37 @@ def check_tasks() -> dict:
     detail["waiting"] = found["count"]
     detail["oldest_waiting_seconds"] = round(max(age, 0.0), 1)
     detail["running"] = DBTaskResult.objects.running().filter(backend_name=backend.alias).count()
+    if max_wait is not None:
+        overdue = jobs.overdue(max_wait=max_wait)
+        detail["overdue"] = [
+            {**item, "kind": item["kind"].rpartition(".")[2], "path": item["kind"]}
+            for item in overdue
+        ]
+        if overdue:
+            detail["ok"] = False
+            detail["error"] = "; ".join(
+                f"{item['kind'].rpartition('.')[2]} {item['state']} for {item['age']} s"
+                for item in overdue[:3]
+            )
     return detail
 
 
 def _max_wait(request) -> float | None:
+    """The waiting limit of the job checks; None: no job checks."""
+    if request.GET.get("checks") == "serving":
+        return None
     try:
         value = float(request.GET.get("max_wait", ""))
     except ValueError:
-        return None
+        value = float(getattr(settings, "LMS_HEALTH_MAX_WAIT", 600))
+        return value if value > 0 else None
     return value if value >= 0 else None
 
 
-def _run(check) -> dict:
+def _run(check, *args) -> dict:
     started = time.perf_counter()
     try:
-        result = {"ok": True, **check()}
+        result = {"ok": True, **check(*args)}
     except Exception as error:
         logger.exception("Health check %s failed", check.__name__)
         result = {"ok": False, "error": type(error).__name__}
@@ -88,16 +112,20 @@ def _run(check) -> dict:
 @never_cache
 @require_safe
 def healthz(request):
+    max_wait = _max_wait(request)
     checks = {
         "database": _run(check_database),
         "cache": _run(check_cache),
-        "tasks": _run(check_tasks),
+        "tasks": _run(check_tasks, max_wait),
     }
-    max_wait = _max_wait(request)
     waited = checks["tasks"].get("oldest_waiting_seconds", 0)
     if max_wait is not None and waited > max_wait:
         checks["tasks"]["ok"] = False
-        checks["tasks"]["error"] = f"a task has waited {waited:g} s, more than {max_wait:g} s"
+        checks["tasks"]["error"] = (
+            f"a task has waited {waited:g} s, more than {max_wait:g} s; "
+            + (checks["tasks"].get("error", ""))
+        )
+        checks["tasks"]["error"] = checks["tasks"]["error"].strip("; ")
     failed = [name for name, result in checks.items() if not result["ok"]]
     body = {"status": "fail" if failed else "ok", "failed": failed, "checks": checks}
     return JsonResponse(body, status=503 if failed else 200)
