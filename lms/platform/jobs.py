@@ -153,18 +153,17 @@ def max_attempts() -> int:
 # Leases -----------------------------------------------------------------------------------
 
 
-def lease_take(task: DBTaskResult, worker_id: str, *, now=None) -> JobLease:
-    """The lease of a task just claimed by `worker_id` (in the claim's transaction)."""
+def lease_take(task: DBTaskResult, worker_id: str, *, now=None) -> None:
+    """The lease of a task just claimed by `worker_id`, written in the claim's transaction
+    (no transaction of its own: SQLite's claim runs in a manual `BEGIN EXCLUSIVE`)."""
     now = now or timezone.now()
-    lease, _ = JobLease.objects.update_or_create(
-        task=task,
-        defaults={
-            "worker_id": worker_id,
-            "taken_at": now,
-            "expires_at": now + datetime.timedelta(seconds=lease_seconds()),
-        },
-    )
-    return lease
+    fields = {
+        "worker_id": worker_id,
+        "taken_at": now,
+        "expires_at": now + datetime.timedelta(seconds=lease_seconds()),
+    }
+    if not JobLease.objects.filter(task=task).update(**fields):
+        JobLease.objects.create(task=task, **fields)
 
 
 def lease_renew(task_id, worker_id: str, *, now=None) -> bool:
