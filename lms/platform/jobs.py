@@ -131,6 +131,7 @@ _TASK_MODULES = (
     "assessments.certificates.tasks",
     "assessments.certificates.expiry",
     "courses.learning.tasks",
+    "lms.platform.drill",
 )
 
 
