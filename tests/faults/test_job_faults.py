@@ -56,24 +56,27 @@ _numbers = itertools.count(1)
 
 @pytest.fixture(scope="module")
 def cluster():
-    """A PostgreSQL cluster with one migrated database (the template of each test's), and a
-    Redis; both removed at the end of the module."""
+    """A PostgreSQL cluster with one migrated database (the template of each test's; the
+    migrated cluster is cached between runs by the migrations' hash), and a Redis; both
+    removed at the end of the module."""
     pg = PostgresCluster()
     redis = ThrowawayRedis()
-    try:
-        pg.start()
-        redis.start()
-        pg.sql(f"CREATE DATABASE {TEMPLATE}")
+
+    def migrate(url: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
         env.update(
             DJANGO_SETTINGS_MODULE="tests.faults.worker_settings",
-            DATABASE_URL=pg.url(TEMPLATE),
+            DATABASE_URL=url,
             LMS_TEST_CACHE_LOCATION=redis.location,
         )
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-            cwd=BASE_DIR, env=env, check=True, timeout=300, capture_output=True,
+            cwd=BASE_DIR, env=env, check=True, timeout=600, capture_output=True,
         )  # fmt: skip
+
+    try:
+        redis.start()
+        pg.start_migrated(TEMPLATE, migrate)
         yield pg, redis
     finally:
         redis.stop()
