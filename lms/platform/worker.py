@@ -100,6 +100,10 @@ class LeasedWorker(Worker):
         except BaseException:
             logger.exception("Worker %s exiting: unexpected error", self.worker_id)
             raise
+        finally:
+            # The default handlers back: a process that goes on (a test calling the command)
+            # is not stopped later by this worker's handlers.
+            self.reset_signals()
 
     def _loop(self) -> None:
         while self.running:
