@@ -225,3 +225,12 @@ def test_the_worker_takes_up_a_task_whose_worker_was_lost(settings):
 
     lost.refresh_from_db()
     assert lost.status == "SUCCESSFUL" and lost.worker_ids[0] == "killed"
+
+
+def test_the_drill_job_is_queued_and_reported_for_deploy_fault_drill(settings, capsys):
+    settings.TASKS = DATABASE_BACKEND
+    call_command("job_drill", "enqueue", "--seconds", "1")
+    task_id = capsys.readouterr().out.strip()
+    assert DBTaskResult.objects.get(pk=task_id).task_path == "lms.platform.drill.drill_wait"
+    call_command("job_drill", "status", task_id)
+    assert capsys.readouterr().out.split() == ["READY", "0", "-"]
