@@ -8,7 +8,7 @@ from __future__ import annotations
 from assessments.certificates import selectors as certificate_selectors
 from assessments.certificates.permissions import may_manage_certificates
 from assessments.cycles import selectors as cycle_selectors
-from assessments.cycles.compute import cycle_progress
+from assessments.cycles.compute import cycles_progress
 from assessments.cycles.permissions import may_run_cycles
 from assessments.imports import selectors as import_selectors
 from assessments.imports.permissions import may_import_data
@@ -44,8 +44,10 @@ def open_cycles(request, user):
     if not may_run_cycles(user):
         return None
     rows = []
-    for cycle in cycle_selectors.open_cycles():
-        percent = cycle_progress(cycle)  # the cache, not the database
+    cycles = cycle_selectors.open_cycles()
+    progress = cycles_progress(cycles)  # one query (the tasks), one cache read
+    for cycle in cycles:
+        percent = progress[cycle.pk]
         if percent is not None:
             step = "computing"
         elif cycle.state == CycleState.DRAFT:

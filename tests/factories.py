@@ -601,3 +601,21 @@ def zip_bomb_xlsx(rows: int = 400_000) -> bytes:
                 data = head + row * rows + b"</sheetData>" + end
             bomb.writestr(name, data)
     return out.getvalue()
+
+
+def queued_task(task, *args, status: str = "READY", **fields) -> str:
+    """A task of the database backend, as a page sees it while a worker has yet to take it
+    (or, with `status="RUNNING"`, runs it): its id, for an object's task_id. The tests run
+    tasks with the immediate backend, so nothing else would leave one in the queue."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    found = DBTaskResult.objects.create(
+        status=status,
+        args_kwargs={"args": list(args), "kwargs": {}},
+        task_path=task.module_path,
+        backend_name="default",
+        run_after=get_date_max(),
+        started_at=timezone.now() if status == "RUNNING" else None,
+        **fields,
+    )
+    return str(found.pk)

@@ -170,6 +170,7 @@ MATRIX = [
     get("imports:import_status",                 "L 403 403 403 403 200 200", batch_id="batch"),
     post("imports:import_confirm",               "L 403 403 403 403 302 302", batch_id="batch"),
     post("imports:import_cancel",                "L 403 403 403 403 302 302", batch_id="batch"),
+    post("imports:import_retry",                 "L 403 403 403 403 302 302", batch_id="batch"),
     get("imports:import_problems",               "L 403 403 403 403 200|404 200|404", batch_id="batch"),
     get("imports:template",                      "L 403 403 403 403 200 200", kind="template_kind", language="template_language", fmt="template_fmt"),
     # Scoring policy
@@ -206,6 +207,7 @@ MATRIX = [
     get("certificates:certificate_print",        "L 403 403 403 403 200 200"),
     get("certificates:print_job",                "L 403 403 403 403 200 200", job_id="print_job"),
     get("certificates:print_job_status",         "L 403 403 403 403 200 200", job_id="print_job"),
+    post("certificates:print_job_retry",         "L 403 403 403 403 302 302", job_id="print_job"),
     get("certificates:print_job_download",       "L 403 403 403 403 200|404 200|404", job_id="print_job"),
     # Our pages in Wagtail's admin; "D" is the admin's refusal to staff (a 403, or a redirect
     # home); a learner gets our one 403 page (lms.platform.middleware.AdminAccessMiddleware)

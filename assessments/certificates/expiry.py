@@ -37,6 +37,7 @@ from courses.models.learning import Assignment, Enrolment, EnrolmentSource
 from lms.audit import audit_record
 from lms.models.accounts import StaffStatus, User
 from lms.models.audit import AuditAction
+from lms.platform.jobs import job_kind
 from lms.roles import Role
 
 log = logging.getLogger(__name__)
@@ -327,6 +328,12 @@ def certificate_expiry_run(*, on: datetime.date | None = None) -> dict:
     }
 
 
+@job_kind(
+    label="Certificates: the daily run (expiry reminders, retakes, print files, lost renderings)",
+    rerun_safe=True,
+    why="safe to run twice: a reminder is sent once (recorded), a retake assigned once, and "
+    "the tidying and re-queueing look at what is left to do",
+)
 @task()
 def certificate_expiry_daily() -> dict:
     """The day's run in a task worker (`manage.py certificate_reminders --enqueue`)."""

@@ -40,6 +40,7 @@ from assessments.models.printing import PrintJob, PrintJobState
 from lms.audit import audit_record
 from lms.models.audit import AuditAction
 from lms.models.org import OrgUnit
+from lms.platform import jobs
 
 # Batches up to this size are joined at once, for the request; larger ones in the background.
 SMALL_BATCH = 20
@@ -183,11 +184,54 @@ def progress_reporter(job: PrintJob) -> Callable[[int], None]:
 
 
 def print_job_progress(job: PrintJob) -> int | None:
-    """Percent done of a job waiting or running; None when it is finished (or lost)."""
-    if job.finished:
+    """Percent done of a job whose task waits or runs (a hint kept in the cache); None when it
+    is finished, or its task is no longer alive (`print_job_stuck`)."""
+    if job.finished or not jobs.is_alive(job.task_id):
         return None
     percent = cache.get(_progress_key(job.pk))
     return job.percent if percent is None else percent
+
+
+def print_job_stuck(job: PrintJob) -> bool:
+    """Waiting or running, but no task waits or runs for it (its worker was lost)."""
+    return not job.finished and not jobs.is_alive(job.task_id)
+
+
+# What the failure of a job starts with when its task was given up (`print_job_given_up`).
+GIVEN_UP = "given up: "
+
+
+def print_job_given_up(job_id: int, reason: str) -> bool:
+    """The job's task will not run again: a job still waiting or running is failed."""
+    return bool(
+        PrintJob.objects.filter(
+            pk=job_id, state__in=[PrintJobState.QUEUED, PrintJobState.RUNNING]
+        ).update(
+            state=PrintJobState.FAILED,
+            failure=(GIVEN_UP + reason)[:2000],
+            finished_at=timezone.now(),
+        )
+    )
+
+
+def print_job_restart(job: PrintJob) -> bool:
+    """Put a failed (or stuck) job back in the queue's hands, its file and failure cleared;
+    whether it was (the caller queues its task)."""
+    if job.file:
+        job.file.delete(save=False)
+    return bool(
+        PrintJob.objects.filter(pk=job.pk)
+        .exclude(state=PrintJobState.DONE)
+        .update(
+            state=PrintJobState.QUEUED,
+            failure="",
+            percent=0,
+            file="",
+            size=0,
+            finished_at=None,
+            task_id="",
+        )
+    )
 
 
 def _in_order(ids: list[int]) -> Iterator[Certificate]:

@@ -38,12 +38,13 @@ from assessments.models.certificates import (
     SerialCounter,
 )
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
-from assessments.models.printing import PrintJob
+from assessments.models.printing import PrintJob, PrintJobState
 from courses.models.learning import Enrolment
 from lms.audit import audit_record
 from lms.models.accounts import User
 from lms.models.audit import AuditAction, AuditEvent
 from lms.models.org import OrgUnit
+from lms.platform import jobs
 from lms.platform.wording import listed
 
 log = logging.getLogger(__name__)
@@ -502,8 +503,6 @@ def certificates_print(
 def print_job_create(*, certificate_ids: list[int], filters: dict, by) -> PrintJob:
     """A job for the certificates (ids in print order), started in the background once the
     transaction commits."""
-    from assessments.certificates import tasks as print_tasks
-
     job = PrintJob.objects.create(
         created_by=by,
         filters=filters,
@@ -511,9 +510,35 @@ def print_job_create(*, certificate_ids: list[int], filters: dict, by) -> PrintJ
         count=len(certificate_ids),
     )
 
+    _print_queue(job)
+    return job
+
+
+def _print_queue(job: PrintJob) -> None:
+    from assessments.certificates import tasks as print_tasks
+
     def start() -> None:
         progress_reporter(job)(0)
-        print_tasks.print_certificates.enqueue(job.pk)
+        result = print_tasks.print_certificates.enqueue(job.pk)
+        PrintJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
     transaction.on_commit(start)
-    return job
+
+
+@transaction.atomic
+def print_job_retry(*, job: PrintJob, by) -> None:
+    """Join a print job's PDFs again: one that failed, or whose worker was lost. In the
+    audit log. ValidationError for a job done, or still in a worker's hands."""
+    job = PrintJob.objects.select_for_update().get(pk=job.pk)
+    if not (job.state == PrintJobState.FAILED or printing.print_job_stuck(job)):
+        raise ValidationError(_("This print job is not stopped: it cannot be started again."))
+    before = job.state
+    jobs.abandon(job.task_id, "the print job was started again")
+    printing.print_job_restart(job)
+    audit_record(
+        action=AuditAction.JOB_RETRIED,
+        actor=by,
+        target=job,
+        details={"job": "print_certificates", "state": before, "count": job.count},
+    )
+    _print_queue(job)

@@ -21,6 +21,7 @@ hr = [
     path("print/", views.certificate_print, name="certificate_print"),
     path("print/<id:job_id>/", views.print_job, name="print_job"),
     path("print/<id:job_id>/status/", views.print_job_status, name="print_job_status"),
+    path("print/<id:job_id>/retry/", views.print_job_retry, name="print_job_retry"),
     path("print/<id:job_id>/download/", views.print_job_download, name="print_job_download"),
 ]
 

@@ -385,8 +385,23 @@ def print_job(request, job_id: int):
             "percent": percent or 0,
             "keep_days": settings.LMS_PRINT_JOB_DAYS,
             "stalled": printing.STALLED,
+            "stuck": percent is None and printing.print_job_stuck(job),
+            "given_up": job.failure.startswith(printing.GIVEN_UP),
         },
     )
+
+
+@login_required
+@require_POST
+def print_job_retry(request, job_id: int):
+    job = _job(request, job_id)
+    try:
+        services.print_job_retry(job=job, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The print job was started again."))
+    return redirect("certificates:print_job", job.pk)
 
 
 @login_required

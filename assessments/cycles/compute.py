@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from assessments.cycles import shards, storage
 from assessments.cycles.inputs import assessed_people, cycle_inputs
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
+from lms.platform import jobs
 
 PROGRESS_TIMEOUT = 3600
 
@@ -37,9 +38,39 @@ def progress_reporter(cycle: AssessmentCycle) -> Callable[[int], None]:
     return report
 
 
+def cycle_computing(cycle: AssessmentCycle) -> bool:
+    """Whether the cycle's last computation waits for a worker or runs (its task, not a
+    timer: a computation whose worker was lost is not "computing"). One query."""
+    return jobs.is_alive(cycle.compute_task_id)
+
+
 def cycle_progress(cycle: AssessmentCycle) -> int | None:
-    """Percent done of the computation running now; None when none is running."""
-    return cache.get(_progress_key(cycle.pk))
+    """Percent done of the computation waiting or running now (a hint kept in the cache: 0
+    when the cache has none); None when none is."""
+    if not cycle_computing(cycle):
+        return None
+    return cache.get(_progress_key(cycle.pk)) or 0
+
+
+def cycles_progress(cycles) -> dict[int, int | None]:
+    """`cycle_progress` of many cycles, in one query and one cache read."""
+    alive = jobs.alive_among([cycle.compute_task_id for cycle in cycles])
+    computing = [cycle.pk for cycle in cycles if cycle.compute_task_id in alive]
+    hints = cache.get_many([_progress_key(pk) for pk in computing]) if computing else {}
+    return {
+        cycle.pk: (hints.get(_progress_key(cycle.pk)) or 0) if cycle.pk in computing else None
+        for cycle in cycles
+    }
+
+
+def cycle_last_failure(cycle: AssessmentCycle) -> str:
+    """Why the cycle's last computation did not finish ("" when it did, or runs)."""
+    return jobs.failure_of(cycle.compute_task_id)
+
+
+def progress_forget(cycle_id: int) -> None:
+    """Drop the progress hint of a computation that will not go on."""
+    cache.delete(_progress_key(cycle_id))
 
 
 def cycle_compute(

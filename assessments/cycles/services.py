@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.cycles import tasks
-from assessments.cycles.compute import cycle_progress, progress_reporter
+from assessments.cycles.compute import cycle_computing, cycle_last_failure, progress_reporter
 from assessments.cycles.permissions import may_run_cycles
 from assessments.cycles.signals import cycle_finalised
 from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX, Appeal, AppealPart, AppealState
@@ -52,16 +52,28 @@ def cycle_create(
     return cycle
 
 
-def cycle_start_computing(cycle: AssessmentCycle) -> bool:
+def cycle_start_computing(cycle: AssessmentCycle, *, by=None) -> bool:
     """Queue the cycle's computation in the background once the current transaction
-    commits, unless one is running already; whether it was queued."""
-    if cycle_progress(cycle) is not None:
+    commits, unless one waits or runs already (a computation whose worker was lost does not
+    count: its cycle can be computed again); whether it was queued. Computing again after a
+    computation that failed is in the audit log."""
+    if cycle_computing(cycle):
         return False
+    failure = cycle_last_failure(cycle)
+    if failure:
+        audit_record(
+            action=AuditAction.JOB_RETRIED,
+            actor=by,
+            target=cycle,
+            details={"job": "compute_cycle", "failure": failure[:500]},
+        )
 
     def start() -> None:
         # Shown as started at once, whenever a worker takes the task.
         progress_reporter(cycle)(0)
-        tasks.compute_cycle.enqueue(cycle.pk)
+        result = tasks.compute_cycle.enqueue(cycle.pk)
+        AssessmentCycle.objects.filter(pk=cycle.pk).update(compute_task_id=str(result.id))
+        cycle.compute_task_id = str(result.id)
 
     transaction.on_commit(start)
     return True

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments.cycles import charts, dashboard, export, feedback, permissions, selectors
-from assessments.cycles.compute import cycle_progress
+from assessments.cycles.compute import cycle_last_failure, cycle_progress
 from assessments.cycles.dashboard import Tree
 from assessments.cycles.forms import AnswerForm, AppealFilterForm, AppealForm, CycleForm
 from assessments.cycles.permissions import VISIBLE_STATES, results_visible_to
@@ -146,6 +146,7 @@ def cycle_detail(request, cycle_id: int):
             "newer_policy": policy_newer_than(cycle.policy),
             "running": percent is not None,
             "percent": percent or 0,
+            "last_failure": cycle_last_failure(cycle) if percent is None else "",
             "page_obj": page_obj,
             "query": "",
         },
@@ -173,7 +174,7 @@ def cycle_compute_view(request, cycle_id: int):
             messages.error(request, _("Choose an existing policy version."))
             return redirect("cycles:cycle_detail", cycle.pk)
         cycle = cycle_change_policy(cycle, policy=policy, by=request.user)
-    if not cycle_start_computing(cycle):
+    if not cycle_start_computing(cycle, by=request.user):
         messages.info(request, _("This cycle is being computed already."))
     return redirect("cycles:cycle_detail", cycle.pk)
 

@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -147,10 +148,14 @@ def batch_check(batch: ImportBatch) -> ImportBatch:
     return _finish(batch, outcome, state)
 
 
-def batch_apply(batch: ImportBatch, *, by=None) -> ImportBatch:
-    """Import a checked file: every row, or none if any is wrong now."""
-    claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportState.CHECKED).update(
-        state=ImportState.IMPORTING, imported_by=by
+def batch_apply(batch: ImportBatch, *, by=None, task_id: str = "") -> ImportBatch:
+    """Import a checked file: every row, or none if any is wrong now. The task queued to
+    write it (`task_id`, the batch's own) may take it up again after its worker was lost."""
+    mine = Q(state=ImportState.CHECKED)
+    if task_id:
+        mine |= Q(state__in=[ImportState.IMPORTING, ImportState.FAILED], task_id=task_id)
+    claimed = ImportBatch.objects.filter(mine, pk=batch.pk).update(
+        state=ImportState.IMPORTING, imported_by=by, failure=""
     )
     if not claimed:  # imported already, or being imported by another request
         return ImportBatch.objects.get(pk=batch.pk)
@@ -183,11 +188,48 @@ def _imported(batch: ImportBatch, outcome: Outcome, by) -> ImportBatch:
     return batch
 
 
-def batch_cancel(batch: ImportBatch) -> bool:
+# What the batch's failure starts with when its task was given up (`batch_given_up`).
+GIVEN_UP = "given up: "
+
+
+def batch_given_up(batch_id: int, reason: str) -> bool:
+    """The batch's task will not run again (its worker was lost, or it failed): a batch still
+    checking or importing is failed, with the reason; nothing was written (the import is one
+    transaction). Whether it was."""
     return bool(
         ImportBatch.objects.filter(
-            pk=batch.pk, state__in=[ImportState.CHECKED, ImportState.REJECTED]
-        ).update(state=ImportState.CANCELLED)
+            pk=batch_id, state__in=[ImportState.CHECKING, ImportState.IMPORTING]
+        ).update(state=ImportState.FAILED, failure=(GIVEN_UP + reason)[:2000])
+    )
+
+
+# The states a batch may be cancelled in (its task, if any, no longer running: the caller's).
+CANCELLABLE = [
+    ImportState.CHECKED,
+    ImportState.REJECTED,
+    ImportState.FAILED,
+    ImportState.CHECKING,
+    ImportState.IMPORTING,
+]
+
+
+def batch_cancel(
+    batch: ImportBatch, *, states=(ImportState.CHECKED, ImportState.REJECTED)
+) -> bool:
+    return bool(
+        ImportBatch.objects.filter(pk=batch.pk, state__in=list(states)).update(
+            state=ImportState.CANCELLED
+        )
+    )
+
+
+def batch_recheck(batch: ImportBatch) -> bool:
+    """Put a failed (or stuck) batch back to checking, its counts cleared; whether it was."""
+    return bool(
+        ImportBatch.objects.filter(
+            pk=batch.pk,
+            state__in=[ImportState.FAILED, ImportState.CHECKING, ImportState.IMPORTING],
+        ).update(state=ImportState.CHECKING, failure="", rows_done=0, task_id="")
     )
 
 

@@ -1,6 +1,6 @@
 """HR's imports as use cases: upload a file (its check queued), confirm a checked file (its
-writing queued), cancel one. The checking and the writing themselves are `importing`'s, run by
-the background tasks."""
+writing queued), cancel one, check again one whose step failed or whose worker was lost. The
+checking and the writing themselves are `importing`'s, run by the background tasks."""
 
 from __future__ import annotations
 
@@ -8,9 +8,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.imports import importing, tasks
+from assessments.imports import importing, selectors, tasks
 from assessments.models.metrics import ImportBatch, ImportState
+from lms.audit import audit_record
+from lms.models.audit import AuditAction
+from lms.platform import jobs
 from lms.platform.uploads import check_upload
+
+
+def _queue(batch: ImportBatch, task, *args) -> None:
+    """Queue the batch's next step once the transaction commits, and keep its task's id."""
+
+    def start() -> None:
+        result = task.enqueue(batch.pk, *args)
+        ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(start)
 
 
 @transaction.atomic
@@ -22,7 +35,7 @@ def import_upload(*, kind: str, name: str, stream, by, full_roster: bool = False
     batch = importing.batch_create(
         kind=kind, name=name, stream=stream, by=by, full_roster=full_roster
     )
-    transaction.on_commit(lambda: tasks.check_import.enqueue(batch.pk))
+    _queue(batch, tasks.check_import)
     return batch
 
 
@@ -31,10 +44,52 @@ def import_confirm(*, batch: ImportBatch, by) -> None:
     ValidationError otherwise."""
     if batch.state != ImportState.CHECKED:
         raise ValidationError(_("Only a checked file without errors can be imported."))
-    user_id = by.pk if by is not None else None
-    transaction.on_commit(lambda: tasks.apply_import.enqueue(batch.pk, user_id))
+    _queue(batch, tasks.apply_import, by.pk if by is not None else None)
 
 
-def import_cancel(*, batch: ImportBatch) -> bool:
-    """Drop a checked (or rejected) file without writing it; whether it was dropped."""
-    return importing.batch_cancel(batch)
+def _stop_task(batch: ImportBatch, why: str) -> bool:
+    """For a batch checking or importing: take its task off the queue, or mark failed the
+    task whose worker is gone; False while a worker runs it under a live lease."""
+    if batch.state not in selectors.RUNNING:
+        return True
+    jobs.abandon(batch.task_id, why)
+    return not jobs.is_alive(batch.task_id)
+
+
+@transaction.atomic
+def import_cancel(*, batch: ImportBatch, by=None) -> bool:
+    """Drop a file without writing it: checked, rejected, failed, or whose step waits for a
+    worker or lost it. Whether it was dropped (not while a worker is writing it)."""
+    before = batch.state
+    if not _stop_task(batch, "the import was cancelled"):
+        return False
+    if not importing.batch_cancel(batch, states=importing.CANCELLABLE):
+        return False
+    if before not in (ImportState.CHECKED, ImportState.REJECTED):
+        audit_record(
+            action=AuditAction.JOB_CANCELLED,
+            actor=by,
+            target=batch,
+            details={"kind": batch.kind, "file": batch.file_name, "state": before},
+        )
+    return True
+
+
+@transaction.atomic
+def import_retry(*, batch: ImportBatch, by) -> None:
+    """Check a file again whose step failed, or whose worker was lost (nothing was written:
+    the writing is one transaction); once checked, HR confirms it again. ValidationError for
+    a batch in another state, or still in a worker's hands."""
+    if not selectors.may_retry(batch):
+        raise ValidationError(_("This import is not stopped: it cannot be started again."))
+    before = batch.state
+    jobs.abandon(batch.task_id, "the import was started again")
+    if not importing.batch_recheck(batch):
+        raise ValidationError(_("This import is not stopped: it cannot be started again."))
+    audit_record(
+        action=AuditAction.JOB_RETRIED,
+        actor=by,
+        target=batch,
+        details={"kind": batch.kind, "file": batch.file_name, "state": before},
+    )
+    _queue(batch, tasks.check_import)

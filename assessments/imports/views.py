@@ -65,6 +65,11 @@ def import_detail(request, batch_id: int):
             "batch": batch,
             "problems": problems,
             "running": selectors.is_running(batch),
+            "waiting": selectors.is_waiting(batch),
+            "stuck": selectors.is_stuck(batch),
+            "given_up": selectors.was_given_up(batch),
+            "may_retry": selectors.may_retry(batch),
+            "may_cancel": selectors.may_cancel(batch),
             "percent": selectors.progress_of(batch),
         },
     )
@@ -98,9 +103,24 @@ def import_confirm(request, batch_id: int):
 @require_POST
 def import_cancel(request, batch_id: int):
     batch = _batch(request, batch_id)
-    if services.import_cancel(batch=batch):
+    if services.import_cancel(batch=batch, by=request.user):
         messages.success(request, _("The import was cancelled; nothing was written."))
-    return redirect("imports:import_list")
+        return redirect("imports:import_list")
+    messages.error(request, _("This import is being written now: it cannot be cancelled."))
+    return redirect("imports:import_detail", batch.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request, batch_id: int):
+    batch = _batch(request, batch_id)
+    try:
+        services.import_retry(batch=batch, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The file is being checked again; then confirm the import."))
+    return redirect("imports:import_detail", batch.pk)
 
 
 @login_required

@@ -76,6 +76,9 @@ class AssessmentCycle(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The background task of the computation queued last: the cycle is "being computed"
+    # only while that task waits or runs (lms.platform.jobs), not for a time.
+    compute_task_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("assessment cycle")

@@ -89,6 +89,9 @@ class ImportBatch(models.Model):
     problems = models.JSONField(default=list, blank=True)
     problem_count = models.PositiveIntegerField(default=0)
     failure = models.TextField(_("failure"), blank=True)
+    # The background task of the step queued last (checking or importing): the batch is
+    # "checking" or "importing" only while that task waits or runs (lms.platform.jobs).
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("import")

@@ -44,6 +44,9 @@ class PrintJob(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     failure = models.TextField(_("failure"), blank=True)
+    # The background task joining the PDF (lms.platform.jobs): the job waits or runs only
+    # while that task does.
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("print job")

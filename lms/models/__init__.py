@@ -1,11 +1,13 @@
 from lms.models.accounts import Position, StaffProfile, StaffStatus, User
 from lms.models.audit import AuditEvent
+from lms.models.jobs import JobLease
 from lms.models.org import OrgUnit, OrgUnitKind
 from lms.models.pages import HomePage
 
 __all__ = [
     "AuditEvent",
     "HomePage",
+    "JobLease",
     "OrgUnit",
     "OrgUnitKind",
     "Position",

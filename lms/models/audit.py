@@ -34,6 +34,8 @@ class AuditAction(models.TextChoices):
     CERTIFICATE_DOWNLOADED = "certificate.downloaded", _("Certificate downloaded")
     CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
     CERTIFICATE_REISSUED = "certificate.reissued", _("Certificate re-issued")
+    JOB_RETRIED = "job.retried", _("Background job started again")
+    JOB_CANCELLED = "job.cancelled", _("Background job cancelled")
     PERSONAL_VIEWED = "personal.viewed", _("Personal data viewed")
     PERSONAL_EXPORTED = "personal.exported", _("Personal data exported")
 

@@ -1,19 +1,25 @@
 """`GET /healthz`: is this app server fit to take requests? For load balancers and monitoring.
 
 Three checks, each timed: the database answers a query, the cache answers (Redis: its own
-ping, since the cache's operations skip failures) and keeps and returns a value,
-and the task queue is reachable (with the database backend: its table is readable, with the
-number of tasks waiting for a worker and the age of the oldest). 200 and `"status": "ok"`
-when all pass; 503 and `"status": "fail"` naming the failed checks otherwise.
+ping, since the cache's operations skip failures) and keeps and returns a value, and the task
+queue is reachable (with the database backend: its table is readable, with the number of tasks
+waiting for a worker and the age of the oldest). 200 and `"status": "ok"` when all pass; 503 and
+`"status": "fail"` naming the failed checks otherwise.
 
 No sign-in, no session, nothing written to the database, never cached. The body is for
 machines (English, JSON); a failure's details go to the log, and only the exception's class
-to the public answer. `?max_wait=SECONDS` also fails the task check when the oldest waiting
-task has waited longer: for the monitoring probe that should notice that no worker runs (a
-load balancer's probe leaves it out, so that app servers keep serving meanwhile).
-`?cache=optional`, for the load balancer's probe, answers 200 with `"status": "degraded"` when
-the cache is the only failed check: every app server shares the one Redis and serves without
-it (lms/platform/cache.py), so its outage is no reason to take them all out.
+to the public answer.
+
+The task check also fails on the background jobs (`lms.platform.jobs.overdue`), each named
+in `overdue` with its kind, state and age in seconds: a task running past its lease (its
+worker is gone and no worker has recovered it), or one that has waited longer than
+`LMS_HEALTH_MAX_WAIT` seconds for a worker (`?max_wait=SECONDS` for another limit; a limit of
+0 with the setting turns the job checks off).
+
+`?checks=serving` is the load balancer's probe: can this app server serve? The job checks are
+left out (the app servers keep serving while the workers are looked after), and the cache
+down alone answers 200 with `"status": "degraded"`: every app server shares the one Redis and
+serves without it (lms/platform/cache.py), so its outage is no reason to take them all out.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import logging
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Min
@@ -32,6 +39,8 @@ from django.views.decorators.http import require_safe
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
+
+from lms.platform import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +70,8 @@ def check_cache() -> dict:
     return {"backend": type(cache).__name__}
 
 
-def check_tasks() -> dict:
+
+def check_tasks(max_wait: float | None = None) -> dict:
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
     detail: dict = {"backend": type(backend).__name__}
     if not isinstance(backend, DatabaseBackend):
@@ -72,21 +82,42 @@ def check_tasks() -> dict:
     detail["waiting"] = found["count"]
     detail["oldest_waiting_seconds"] = round(max(age, 0.0), 1)
     detail["running"] = DBTaskResult.objects.running().filter(backend_name=backend.alias).count()
+    if max_wait is not None:
+        overdue = jobs.overdue(max_wait=max_wait)
+        detail["overdue"] = [
+            {**item, "kind": item["kind"].rpartition(".")[2], "path": item["kind"]}
+            for item in overdue
+        ]
+        if overdue:
+            detail["ok"] = False
+            detail["error"] = "; ".join(
+                f"{item['kind'].rpartition('.')[2]} {item['state']} for {item['age']} s"
+                for item in overdue[:3]
+            )
     return detail
 
 
+def _serving(request) -> bool:
+    """The load balancer's probe (`?checks=serving`)."""
+    return request.GET.get("checks") == "serving"
+
+
 def _max_wait(request) -> float | None:
+    """The waiting limit of the job checks; None: no job checks."""
+    if _serving(request):
+        return None
     try:
         value = float(request.GET.get("max_wait", ""))
     except ValueError:
-        return None
+        value = float(getattr(settings, "LMS_HEALTH_MAX_WAIT", 600))
+        return value if value > 0 else None
     return value if value >= 0 else None
 
 
-def _run(check) -> dict:
+def _run(check, *args) -> dict:
     started = time.perf_counter()
     try:
-        result = {"ok": True, **check()}
+        result = {"ok": True, **check(*args)}
     except Exception as error:
         logger.exception("Health check %s failed", check.__name__)
         result = {"ok": False, "error": type(error).__name__}
@@ -97,18 +128,22 @@ def _run(check) -> dict:
 @never_cache
 @require_safe
 def healthz(request):
+    max_wait = _max_wait(request)
     checks = {
         "database": _run(check_database),
         "cache": _run(check_cache),
-        "tasks": _run(check_tasks),
+        "tasks": _run(check_tasks, max_wait),
     }
-    max_wait = _max_wait(request)
     waited = checks["tasks"].get("oldest_waiting_seconds", 0)
     if max_wait is not None and waited > max_wait:
         checks["tasks"]["ok"] = False
-        checks["tasks"]["error"] = f"a task has waited {waited:g} s, more than {max_wait:g} s"
+        checks["tasks"]["error"] = (
+            f"a task has waited {waited:g} s, more than {max_wait:g} s; "
+            + (checks["tasks"].get("error", ""))
+        )
+        checks["tasks"]["error"] = checks["tasks"]["error"].strip("; ")
     failed = [name for name, result in checks.items() if not result["ok"]]
-    optional = {"cache"} if request.GET.get("cache") == "optional" else set()
+    optional = {"cache"} if _serving(request) else set()
     fatal = [name for name in failed if name not in optional]
     status = "fail" if fatal else "degraded" if failed else "ok"
     body = {"status": status, "failed": failed, "checks": checks}

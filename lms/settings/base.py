@@ -373,6 +373,14 @@ if TASKS_BACKEND not in TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # What `manage.py worker` runs before taking its first task (see lms/management/commands).
 LMS_WORKER_WARM_UP = ["assessments.certificates.pdf.warm_up"]
+# A task worker holds a lease on the task it runs, renewed every quarter of it; a task whose
+# lease ran out is taken up again (if safe, up to LMS_JOB_MAX_ATTEMPTS attempts) or given up
+# (lms.platform.jobs). The worker tries to record a task's outcome through a database outage
+# for LMS_JOB_RECORD_SECONDS. /healthz fails when a task has waited LMS_HEALTH_MAX_WAIT s.
+LMS_JOB_LEASE_SECONDS = env.int("LMS_JOB_LEASE_SECONDS", default=120)
+LMS_JOB_MAX_ATTEMPTS = env.int("LMS_JOB_MAX_ATTEMPTS", default=3)
+LMS_JOB_RECORD_SECONDS = env.int("LMS_JOB_RECORD_SECONDS", default=60)
+LMS_HEALTH_MAX_WAIT = env.int("LMS_HEALTH_MAX_WAIT", default=600)
 if TASKS_BACKEND == "database" and not SHARED_CACHE:
     # The progress of imports and cycle computations, written by the workers, is read from
     # the cache by the app servers: one cache for all of them.

@@ -17,11 +17,12 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from assessments.certificates import printing, selectors
+from assessments.certificates.tasks import print_certificates
 from assessments.models import Certificate, CycleState, PrintJob, PrintJobState
 from lms.models import AuditEvent
 from lms.models.audit import AuditAction
 from tests.factories import assessment_result as result
-from tests.factories import certify, in_english, make_cycle
+from tests.factories import certify, in_english, make_cycle, queued_task
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,9 @@ def test_a_large_batch_runs_in_the_background_with_progress_then_downloads(
     assert response.url == f"/assessment/certificates/print/{job.pk}/"
     assert job.count == 4 and job.created_by == people["hr"].user
     assert job.state == PrintJobState.QUEUED
-    # Started (as the commit would start it), not done yet: the page polls its status.
+    # Queued (as the commit would queue it), not done yet: the page polls its status.
+    PrintJob.objects.filter(pk=job.pk).update(task_id=queued_task(print_certificates, job.pk))
+    job.refresh_from_db()
     printing.progress_reporter(job)(40)
     status = f"/assessment/certificates/print/{job.pk}/status/"
     assert client.get(status).json() == {"state": "queued", "running": True, "percent": 40}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from assessments.cycles.compute import cycle_compute, progress_reporter
 from assessments.cycles.services import appeal_raise
+from assessments.cycles.tasks import compute_cycle
 from assessments.models import (
     AssessmentCycle,
     AssessmentResult,
@@ -17,7 +18,7 @@ from assessments.models import (
     QuizPage,
     ScoringPolicy,
 )
-from tests.factories import computed_result, in_english, make_cycle, save_results
+from tests.factories import computed_result, in_english, make_cycle, queued_task, save_results
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +142,8 @@ def test_a_draft_cycle_cannot_be_finalised(people, login, cycle):
 
 
 def test_a_running_computation_shows_its_progress(people, login, cycle):
+    cycle.compute_task_id = queued_task(compute_cycle, cycle.pk)  # waiting for a worker
+    cycle.save(update_fields=["compute_task_id"])
     progress_reporter(cycle)(40)
     client = login(people["hr"])
     page = client.get(f"/assessment/cycles/{cycle.pk}/").content.decode()

@@ -95,7 +95,7 @@ def test_healthz_reports_the_cache_down(cache_down, client):
 
 def test_the_load_balancer_s_probe_keeps_the_app_servers_in(cache_down, client):
     """They all share the one Redis and serve without it: its outage takes none out."""
-    response = client.get("/healthz?cache=optional")
+    response = client.get("/healthz?checks=serving")
 
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
@@ -103,7 +103,7 @@ def test_the_load_balancer_s_probe_keeps_the_app_servers_in(cache_down, client):
     # The database down still takes this app server out.
     with mock.patch("lms.platform.health.check_database", side_effect=OSError("refused")) as check:
         check.__name__ = "check_database"
-        assert client.get("/healthz?cache=optional").status_code == 503
+        assert client.get("/healthz?checks=serving").status_code == 503
 
 
 def test_the_site_serves_from_the_database(cache_down, people, course):

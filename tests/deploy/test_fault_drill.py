@@ -1,0 +1,28 @@
+"""deploy/fault_drill.sh refuses to run anywhere but on a site that says it is staging."""
+
+import os
+import subprocess
+
+from django.conf import settings
+
+SCRIPT = settings.BASE_DIR / "deploy" / "fault_drill.sh"
+
+
+def drill(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LMS_FAULT")}
+    return subprocess.run(
+        ["bash", str(SCRIPT), *args], capture_output=True, text=True, env={**clean, **env},
+        timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_the_drill_refuses_without_the_staging_flag():
+    done = drill("--url", "http://127.0.0.1:9", LMS_FAULT_DRILL="staging")
+    assert done.returncode == 2 and "--staging not given" in done.stderr
+
+
+def test_the_drill_refuses_a_site_whose_environment_does_not_say_staging(tmp_path):
+    env_file = tmp_path / "env"
+    env_file.write_text("TASKS_BACKEND=database\n")
+    done = drill("--staging", "--env-file", str(env_file), "--url", "http://127.0.0.1:9")
+    assert done.returncode == 2 and "LMS_FAULT_DRILL=staging is not set" in done.stderr
