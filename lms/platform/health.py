@@ -70,7 +70,6 @@ def check_cache() -> dict:
     return {"backend": type(cache).__name__}
 
 
-
 def check_tasks(max_wait: float | None = None) -> dict:
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
     detail: dict = {"backend": type(backend).__name__}
