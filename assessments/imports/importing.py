@@ -48,6 +48,7 @@ from assessments.models.metrics import (
     EfficiencyRecord,
     ImportBatch,
     ImportKind,
+    ImportSource,
     ImportState,
     SurveyResult,
     TeamworkEvaluation,
@@ -105,8 +106,17 @@ class Outcome:
 # Storing the upload -------------------------------------------------------------------
 
 
-def batch_create(*, kind: str, name: str, stream, by=None, full_roster: bool = False):
-    """Keep an uploaded file as a new import, hashing it as it is stored."""
+def batch_create(
+    *,
+    kind: str,
+    name: str,
+    stream,
+    by=None,
+    full_roster: bool = False,
+    source: str = ImportSource.FILE,
+):
+    """Keep an uploaded file (or the rows the API was given, as a file) as a new import,
+    hashing it as it is stored."""
     ImportKind(kind)  # a ValueError for a kind that does not exist
     digest = hashlib.sha256()
     size = 0
@@ -121,6 +131,7 @@ def batch_create(*, kind: str, name: str, stream, by=None, full_roster: bool = F
         size=size,
         uploaded_by=by,
         full_roster=full_roster and kind == ImportKind.ROSTER,
+        source=source,
     )
     batch.file.save(name, File(stream, name=name), save=False)
     batch.save()

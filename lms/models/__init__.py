@@ -1,15 +1,18 @@
 from lms.models.accounts import Position, StaffProfile, StaffStatus, User
 from lms.models.audit import AuditEvent
+from lms.models.integrations import IntegrationToken, TokenScope
 from lms.models.org import OrgUnit, OrgUnitKind
 from lms.models.pages import HomePage
 
 __all__ = [
     "AuditEvent",
     "HomePage",
+    "IntegrationToken",
     "OrgUnit",
     "OrgUnitKind",
     "Position",
     "StaffProfile",
     "StaffStatus",
+    "TokenScope",
     "User",
 ]
