@@ -11,7 +11,9 @@ from functools import wraps
 
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, Throttled
 
 from assessments.api import views
 from lms.integrations.services import api_call_record
@@ -29,6 +31,26 @@ api = NinjaAPI(
 )
 api.add_router("/", views.writes)
 api.add_router("/", views.reads)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, error):
+    response = api.create_response(
+        request,
+        {"detail": _("A valid integration token is needed (Authorization: Bearer lms_…).")},
+        status=401,
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, error):
+    return api.create_response(
+        request,
+        {"detail": _("Too many calls with this token; try again after Retry-After seconds.")},
+        status=429,
+    )
 
 
 def _audited(view):

@@ -1,11 +1,10 @@
 """The API's endpoints: HTTP only (parse, call a service or selector, answer)."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: ninja reads the endpoints' annotations as types.
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -93,7 +92,7 @@ def _import(request, kind: str, rows: list[dict], *, full_roster: bool = False):
         problem_count=batch.problem_count,
         problems=problems,
     )
-    return (200 if batch.state == ImportState.DONE else 422), answer
+    return Status(200 if batch.state == ImportState.DONE else 422, answer)
 
 
 @writes.post(

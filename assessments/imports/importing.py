@@ -553,6 +553,13 @@ class _MetricSpec(_Spec):
         self._converters = [
             (i, c) for i, f in enumerate(fields) if (c := _converter(f, self.db.ops))
         ]
+        # An optional text column the file doesn't have reads None; stored as "" (the
+        # column is NOT NULL), as an empty cell is.
+        self._blank_text = [
+            i
+            for i, f in enumerate(fields)
+            if isinstance(f, models.CharField | models.TextField) and not f.null
+        ]
         self._columns = [field.column for field in fields] + ["batch_id"]
         self._unique = [opts.get_field(name).column for name in self.unique]
         self._compared = [c for c in self._columns[:-1] if c not in self._unique]
@@ -572,6 +579,9 @@ class _MetricSpec(_Spec):
         for index, convert in self._converters:
             if row[index] is not None:
                 row[index] = convert(row[index])
+        for index in self._blank_text:
+            if row[index] is None:
+                row[index] = ""
         return row
 
     @property
