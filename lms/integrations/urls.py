@@ -9,6 +9,6 @@ app_name = "integrations"
 urlpatterns = [
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/new/", views.token_create, name="token_create"),
-    path("tokens/<int:pk>/rotate/", views.token_rotate, name="token_rotate"),
-    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("tokens/<id:pk>/rotate/", views.token_rotate, name="token_rotate"),
+    path("tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]
