@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """The API's documentation page and the administrators' token pages in Chromium: the docs
 page runs under the site's Content-Security-Policy (its scripts are ours, served locally);
 the token pages fit a 360-px phone in Chinese and in English and pass axe-core."""
