@@ -44,7 +44,14 @@ class Page(PageNumberPagination):
 
 writes = Router(tags=["Data in"])
 
-IMPORT_ANSWERS = {200: ImportOut, 401: Message, 403: Message, 413: Message, 422: ImportOut}
+IMPORT_ANSWERS = {
+    200: ImportOut,
+    401: Message,
+    403: Message,
+    413: Message,
+    422: ImportOut,
+    429: Message,
+}
 
 
 def _import(request, kind: str, rows: list[dict], *, full_roster: bool = False):
@@ -117,14 +124,15 @@ def _metrics_endpoint(kind: str, summary: str):
         throttle=throttle,
         url_name=f"metrics_{kind}",
         summary=summary,
+        description=(
+            f"Add or update {kind} by their natural key, with the {kind} file's columns and "
+            "checks: all rows or none."
+        ),
         operation_id=f"metrics_{kind}",
     )
     def push(request, payload: RowsIn):
         return _import(request, kind, payload.rows)
 
-    push.__doc__ = (
-        f"Add or update {kind} by their natural key, with the {kind} file's columns and checks."
-    )
     return push
 
 
