@@ -50,6 +50,7 @@ from assessments.models import (
     RetrainingRule,
 )
 from courses.models import Assignment, DrillEvaluation, LessonPage, Reminder, TrainingSession
+from lms.integrations.services import token_create
 from lms.models import User
 
 COLUMNS = ("anonymous", "own", "other", "trainer_in", "trainer_out", "hr", "admin")
@@ -209,6 +210,24 @@ MATRIX = [
     get("certificates:print_job_status",         "L 403 403 403 403 200 200", job_id="print_job"),
     post("certificates:print_job_retry",         "L 403 403 403 403 302 302", job_id="print_job"),
     get("certificates:print_job_download",       "L 403 403 403 403 200|404 200|404", job_id="print_job"),
+    # The API for HR systems: a token, never a session, answers (401 without one); its schema
+    # and documentation page are public; administrators manage the tokens
+    get("api:api-root",                          "404 404 404 404 404 404 404"),
+    get("api:openapi-json",                      "200 200 200 200 200 200 200"),
+    get("api:openapi-view",                      "200 200 200 200 200 200 200"),
+    post("api:roster",                           "401 401 401 401 401 401 401"),
+    post("api:metrics_surveys",                  "401 401 401 401 401 401 401"),
+    post("api:metrics_complaints",               "401 401 401 401 401 401 401"),
+    post("api:metrics_efficiency",               "401 401 401 401 401 401 401"),
+    post("api:metrics_teamwork",                 "401 401 401 401 401 401 401"),
+    get("api:cycles",                            "401 401 401 401 401 401 401"),
+    get("api:results",                           "401 401 401 401 401 401 401"),
+    get("api:certificates",                      "401 401 401 401 401 401 401"),
+    get("integrations:token_list",               "L 403 403 403 403 403 200"),
+    get("integrations:token_create",             "L 403 403 403 403 403 200"),
+    post("integrations:token_create",            "L 403 403 403 403 403 200", {"name": "HR", "scopes": ["results:read"]}),
+    post("integrations:token_rotate",            "L 403 403 403 403 403 200", pk="integration_token"),
+    post("integrations:token_revoke",            "L 403 403 403 403 403 302", pk="integration_token"),
     # Our pages in Wagtail's admin; "D" is the admin's refusal to staff (a 403, or a redirect
     # home); a learner gets our one 403 page (lms.platform.middleware.AdminAccessMiddleware)
     get("wagtailsnippets_assessments_question:edit", "L 403 403 200 200 D 200", pk="question"),
@@ -278,6 +297,9 @@ def world(seed_output, django_db_blocker):
             certificate.pdf.save("demo.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
         hr = users["H0001"]
         print_job = PrintJob.objects.first() or PrintJob.objects.create(created_by=hr)
+        integration_token = token_create(
+            name="HR system", scopes=["roster:write"], by=users["A0001"]
+        ).token
         return {
             "home": "",
             "number": own.username,
@@ -310,6 +332,7 @@ def world(seed_output, django_db_blocker):
             "certificate": certificate.pk,
             "certificate_code": certificate.code,
             "print_job": print_job.pk,
+            "integration_token": integration_token.pk,
             "certificate_template": certificate.template_id,
             "retraining_rule": _first(
                 RetrainingRule.objects.filter(org_unit__code="east"), "retraining rule of the east"

@@ -49,6 +49,7 @@ from assessments.models.metrics import (
     EfficiencyRecord,
     ImportBatch,
     ImportKind,
+    ImportSource,
     ImportState,
     SurveyResult,
     TeamworkEvaluation,
@@ -106,8 +107,17 @@ class Outcome:
 # Storing the upload -------------------------------------------------------------------
 
 
-def batch_create(*, kind: str, name: str, stream, by=None, full_roster: bool = False):
-    """Keep an uploaded file as a new import, hashing it as it is stored."""
+def batch_create(
+    *,
+    kind: str,
+    name: str,
+    stream,
+    by=None,
+    full_roster: bool = False,
+    source: str = ImportSource.FILE,
+):
+    """Keep an uploaded file (or the rows the API was given, as a file) as a new import,
+    hashing it as it is stored."""
     ImportKind(kind)  # a ValueError for a kind that does not exist
     digest = hashlib.sha256()
     size = 0
@@ -122,6 +132,7 @@ def batch_create(*, kind: str, name: str, stream, by=None, full_roster: bool = F
         size=size,
         uploaded_by=by,
         full_roster=full_roster and kind == ImportKind.ROSTER,
+        source=source,
     )
     batch.file.save(name, File(stream, name=name), save=False)
     batch.save()
@@ -584,6 +595,13 @@ class _MetricSpec(_Spec):
         self._converters = [
             (i, c) for i, f in enumerate(fields) if (c := _converter(f, self.db.ops))
         ]
+        # An optional text column the file doesn't have reads None; stored as "" (the
+        # column is NOT NULL), as an empty cell is.
+        self._blank_text = [
+            i
+            for i, f in enumerate(fields)
+            if isinstance(f, models.CharField | models.TextField) and not f.null
+        ]
         self._columns = [field.column for field in fields] + ["batch_id"]
         self._unique = [opts.get_field(name).column for name in self.unique]
         self._compared = [c for c in self._columns[:-1] if c not in self._unique]
@@ -603,6 +621,9 @@ class _MetricSpec(_Spec):
         for index, convert in self._converters:
             if row[index] is not None:
                 row[index] = convert(row[index])
+        for index in self._blank_text:
+            if row[index] is None:
+                row[index] = ""
         return row
 
     @property

@@ -4,12 +4,17 @@ checking and the writing themselves are `importing`'s, run by the background tas
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.imports import importing, selectors, tasks
-from assessments.models.metrics import ImportBatch, ImportState
+from assessments.imports.rows import rows_csv
+from assessments.models.metrics import ImportBatch, ImportSource, ImportState
 from lms.audit import audit_record
 from lms.models.audit import AuditAction
 from lms.platform import jobs
@@ -93,3 +98,32 @@ def import_retry(*, batch: ImportBatch, by) -> None:
         details={"kind": batch.kind, "file": batch.file_name, "state": before},
     )
     _queue(batch, tasks.check_import)
+
+
+@dataclass(frozen=True)
+class RowsImport:
+    """What importing rows did: the batch (imported, or rejected with its problems) and the
+    line of the batch's file each row starts on."""
+
+    batch: ImportBatch
+    lines: list[int]
+
+
+def import_rows(*, kind: str, rows, by, full_roster: bool = False) -> RowsImport:
+    """Import rows given as data (the API's), now: kept as a CSV file in a new import from
+    the API, checked whole, then written, all or nothing, exactly as a file HR uploads is.
+    `by` is the person the rows act for (their rights on privileged accounts count)."""
+    data, lines = rows_csv(rows)
+    name = f"api-{kind}-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
+    batch = importing.batch_create(
+        kind=kind,
+        name=name,
+        stream=io.BytesIO(data),
+        by=by,
+        full_roster=full_roster,
+        source=ImportSource.API,
+    )
+    batch = importing.batch_check(batch)
+    if batch.state == ImportState.CHECKED:
+        batch = importing.batch_apply(batch, by=by)
+    return RowsImport(batch=batch, lines=lines)

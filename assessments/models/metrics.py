@@ -33,6 +33,13 @@ class ImportState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class ImportSource(models.TextChoices):
+    """How the data came: a file HR uploaded (or the command line), or the API."""
+
+    FILE = "file", _("File")
+    API = "api", "API"
+
+
 _private_storage = private_storage  # the name migration assessments/0005 imports
 
 
@@ -51,6 +58,9 @@ class ImportBatch(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
+    source = models.CharField(
+        _("source"), max_length=8, choices=ImportSource.choices, default=ImportSource.FILE
+    )
     full_roster = models.BooleanField(
         _("full roster"),
         default=False,

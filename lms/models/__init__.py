@@ -1,5 +1,6 @@
 from lms.models.accounts import Position, StaffProfile, StaffStatus, User
 from lms.models.audit import AuditEvent
+from lms.models.integrations import IntegrationToken, TokenScope
 from lms.models.jobs import JobLease
 from lms.models.org import OrgUnit, OrgUnitKind
 from lms.models.pages import HomePage
@@ -7,11 +8,13 @@ from lms.models.pages import HomePage
 __all__ = [
     "AuditEvent",
     "HomePage",
+    "IntegrationToken",
     "JobLease",
     "OrgUnit",
     "OrgUnitKind",
     "Position",
     "StaffProfile",
     "StaffStatus",
+    "TokenScope",
     "User",
 ]

@@ -38,6 +38,10 @@ class AuditAction(models.TextChoices):
     JOB_CANCELLED = "job.cancelled", _("Background job cancelled")
     PERSONAL_VIEWED = "personal.viewed", _("Personal data viewed")
     PERSONAL_EXPORTED = "personal.exported", _("Personal data exported")
+    TOKEN_CREATED = "token.created", _("Integration token created")
+    TOKEN_ROTATED = "token.rotated", _("Integration token's secret renewed")
+    TOKEN_REVOKED = "token.revoked", _("Integration token revoked")
+    API_CALLED = "api.called", _("API called")
 
 
 class PersonalRecord(models.TextChoices):

@@ -174,6 +174,10 @@ def _items_for(roles: frozenset, audit_log: bool, urls: tuple) -> list[dict]:
             items.append({"label": _("Admin"), "url": reverse("wagtailadmin_home")})
         if roles & {Role.HR, Role.ADMINISTRATOR}:
             items.append({"label": _("Organisation"), "url": reverse("lms:org_tree")})
+        if Role.ADMINISTRATOR in roles:
+            items.append(
+                {"label": _("Integration tokens"), "url": reverse("integrations:token_list")}
+            )
         if audit_log:
             items.append({"label": _("Audit log"), "url": reverse("lms:audit_log")})
         items.append({"label": _("My account"), "url": reverse("lms:account")})

@@ -36,6 +36,9 @@ urlpatterns = [
         "", include("assessments.certificates.urls")
     ),  # /certificates/, /assessment/certificates/, /verify/
     path("", include("lms.urls")),
+    path("integrations/", include("lms.integrations.urls")),
+    # The API for the company's other systems (docs/api.md), with its schema and docs page.
+    path("api/v1/", include("assessments.api.urls")),
 ]
 
 

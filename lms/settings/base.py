@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # The database task backend's table: migrated everywhere, whichever backend runs tasks.
     "django_tasks_db",
     "csp",
+    # The API's documentation page (/api/v1/docs) from our own static files, not a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -388,6 +390,13 @@ if TASKS_BACKEND == "database" and not SHARED_CACHE:
         "TASKS_BACKEND=database needs a cache shared by the app servers and the workers: "
         "set CACHE_URL (or REDIS_URL), e.g. redis://127.0.0.1:6379/0."
     )
+
+# --- The API ----------------------------------------------------------------
+
+# docs/api.md: calls per minute per integration token (429 and Retry-After beyond), and rows
+# per call of the roster and metrics endpoints (413 beyond).
+LMS_API_PER_MINUTE = env.int("LMS_API_PER_MINUTE", default=60)
+LMS_API_MAX_ROWS = env.int("LMS_API_MAX_ROWS", default=5000)
 
 # --- Learning ---------------------------------------------------------------
 

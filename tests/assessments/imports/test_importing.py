@@ -578,3 +578,18 @@ def test_a_check_that_takes_too_long_is_refused_and_writes_nothing(people, setti
     assert batch.state == ImportState.REJECTED
     assert problems_of(batch) == {(0, "", "too_slow")}
     assert not SurveyResult.objects.exists()
+
+
+def test_a_file_without_an_optional_text_column_imports(people):
+    """A complaints file without the outcome (or handler) column: the outcome is stored
+    empty, as an empty cell would be, not refused by the database."""
+    data = (
+        b"reference,employee number,received at,category,company at fault\n"
+        b"C-1,L001,2026-10-08 09:30,service,yes\n"
+    )
+    _batch, outcome = run("complaints", data)
+    assert outcome.ok and outcome.created == 1
+    assert Complaint.objects.get().outcome == ""
+    surveys = "reference,employee number,date,source,score,scale\nS-1,L001,2026-10-08,phone,4,1-5"
+    _batch, outcome = run("surveys", surveys.encode())
+    assert outcome.ok and SurveyResult.objects.get().comment == ""

@@ -1,0 +1,1 @@
+"""Integration tokens: administrators let another system (HR's) call the API."""
