@@ -38,13 +38,30 @@ def grading(request, user):
     return {"count": count} if count else None
 
 
+# HR's sections read what they show from one reading per request (`_hr_today`): the cycles
+# (open ones, appeals, certificates to issue) in one query, the certificates' counts in one.
+
+OPEN_CYCLES_SHOWN = 3
+
+
+def _hr_today(request, part: str):
+    """One part of HR's "today" ("cycles" or "certificates"), read once per request."""
+    cache = request.__dict__.setdefault("_hr_today", {})
+    if part not in cache:
+        if part == "cycles":
+            cache[part] = certificate_selectors.cycles_today(limit_open=OPEN_CYCLES_SHOWN)
+        else:
+            cache[part] = certificate_selectors.certificate_counts()
+    return cache[part]
+
+
 def open_cycles(request, user):
     """Each cycle not finalised, and what it waits for: computing now, to compute (a draft),
     appeals to answer, or to finalise."""
     if not may_run_cycles(user):
         return None
     rows = []
-    cycles = cycle_selectors.open_cycles()
+    cycles = _hr_today(request, "cycles")["open"]
     progress = cycles_progress(cycles)  # one query (the tasks), one cache read
     for cycle in cycles:
         percent = progress[cycle.pk]
@@ -70,19 +87,18 @@ def imports_waiting(request, user):
 def appeals_waiting(request, user):
     if not may_run_cycles(user):
         return None
-    count = cycle_selectors.waiting_appeal_count()
+    count = _hr_today(request, "cycles")["appeals"]
     return {"count": count} if count else None
 
 
 def certificates(request, user):
     if not may_manage_certificates(user):
         return None
-    to_issue = certificate_selectors.to_issue_by_cycle()
-    to_print = certificate_selectors.issued_since_last_print()
-    expiring = certificate_selectors.expiring_this_month()
-    if not (to_issue or to_print or expiring):
+    to_issue = _hr_today(request, "cycles")["to_issue"]
+    counts = _hr_today(request, "certificates")
+    if not (to_issue or counts["to_print"] or counts["expiring"]):
         return None
-    return {"to_issue": to_issue, "to_print": to_print, "expiring": expiring}
+    return {"to_issue": to_issue, **counts}
 
 
 def register() -> None:

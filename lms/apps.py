@@ -12,10 +12,12 @@ class LmsConfig(AppConfig):
         from lms.models.pages import HomePage
         from lms.personal_data import personal_data, profile_section
         from lms.platform import checks, converters, user_cache  # noqa: F401
+        from lms.platform.groups import translate_group_names
         from lms.platform.pages import page_contexts
 
         # Before any URLconf is read: the patterns name the `id` converter.
         converters.register()
         receivers.connect()
+        translate_group_names()
         page_contexts.register(HomePage, views.home_page_context)
         personal_data.register("profile", profile_section, order=10)

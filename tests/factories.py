@@ -328,6 +328,10 @@ def make_certificate(
         else:
             content["cycle"] = {"name": cycle.name, "grade": "good", "eligible": True}
     number = next(_certificate_numbers)
+    template = template or template_for(kind)
+    # As the issuing service does: the template's issuer, copied into the certificate.
+    fields.setdefault("issuer_name", template.issuer_name)
+    fields.setdefault("seal_id", template.seal_id)
     certificate = Certificate.objects.create(
         serial=serial or f"{issued_on.year}-{'C' if course is not None else 'A'}-{number:06d}",
         code=code or "".join(secrets.choice(CODE_ALPHABET) for _ in range(16)),
@@ -336,7 +340,7 @@ def make_certificate(
         course=course,
         cycle=cycle,
         content=content,
-        template=template or template_for(kind),
+        template=template,
         issued_at=issued_at
         or timezone.make_aware(
             datetime.datetime.combine(issued_on, datetime.time(10, number % 60))

@@ -65,6 +65,11 @@ class PrintForm(forms.Form):
         queryset=OrgUnit.objects.none(),
         required=False,
     )
+    unprinted = forms.BooleanField(
+        label=gettext_lazy("Only those not printed yet"),
+        required=False,
+        help_text=gettext_lazy("Issued and rendered, and in no printout yet."),
+    )
     ids = IdsField(required=False)
     inline = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -75,9 +80,14 @@ class PrintForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("cycle") or data.get("org_unit") or data.get("ids")):
+        if not (
+            data.get("cycle") or data.get("org_unit") or data.get("ids") or data.get("unprinted")
+        ):
             raise ValidationError(
-                _("Choose a cycle, an org unit or certificates from the list to print.")
+                _(
+                    "Choose a cycle, an org unit, those not printed yet or certificates from "
+                    "the list to print."
+                )
             )
         return data
 

@@ -142,10 +142,11 @@ def render_pdfs(certificates: Sequence[Certificate]) -> list[bytes]:
 
     font_config, stylesheet = _style()
     pdfs: list[bytes | None] = [None] * len(certificates)
-    groups: dict[int, list[int]] = {}
+    groups: dict[tuple, list[int]] = {}
     for index, certificate in enumerate(certificates):
-        # By the template's row (a preview's template is not saved: by the object then).
-        key = certificate.template_id or id(certificate.template)
+        # By the template's row (a preview's template is not saved: by the object then) and
+        # the seal the certificate was issued under.
+        key = (certificate.template_id or id(certificate.template), certificate.seal_id)
         groups.setdefault(key, []).append(index)
     # WeasyPrint makes some 100,000 short-lived objects a page; the garbage collector's passes
     # over them while it works cost a tenth of the time. Its garbage is collected afterwards.
@@ -203,10 +204,15 @@ def render_html_batch(
     to, and each certificate's PDF title and subject."""
     template = certificates[0].template
     resources: dict[str, tuple[bytes, str]] = {}
-    for name in ("logo", "signature", "seal"):
+    for name in ("logo", "signature"):
         image = _image(getattr(template, name))
         if image is not None:
             resources[name] = image
+    # The seal the certificates were issued under (theirs, not the template's now: one batch
+    # holds certificates of one template and one seal, `render_pdfs`).
+    seal = _image(certificates[0].seal)
+    if seal is not None:
+        resources["seal"] = seal
     sheets, titles = [], []
     with translation.override("zh-hans"):
         for number, certificate in enumerate(certificates):
@@ -222,6 +228,7 @@ def render_html_batch(
             "certificates/certificate.html",
             {
                 "template": template,
+                "issuer": certificates[0].issuer_name,
                 "serial": certificates[0].serial,
                 "landscape": template.layout != "portrait",
                 "is_cycle": template.kind == CertificateKind.CYCLE,
@@ -383,6 +390,8 @@ def render_template_preview(template: CertificateTemplate) -> bytes:
     sample = Certificate(
         kind=template.kind,
         template=template,
+        issuer_name=template.issuer_name,
+        seal=template.seal,
         content=content,
         serial=SAMPLE_SERIALS.get(template.kind, "2026-X-000000"),
         code=SAMPLE_CODE,
@@ -435,7 +444,7 @@ def _context(
         "logo": RESOURCE_SCHEME + "logo" if "logo" in resources else "",
         "signature": RESOURCE_SCHEME + "signature" if "signature" in resources else "",
         "seal": RESOURCE_SCHEME + "seal" if "seal" in resources else "",
-        "issuer": template.issuer_name,
+        "issuer": certificate.issuer_name,
         "is_cycle": certificate.kind == CertificateKind.CYCLE,
         "cycle": cycle,
         "course": content.get("course") or {},

@@ -69,9 +69,10 @@ def print_filters(
     cycle: AssessmentCycle | None = None,
     unit: OrgUnit | None = None,
     ids: list[int] | None = None,
+    unprinted: bool = False,
 ) -> dict:
     """What chose the certificates, as plain JSON for the job and the audit log."""
-    filters: dict = {}
+    filters: dict = {"unprinted": True} if unprinted else {}
     if cycle is not None:
         filters.update(cycle_id=cycle.pk, cycle=cycle.name)
     if unit is not None:
@@ -157,6 +158,16 @@ def merge_certificates(
     if on_progress:
         on_progress(100)
     return count
+
+
+def mark_printed(ids: list[int], when: datetime.datetime | None = None) -> None:
+    """The certificates `ids` were joined into a printout (those revoked meanwhile were left
+    out of it): no longer "to print"."""
+    when = when or timezone.now()
+    for start in range(0, len(ids), _CHUNK):
+        Certificate.objects.filter(
+            pk__in=ids[start : start + _CHUNK], revoked_at__isnull=True
+        ).update(printed_at=when)
 
 
 def _audit(*, by, count: int, filters: dict, target=None) -> None:
@@ -276,6 +287,7 @@ def print_job_run(job: PrintJob) -> PrintJob:
     job.save(update_fields=["count", "percent", "state", "file", "size", "failure", "finished_at"])
     cache.delete(_progress_key(job.pk))
     if count:
+        mark_printed(job.certificate_ids, job.finished_at)
         _audit(by=job.created_by, count=count, filters=job.filters, target=job)
     return job
 

@@ -10,13 +10,26 @@ from __future__ import annotations
 import calendar
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.certificates.permissions import certificate_rule
+from assessments.models.appeals import Appeal, AppealState
 from assessments.models.certificates import Certificate, CertificateStatus
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
-from assessments.models.printing import PrintJob, PrintJobState
+from assessments.models.printing import PrintJob
 from lms.models.org import OrgUnit
 
 # The order certificates are printed in: by org unit (tree order), then employee number.
@@ -55,6 +68,7 @@ def certificate_for_hr(pk: int) -> Certificate | None:
             "cycle",
             "course",
             "template",
+            "seal",
             "issued_by__profile",
             "revoked_by__profile",
             "superseded_by",
@@ -96,11 +110,15 @@ def certificates_for_print(
     cycle: AssessmentCycle | None = None,
     unit: OrgUnit | None = None,
     ids: list[int] | None = None,
+    unprinted: bool = False,
     today: datetime.date | None = None,
 ) -> QuerySet[Certificate]:
     """The certificates in force (neither revoked nor expired) that the filter chooses, in
-    print order; those not rendered yet are included (they are rendered when printed)."""
+    print order; those not rendered yet are included (they are rendered when printed),
+    except with `unprinted`: then only those the home page counts "to print" (`to_print_q`)."""
     certificates = Certificate.objects.filter(status_q(CertificateStatus.VALID, today))
+    if unprinted:
+        certificates = certificates.filter(to_print_q(today))
     if cycle is not None:
         certificates = certificates.filter(cycle=cycle)
     if unit is not None:
@@ -148,7 +166,7 @@ def certificates_of(user) -> list[Certificate]:
     """A person's certificates of both kinds, newest first, in one query."""
     return list(
         Certificate.objects.filter(user=user)
-        .select_related("course", "cycle", "superseded_by")
+        .select_related("course", "cycle", "superseded_by", "seal")
         .order_by("-issued_at", "-pk")
     )
 
@@ -181,29 +199,12 @@ def certificate_for_download(user, pk: int) -> Certificate | None:
 # The home page -----------------------------------------------------------------------------
 
 
-def to_issue_by_cycle() -> list[dict]:
-    """The finalised cycles with eligible people still holding no certificate of them in
-    force: {"cycle_id", "cycle__name", "n"}, newest cycle first. One query."""
-    in_force = Certificate.objects.filter(
-        cycle_id=OuterRef("cycle_id"), user_id=OuterRef("user_id"), revoked_at__isnull=True
-    )
-    return list(
-        AssessmentResult.objects.filter(cycle__state=CycleState.FINALISED, eligible=True)
-        .filter(~Exists(in_force))
-        .values("cycle_id", "cycle__name")
-        .annotate(n=Count("pk"))
-        .order_by("-cycle__starts_on", "cycle_id")
-    )
-
-
-def issued_since_last_print(today: datetime.date | None = None) -> int:
-    """How many certificates in force were issued after the last print job was asked for
-    (all of them before the first). One query."""
-    last = PrintJob.objects.exclude(state=PrintJobState.FAILED).order_by("-created_at")
-    return (
-        Certificate.objects.filter(status_q(CertificateStatus.VALID, today))
-        .filter(Q(issued_at__gt=Subquery(last.values("created_at")[:1])) | ~Exists(last))
-        .count()
+def to_print_q(today: datetime.date | None = None) -> Q:
+    """HR's "to print": the certificates in force, rendered, and in no printout yet (neither
+    one printed at once nor a print job's). The home page counts them; the printing page
+    chooses them with "not printed yet"."""
+    return status_q(CertificateStatus.VALID, today) & Q(
+        rendered_at__isnull=False, printed_at__isnull=True
     )
 
 
@@ -214,6 +215,57 @@ def expiring_this_month_q(today: datetime.date | None = None) -> Q:
     return Q(revoked_at__isnull=True, expires_on__gte=today, expires_on__lte=month_end)
 
 
-def expiring_this_month(today: datetime.date | None = None) -> int:
-    """How many certificates in force expire from today to the end of this month. One query."""
-    return Certificate.objects.filter(expiring_this_month_q(today)).count()
+def certificate_counts(today: datetime.date | None = None) -> dict[str, int]:
+    """How many certificates are to print and expire this month: {"to_print", "expiring"}.
+    One query (over the two partial indexes' rows only)."""
+    to_print, expiring = to_print_q(today), expiring_this_month_q(today)
+    return Certificate.objects.filter(to_print | expiring).aggregate(
+        to_print=Count("pk", filter=to_print), expiring=Count("pk", filter=expiring)
+    )
+
+
+def _count(queryset: QuerySet, field: str) -> Subquery:
+    """The rows of `queryset` (correlated on `field` to the outer row), counted: 0 for none."""
+    counted = queryset.order_by().values(field).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def cycles_today(limit_open: int = 3) -> dict:
+    """What HR's home page says of the cycles, in one query over the cycles:
+
+    - "open": the newest `limit_open` cycles not finalised, each with `open_appeals`;
+    - "appeals": the appeals waiting for an answer (appeals are raised in computed cycles
+      only, and a cycle is finalised only once they are answered: the open cycles' sum);
+    - "to_issue": the finalised cycles with eligible people holding no certificate of it in
+      force, each with `to_issue`, newest first.
+
+    "To issue" is the eligible results (counted from the partial index `result_eligible`)
+    less the certificates in force held by one of them (at most one each)."""
+    finalised = Q(state=CycleState.FINALISED)
+    held = Certificate.objects.filter(cycle=OuterRef("pk"), revoked_at__isnull=True).filter(
+        Exists(
+            AssessmentResult.objects.filter(
+                cycle_id=OuterRef("cycle_id"), user_id=OuterRef("user_id"), eligible=True
+            )
+        )
+    )
+    eligible = AssessmentResult.objects.filter(cycle=OuterRef("pk"), eligible=True)
+    appeals = Appeal.objects.filter(cycle=OuterRef("pk"), state=AppealState.OPEN)
+    cycles = list(
+        AssessmentCycle.objects.annotate(
+            open_appeals=Case(
+                When(finalised, then=Value(0)), default=_count(appeals, "cycle"),
+                output_field=IntegerField(),
+            ),
+            to_issue=Case(
+                When(finalised, then=_count(eligible, "cycle") - _count(held, "cycle")),
+                default=Value(0), output_field=IntegerField(),
+            ),
+        ).order_by("-starts_on", "-created_at", "-pk")
+    )  # fmt: skip
+    open_cycles = [c for c in cycles if c.state != CycleState.FINALISED]
+    return {
+        "open": open_cycles[:limit_open],
+        "appeals": sum(c.open_appeals for c in open_cycles),
+        "to_issue": [c for c in cycles if c.state == CycleState.FINALISED and c.to_issue > 0],
+    }

@@ -102,6 +102,12 @@ def template_active(kind: str) -> CertificateTemplate | None:
     return CertificateTemplate.objects.filter(kind=kind, active=True).first()
 
 
+def issuer_of(template: CertificateTemplate) -> dict:
+    """The issuer a new certificate keeps as its own: the template's company name and seal
+    as they are when it is issued (a later edit of the template changes no issued one)."""
+    return {"issuer_name": template.issuer_name, "seal_id": template.seal_id}
+
+
 def _template_required(kind: str) -> CertificateTemplate:
     template = template_active(kind)
     if template is None:
@@ -275,6 +281,7 @@ def certificates_issue_for_cycle(
                 cycle=cycle,
                 content=cycle_content(result, issued_on, expires_on, averages),
                 template=template,
+                **issuer_of(template),
                 issued_at=now,
                 issued_by=by,
                 expires_on=expires_on,
@@ -333,6 +340,7 @@ def certificate_issue_for_course(*, enrolment: Enrolment) -> Certificate | None:
             course=enrolment.course,
             content=course_content(enrolment, today, expires_on),
             template=template,
+            **issuer_of(template),
             expires_on=expires_on,
         )
         _audit_issued(certificate, by=None, course=enrolment.course.title)
@@ -426,6 +434,7 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
         cycle=old.cycle,
         content=content,
         template=template,
+        **issuer_of(template),
         issued_at=now,
         issued_by=by,
         expires_on=old.expires_on,
@@ -455,6 +464,7 @@ def print_now(
     """Join `certificates` (in print order) into `out` now and record it; how many."""
     count = merge_certificates(certificates, out, total=len(certificates), on_progress=on_progress)
     if count:
+        printing.mark_printed([c.pk for c in certificates])
         cycle_id = filters.get("cycle_id")
         target = AssessmentCycle.objects.filter(pk=cycle_id).first() if cycle_id else None
         _audit(by=by, count=count, filters=filters, target=target)
@@ -477,13 +487,14 @@ def certificates_print(
     cycle: AssessmentCycle | None = None,
     unit: OrgUnit | None = None,
     ids: list[int] | None = None,
+    unprinted: bool = False,
 ) -> Printed:
     """HR prints the certificates in force that the filters choose: up to SMALL_BATCH are
     joined into `out` at once, more (up to MAX_BATCH) by a print job in the background.
     ValidationError, and nothing printed, when none matches or too many do."""
-    chosen = selectors.certificates_for_print(cycle=cycle, unit=unit, ids=ids)
+    chosen = selectors.certificates_for_print(cycle=cycle, unit=unit, ids=ids, unprinted=unprinted)
     found = list(chosen.values_list("pk", flat=True))
-    filters = print_filters(cycle=cycle, unit=unit, ids=ids)
+    filters = print_filters(cycle=cycle, unit=unit, ids=ids, unprinted=unprinted)
     if not found:
         raise ValidationError(_("Nothing to print: no certificate in force matches."))
     if len(found) > printing.MAX_BATCH:

@@ -33,7 +33,7 @@ def render_certificates(certificate_ids: list[int]) -> dict:
     from assessments.certificates.pdf import certificates_render
     from assessments.models.certificates import Certificate
 
-    found = Certificate.objects.select_related("template").filter(pk__in=certificate_ids)
+    found = Certificate.objects.select_related("template", "seal").filter(pk__in=certificate_ids)
     certificates = sorted(found, key=lambda c: c.pk)
     waiting = sum(c.rendered_at is None for c in certificates)
     certificates_render(certificates)
@@ -52,7 +52,9 @@ def render_certificate(certificate_id: int) -> dict:
     from assessments.certificates.pdf import certificate_render
     from assessments.models.certificates import Certificate
 
-    certificate = Certificate.objects.select_related("template").filter(pk=certificate_id).first()
+    certificate = (
+        Certificate.objects.select_related("template", "seal").filter(pk=certificate_id).first()
+    )
     if certificate is None:
         return {"rendered": False, "missing": True}
     already = certificate.rendered_at is not None

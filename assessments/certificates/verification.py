@@ -123,8 +123,8 @@ class Verification:
 
     masked_name: str
     serial: str
-    issuer: str  # the issuing company, as its template names it ("" when it names none)
-    seal_url: str  # the company's seal as HR uploaded it ("" when there is none)
+    issuer: str  # the issuing company, as the certificate keeps it ("" when none was named)
+    seal_url: str  # the company's seal the certificate was issued under ("" when none)
     kind: str
     kind_label: str
     subject: str  # the course's title or the cycle's name
@@ -148,7 +148,7 @@ def certificate_for_code(raw: str, *, today: datetime.date | None = None) -> Ver
     candidates = [letters, group_code(letters)] if letters else ["-"]
     certificate = (
         Certificate.objects.filter(code__in=candidates)
-        .select_related("user__profile", "course", "cycle", "template__seal")
+        .select_related("user__profile", "course", "cycle", "seal")
         .first()
     )
     if certificate is None or not is_valid_code(letters):
@@ -170,8 +170,8 @@ def verification_of(certificate: Certificate, *, today=None) -> Verification:
     return Verification(
         masked_name=mask_name(name),
         serial=certificate.serial,
-        issuer=certificate.template.issuer_name,
-        seal_url=_seal_url(certificate.template.seal),
+        issuer=certificate.issuer_name,
+        seal_url=seal_url(certificate.seal),
         kind=certificate.kind,
         kind_label=CertificateKind(certificate.kind).label,
         subject=subject,
@@ -181,7 +181,7 @@ def verification_of(certificate: Certificate, *, today=None) -> Verification:
     )
 
 
-def _seal_url(image) -> str:
+def seal_url(image) -> str:
     """The uploaded file's own address (no rendition: no query, the page stays one query)."""
     if image is None or not image.file:
         return ""

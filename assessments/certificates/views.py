@@ -56,6 +56,7 @@ def my_certificates(request):
             "certificate": certificate,
             "status": certificate.status(today),
             "title": _subject(certificate),
+            "seal_url": certificates_verification.seal_url(certificate.seal),
             "verification_url": (
                 verification_url(certificate)
                 if certificate.revoked_at is None
@@ -179,6 +180,7 @@ def _detail(request, certificate, *, revoke_form=None, reissue_form=None, status
             # In groups of eight, so that it wraps on a phone.
             "sha256": " ".join(textwrap.wrap(certificate.sha256, 8)),
             "verification_url": certificates_verification.verification_url(certificate),
+            "seal_url": certificates_verification.seal_url(certificate.seal),
             "supersedes": supersedes,
             "revoke_form": revoke_form or ReasonForm(prefix="revoke"),
             "reissue_form": reissue_form or ReasonForm(prefix="reissue"),
@@ -305,7 +307,10 @@ def certificate_issue(request, cycle_id: int):
 
 def _chosen(data: dict):
     return selectors.certificates_for_print(
-        cycle=data.get("cycle"), unit=data.get("org_unit"), ids=data.get("ids") or None
+        cycle=data.get("cycle"),
+        unit=data.get("org_unit"),
+        ids=data.get("ids") or None,
+        unprinted=bool(data.get("unprinted")),
     )
 
 
@@ -328,6 +333,7 @@ def _print(request, form: PrintForm) -> HttpResponse | None:
             cycle=data.get("cycle"),
             unit=data.get("org_unit"),
             ids=data.get("ids") or None,
+            unprinted=bool(data.get("unprinted")),
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -335,7 +341,10 @@ def _print(request, form: PrintForm) -> HttpResponse | None:
     if printed.job is not None:
         return redirect("certificates:print_job", printed.job.pk)
     filters = printing.print_filters(
-        cycle=data.get("cycle"), unit=data.get("org_unit"), ids=data.get("ids") or None
+        cycle=data.get("cycle"),
+        unit=data.get("org_unit"),
+        ids=data.get("ids") or None,
+        unprinted=bool(data.get("unprinted")),
     )
     return _pdf_response(out.getvalue(), inline=data.get("inline", False), filters=filters)
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from assessments.cycles.dashboard import ROW_COLUMNS, Dashboard, Row, Tree, Unit, _row, summarise
 from assessments.cycles.feedback import complaint_counts
 from assessments.cycles.permissions import READABLE_STATES, VISIBLE_STATES, dashboard_results
 from assessments.models.appeals import Appeal, AppealState
-from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState
+from assessments.models.cycles import AssessmentCycle, AssessmentResult
 from assessments.scoring.arithmetic import rounded
 from assessments.scoring.explain import PARTS_AND_OVERALL
 from lms.models.org import OrgUnit, OrgUnitKind
@@ -160,7 +160,6 @@ def appeals_for_hr(*, cycle_id: int | None = None, state: str | None = None) -> 
 
 ANSWERS_SHOWN = 3
 ANSWER_RECENT_DAYS = 30
-OPEN_CYCLES_SHOWN = 3
 
 
 def latest_result_of(user) -> AssessmentResult | None:
@@ -182,18 +181,3 @@ def recent_answers_to(user, *, now=None) -> list[Appeal]:
         .select_related("cycle")
         .order_by("-answered_at", "-pk")[:ANSWERS_SHOWN]
     )
-
-
-def open_cycles() -> list[AssessmentCycle]:
-    """The cycles not finalised yet, newest first, with the appeals waiting in each. One
-    query."""
-    return list(
-        AssessmentCycle.objects.exclude(state=CycleState.FINALISED)
-        .annotate(open_appeals=Count("appeals", filter=Q(appeals__state=AppealState.OPEN)))
-        .order_by("-starts_on", "-created_at")[:OPEN_CYCLES_SHOWN]
-    )
-
-
-def waiting_appeal_count() -> int:
-    """How many appeals wait for HR's answer. One query."""
-    return Appeal.objects.filter(state=AppealState.OPEN).count()

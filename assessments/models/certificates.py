@@ -8,8 +8,10 @@
 - A `Certificate` is issued once: a readable serial number (per year and kind, from a
   `SerialCounter` row locked while the number is taken), a verification code nobody can
   guess, an optional expiry date, a snapshot of what it says (`content`: the name, the
-  course or the cycle and its five parts, as they were when issued), and its PDF, rendered
-  once in the background and kept in private storage with its SHA-256.
+  course or the cycle and its five parts, as they were when issued), the issuing company's
+  name and seal copied from its template when issued (a later edit of the template changes
+  no certificate issued before), and its PDF, rendered once in the background and kept in
+  private storage with its SHA-256. `printed_at` is when it was last in a printout.
 - Revoking keeps the record (when, who, why); re-issuing makes a new certificate with a new
   serial and links the old one to it (`superseded_by`), revoked with the reason given.
 """
@@ -173,6 +175,16 @@ class Certificate(models.Model):
     template = models.ForeignKey(
         CertificateTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="+"
     )
+    # The issuer as the template named it when the certificate was issued.
+    issuer_name = models.CharField(_("issuing company"), max_length=100, blank=True)
+    seal = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("company seal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     issued_at = models.DateTimeField(_("issued"), default=timezone.now, db_index=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -188,6 +200,8 @@ class Certificate(models.Model):
     )
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+    # When it was last joined into a printout (at once or by a print job); None: never.
+    printed_at = models.DateTimeField(_("last printed"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -232,6 +246,12 @@ class Certificate(models.Model):
         indexes = [
             models.Index(fields=["cycle", "revoked_at"]),
             models.Index(fields=["user", "course"]),
+            # HR's "to print": in force, rendered, never printed (the home page's count).
+            models.Index(
+                fields=["expires_on"],
+                condition=Q(revoked_at__isnull=True, printed_at__isnull=True),
+                name="certificate_to_print",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -137,7 +137,11 @@ class AssessmentResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "user"], name="one_result_per_cycle")
         ]
-        indexes = [models.Index(fields=["cycle", "org_unit"])]
+        indexes = [
+            models.Index(fields=["cycle", "org_unit"]),
+            # HR's "certificates to issue": the eligible of a cycle, counted from the index.
+            models.Index(fields=["cycle"], condition=Q(eligible=True), name="result_eligible"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.user}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -104,6 +105,7 @@ def navigation(request):
         in_tabs = {tab["url"] for tab in tabs} | {reverse_once("lms:account")}
         menu = [item for item in items if item["url"] not in in_tabs]
     path = getattr(request, "path", "")
+    language = translation.get_language()
     _mark_current(path, items)
     _mark_current(path, tabs)
     # Only editors get Wagtail's user bar: for everyone else it would cost two
@@ -118,7 +120,29 @@ def navigation(request):
         "logout_url": reverse_once("account_logout"),
         "account_url": reverse_once("lms:account"),
         "set_language_url": reverse_once("set_language"),
+        # The language switch's choices, named in the page's language, and the current one.
+        "nav_languages": _languages(language),
+        "nav_language": language,
     }
+
+
+# The language switch's choices for each page language, made once per process (as
+# `{% get_available_languages %}` would make them on every request).
+_languages_cache: dict[str, list[dict]] = {}
+
+
+def _languages(current: str) -> list[dict]:
+    choices = _languages_cache.get(current)
+    if choices is None:
+        choices = _languages_cache[current] = [
+            {
+                "code": code,
+                "name": translation.gettext(name),
+                "lang": "zh-Hans" if code == "zh-hans" else code,
+            }
+            for code, name in settings.LANGUAGES
+        ]
+    return choices
 
 
 def _mark_current(path: str, entries: list[dict]) -> None:

@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.platform.users_app.UsersAppConfig",  # wagtail.users, the groups shown translated
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -340,7 +340,9 @@ LMS_QUESTION_IMPORT_MAX_CHARS = env.int("LMS_QUESTION_IMPORT_MAX_CHARS", default
 
 # --- Wagtail ----------------------------------------------------------------
 
-WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Courier LMS")
+# The product's name in the admin (its dashboard, messages) and the invitation e-mail: in
+# the reader's language, unless the deployment names the site (SITE_NAME).
+WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="") or _("Courier training and assessment")
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # Gravatar is unreachable in mainland China: avatars are drawn locally from initials

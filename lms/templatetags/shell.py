@@ -40,11 +40,21 @@ _ICONS = {
 }
 
 
-@register.simple_tag
-def icon(name: str) -> str:
+def _svg(paths: str) -> str:
     return format_html(
         '<svg class="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" '
         'focusable="false" fill="none" stroke="currentColor" stroke-width="2" '
         'stroke-linecap="round" stroke-linejoin="round">{}</svg>',
-        mark_safe(_ICONS.get(name, "")),  # the constants above
+        mark_safe(paths),  # the constants above
     )
+
+
+# Each icon's whole markup, made once per process: the layout shows five to seven on every
+# page, and formatting them again on each request was a part of the shell's cost.
+SVG = {name: _svg(paths) for name, paths in _ICONS.items()}
+_NO_ICON = _svg("")
+
+
+@register.simple_tag
+def icon(name: str) -> str:
+    return SVG.get(name, _NO_ICON)

@@ -48,16 +48,90 @@ def people(ctx: Context) -> dict[str, int]:
     from lms.models import OrgUnit
     from lms.roles import Role
 
+    learner = ctx.dataset.learner_id  # generates the data set when this module runs alone
     top = OrgUnit.get_root_nodes().first()
     region = top.get_children().first() or top
     trainer = _staff("BENCH-T1", "基准培训师", [Role.LEARNER, Role.TRAINER], region, [region])
     hr = _staff("BENCH-H1", "基准人事", [Role.LEARNER, Role.HR], top)
-    return {"learner": ctx.dataset.learner_id, "trainer": trainer.pk, "HR": hr.pk}
+    return {"learner": learner, "trainer": trainer.pk, "HR": hr.pk}
+
+
+# HR's backlog when this module runs alone (the cycle and certificate benchmarks leave theirs).
+BACKLOG_CYCLES = 10
+BACKLOG_CERTIFICATES = 1000
+
+
+def hr_backlog(ctx: Context) -> None:
+    """What HR's home page counts, when no benchmark before this one left it: ten finalised
+    quarters of results over the data set's staff (four in five eligible), a computed cycle
+    with its appeals, and certificates of the latest quarter, some printed, some expiring
+    this month. Nothing is made when results exist already."""
+    from django.utils import timezone
+
+    from assessments.models import (
+        Appeal,
+        AssessmentCycle,
+        AssessmentResult,
+        Certificate,
+        CertificateTemplate,
+        ScoringPolicy,
+    )
+    from lms.models import StaffProfile
+
+    if AssessmentResult.objects.exists():
+        return
+    staff = list(StaffProfile.objects.values_list("user_id", "org_unit_id", "position"))
+    policy = ScoringPolicy.objects.order_by("-version").first()
+    now = timezone.now()
+    cycles = [
+        AssessmentCycle.objects.create(
+            name=f"基准 {2020 + i // 4}年第{i % 4 + 1}季度",
+            starts_on=datetime.date(2020 + i // 4, 3 * (i % 4) + 1, 1),
+            ends_on=datetime.date(2020 + i // 4, 3 * (i % 4) + 1, 28),
+            policy=policy,
+            state="finalised" if i < BACKLOG_CYCLES else "computed",
+            computed_at=now,
+        )
+        for i in range(BACKLOG_CYCLES + 1)
+    ]
+    for cycle in cycles:
+        AssessmentResult.objects.bulk_create(
+            (
+                AssessmentResult(
+                    cycle=cycle, user_id=user_id, org_unit_id=unit_id, position=position,
+                    overall=80, grade="good", eligible=n % 5 != 0, computed_at=now,
+                )
+                for n, (user_id, unit_id, position) in enumerate(staff)
+            ),
+            batch_size=5000,
+        )  # fmt: skip
+    Appeal.objects.bulk_create(
+        Appeal(cycle=cycles[-1], user_id=user_id, part="knowledge", comment="为什么扣分")
+        for user_id, _unit, _position in staff[:50]
+    )
+    latest = cycles[BACKLOG_CYCLES - 1]
+    template = CertificateTemplate.objects.filter(kind="cycle", active=True).first()
+    if template is None:
+        return
+    today = timezone.localdate()
+    Certificate.objects.bulk_create(
+        (
+            Certificate(
+                serial=f"BENCH-A-{n:06d}", code=f"BENCHCODE{n:08d}", kind="cycle",
+                user_id=user_id, cycle=latest, template=template, issued_at=now,
+                rendered_at=now if n % 4 else None,
+                expires_on=today if n % 10 == 0 else today + datetime.timedelta(days=365),
+            )
+            for n, (user_id, _unit, _position) in enumerate(staff[:BACKLOG_CERTIFICATES], 1)
+        ),
+        batch_size=1000,
+    )  # fmt: skip
 
 
 def run(ctx: Context) -> list[Row]:
     o = ctx.options
     ids = people(ctx)
+    hr_backlog(ctx)
     pages = [("bare view", BARE, {})] + [
         (f"home ({role})", HOME, ctx.session_cookie(user_id)) for role, user_id in ids.items()
     ]

@@ -170,6 +170,7 @@ def _build() -> dict[str, str]:
         "cycle": f"/assessment/cycles/{cycle.pk}/",
         "staff_detail": "/staff/L001/",
         "my_cycle": f"/assessment/mine/{cycle.pk}/",
+        "drill": drill.url,
     }
 
 
@@ -189,10 +190,12 @@ PAGES = [
     ("quiz-results", TRAINER, "quiz_results", "table.stack tbody tr [data-primary]"),
     ("quiz-analysis", TRAINER, "quiz_analysis", None),
     ("assignments", TRAINER, "/learning/assignments/", None),
-    ("report", TRAINER, "/learning/reports/", None),
+    ("report", TRAINER, "/learning/reports/", "[data-people-link]"),
     ("report-people", TRAINER, "/learning/reports/people/", "table.stack tbody tr [data-primary]"),
     ("sessions-to-run", TRAINER, "/learning/sessions/run/", ".session-list .button"),
     ("scoring", TRAINER, "scoring", "table.stack tbody tr [data-primary]"),
+    # The rubric: a card per criterion, within the screen (it scrolled sideways before).
+    ("drill-rubric", TRAINER, "drill", "table.rubric.stack tbody"),
     ("imports", HR, "/data/imports/", "table[data-import-history] tbody tr [data-primary]"),
     ("import-problems", HR, "import_detail", None),
     ("import-done", HR, "import_done", None),
@@ -238,6 +241,10 @@ def _problems(page, url, language, action) -> list[str]:
             : t.closest('.table-wrap') !== null)"""
     ):
         problems.append(f"{url}: a table is neither cards nor in a .table-wrap")
+    # The small links that are a row's way on are whole tap targets (44 x 44 px at least).
+    for box in (a.bounding_box() for a in page.locator("main a.tap-target").all()):
+        if box and (box["width"] < 44 or box["height"] < 44):
+            problems.append(f"{url} in {language}: a link of {box['width']}x{box['height']} px")
     if action is not None:
         boxes = [box for box in (a.bounding_box() for a in page.locator(action).all()) if box]
         if not boxes:

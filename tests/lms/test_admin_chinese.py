@@ -8,6 +8,7 @@ import polib
 import pytest
 import wagtail
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
 from hypothesis import given
@@ -84,8 +85,8 @@ WAGTAIL_MODULES = [
     "admin", "locale", "users", "images", "documents", "snippets", "contrib/forms",
     "contrib/redirects", "contrib/settings", "embeds", "sites", "search",
 ]  # fmt: skip
-# docs/glossary.md's "not" column for the words of accounts and sign-in.
-BANNED = re.compile("帐户|帐号|账号|双因素|两步验证|二次验证|身份认证|认证器")
+# docs/glossary.md's "not" column for the words of accounts and sign-in, and privacy.
+BANNED = re.compile("帐户|帐号|账号|双因素|两步验证|二次验证|身份认证|认证器|私有设置")
 
 
 def _key(entry):
@@ -207,3 +208,59 @@ def test_the_second_step_of_signing_in_is_a_site_card(client, people, settings):
     response = client.post("/accounts/2fa/authenticate/", {"code": code})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+# --- The roles' groups, "privacy" and the product's name in the admin ---------------------
+
+ROLE_NAMES_ZH = {"Learner": "学员", "Trainer": "培训师", "Lead trainer": "主培训师",
+                 "HR": "人力资源", "Administrator": "管理员"}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_roles_groups_in_chinese_and_the_roles_still_work(
+    settings, people, login
+):
+    from django.contrib.auth.models import Group
+
+    from lms.roles import Role, has_role
+
+    settings.LMS_ENFORCE_MFA = False
+    client = login(people["admin"])
+    listing = client.get("/cms/groups/").content.decode()
+    user_form = client.get(
+        reverse("wagtailusers_users:edit", args=[people["trainer"].user.pk])
+    ).content.decode()
+    for english, chinese in ROLE_NAMES_ZH.items():
+        assert Group.objects.filter(name=english).exists()  # the stable name is kept
+        assert chinese in listing, english
+        assert chinese in user_form, english
+    for english in ("Lead trainer", "Administrator", "Learner"):
+        assert f">{english}<" not in listing and f">{english}<" not in user_form
+    # Roles are still found by the groups' names.
+    assert has_role(people["trainer"].user, Role.TRAINER)
+    with translation.override("en"):
+        assert str(Group.objects.get(name="Lead trainer")) == "Lead trainer"
+    assert str(Group(name="Not a role")) == "Not a role"
+
+
+def test_privacy_is_the_glossarys_word_in_the_admin():
+    with translation.override("zh-hans"):
+        assert translation.gettext("Privacy") == "隐私"
+        assert "隐私" in translation.gettext(
+            "Privacy changes apply to all children of this page too."
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [("zh-hans", "快递员培训与考核"), ("en", "Courier training and assessment")],
+)
+def test_the_admin_dashboard_names_the_product_in_the_persons_language(
+    settings, people, login, language, name
+):
+    settings.LMS_ENFORCE_MFA = False
+    client = login(people["admin"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get("/cms/").content.decode()
+    assert name in html and "Courier LMS" not in html

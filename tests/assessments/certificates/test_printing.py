@@ -130,7 +130,9 @@ def test_nothing_to_print_or_nothing_chosen_says_so(people, login, cycle, branch
     assert response.status_code == 200
     assert "Nothing to print" in response.content.decode()
     response = client.post("/assessment/certificates/print/", {})
-    assert "Choose a cycle, an org unit or certificates" in response.content.decode()
+    assert "Choose a cycle, an org unit, those not printed yet or certificates" in (
+        response.content.decode()
+    )
     response = client.post("/assessment/certificates/print/", {"ids": ["x"]})
     assert response.status_code == 200 and "Choose certificates" in response.content.decode()
     assert not AuditEvent.objects.filter(action=AuditAction.CERTIFICATE_PRINTED).exists()
@@ -191,6 +193,54 @@ def test_a_job_skips_certificates_revoked_since_it_was_asked(people, cycle, bran
     assert job.state == PrintJobState.DONE and job.count == 2
     with job.file.open("rb") as file:
         assert page_count(file.read()) == 2
+    # Those in the file are printed; the one left out is not.
+    printed = set(
+        Certificate.objects.filter(printed_at=job.finished_at).values_list("pk", flat=True)
+    )
+    assert printed == {branch["learner"].pk, branch["xihu"].pk}
+
+
+def _home_to_print(client) -> int | None:
+    """The number HR's home page gives as "not printed yet" (None: no such line)."""
+    html = client.get("/").content.decode()
+    found = re.search(r"(\d+) certificates? not printed yet", html)
+    return int(found[1]) if found else None
+
+
+def test_not_printed_yet_is_what_no_printout_held_on_home_and_printing_pages(
+    people, login, cycle, branch, templates, monkeypatch, no_mfa_enforcement,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """ "To print" is the certificates in force, rendered and in no printout yet: the home page
+    counts them, the printing page chooses the same ones, and printing them (at once or by a
+    job) takes them off, whenever other prints happen in between."""
+    client = in_english(login(people["hr"]))
+    not_rendered = certify(
+        people["admin"], cycle=cycle, template=templates["cycle"], rendered=False
+    )
+    in_force = {"learner", "colleague", "xihu", "south", "other"}
+    assert _home_to_print(client) == len(in_force)  # not the revoked, nor the one rendering
+    page = client.get("/assessment/certificates/print/", {"unprinted": "on"})
+    assert page.context["count"] == len(in_force)
+    assert not_rendered.pk not in {c.pk for c in selectors.certificates_for_print(unprinted=True)}
+    # A print of one of them at once: the others are still to print (unlike "since the last
+    # print", which a print of anything reset).
+    client.post("/assessment/certificates/print/", {"ids": [branch["south"].pk]})
+    assert _home_to_print(client) == len(in_force) - 1
+    # A job of the rest, chosen by "not printed yet".
+    monkeypatch.setattr(printing, "SMALL_BATCH", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/assessment/certificates/print/", {"unprinted": "on"})
+    job = PrintJob.objects.get()
+    assert response.url == f"/assessment/certificates/print/{job.pk}/"
+    assert job.count == len(in_force) - 1 and job.filters == {"unprinted": True}
+    assert job.state == PrintJobState.DONE  # the immediate task backend
+    assert _home_to_print(client) is None
+    assert client.get("/assessment/certificates/print/", {"unprinted": "on"}).context["count"] == 0
+    # Printing a certificate again keeps it printed; a new one is to print.
+    new = make_cycle("新周期", state=CycleState.FINALISED)
+    certify(people["south"], cycle=new, template=templates["cycle"])
+    assert _home_to_print(client) == 1
 
 
 def test_a_failing_job_is_marked_failed(people, cycle, branch, monkeypatch):

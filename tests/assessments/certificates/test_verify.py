@@ -228,20 +228,26 @@ def test_the_issuing_company_and_its_seal_are_named(client, people, course):
     from wagtail.images.models import Image
 
     from assessments.demo.seal import COMPANY, seal_png
+    from tests.factories import template_for
 
-    certificate = make_certificate(people["learner"].user, course=course)
-    template = certificate.template
+    template = template_for("course")
     template.issuer_name = COMPANY
     template.seal = Image.objects.create(
         title="seal", file=ImageFile(io.BytesIO(seal_png(size=96)), name="seal.png")
     )
     template.save()
+    seal_url = template.seal.file.url
+    certificate = make_certificate(people["learner"].user, course=course)
+    # The template edited after the certificate was issued: the certificate keeps its own.
+    template.issuer_name, template.seal = "另一家公司", None
+    template.save()
     client.get("/verify/ZZZZZZZZZZZZZZZZ/")  # the site's look-up cached
     with CaptureQueriesContext(connection) as queries:
         response, page = page_of(client, certificate.code)
-    assert len(queries) == 1  # the template and its seal come with the certificate
+    assert len(queries) == 1  # the seal comes with the certificate
     assert response.status_code == 200
-    assert "发证单位" in page and f"{COMPANY}</dd>" in page
-    assert f'src="{template.seal.file.url}"' in page and f"{COMPANY}的印章" in page
+    assert "发证单位" in page and f"<span>{COMPANY}</span></dd>" in page
+    assert "另一家公司" not in page
+    assert f'src="{seal_url}"' in page and f"{COMPANY}的印章" in page
     assert f"<dd data-serial>{certificate.serial}</dd>" in page
     assert "证书编号" in page

@@ -295,3 +295,40 @@ def test_republishing_an_unchanged_rubric_adds_no_version(draft, trainer, lead):
     drill.title = "电话投诉:情绪激动的客户(修订)"
     drill.save_revision(user=trainer).publish(user=lead)
     assert [v.number for v in drill.rubric_versions.all()] == [1]
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [("en", ("Weight", "Level", "Points", "What the trainer sees")), ("zh-hans", None)],
+)
+def test_the_rubric_is_a_card_per_criterion_on_a_phone(
+    client, people, login, index, language, labels, no_mfa_enforcement
+):
+    """The rubric is a `table.stack` (cards under 600 px: tests/browser/test_tables_on_phones
+    .py), each criterion's name its card's title and every other cell labelled, in both
+    languages."""
+    import re
+
+    from django.utils import translation
+
+    from tests.factories import drill as make_drill
+
+    page = make_drill(index.get_parent(), publish_by=people["admin"].user)
+    client = login(people["learner"])
+    client.cookies["lms_language"] = language
+    html = client.get(page.url).content.decode()
+    table = html[html.index('<table class="rubric stack">') : html.index("</table>")]
+    assert table.count('class="stack-title"') == 2  # one card a criterion
+    cells = re.findall(r"<td[^>]*>", table)
+    assert cells and all("data-label=" in cell for cell in cells)
+    with translation.override(language):
+        expected = labels or (
+            translation.gettext("Weight"),
+            translation.gettext("Level"),
+            translation.gettext("Points"),
+            translation.gettext("What the trainer sees"),
+        )
+    for label in expected:
+        assert f'data-label="{label}"' in table
+    if language == "zh-hans":
+        assert 'data-label="Weight"' not in table

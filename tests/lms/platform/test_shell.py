@@ -176,3 +176,38 @@ def test_a_bad_host_gets_the_400_page(db):
     response = _client().get("/", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
     assert "请求有误" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("english", "options"),
+    [(False, ['value="zh-hans" lang="zh-Hans" selected>简体中文', 'value="en" lang="en">英语']),
+     (True, ['value="zh-hans" lang="zh-Hans">简体中文', 'value="en" lang="en" selected>English'])],
+)  # fmt: skip
+def test_the_language_switch_names_the_languages_in_the_pages_language(org, english, options):
+    learner = _person(org, [Role.LEARNER], "L101")
+    html = _client(learner, english=english).get("/learning/").content.decode()
+    for option in options:
+        assert option in html
+
+
+def test_a_warm_page_makes_its_shell_without_reversing_or_formatting_icons(org, monkeypatch):
+    """The shell's per-request work is done once per process: the tabs' and the menu's
+    addresses (reverse), the icons' markup and the language choices; a warm page makes none
+    of them again (the page's own content may)."""
+    from django.templatetags import i18n as i18n_tags
+
+    from lms.platform import navigation
+    from lms.templatetags import shell
+
+    learner = _person(org, [Role.LEARNER], "L102")
+    client = _client(learner)
+    assert client.get("/learning/").status_code == 200  # warm
+    calls = []
+    monkeypatch.setattr(navigation, "reverse", lambda *a, **k: calls.append(("reverse", a)))
+    monkeypatch.setattr(shell, "format_html", lambda *a, **k: calls.append(("icon", a)))
+    monkeypatch.setattr(
+        i18n_tags.translation, "get_language_info", lambda *a: calls.append(("language", a))
+    )
+    html = client.get("/learning/").content.decode()
+    assert 'class="tabbar"' in html and html.count('<svg class="icon"') >= 5
+    assert calls == []
