@@ -231,6 +231,9 @@ MATRIX = [
     # Our pages in Wagtail's admin; "D" is the admin's refusal to staff (a 403, or a redirect
     # home); a learner gets our one 403 page (lms.platform.middleware.AdminAccessMiddleware)
     get("wagtailsnippets_assessments_question:edit", "L 403 403 200 200 D 200", pk="question"),
+    # Wagtail's list of groups, its view ours (each role's name in the reader's language)
+    get("wagtailusers_groups:index",             "L 403 403 D D D 200"),
+    get("wagtailusers_groups:index_results",     "L 403 403 D D D 200"),
     get("question_files:files",                  "L 403 403 200 200 D 200"),
     get("question_files:export",                 "L 403 403 200|302 200|302 D 200|302"),
     get("question_files:template",               "L 403 403 200 200 D 200", kind="template_fmt"),

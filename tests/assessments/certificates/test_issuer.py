@@ -83,7 +83,7 @@ def test_the_migration_fills_existing_certificates_from_their_template(people, c
     template.issuer_name, template.seal = COMPANY, seal
     template.save()
     Certificate.objects.filter(pk=certificate.pk).update(issuer_name="", seal=None)
-    migration = import_module("assessments.migrations.0023_certificate_issuer_copy")
+    migration = import_module("assessments.migrations.0025_certificate_issuer_copy")
     migration.copy_issuer(apps, None)
     certificate.refresh_from_db()
     assert certificate.issuer_name == COMPANY and certificate.seal_id == seal.pk
@@ -96,7 +96,7 @@ def test_the_migration_marks_printed_what_past_print_jobs_printed(people, course
     failed = make_certificate(people["colleague"].user, course=course)
     PrintJob.objects.create(certificate_ids=[printed.pk], count=1, state="done")
     PrintJob.objects.create(certificate_ids=[failed.pk], count=1, state="failed")
-    migration = import_module("assessments.migrations.0024_certificate_printed_at")
+    migration = import_module("assessments.migrations.0026_certificate_printed_at")
     migration.from_print_jobs(apps, None)
     printed.refresh_from_db()
     failed.refresh_from_db()
