@@ -5,7 +5,8 @@
 # running, and /healthz answers 200 again.
 #
 #   deploy/fault_drill.sh --staging --env-file /etc/lms/env --url https://staging.example.com \
-#       [--restart-database 'systemctl restart postgresql'] [--seconds 40]
+#       [--restart-database 'systemctl restart postgresql'] [--seconds 40] \
+#       [--stop-cache 'systemctl stop redis-server' --start-cache 'systemctl start redis-server']
 #
 # It refuses to run without BOTH --staging and `LMS_FAULT_DRILL=staging` in the environment
 # file (or the environment): a drill kills workers and may restart the database, which on
@@ -23,7 +24,7 @@ base="$(dirname "$here")"
 PYTHON="${PYTHON:-$base/.venv/bin/python}"
 [ -x "$PYTHON" ] || PYTHON=python3
 
-staging=no env_file="" url="" restart_db="" seconds=40
+staging=no env_file="" url="" restart_db="" seconds=40 stop_cache="" start_cache=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --staging) staging=yes ;;
@@ -31,6 +32,8 @@ while [ $# -gt 0 ]; do
         --url) url="$2"; shift ;;
         --restart-database) restart_db="$2"; shift ;;
         --seconds) seconds="$2"; shift ;;
+        --stop-cache) stop_cache="$2"; shift ;;
+        --start-cache) start_cache="$2"; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "$prog: unknown option $1" >&2; exit 2 ;;
     esac
@@ -44,16 +47,38 @@ say() { echo "$prog: $*"; }
 [ "$staging" = yes ] || refuse "--staging not given (this drill kills workers: staging only)"
 if [ -n "$env_file" ]; then
     [ -r "$env_file" ] || refuse "cannot read $env_file"
-    set -a; . "$env_file"; set +a
+    # Read as the site reads it (KEY=value lines, as systemd's EnvironmentFile), never run by
+    # the shell: a URL's "&" would otherwise end the line.
+    exports="$("$PYTHON" - "$env_file" <<'PY'
+import shlex, sys
+from pathlib import Path
+import environ
+environ.Env.read_env(sys.argv[1], overwrite=True)
+import os
+for line in Path(sys.argv[1]).read_text().splitlines():
+    if "=" in line and not line.lstrip().startswith("#"):
+        key = line.split("=", 1)[0].removeprefix("export ").strip()
+        if key.isidentifier() and key in os.environ:
+            print(f"export {key}={shlex.quote(os.environ[key])}")
+PY
+)" || refuse "cannot read $env_file"
+    eval "$exports"
 fi
 [ "${LMS_FAULT_DRILL:-}" = staging ] ||
     refuse "LMS_FAULT_DRILL=staging is not set in the site's environment (${env_file:-the environment})"
 [ "${TASKS_BACKEND:-}" = database ] || refuse "TASKS_BACKEND is not 'database': no workers to drill"
 [ -n "$url" ] || refuse "--url of the staging site is required (for /healthz)"
+[ -n "${DATABASE_URL:-}" ] ||
+    refuse "DATABASE_URL is not set in the site's environment (${env_file:-the environment})"
+if [ -n "$stop_cache" ] && [ -z "$start_cache" ]; then
+    refuse "--stop-cache needs --start-cache (the drill must bring Redis back)"
+fi
 
 lease="${LMS_JOB_LEASE_SECONDS:-120}"
 manage() { (cd "$base" && "$PYTHON" manage.py "$@"); }
 healthz() { curl -fsS -o /dev/null -w '%{http_code}' --max-time 10 "$url/healthz" 2>/dev/null || true; }
+# The status code of GET $1 on the site (000 when it did not answer).
+status_code() { curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "$url$1" 2>/dev/null || true; }
 workers() { systemctl list-units --type=service --state=running --no-legend 'lms-worker@*' | awk '{print $1}'; }
 status_of() { manage job_drill status "$1"; }
 
@@ -102,6 +127,32 @@ if [ -n "$restart_db" ]; then
     say "drill 2 passed: $(status_of "$task"); $after workers running"
 else
     say "drill 2 skipped (no --restart-database)"
+fi
+
+# Drill 3: the cache (Redis) stopped under requests ------------------------------------------------
+if [ -n "$stop_cache" ]; then
+    wait_until '[ "$(healthz)" = 200 ]' 120 "/healthz to answer 200 before stopping the cache"
+    say "stopping the cache: $stop_cache"
+    eval "$stop_cache"
+    trap 'eval "$start_cache"' EXIT  # Redis comes back whatever happens below
+    wait_until '[ "$(healthz)" = 503 ]' 30 "/healthz to report the cache down"
+    for round in 1 2 3; do
+        for path in /accounts/login/ /verify/ "/healthz?checks=serving"; do
+            code=$(status_code "$path")
+            case "$code" in
+                2??|3??) ;;
+                *) fail "GET $path answered $code with the cache stopped (round $round)" ;;
+            esac
+        done
+        sleep 2
+    done
+    say "the cache stopped: the sign-in page, /verify/ and the probe answered every time"
+    eval "$start_cache"
+    trap - EXIT
+    wait_until '[ "$(healthz)" = 200 ]' 60 "/healthz to answer 200 once the cache is back"
+    say "drill 3 passed: the site served without Redis and used it again by itself"
+else
+    say "drill 3 skipped (no --stop-cache)"
 fi
 
 wait_until '[ "$(healthz)" = 200 ]' 120 "/healthz to answer 200"
