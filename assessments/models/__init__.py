@@ -42,6 +42,7 @@ from assessments.models.retraining import (
     RetrainingRule,
     RetrainingTrigger,
 )
+from assessments.models.xapi import XapiKind, XapiStatement
 
 __all__ = [
     "Appeal",
@@ -84,4 +85,6 @@ __all__ = [
     "TaggedQuestion",
     "TeamworkEvaluation",
     "TeamworkSource",
+    "XapiKind",
+    "XapiStatement",
 ]
