@@ -139,7 +139,7 @@ class AttemptGraded:
     at: datetime.datetime
 
     def identity(self) -> tuple:
-        return (self.attempt_id, _instant(self.at))
+        return (self.user_id, self.attempt_id, _instant(self.at))
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ class SessionAttended:
     at: datetime.datetime
 
     def identity(self) -> tuple:
-        return (self.session_id, self.user_id)
+        return (self.user_id, self.session_id)
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ class DrillScored:
     at: datetime.datetime
 
     def identity(self) -> tuple:
-        return (self.evaluation_id, str(self.percent), _instant(self.at))
+        return (self.user_id, self.evaluation_id, str(self.percent), _instant(self.at))
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ class CertificateEarned:
     at: datetime.datetime
 
     def identity(self) -> tuple:
-        return (self.certificate_id,)
+        return (self.user_id, self.certificate_id)
 
 
 Event = LessonCompleted | AttemptGraded | SessionAttended | DrillScored | CertificateEarned
