@@ -99,7 +99,7 @@ def _deliver(target: lrs.Lrs, batch: list[XapiStatement]) -> dict[int, str]:
         return {row.pk: str(error) for row in batch}
     if answer.taken(len(batch)):
         return {}
-    if len(batch) > 1 and answer.status in (400, 409):
+    if len(batch) > 1 and answer.status in (400, 409, 422):
         errors: dict[int, str] = {}
         for row in batch:
             errors.update(_deliver(target, [row]))

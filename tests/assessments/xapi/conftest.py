@@ -2,6 +2,8 @@
 starts Ralph), a quiz in the course, a drill session."""
 
 import datetime
+import os
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -11,6 +13,7 @@ from assessments.models import QuizPage, QuizSlot
 from assessments.questions import services as questions
 from courses.models import SessionKind, SignUp, SignUpStatus
 from tests import factories
+from tests.assessments.xapi import ralph
 from tests.factories import single
 
 # Nothing listens on port 9 of the loopback (discard): an LRS that is down.
@@ -57,3 +60,61 @@ def drill_session(people, index, org):
         queued_at=timezone.now(),
     )
     return session
+
+
+# Ralph, a real LRS ---------------------------------------------------------------------------
+
+
+def _ralph_installed() -> None:
+    if ralph.installed():
+        return
+    message = (
+        f"Ralph (the LRS of the xAPI tests) is not installed in {ralph.VENV}: "
+        "`make install` installs it (or `make lrs`)."
+    )
+    if os.environ.get("CI"):
+        pytest.fail(message + " CI must run these tests.")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def ralph_credentials(tmp_path_factory):
+    """A folder with Ralph's credentials file for the site's key and secret (made once)."""
+    _ralph_installed()
+    folder = tmp_path_factory.mktemp("ralph")
+    ralph.credentials(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def ralph_server(ralph_credentials):
+    """One Ralph for the session's tests."""
+    server = ralph.Ralph(ralph_credentials).start()
+    yield server
+    server.stop()
+
+
+def _point_at(settings, server: ralph.Ralph) -> None:
+    settings.LMS_XAPI_ENDPOINT = server.endpoint
+    settings.LMS_XAPI_KEY, settings.LMS_XAPI_SECRET = ralph.USER, ralph.PASSWORD
+    settings.LMS_XAPI_TIMEOUT = 10
+
+
+@pytest.fixture
+def lrs(ralph_server, settings):
+    """The site configured to send to the session's Ralph."""
+    _point_at(settings, ralph_server)
+    return ralph_server
+
+
+@pytest.fixture
+def own_ralph(ralph_credentials, tmp_path, settings):
+    """A Ralph of the test's own, with an empty store, on a port chosen now and configured
+    as the site's LRS, not started yet (`.start()`): an LRS that is down, then up."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "store").mkdir()
+    shutil.copy(ralph_credentials / "app" / "auth.json", tmp_path / "app" / "auth.json")
+    server = ralph.Ralph(tmp_path)
+    _point_at(settings, server)
+    yield server
+    server.stop()
