@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -76,7 +77,7 @@ def post_statements(lrs: Lrs, statements: list[dict]) -> Answer:
             return Answer(response.status, _text(response.read(2000)))
     except urllib.error.HTTPError as error:
         return Answer(error.code, _text(error.read(2000)))
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         raise LrsUnreachable(f"{lrs.statements_url}: {reason}") from error
 
