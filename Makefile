@@ -7,7 +7,7 @@ DEV := DEBUG=1
 # Tests run in parallel, one worker per core (at most 4), each with its own test database.
 PYTEST_ARGS ?= -n auto --maxprocesses 4
 
-.PHONY: install system-deps bench-deps messages migrate run test test-sqlite test-postgres lint format makemessages bench
+.PHONY: install lrs system-deps bench-deps messages migrate run test test-sqlite test-postgres lint format makemessages bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -16,7 +16,23 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: system-deps $(STAMP)
+install: system-deps $(STAMP) lrs
+
+# Ralph, the Learning Record Store the xAPI tests start (tests/assessments/xapi/), in a virtual
+# environment of its own inside $(VENV): its FastAPI and Starlette pins are not the project's.
+LRS_VENV := $(VENV)/lrs
+LRS_REQUIREMENTS := tests/assessments/xapi/ralph-requirements.txt
+LRS_STAMP := $(LRS_VENV)/.installed-$(shell cat $(LRS_REQUIREMENTS) | cksum | cut -d' ' -f1)
+
+$(LRS_STAMP): $(LRS_REQUIREMENTS) $(STAMP)
+	test -x $(LRS_VENV)/bin/python || python3.11 -m venv $(LRS_VENV) || python3 -m venv $(LRS_VENV)
+	$(LRS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LRS_VENV)/bin/python -m pip install --quiet -r $(LRS_REQUIREMENTS)
+	rm -f $(LRS_VENV)/.installed-*
+	touch $(LRS_STAMP)
+
+## Install Ralph (the LRS of the xAPI tests) in $(VENV)/lrs
+lrs: $(LRS_STAMP)
 
 # Debian packages the certificates' PDFs need: Pango (WeasyPrint), HarfBuzz's subsetter (without
 # it WeasyPrint subsets fonts with fontTools, seconds per PDF), Noto Sans CJK for characters the
@@ -63,11 +79,11 @@ run: migrate
 test: test-sqlite test-postgres
 
 test-sqlite: messages
-	env -u DATABASE_URL $(PY) -m pytest -q $(PYTEST_ARGS)
+	env -u DATABASE_URL LMS_TEST_LRS_VENV=$(abspath $(LRS_VENV)) $(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-postgres: messages
 	@if $(PY) .ci/pg_ready.py "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" $(PY) -m pytest -q $(PYTEST_ARGS); \
+		DATABASE_URL="$(PG_URL)" LMS_TEST_LRS_VENV=$(abspath $(LRS_VENV)) $(PY) -m pytest -q $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL): failing, as CI must test it."; exit 1; \
 	else \

@@ -53,3 +53,11 @@ class AssessmentsConfig(AppConfig):
         register_nav_item(
             NavItem(_("Certificates"), "certificates:certificate_list", HR_ROLES, 50)
         )
+        register_nav_item(
+            NavItem(
+                _("Learning records (xAPI)"),
+                "xapi:outbox",
+                frozenset({Role.ADMINISTRATOR}),
+                95,
+            )
+        )

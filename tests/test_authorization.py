@@ -174,6 +174,9 @@ MATRIX = [
     post("imports:import_retry",                 "L 403 403 403 403 302 302", batch_id="batch"),
     get("imports:import_problems",               "L 403 403 403 403 200|404 200|404", batch_id="batch"),
     get("imports:template",                      "L 403 403 403 403 200 200", kind="template_kind", language="template_language", fmt="template_fmt"),
+    # The learning records (xAPI): administrators only
+    get("xapi:outbox",                           "L 403 403 403 403 403 200"),
+    post("xapi:retry",                           "L 403 403 403 403 403 302"),
     # Scoring policy
     get("scoring:policy",                        "L 403 403 403 403 200 200"),
     get("scoring:policy_edit",                   "L 403 403 403 403 200 200"),

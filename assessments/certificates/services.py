@@ -29,6 +29,7 @@ from assessments.certificates.printing import (
     print_filters,
     progress_reporter,
 )
+from assessments.certificates.signals import certificates_issued
 from assessments.certificates.verification import CODE_ALPHABET, CODE_LENGTH
 from assessments.models.certificates import (
     SERIAL_LETTERS,
@@ -298,6 +299,7 @@ def certificates_issue_for_cycle(
         )
     _audit_issued_many(certificates, by=by, cycle=cycle.name)
     render_later(c.pk for c in certificates)
+    certificates_issued.send(sender=Certificate, certificates=certificates)
     return certificates
 
 
@@ -345,6 +347,7 @@ def certificate_issue_for_course(*, enrolment: Enrolment) -> Certificate | None:
         )
         _audit_issued(certificate, by=None, course=enrolment.course.title)
         render_later([certificate.pk])
+        certificates_issued.send(sender=Certificate, certificates=[certificate])
     return certificate
 
 
@@ -450,6 +453,7 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
     )
     _audit_issued(new, by=by, supersedes=old.serial)
     render_later([new.pk])
+    certificates_issued.send(sender=Certificate, certificates=[new])
     return new
 
 

@@ -43,6 +43,7 @@ from assessments.models.retraining import (
     RetrainingRule,
     RetrainingTrigger,
 )
+from assessments.models.xapi import XapiKind, XapiStatement
 
 __all__ = [
     "Appeal",
@@ -86,4 +87,6 @@ __all__ = [
     "TaggedQuestion",
     "TeamworkEvaluation",
     "TeamworkSource",
+    "XapiKind",
+    "XapiStatement",
 ]

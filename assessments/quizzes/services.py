@@ -39,6 +39,7 @@ from assessments.quizzes.grading import regrade_problem
 from assessments.quizzes.permissions import GRACE, may_regrade, quiz_unavailable_reason
 from assessments.quizzes.responses import response_from, response_from_json, response_to_json
 from assessments.quizzes.selectors import AnswerTarget
+from assessments.quizzes.signals import attempts_graded
 from courses.learning.services import enrolment_refresh_completion
 from courses.models.pages import CoursePage
 from lms.audit import audit_record
@@ -296,6 +297,8 @@ def _submit(attempt_query, *, now=None, auto: bool = False, user=None) -> Attemp
         locked.save(update_fields=_RESULT_FIELDS)
         if locked.passed:
             _refresh_course(locked)
+        if locked.state == AttemptState.GRADED:
+            attempts_graded.send(sender=Attempt, attempts=[locked])
     return locked
 
 
@@ -384,12 +387,21 @@ def _recompute(attempts: list[Attempt], now) -> None:
         attempt_id__in=ids
     ).values_list("attempt_id", "state", "fraction", "score"):
         grades[attempt_id].append(grading.Grade(grading.GradeState(state), fraction, score))
+    before = {a.pk: (a.state, a.score, a.passed) for a in attempts}
     for attempt in attempts:
         _set_result(attempt, grades[attempt.pk], now)
     Attempt.objects.bulk_update(attempts, ["state", "score", "percent", "passed", "graded_at"])
     for attempt in attempts:
         if attempt.passed:
             _refresh_course(attempt)
+    # Final now, or final with another score: told once (the learning records).
+    graded = [
+        a
+        for a in attempts
+        if a.state == AttemptState.GRADED and before[a.pk] != (a.state, a.score, a.passed)
+    ]
+    if graded:
+        attempts_graded.send(sender=Attempt, attempts=graded)
 
 
 @transaction.atomic

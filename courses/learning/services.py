@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.learning import completion
-from courses.learning.signals import course_completed
+from courses.learning.signals import course_completed, lesson_completed
 from courses.models.learning import (
     Assignment,
     Enrolment,
@@ -114,6 +114,7 @@ def lesson_complete(*, user: User, lesson: LessonPage) -> LessonCompletion:
             )
     except IntegrityError:
         return LessonCompletion.objects.get(user=user, lesson=lesson)
+    lesson_completed.send(sender=LessonCompletion, completion=record)
     enrolment, _created = Enrolment.objects.get_or_create(
         user=user,
         course=course,

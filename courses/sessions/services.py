@@ -44,6 +44,7 @@ from courses.sessions.permissions import (
     may_schedule,
     participant_rule,
 )
+from courses.sessions.signals import attendance_recorded, drill_scored
 
 CHECK_IN_STEP = 30  # seconds a check-in code is shown before the next one
 
@@ -279,8 +280,10 @@ def attendance_close(*, session: TrainingSession, by) -> int:
 
 
 def _attendance_counted(signup: SignUp) -> None:
-    """An attended session of a course counts toward the course."""
+    """An attended session of a course counts toward the course (and is a learning record)."""
     session = signup.session
+    if signup.attendance == Attendance.PRESENT:
+        attendance_recorded.send(sender=SignUp, signup=signup)
     if session.course_id and signup.attendance == Attendance.PRESENT:
         enrolment_refresh_completion(user=signup.user, course=session.course.specific)
 
@@ -364,9 +367,14 @@ def _evaluation(session: TrainingSession, participant, by) -> DrillEvaluation:
     return evaluation
 
 
-def _rescore(evaluation: DrillEvaluation) -> None:
-    result = score(evaluation.rubric_version.rubric, evaluation.points)
-    evaluation.percent = result.percent
+def _rescore_and_save(evaluation: DrillEvaluation) -> None:
+    """Score the sheet again and save it; a score now complete, or changed, is told (the
+    learning records)."""
+    before = evaluation.percent
+    evaluation.percent = score(evaluation.rubric_version.rubric, evaluation.points).percent
+    evaluation.save()
+    if evaluation.percent is not None and evaluation.percent != before:
+        drill_scored.send(sender=DrillEvaluation, evaluation=evaluation)
 
 
 @transaction.atomic
@@ -388,8 +396,7 @@ def evaluation_score(
     if note is not None:
         evaluation.notes = {**evaluation.notes, criterion: note.strip()}
     evaluation.scored_by = by
-    _rescore(evaluation)
-    evaluation.save()
+    _rescore_and_save(evaluation)
     return evaluation
 
 
@@ -402,8 +409,7 @@ def _comment_and_save(evaluation: DrillEvaluation, *, comment: str, evidence, by
         evaluation.evidence_name = evidence.name[:255]
         evaluation.evidence.save(evidence.name, evidence, save=False)
     evaluation.scored_by = by
-    _rescore(evaluation)
-    evaluation.save()
+    _rescore_and_save(evaluation)
     return evaluation
 
 

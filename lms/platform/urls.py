@@ -29,6 +29,7 @@ urlpatterns = [
     path("learning/", include("courses.acknowledgements.urls")),
     path("learning/", include("assessments.quizzes.urls")),
     path("data/", include("assessments.imports.urls")),
+    path("data/", include("assessments.xapi.urls")),
     path("assessment/", include("assessments.scoring.urls")),
     path("assessment/", include("assessments.cycles.urls")),
     path("assessment/", include("assessments.retraining.urls")),

@@ -417,6 +417,19 @@ LMS_CERTIFICATE_RETAKE_DAYS = env.int("LMS_CERTIFICATE_RETAKE_DAYS", default=30)
 # A print job's joined PDF is removed this many days after it was made (the daily run).
 LMS_PRINT_JOB_DAYS = env.int("LMS_PRINT_JOB_DAYS", default=7)
 
+# --- Learning records (xAPI) ------------------------------------------------
+
+# The Learning Record Store that receives the learning events as xAPI statements: its
+# statements resource is {endpoint}/statements (e.g. https://lrs.example.com/xAPI), with
+# HTTP basic authentication by the key and secret it gave the site. Unset: nothing is
+# recorded or sent.
+LMS_XAPI_ENDPOINT = env.str("LMS_XAPI_ENDPOINT", default="")
+LMS_XAPI_KEY = env.str("LMS_XAPI_KEY", default="")
+LMS_XAPI_SECRET = env.str("LMS_XAPI_SECRET", default="")
+# Statements per POST, and seconds to wait for the LRS's answer.
+LMS_XAPI_BATCH_SIZE = env.int("LMS_XAPI_BATCH_SIZE", default=50)
+LMS_XAPI_TIMEOUT = env.float("LMS_XAPI_TIMEOUT", default=10.0)
+
 # --- E-mail -----------------------------------------------------------------
 
 if env.str("EMAIL_URL", default=""):

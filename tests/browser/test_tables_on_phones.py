@@ -26,6 +26,7 @@ from assessments.models import (
     QuizSlot,
     ScoringPolicy,
     SurveyResult,
+    XapiStatement,
 )
 from assessments.questions import services as questions_services
 from assessments.questions.data import Choice, QuestionType
@@ -92,6 +93,7 @@ def _build() -> dict[str, str]:
         position="trainer", name="林海峰", number="TR01", trainer_units=[org["east"]],
     ).user  # fmt: skip
     hr = factories.staff(org["co"], roles=[Role.LEARNER, Role.HR], position="hr", number="HR01")
+    factories.staff(org["co"], roles=[Role.ADMINISTRATOR], position="manager", number="AD01")
 
     # A course assigned to the learners, a quiz taken by each: answers wait for grading.
     index = factories.training_site()
@@ -161,6 +163,18 @@ def _build() -> dict[str, str]:
         details={"record": PersonalRecord.RESULT, "roles": ["HR", "Learner"]},
     )  # fmt: skip
 
+    # Learning records the LRS did not take, with its long answers.
+    XapiStatement.objects.bulk_create(
+        XapiStatement(
+            statement_id=f"00000000-0000-5000-8000-{n:012d}", kind="lesson-completed",
+            person="L001", payload={}, created_at=timezone.now(),
+            next_attempt_at=timezone.now(), attempts=3,
+            last_error='HTTP 422: {"detail":[{"type":"missing","loc":["body",1,"verb","id"],'
+            '"msg":"Field required","url":"https://errors.pydantic.dev/2.14/v/missing"}]}',
+        )
+        for n in range(3)
+    )  # fmt: skip
+
     return {
         "quiz_results": f"/learning/quizzes/{quiz.pk}/results/",
         "quiz_analysis": f"/learning/quizzes/{quiz.pk}/analysis/",
@@ -181,7 +195,7 @@ def world(browser, live_server, django_db_blocker):
         yield urls
 
 
-TRAINER, HR, LEARNER = "TR01", "HR01", "L001"
+TRAINER, HR, LEARNER, ADMIN = "TR01", "HR01", "L001", "AD01"
 
 # (name, who, address or a key of `world`, the table's rows' main action or None)
 PAGES = [
@@ -213,6 +227,7 @@ PAGES = [
     ("my-certificates", LEARNER, "/certificates/", None),
     ("my-assessment", LEARNER, "my_cycle", None),
     ("account-access", LEARNER, "/account/access/", None),
+    ("learning-records", ADMIN, "/data/learning-records/", None),
 ]
 
 LANGUAGES = [("zh-hans", "zh-CN"), ("en", "en-US")]
@@ -260,7 +275,7 @@ def _problems(page, url, language, action) -> list[str]:
 # One browser session a person and a language, through all of their lists: a sign-in and a
 # copy of the data each, not one per page.
 @pytest.mark.parametrize(("language", "locale"), LANGUAGES, ids=[code for code, _ in LANGUAGES])
-@pytest.mark.parametrize("who", [TRAINER, HR, LEARNER])
+@pytest.mark.parametrize("who", [TRAINER, HR, LEARNER, ADMIN])
 def test_the_lists_fit_a_phone(browser, live_server, settings, world, who, language, locale):
     settings.LMS_ENFORCE_MFA = False
     context = browser.new_context(viewport=PHONE, locale=locale, base_url=live_server.url)
