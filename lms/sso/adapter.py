@@ -96,6 +96,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             details={
                 "provider": getattr(provider, "id", str(provider)),
                 "reason": str(error or "error"),
-                "error": str(exception)[:200] if exception else "",
+                # "Invalid id_token" and why: InvalidAudienceError, ExpiredSignatureError...
+                "error": f"{exception}: {exception.__cause__!r}"[:300] if exception else "",
             },
         )
