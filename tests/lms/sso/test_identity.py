@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 from lms.sso.identity import Identity, identity_from, normalise_mobile
 
 
-@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from(["", "+86 ", "0086", "86"]))
+@given(
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from(["", "+86 ", "0086", "86"])
+)
 def test_a_chinese_mobile_is_the_same_number_however_it_is_written(mobile, prefix):
     spaced = f"{mobile[:3]}-{mobile[3:7]} {mobile[7:]}"
     assert normalise_mobile(prefix + spaced) == mobile
