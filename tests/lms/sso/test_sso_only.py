@@ -87,3 +87,12 @@ def test_the_page_without_any_provider_is_the_password_form_alone(client, config
     configure_sso()
     page = text(client.get(LOGIN))
     assert 'name="password"' in page and "sso-providers" not in page
+
+
+@pytest.mark.django_db
+def test_confirming_access_offers_signing_in_again_with_the_company_account(
+    client, sso_only, people
+):
+    client.force_login(people["learner"].user)
+    page = text(client.get("/accounts/reauthenticate/?next=/accounts/2fa/"))
+    assert 'action="/accounts/feishu/login/?process=login&amp;next=%2Faccounts%2F2fa%2F"' in page
