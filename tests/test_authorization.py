@@ -231,6 +231,22 @@ MATRIX = [
     post("integrations:token_create",            "L 403 403 403 403 403 200", {"name": "HR", "scopes": ["results:read"]}),
     post("integrations:token_rotate",            "L 403 403 403 403 403 200", pk="integration_token"),
     post("integrations:token_revoke",            "L 403 403 403 403 403 302", pk="integration_token"),
+    # Sign-in with the company's identity (allauth's social accounts, lms/sso/): with no provider
+    # configured (as here) the providers' addresses answer 404; tests/lms/sso/ signs in through
+    # each one configured. The connections page lists one's own links only.
+    get("socialaccount_connections",             "L 200 200 200 200 200 200"),
+    get("socialaccount_signup",                  "L L L L L L L"),  # no sign-up: no pending sign-in to finish
+    get("socialaccount_login_cancelled",         "200 200 200 200 200 200 200"),
+    get("socialaccount_login_error",             "401 401 401 401 401 401 401"),
+    get("openid_connect_login",                  "404 404 404 404 404 404 404", provider_id="sso_provider"),
+    post("openid_connect_login",                 "404 404 404 404 404 404 404", provider_id="sso_provider"),
+    get("openid_connect_callback",               "404 404 404 404 404 404 404", provider_id="sso_provider"),
+    get("dingtalk_login",                        "404 404 404 404 404 404 404"),
+    post("dingtalk_login",                       "404 404 404 404 404 404 404"),
+    get("dingtalk_callback",                     "404 404 404 404 404 404 404"),
+    get("feishu_login",                          "404 404 404 404 404 404 404"),
+    post("feishu_login",                         "404 404 404 404 404 404 404"),
+    get("feishu_callback",                       "404 404 404 404 404 404 404"),
     # Our pages in Wagtail's admin; "D" is the admin's refusal to staff (a 403, or a redirect
     # home); a learner gets our one 403 page (lms.platform.middleware.AdminAccessMiddleware)
     get("wagtailsnippets_assessments_question:edit", "L 403 403 200 200 D 200", pk="question"),
@@ -308,6 +324,7 @@ def world(seed_output, django_db_blocker):
         ).token
         return {
             "home": "",
+            "sso_provider": "company",
             "number": own.username,
             "hr_number": "H0001",
             "admin_number": "A0001",

@@ -5,12 +5,17 @@ a stranger can slow an account down but never lock its owner out (see `AccountAd
 from allauth.account import auth_backends as allauth_backends
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
+from django.conf import settings
 from django.contrib.auth import backends
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from lms.audit import audit_record
 from lms.models.accounts import User
+from lms.models.audit import AuditAction
 from lms.platform.user_cache import cached_user
+from lms.roles import Role, roles_of
 
 
 class _WithProfile:
@@ -49,6 +54,21 @@ def account_key(credentials: dict) -> str:
     return f"user:{pk}" if pk is not None else f"name:{given}"
 
 
+def keeps_password(user: User | None) -> bool:
+    """With LMS_SSO_ONLY, who may still sign in with a password and reset it: administrators
+    (their way in when the identity provider is down). Without it, everyone."""
+    if not settings.LMS_SSO_ONLY:
+        return True
+    return user is not None and (user.is_superuser or Role.ADMINISTRATOR in roles_of(user))
+
+
+def _named_user(credentials: dict) -> User | None:
+    key = account_key(credentials)
+    if not key.startswith("user:"):
+        return None
+    return User._default_manager.filter(pk=int(key.removeprefix("user:"))).first()
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Failed sign-ins are counted (ACCOUNT_RATE_LIMITS in the settings, which explain why):
 
@@ -63,8 +83,31 @@ class AccountAdapter(DefaultAccountAdapter):
     last entry of X-Forwarded-For (ALLAUTH_TRUSTED_PROXY_COUNT), as in the audit log.
     """
 
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "sso_only": _(
+            "Sign in with your company account (the buttons above): passwords are kept for "
+            "administrators only."
+        ),
+    }
+
     def is_open_for_signup(self, request):
         return False
+
+    def get_login_stages(self):
+        # allauth's second-factor stage, which trusts the provider's when it does it
+        # (LMS_SSO_MFA_DELEGATED, lms/sso/stages.py).
+        return [
+            "lms.sso.stages.SecondFactorStage"
+            if path == "allauth.mfa.stages.AuthenticateStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+    def send_password_reset_mail(self, user, email, context):
+        # With LMS_SSO_ONLY only administrators get a link; the page says the same to everyone.
+        if keeps_password(user):
+            super().send_password_reset_mail(user, email, context)
 
     def _account(self, request, credentials) -> str:
         given = credentials.get("email") or credentials.get("username") or ""
@@ -79,6 +122,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{self._account(request, credentials)}@{ratelimit.get_ip(request)}"
 
     def pre_authenticate(self, request, **credentials):
+        if settings.LMS_SSO_ONLY and not keeps_password(_named_user(credentials)):
+            # Refused before the password is looked at: no way to test passwords here.
+            given = credentials.get("username") or credentials.get("email") or ""
+            audit_record(
+                action=AuditAction.LOGIN_FAILED,
+                actor_label=str(given),
+                request=request,
+                details={"reason": "sso_only"},
+            )
+            raise self.validation_error("sso_only")
         super().pre_authenticate(request, **credentials)  # per address, per pair
         account = self._account(request, credentials)
         under_attack = not ratelimit.consume(

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from lms.settings.env import BASE_DIR, cache_config, env, is_shared
+from lms.settings.sso import social_providers
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -45,6 +46,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Sign-in with the company's identity (lms/settings/sso.py, lms/sso/): each provider is
+    # offered only when its credentials are set (SOCIALACCOUNT_PROVIDERS below).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.dingtalk",
+    "allauth.socialaccount.providers.feishu",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -207,6 +214,31 @@ MFA_FORMS = {
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Courier LMS")
 # HR and Administrators must have a second factor (off in development by default).
 LMS_ENFORCE_MFA = env.bool("LMS_ENFORCE_MFA", default=not DEBUG)
+
+# Sign-in with the company's identity (OpenID Connect, DingTalk, Feishu; lms/sso/). A person is
+# matched to the staff account HR made for them, never given a new one: by the employee number
+# (LMS_OIDC_EMPLOYEE_CLAIM, Feishu's employee_no), then by the mobile on their staff profile
+# (DingTalk, Feishu), then, with LMS_SSO_MATCH_EMAIL, by an e-mail the provider verified.
+SOCIALACCOUNT_PROVIDERS = social_providers(env)
+SOCIALACCOUNT_ADAPTER = "lms.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# The provider buttons POST (a GET of a provider's sign-in URL shows a confirmation page).
+SOCIALACCOUNT_LOGIN_ON_GET = False
+LMS_OIDC_EMPLOYEE_CLAIM = env.str("LMS_OIDC_EMPLOYEE_CLAIM", default="employee_number")
+LMS_FEISHU_EMPLOYEE_FIELD = env.str("LMS_FEISHU_EMPLOYEE_FIELD", default="employee_no")
+LMS_SSO_MATCH_EMAIL = env.bool("LMS_SSO_MATCH_EMAIL", default=False)
+# Password sign-in and password reset only for administrators (their break-glass way in).
+LMS_SSO_ONLY = env.bool("LMS_SSO_ONLY", default=False)
+# The provider does the second factor: HR and administrators signing in through it are not
+# asked for the site's TOTP (unless its ID token's `amr` says no second factor was used).
+LMS_SSO_MFA_DELEGATED = env.bool("LMS_SSO_MFA_DELEGATED", default=False)
+if LMS_SSO_ONLY and not SOCIALACCOUNT_PROVIDERS:
+    raise ImproperlyConfigured(
+        "LMS_SSO_ONLY is set but no identity provider is (LMS_OIDC_*, LMS_DINGTALK_*, "
+        "LMS_FEISHU_*): only administrators could sign in."
+    )
 
 # --- Language and time --------------------------------------------------------
 

@@ -20,7 +20,10 @@ def chore() -> None:
     calls.append("task")
 
 
-@pytest.mark.django_db(transaction=True)  # the worker claims tasks in transactions of its own
+# The worker claims tasks in transactions of its own. Serialized rollback: without it the flush
+# after the test re-creates the content types with new ids, and a later test that restores the
+# migrations' copy (serialized_rollback, e.g. tests/lms/sso/) collides with them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_warms_up_then_runs_the_queued_tasks(settings):
     settings.TASKS = DATABASE_BACKEND
     settings.LMS_WORKER_WARM_UP = [f"{__name__}.warm_up"]

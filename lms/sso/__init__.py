@@ -1,0 +1,1 @@
+"""Sign-in with the company's identity: OpenID Connect, DingTalk and Feishu, matched to staff."""
