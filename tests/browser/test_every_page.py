@@ -179,6 +179,10 @@ ROUTES: dict[str, Route] = {
                                            {"employee_number": "learner_number"}),
     "lms:org_tree":                  Route(HR),
     "lms:audit_log":                 Route(HR),
+    # The administrators' connections: integration tokens, learning records
+    "integrations:token_list":       Route(("admin",)),
+    "integrations:token_create":     Route(("admin",)),
+    "xapi:outbox":                   Route(("admin",)),
     # allauth's pages, in our templates
     "account_login":                 Route(("anonymous",)),
     "account_reset_password":        Route(("anonymous",)),
@@ -237,6 +241,27 @@ EXCLUDED: dict[str, str] = {
     "question_files:export": "a CSV or Excel file",
     "question_files:template": "a CSV or Excel file",
     "certificate_templates:preview_pdf": "a PDF file",
+    "imports:import_retry": "answers a POST with a redirect",
+    "certificates:print_job_retry": "answers a POST with a redirect",
+    "integrations:token_rotate": "answers a POST (the new secret, shown once)",
+    "integrations:token_revoke": "answers a POST with a redirect",
+    "xapi:retry": "answers a POST with a redirect",
+    "media": "an uploaded image's file",
+    "wagtailusers_groups:index": "in Wagtail's admin (its list of groups, our view of it)",
+    "wagtailusers_groups:index_results": "in Wagtail's admin (its list of groups, our view of it)",
+    # The API for HR systems: JSON for machines (docs/api.md); its documentation page is
+    # django-ninja's Swagger UI, checked under the site's CSP by tests/browser/test_api_pages.py.
+    "api:api-root": "JSON for machines (the API's root)",
+    "api:openapi-json": "the API's OpenAPI schema (JSON)",
+    "api:openapi-view": "django-ninja's Swagger UI, not the site's layout (test_api_pages.py)",
+    "api:roster": "JSON for machines (the API)",
+    "api:metrics_surveys": "JSON for machines (the API)",
+    "api:metrics_complaints": "JSON for machines (the API)",
+    "api:metrics_efficiency": "JSON for machines (the API)",
+    "api:metrics_teamwork": "JSON for machines (the API)",
+    "api:cycles": "JSON for machines (the API)",
+    "api:results": "JSON for machines (the API)",
+    "api:certificates": "JSON for machines (the API)",
 }
 
 # Wagtail's page types: (model, key of the world holding the page's URL, who opens it).
