@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.certificates.verification import verification_url
 from assessments.models.certificates import Certificate
@@ -21,10 +22,13 @@ from courses.models.pages import CoursePage
 
 def site() -> statements.Site:
     """The site as the statements name it: the root address the certificates' verification
-    links use (BASE_URL), and the site's name."""
+    links use (BASE_URL), and the site's name: the one the deployment gives (SITE_NAME), or the
+    product's name in the site's language, whoever's request records the statement."""
+    with translation.override(settings.LANGUAGE_CODE):
+        platform = str(settings.WAGTAIL_SITE_NAME)
     return statements.Site(
         home_page=settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
-        platform=settings.WAGTAIL_SITE_NAME,
+        platform=platform,
     )
 
 

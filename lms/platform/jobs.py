@@ -130,6 +130,7 @@ _TASK_MODULES = (
     "assessments.cycles.tasks",
     "assessments.certificates.tasks",
     "assessments.certificates.expiry",
+    "assessments.xapi.tasks",
     "courses.learning.tasks",
     "lms.platform.drill",
 )

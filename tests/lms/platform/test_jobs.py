@@ -196,7 +196,8 @@ def flaky() -> str:
     return "done"
 
 
-@pytest.mark.django_db(transaction=True)  # the worker claims tasks in transactions of its own
+# The worker claims tasks in transactions of its own.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_leases_each_task_and_queues_again_one_cut_by_a_database_error(settings):
     settings.TASKS = DATABASE_BACKEND
     settings.LMS_WORKER_WARM_UP = []
@@ -212,7 +213,7 @@ def test_the_worker_leases_each_task_and_queues_again_one_cut_by_a_database_erro
     assert not JobLease.objects.exists()  # cleared once the outcome is recorded
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_takes_up_a_task_whose_worker_was_lost(settings):
     settings.TASKS = DATABASE_BACKEND
     settings.LMS_WORKER_WARM_UP = []
