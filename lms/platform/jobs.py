@@ -132,6 +132,7 @@ _TASK_MODULES = (
     "assessments.certificates.expiry",
     "courses.learning.tasks",
     "lms.platform.drill",
+    "lms.notifications.tasks",
 )
 
 

@@ -103,6 +103,11 @@ def navigation(request):
         # "My account" is under "Me", with the language and signing out.
         in_tabs = {tab["url"] for tab in tabs} | {reverse_once("lms:account")}
         menu = [item for item in items if item["url"] not in in_tabs]
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from lms.notifications.selectors import unread_badge
+
+        unread = unread_badge(user)
     path = getattr(request, "path", "")
     _mark_current(path, items)
     _mark_current(path, tabs)
@@ -117,6 +122,8 @@ def navigation(request):
         # The addresses the layout's forms post to.
         "logout_url": reverse_once("account_logout"),
         "account_url": reverse_once("lms:account"),
+        "inbox_url": reverse_once("notifications:inbox"),
+        "inbox_unread": unread,
         "set_language_url": reverse_once("set_language"),
     }
 
