@@ -103,7 +103,7 @@ def notify(
         if template:
             with translation.override(person.language or settings.LANGUAGE_CODE):
                 data = {**(context or {}), "user": person, "url": absolute(link)}
-                subject = render_to_string(f"{template}_subject.txt", data).strip()
+                subject = " ".join(render_to_string(f"{template}_subject.txt", data).split())
                 body = render_to_string(f"{template}_body.txt", data)
         try:
             with transaction.atomic():
