@@ -7,6 +7,7 @@ from lms.notifications.registry import DINGTALK, EMAIL, INBOX, WECOM, Kind, regi
 
 CERTIFICATES_EXPIRING = "certificates.expiring"
 CERTIFICATES_EXPIRING_HR = "certificates.expiring_hr"
+IMPORT_FINISHED = "imports.finished"
 
 
 def register_kinds() -> None:
@@ -24,5 +25,13 @@ def register_kinds() -> None:
             _("Certificates of the staff expire soon"),
             (INBOX, EMAIL),
             _("HR"),
+        )
+    )
+    register(
+        Kind(
+            IMPORT_FINISHED,
+            _("An import you confirmed finished or failed"),
+            (INBOX, EMAIL),
+            _("HR who confirmed it"),
         )
     )
