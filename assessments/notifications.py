@@ -8,6 +8,7 @@ from lms.notifications.registry import DINGTALK, EMAIL, INBOX, WECOM, Kind, regi
 CERTIFICATES_EXPIRING = "certificates.expiring"
 CERTIFICATES_EXPIRING_HR = "certificates.expiring_hr"
 IMPORT_FINISHED = "imports.finished"
+APPEAL_ANSWERED = "appeals.answered"
 
 
 def register_kinds() -> None:
@@ -33,5 +34,13 @@ def register_kinds() -> None:
             _("An import you confirmed finished or failed"),
             (INBOX, EMAIL),
             _("HR who confirmed it"),
+        )
+    )
+    register(
+        Kind(
+            APPEAL_ANSWERED,
+            _("Your appeal was answered"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("The person who appealed"),
         )
     )

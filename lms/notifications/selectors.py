@@ -30,19 +30,17 @@ def _unread_key(person_id) -> str:
 
 
 def unread_badge(person) -> int:
-    """The unread count the shell shows on every page, kept in the cache (forgotten whenever
-    a notification of the person's is created or read)."""
+    """The unread count the shell shows on every page, read from the cache only (no query on
+    any page): written whenever a notification of the person's is created or read, and when
+    they open the inbox. Should the cache lose it, the badge is gone until one of those."""
     from django.core.cache import cache
 
-    key = _unread_key(person.pk)
-    count = cache.get(key)
-    if count is None:
-        count = unread_count(person)
-        cache.set(key, count, 300)
+    return cache.get(_unread_key(person.pk)) or 0
+
+
+def refresh_unread(person_id) -> int:
+    from django.core.cache import cache
+
+    count = Notification.objects.filter(person_id=person_id, read_at__isnull=True).count()
+    cache.set(_unread_key(person_id), count, timeout=None)
     return count
-
-
-def forget_unread(person_id) -> None:
-    from django.core.cache import cache
-
-    cache.delete(_unread_key(person_id))

@@ -124,7 +124,7 @@ def notify(
         except IntegrityError:
             continue  # this person was told about this event already
         created.append(notification)
-        selectors.forget_unread(person.pk)
+        selectors.refresh_unread(person.pk)
     ids = [n.pk for n in created if n.deliveries.exists()]
     if ids:
         transaction.on_commit(lambda: deliver_notifications.enqueue(ids))
@@ -138,14 +138,14 @@ def mark_read(*, person, notification_id: int) -> None:
     Notification.objects.filter(pk=notification_id, person=person, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    selectors.forget_unread(person.pk)
+    selectors.refresh_unread(person.pk)
 
 
 def mark_all_read(*, person) -> int:
     count = Notification.objects.filter(person=person, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    selectors.forget_unread(person.pk)
+    selectors.refresh_unread(person.pk)
     return count
 
 

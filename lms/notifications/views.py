@@ -17,6 +17,7 @@ from lms.permissions import require
 
 @login_required
 def inbox(request):
+    request.inbox_unread = selectors.refresh_unread(request.user.pk)
     return render(
         request,
         "lms/notifications/inbox.html",

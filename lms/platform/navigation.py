@@ -107,7 +107,9 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         from lms.notifications.selectors import unread_badge
 
-        unread = unread_badge(user)
+        unread = getattr(request, "inbox_unread", None)
+        if unread is None:
+            unread = unread_badge(user)
     path = getattr(request, "path", "")
     _mark_current(path, items)
     _mark_current(path, tabs)
