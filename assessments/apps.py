@@ -10,7 +10,7 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assessments import home, receivers
+        from assessments import home, notifications, receivers
         from assessments.certificates.personal_data import certificates_section
         from assessments.cycles.personal_data import assessment_section
         from assessments.models.quizzes import QuizPage
@@ -25,6 +25,7 @@ class AssessmentsConfig(AppConfig):
         from lms.platform.pages import page_contexts
 
         receivers.connect()
+        notifications.register_kinds()
         home.register()
         register_requirement_provider(required_quizzes)
         register_requirements_many(required_quizzes, required_quizzes_many)

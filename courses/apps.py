@@ -10,7 +10,7 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from courses import home, receivers
+        from courses import home, notifications, receivers
         from courses.acknowledgements import panels as acknowledgement_panels
         from courses.acknowledgements import views as acknowledgement_views
         from courses.acknowledgements.personal_data import acknowledgements_section
@@ -31,6 +31,7 @@ class CoursesConfig(AppConfig):
         from lms.roles import HR_ROLES, SESSION_RUNNERS
 
         receivers.connect()
+        notifications.register_kinds()
         register_requirement_provider(session_requirements)
         page_contexts.register(CourseIndexPage, learning_views.catalogue_context)
         page_contexts.register(CoursePage, learning_views.course_page_context)

@@ -51,7 +51,7 @@ from assessments.models import (
 )
 from courses.models import Assignment, DrillEvaluation, LessonPage, Reminder, TrainingSession
 from lms.integrations.services import token_create
-from lms.models import User
+from lms.models import Delivery, Notification, User
 
 COLUMNS = ("anonymous", "own", "other", "trainer_in", "trainer_out", "hr", "admin")
 PEOPLE = {
@@ -247,6 +247,15 @@ MATRIX = [
     get("feishu_login",                          "404 404 404 404 404 404 404"),
     post("feishu_login",                         "404 404 404 404 404 404 404"),
     get("feishu_callback",                       "404 404 404 404 404 404 404"),
+    # Notifications: one's own inbox and choices; failed deliveries for administrators
+    get("notifications:inbox",                   "L 200 200 200 200 200 200"),
+    get("notifications:open",                    "L 405 405 405 405 405 405", pk="notification"),
+    post("notifications:open",                   "L 302 404 404 404 404 404", pk="notification"),
+    post("notifications:read_all",               "L 302 302 302 302 302 302"),
+    get("notifications:preferences",             "L 200 200 200 200 200 200"),
+    post("notifications:preferences",            "L 302 302 302 302 302 302"),
+    get("notifications:failures",                "L 403 403 403 403 403 200"),
+    post("notifications:retry",                  "L 403 403 403 403 403 302", pk="delivery"),
     # Our pages in Wagtail's admin; "D" is the admin's refusal to staff (a 403, or a redirect
     # home); a learner gets our one 403 page (lms.platform.middleware.AdminAccessMiddleware)
     get("wagtailsnippets_assessments_question:edit", "L 403 403 200 200 D 200", pk="question"),
@@ -322,6 +331,12 @@ def world(seed_output, django_db_blocker):
         integration_token = token_create(
             name="HR system", scopes=["roster:write"], by=users["A0001"]
         ).token
+        notification = Notification.objects.create(
+            person=own, kind="learning.reminders", key="matrix", subject="提醒", link="/learning/"
+        )
+        failed = Delivery.objects.create(
+            notification=notification, channel="email", state="failed", last_error="SMTP"
+        )
         return {
             "home": "",
             "sso_provider": "company",
@@ -356,6 +371,8 @@ def world(seed_output, django_db_blocker):
             "certificate_code": certificate.code,
             "print_job": print_job.pk,
             "integration_token": integration_token.pk,
+            "notification": notification.pk,
+            "delivery": failed.pk,
             "certificate_template": certificate.template_id,
             "retraining_rule": _first(
                 RetrainingRule.objects.filter(org_unit__code="east"), "retraining rule of the east"

@@ -5,7 +5,8 @@ learning run is). Both steps are safe to run twice, or on two machines at once:
 
 - `certificate_reminders_send`: each certificate that expires within
   `LMS_CERTIFICATE_REMINDER_DAYS` is claimed once (`reminded_at`, set by a conditional
-  update), its holder is e-mailed in their own language, and HR get one summary.
+  update), its holder is told in their own language (lms.notifications: the inbox, e-mail
+  or a group robot), and HR get one summary.
 - `expired_courses_reassign`: a course certificate that has expired gives its holder the
   course again (an assignment whose note names the certificate, so that it happens once per
   certificate; the enrolment is reopened and its lessons are to be done again, the earlier
@@ -20,10 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,11 +31,13 @@ from django_tasks import task
 from assessments.certificates.printing import print_jobs_tidy
 from assessments.certificates.services import lost_renderings_requeue
 from assessments.models.certificates import Certificate, CertificateKind
+from assessments.notifications import CERTIFICATES_EXPIRING, CERTIFICATES_EXPIRING_HR
 from courses.learning.services import enrolment_reopen
 from courses.models.learning import Assignment, Enrolment, EnrolmentSource
 from lms.audit import audit_record
 from lms.models.accounts import StaffStatus, User
 from lms.models.audit import AuditAction
+from lms.notifications.services import notify
 from lms.platform.jobs import job_kind
 from lms.roles import Role
 
@@ -101,13 +102,10 @@ def certificate_reminders_send(*, on: datetime.date | None = None) -> int:
     for certificate in claimed:
         by_person[certificate.user_id].append(certificate)
     for certificates in by_person.values():
-        user = certificates[0].user
-        if user.email and not _email_holder(user, certificates):
-            # Not sent: the next run tries again.
-            Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
-                reminded_at=None
-            )
-    _email_hr(claimed)
+        # Told once (lms.notifications: the inbox, and e-mail or a robot by the workers,
+        # retried there when a channel fails).
+        _email_holder(certificates[0].user, certificates)
+    _email_hr(claimed, stamp)
     return len(claimed)
 
 
@@ -118,24 +116,14 @@ def _subject_of(certificate: Certificate) -> str:
     return (content.get("cycle") or {}).get("name") or certificate.cycle.name
 
 
-def _send(user: User, template: str, context: dict) -> bool:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"certificates/emails/{template}_subject.txt", context)
-        body = render_to_string(f"certificates/emails/{template}_body.txt", context)
-    try:
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-    except Exception:
-        log.exception("Could not e-mail %s about expiring certificates", user.username)
-        return False
-    return True
-
-
-def _email_holder(user: User, certificates: list[Certificate]) -> bool:
-    return _send(
-        user,
-        "expiry",
-        {
-            "user": user,
+def _email_holder(user: User, certificates: list[Certificate]) -> None:
+    notify(
+        kind=CERTIFICATES_EXPIRING,
+        people=[user],
+        key="expiry:" + ",".join(str(c.pk) for c in certificates),
+        template="certificates/emails/expiry",
+        link=reverse("certificates:mine"),
+        context={
             "items": [
                 {
                     "certificate": c,
@@ -144,7 +132,6 @@ def _email_holder(user: User, certificates: list[Certificate]) -> bool:
                 }
                 for c in certificates
             ],
-            "url": _base_url() + reverse("certificates:mine"),
         },
     )
 
@@ -181,24 +168,23 @@ def hr_recipients() -> list[User]:
     )
 
 
-def _email_hr(certificates: list[Certificate]) -> None:
+def _email_hr(certificates: list[Certificate], stamp: datetime.datetime) -> None:
     try:
-        url = _base_url() + reverse("certificates:certificate_list")
+        link = reverse("certificates:certificate_list")
     except NoReverseMatch:
-        url = ""
-    summary = summarise(certificates)
-    for user in hr_recipients():
-        _send(
-            user,
-            "expiry_hr",
-            {
-                "user": user,
-                "total": len(certificates),
-                "summary": summary,
-                "days": reminder_days(),
-                "url": url,
-            },
-        )
+        link = ""
+    notify(
+        kind=CERTIFICATES_EXPIRING_HR,
+        people=hr_recipients(),
+        key=f"expiry-hr:{stamp.isoformat()}",
+        template="certificates/emails/expiry_hr",
+        link=link,
+        context={
+            "total": len(certificates),
+            "summary": summarise(certificates),
+            "days": reminder_days(),
+        },
+    )
 
 
 # Expired course certificates: the course again ---------------------------------------------

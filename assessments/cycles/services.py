@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,8 +21,10 @@ from assessments.cycles.signals import cycle_finalised
 from assessments.models.appeals import ANSWER_MAX, COMMENT_MAX, Appeal, AppealPart, AppealState
 from assessments.models.cycles import AssessmentCycle, AssessmentResult, CycleState, ScoringPolicy
 from assessments.models.quizzes import QuizPage
+from assessments.notifications import APPEAL_ANSWERED
 from lms.audit import audit_record
 from lms.models.audit import AuditAction
+from lms.notifications.services import notify
 
 
 @transaction.atomic
@@ -241,6 +244,14 @@ def appeal_answer(*, appeal: Appeal, by, answer: str, recompute: bool = False) -
             "score": _number(appeal.score_after),
             "recompute": appeal.recompute,
         },
+    )
+    notify(
+        kind=APPEAL_ANSWERED,
+        people=[appeal.user],
+        key=f"appeal:{appeal.pk}",
+        template="assessments/email/appeal_answered",
+        context={"appeal": appeal},
+        link=reverse("cycles:mine"),
     )
     if recompute:
         cycle_start_computing(cycle)

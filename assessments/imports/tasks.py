@@ -47,4 +47,25 @@ def apply_import(context, batch_id: int, user_id: int | None = None) -> dict:
     by = User.objects.filter(pk=user_id).first() if user_id else None
     batch = ImportBatch.objects.get(pk=batch_id)
     batch = batch_apply(batch, by=by, task_id=str(context.task_result.id))
+    _tell(batch, by)
     return {"state": batch.state, "created": batch.created, "updated": batch.updated}
+
+
+def _tell(batch, by) -> None:
+    """Tell the person who confirmed the import that it finished (or failed), once."""
+    from django.urls import reverse
+
+    from assessments.models.metrics import ImportState
+    from assessments.notifications import IMPORT_FINISHED
+    from lms.notifications.services import notify
+
+    if by is None or batch.state not in (ImportState.DONE, ImportState.FAILED):
+        return
+    notify(
+        kind=IMPORT_FINISHED,
+        people=[by],
+        key=f"import:{batch.pk}:{batch.state}",
+        template="assessments/email/import_finished",
+        context={"batch": batch, "done": batch.state == ImportState.DONE},
+        link=reverse("imports:import_detail", args=[batch.pk]),
+    )

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.learning import completion
@@ -35,10 +33,12 @@ from courses.models.learning import (
     ReminderKind,
 )
 from courses.models.pages import CoursePage, LessonPage
+from courses.notifications import REMINDERS
 from lms.audit import audit_record
 from lms.models.accounts import StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
 from lms.models.org import OrgUnit
+from lms.notifications.services import notify
 from lms.permissions import staff_scope, staff_visibility
 from lms.platform.wording import listed
 
@@ -543,27 +543,23 @@ def reminders_send(*, on: datetime.date | None = None) -> int:
             created[enrolment.user_id].append(reminder)
     for reminders in created.values():
         user = reminders[0].enrolment.user
-        if user.email and _email_reminders(user, reminders):
+        if _notify_reminders(user, reminders, on):
             Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(emailed=True)
     return sum(len(r) for r in created.values())
 
 
-def _email_reminders(user: User, reminders: list[Reminder]) -> bool:
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "user": user,
-            "reminders": reminders,
-            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/learning/",
-        }
-        subject = render_to_string("courses/email/reminder_subject.txt", context).strip()
-        body = render_to_string("courses/email/reminder_body.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception:  # the reminder still shows on the learner's page
-        log.exception("Could not e-mail reminders to %s", user.username)
-        return False
-    return True
+def _notify_reminders(user: User, reminders: list[Reminder], on: datetime.date) -> bool:
+    """Tell the person (lms.notifications: inbox, and e-mail or a group robot by the workers);
+    `Reminder.emailed` records that they were told."""
+    told = notify(
+        kind=REMINDERS,
+        people=[user],
+        key=f"{on.isoformat()}:" + ",".join(str(r.pk) for r in reminders),
+        template="courses/email/reminder",
+        context={"reminders": reminders},
+        link="/learning/",
+    )
+    return bool(told)
 
 
 def reminder_dismiss(*, user: User, reminder_id: int) -> None:

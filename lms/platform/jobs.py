@@ -133,6 +133,7 @@ _TASK_MODULES = (
     "assessments.xapi.tasks",
     "courses.learning.tasks",
     "lms.platform.drill",
+    "lms.notifications.tasks",
 )
 
 

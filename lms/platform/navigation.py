@@ -104,6 +104,13 @@ def navigation(request):
         # "My account" is under "Me", with the language and signing out.
         in_tabs = {tab["url"] for tab in tabs} | {reverse_once("lms:account")}
         menu = [item for item in items if item["url"] not in in_tabs]
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from lms.notifications.selectors import unread_badge
+
+        unread = getattr(request, "inbox_unread", None)
+        if unread is None:
+            unread = unread_badge(user)
     path = getattr(request, "path", "")
     language = translation.get_language()
     _mark_current(path, items)
@@ -119,6 +126,8 @@ def navigation(request):
         # The addresses the layout's forms post to.
         "logout_url": reverse_once("account_logout"),
         "account_url": reverse_once("lms:account"),
+        "inbox_url": reverse_once("notifications:inbox"),
+        "inbox_unread": unread,
         "set_language_url": reverse_once("set_language"),
         # The language switch's choices, named in the page's language, and the current one.
         "nav_languages": _languages(language),

@@ -38,6 +38,7 @@ urlpatterns = [
     ),  # /certificates/, /assessment/certificates/, /verify/
     path("", include("lms.urls")),
     path("integrations/", include("lms.integrations.urls")),
+    path("", include("lms.notifications.urls")),
     # The API for the company's other systems (docs/api.md), with its schema and docs page.
     path("api/v1/", include("assessments.api.urls")),
 ]

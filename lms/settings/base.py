@@ -545,3 +545,18 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Courier training and assessment")
+
+# Notifications (lms/notifications; README "Configuration", deploy/README.md "Notifications").
+# The channels the company enables besides the in-app inbox (always on): email, dingtalk,
+# wecom; a group robot only with its webhook. One company-wide robot each: DingTalk's custom
+# robot webhook URL and its "加签" secret, WeCom's group robot webhook URL (with its key).
+LMS_NOTIFY_CHANNELS = env.list("LMS_NOTIFY_CHANNELS", default=["email"])
+LMS_DINGTALK_WEBHOOK = env.str("LMS_DINGTALK_WEBHOOK", default="")
+LMS_DINGTALK_SECRET = env.str("LMS_DINGTALK_SECRET", default="")
+LMS_WECOM_WEBHOOK = env.str("LMS_WECOM_WEBHOOK", default="")
+# "22:00-07:00" (the site's time zone): non-urgent e-mail and robot messages wait until the end.
+LMS_NOTIFY_QUIET_HOURS = env.str("LMS_NOTIFY_QUIET_HOURS", default="")
+# A failed delivery is tried again after 1, 2, 4... times LMS_NOTIFY_RETRY_SECONDS (at most
+# 2 hours), LMS_NOTIFY_MAX_ATTEMPTS tries in all, then shown as failed to administrators.
+LMS_NOTIFY_RETRY_SECONDS = env.int("LMS_NOTIFY_RETRY_SECONDS", default=60)
+LMS_NOTIFY_MAX_ATTEMPTS = env.int("LMS_NOTIFY_MAX_ATTEMPTS", default=6)

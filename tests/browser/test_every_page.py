@@ -183,6 +183,10 @@ ROUTES: dict[str, Route] = {
     "integrations:token_list":       Route(("admin",)),
     "integrations:token_create":     Route(("admin",)),
     "xapi:outbox":                   Route(("admin",)),
+    # Notifications
+    "notifications:inbox":           Route(SIGNED_IN),
+    "notifications:preferences":     Route(SIGNED_IN),
+    "notifications:failures":        Route(("admin",)),
     # allauth's pages, in our templates
     "account_login":                 Route(("anonymous",)),
     "account_reset_password":        Route(("anonymous",)),
@@ -234,6 +238,9 @@ EXCLUDED: dict[str, str] = {
     "lms:staff_roles": "answers a POST with a redirect",
     "lms:org_company_add": "answers a POST with a redirect",
     "lms:org_unit_add": "answers a POST with a redirect",
+    "notifications:open": "answers a POST with a redirect",
+    "notifications:read_all": "answers a POST with a redirect",
+    "notifications:retry": "answers a POST with a redirect",
     # Our views inside Wagtail's admin: in ADMIN below, where Wagtail's layout is checked.
     "wagtailsnippets_assessments_question:edit": "in Wagtail's admin: in ADMIN",
     "question_files:files": "in Wagtail's admin: in ADMIN",
@@ -391,6 +398,25 @@ def _build() -> dict:
     workflow_state = review_workflow().start(draft, trainer)
     attempt = Attempt.objects.get(user=learner, state="in_progress")
     graded = Attempt.objects.filter(user=learner, quiz__slug="quiz").get()
+    # The inbox with one read and one unread notification, and a delivery that failed.
+    from lms.models import Delivery, Notification
+
+    for number, subject in enumerate(("派送规范课堂已取消 请重新报名其他场次", "课程即将到期")):
+        notification = Notification.objects.create(
+            person=learner,
+            kind="sessions.cancelled",
+            key=f"w{number}",
+            subject=subject,
+            link="/learning/",
+            read_at=datetime.datetime.now(datetime.UTC) if number else None,
+        )
+    Delivery.objects.create(
+        notification=notification,
+        channel="dingtalk",
+        state="failed",
+        attempts=6,
+        last_error="RuntimeError: answer {'errcode': 310000, 'errmsg': 'sign not match'}",
+    )
     upcoming = TrainingSession.objects.get(kind="classroom")
     drill = DrillPage.objects.live().get()
     lesson = LessonPage.objects.child_of(course).order_by("path").last()

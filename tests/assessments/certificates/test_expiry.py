@@ -24,8 +24,9 @@ from courses.models import (
     PastCompletion,
     Reminder,
 )
-from lms.models import AuditEvent, StaffStatus
+from lms.models import AuditEvent, Delivery, StaffStatus
 from lms.models.audit import AuditAction
+from lms.notifications.delivery import deliver_due
 from tests.concurrency import postgresql_only, run_at_once
 from tests.factories import TODAY, make_certificate
 
@@ -45,6 +46,17 @@ def mailboxes(people):
     return people
 
 
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks):
+    """`certificate_reminders_send`, its notifications delivered once it commits."""
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return certificate_reminders_send(**kwargs)
+
+    return run
+
+
 def leave(profile):
     profile.status, profile.left_on = StaffStatus.LEFT, TODAY
     profile.save(update_fields=["status", "left_on"])
@@ -54,7 +66,7 @@ def sent_to(address):
     return [m for m in mail.outbox if m.to == [address]]
 
 
-def test_holders_and_hr_are_reminded_once_before_the_expiry(mailboxes, course, cycle):
+def test_holders_and_hr_are_reminded_once_before_the_expiry(remind, mailboxes, course, cycle):
     people = mailboxes
     soon = make_certificate(people["learner"].user, course=course, expires_on=TODAY + 10 * DAY)
     also = make_certificate(people["learner"].user, cycle=cycle, expires_on=TODAY + 30 * DAY)
@@ -66,7 +78,7 @@ def test_holders_and_hr_are_reminded_once_before_the_expiry(mailboxes, course, c
     )
     never = make_certificate(people["south"].user, course=course)
 
-    assert certificate_reminders_send(on=TODAY) == 3
+    assert remind(on=TODAY) == 3
     [learner_mail] = sent_to("learner@example.com")
     assert learner_mail.subject == "2 of your certificates expire soon"
     assert soon.serial in learner_mail.body and also.serial in learner_mail.body
@@ -91,43 +103,42 @@ def test_holders_and_hr_are_reminded_once_before_the_expiry(mailboxes, course, c
 
     # Once: the next run (the same day, or the next) sends nothing again.
     mail.outbox.clear()
-    assert certificate_reminders_send(on=TODAY) == 0
+    assert remind(on=TODAY) == 0
     assert mail.outbox == []
     # The next day, `later` is 30 days away: only it.
-    assert certificate_reminders_send(on=TODAY + DAY) == 1
+    assert remind(on=TODAY + DAY) == 1
     [learner_mail] = sent_to("learner@example.com")
     assert later.serial in learner_mail.body and soon.serial not in learner_mail.body
 
 
-def test_the_reminder_period_is_a_setting(settings, mailboxes, course):
+def test_the_reminder_period_is_a_setting(settings, remind, mailboxes, course):
     settings.LMS_CERTIFICATE_REMINDER_DAYS = 5
     make_certificate(mailboxes["learner"].user, course=course, expires_on=TODAY + 6 * DAY)
-    assert certificate_reminders_send(on=TODAY) == 0
-    assert certificate_reminders_send(on=TODAY + DAY) == 1
+    assert remind(on=TODAY) == 0
+    assert remind(on=TODAY + DAY) == 1
 
 
-def test_leavers_are_not_reminded(mailboxes, course):
+def test_leavers_are_not_reminded(remind, mailboxes, course):
     profile = mailboxes["learner"]
     leave(profile)
     make_certificate(profile.user, course=course, expires_on=TODAY + DAY)
-    assert certificate_reminders_send(on=TODAY) == 0
+    assert remind(on=TODAY) == 0
     assert mail.outbox == []
 
 
-def test_a_reminder_that_could_not_be_sent_is_tried_again(mailboxes, course, monkeypatch):
+def test_a_reminder_that_could_not_be_sent_is_tried_again(remind, mailboxes, course, settings):
     certificate = make_certificate(
         mailboxes["learner"].user, course=course, expires_on=TODAY + DAY
     )
-
-    def broken(*args, **kwargs):
-        raise ConnectionRefusedError
-
-    monkeypatch.setattr(expiry, "send_mail", broken)
-    certificate_reminders_send(on=TODAY)
+    settings.EMAIL_BACKEND = "tests.courses.learning.test_reminders.BrokenBackend"
+    assert remind(on=TODAY) == 1
     certificate.refresh_from_db()
-    assert certificate.reminded_at is None
-    monkeypatch.undo()
-    assert certificate_reminders_send(on=TODAY) == 1
+    assert certificate.reminded_at is not None  # claimed once: the delivery is retried
+    failed = Delivery.objects.get(notification__person=mailboxes["learner"].user)
+    assert failed.state == "retrying" and "SMTP" in failed.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert remind(on=TODAY) == 0
+    assert deliver_due(now=timezone.now() + datetime.timedelta(hours=1)) >= 1
     assert len(sent_to("learner@example.com")) == 1
 
 

@@ -18,7 +18,7 @@ from assessments.models import (
     CycleState,
     SurveyResult,
 )
-from lms.models import AuditEvent
+from lms.models import AuditEvent, Notification
 from lms.models.audit import AuditAction
 from tests.factories import in_english, make_cycle, survey_result
 
@@ -286,3 +286,13 @@ def test_the_demo_appeals_are_raised_once_and_one_is_answered(make_staff):
     survey = SurveyResult.objects.get(reference="MY-DEMO-APPEAL-0001")
     assert survey.user.username == "E1002"
     assert "月" in answered.comment
+
+
+def test_the_person_is_told_when_their_appeal_is_answered(cycle, people, login):
+    appeal = raise_(people["learner"], cycle)
+    appeal_answer(appeal=appeal, by=people["hr"].user, answer="已核实。差评已撤销。")
+    (told,) = Notification.objects.filter(person=people["learner"].user)
+    assert told.kind == "appeals.answered" and cycle.name in told.subject
+    assert "已核实。差评已撤销。" in told.body
+    page = login(people["learner"]).get("/inbox/").content.decode()
+    assert cycle.name in page

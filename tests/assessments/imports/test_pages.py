@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import ImportBatch, ImportState, SurveyResult
+from lms.models import Notification
 from tests.factories import csv_bytes, survey, zip_bomb_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,9 @@ def test_hr_uploads_sees_the_preview_confirms_and_finds_it_in_the_history(
     batch.refresh_from_db()
     assert batch.state == ImportState.DONE and batch.imported_by == people["hr"].user
     assert SurveyResult.objects.count() == 2
+    # HR is told in the inbox (and by e-mail where they have one), once
+    (told,) = Notification.objects.filter(person=people["hr"].user, kind="imports.finished")
+    assert "surveys.csv" in told.subject and told.link == f"/data/imports/{batch.pk}/"
     # confirming again imports nothing twice
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/data/imports/{batch.pk}/confirm/")

@@ -1,4 +1,5 @@
-"""Reminders before the due date and when overdue: e-mailed once, shown on the page."""
+"""Reminders before the due date and when overdue: notified once (inbox and e-mail, sent by the
+notification service once the run commits), shown on the page."""
 
 import datetime
 import io
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from courses.learning import services
 from courses.models import Enrolment, Reminder
+from lms.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +34,22 @@ def assigned(people, course):
 
 
 class TestReminders:
-    def test_due_soon_and_overdue_are_each_sent_once(self, assigned, course):
+    def test_due_soon_and_overdue_are_each_sent_once(
+        self, assigned, course, django_capture_on_commit_callbacks
+    ):
         _learner, _colleague = assigned
-        assert services.reminders_send() == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.reminders_send() == 2
         assert {m.to[0] for m in mail.outbox} == {"wz@example.com", "lk@example.com"}
         english = next(m for m in mail.outbox if m.to == ["lk@example.com"])
         assert "overdue" in english.body and course.title in english.body
         chinese = next(m for m in mail.outbox if m.to == ["wz@example.com"])
         assert course.title in chinese.body and "/learning/" in chinese.body
 
-        assert services.reminders_send() == 0  # the scheduled run, again
-        out = io.StringIO()
-        call_command("learning_daily", stdout=out)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.reminders_send() == 0  # the scheduled run, again
+            out = io.StringIO()
+            call_command("learning_daily", stdout=out)
         assert "0 reminders sent" in out.getvalue()
         assert len(mail.outbox) == 2
         assert Reminder.objects.filter(emailed=True).count() == 2
@@ -81,10 +87,16 @@ class TestReminders:
         theirs.refresh_from_db()
         assert theirs.dismissed_at is None
 
-    def test_a_mail_failure_keeps_the_reminder_on_the_page(self, assigned, settings):
-        settings.EMAIL_BACKEND = "tests.courses.test_reminders.BrokenBackend"
-        assert services.reminders_send() == 2
-        assert Reminder.objects.filter(emailed=False).count() == 2
+    def test_a_mail_failure_keeps_the_reminder_on_the_page_and_is_retried(
+        self, assigned, settings, django_capture_on_commit_callbacks
+    ):
+        settings.EMAIL_BACKEND = "tests.courses.learning.test_reminders.BrokenBackend"
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.reminders_send() == 2
+        assert Reminder.objects.filter(dismissed_at__isnull=True).count() == 2
+        failed = Delivery.objects.filter(channel="email")
+        assert [d.state for d in failed] == ["retrying", "retrying"]
+        assert all("SMTP server unreachable" in d.last_error for d in failed)
 
 
 class BrokenBackend:

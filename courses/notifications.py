@@ -1,0 +1,38 @@
+"""The kinds of notification of training (lms.notifications), registered when the app is ready."""
+
+from django.utils.translation import gettext_lazy as _
+
+from lms.notifications.registry import DINGTALK, EMAIL, INBOX, WECOM, Kind, register
+
+REMINDERS = "learning.reminders"
+SESSION_PROMOTED = "sessions.promoted"
+SESSION_CANCELLED = "sessions.cancelled"
+
+
+def register_kinds() -> None:
+    register(
+        Kind(
+            REMINDERS,
+            _("A course is due soon or overdue"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("The learner"),
+        )
+    )
+    register(
+        Kind(
+            SESSION_PROMOTED,
+            _("A waiting-list place was freed for you in a session"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("The person who was waiting"),
+            urgent=True,
+        )
+    )
+    register(
+        Kind(
+            SESSION_CANCELLED,
+            _("A session you signed up for was cancelled"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("Everyone signed up"),
+            urgent=True,
+        )
+    )

@@ -1,0 +1,168 @@
+"""Delivering notifications over the external channels: e-mail, DingTalk's and WeCom's group
+robots. A channel that fails is tried again with back-off (`LMS_NOTIFY_MAX_ATTEMPTS` tries in
+all) by `manage.py notifications_send` (cron, every few minutes); during the company's quiet
+hours (`LMS_NOTIFY_QUIET_HOURS`, the site's time zone) a non-urgent message waits for their end.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from lms.models import Delivery, DeliveryState, Notification
+from lms.notifications import payloads, registry
+
+log = logging.getLogger(__name__)
+
+
+def absolute(link: str) -> str:
+    if not link or link.startswith(("http://", "https://")):
+        return link
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + link
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "LMS_NOTIFY_MAX_ATTEMPTS", 6))
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """The wait after the n-th failed try: 1, 2, 4, 8... minutes, at most 2 hours."""
+    base = float(getattr(settings, "LMS_NOTIFY_RETRY_SECONDS", 60))
+    return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 7200))
+
+
+def quiet_until(now: datetime.datetime) -> datetime.datetime | None:
+    """The end of the quiet hours when `now` is in them (the site's time zone), else None."""
+    spec = getattr(settings, "LMS_NOTIFY_QUIET_HOURS", "")
+    local = timezone.localtime(now)
+    minute = local.hour * 60 + local.minute
+    if not payloads.in_quiet_hours(spec, minute):
+        return None
+    _start, end = payloads.quiet_window(spec)
+    ends = local.replace(hour=end // 60, minute=end % 60, second=0, microsecond=0)
+    if ends <= local:
+        ends += datetime.timedelta(days=1)
+    return ends
+
+
+# Delivering -------------------------------------------------------------------------------
+
+
+def _due_q(now) -> Q:
+    return Q(state__in=[DeliveryState.PENDING, DeliveryState.RETRYING]) & (
+        Q(next_try_at__isnull=True) | Q(next_try_at__lte=now)
+    )
+
+
+def deliveries_due(*, now=None, notification_ids=None):
+    now = now or timezone.now()
+    found = Delivery.objects.filter(_due_q(now))
+    if notification_ids is not None:
+        found = found.filter(notification_id__in=notification_ids)
+    return found.select_related("notification__person__profile").order_by("pk")
+
+
+def deliver_due(*, now=None, notification_ids=None) -> int:
+    """Try every delivery that is due; the number sent."""
+    sent = 0
+    for delivery in deliveries_due(now=now, notification_ids=notification_ids):
+        sent += deliver(delivery, now=now)
+    return sent
+
+
+def deliver(delivery: Delivery, *, now=None) -> bool:
+    """Send one delivery, if it is still due and no other worker took it; record the outcome."""
+    now = now or timezone.now()
+    notification = delivery.notification
+    if not notification.urgent and (until := quiet_until(now)):
+        Delivery.objects.filter(pk=delivery.pk).filter(_due_q(now)).update(next_try_at=until)
+        return False
+    # Claim it: a concurrent worker that read the same row finds it taken.
+    claimed = (
+        Delivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts)
+        .filter(_due_q(now))
+        .update(attempts=delivery.attempts + 1, next_try_at=now + datetime.timedelta(minutes=10))
+    )
+    if not claimed:
+        return False
+    attempts = delivery.attempts + 1
+    try:
+        _send(delivery.channel, notification)
+    except Exception as error:  # any failure of a channel is recorded and retried
+        log.warning("Notification %s over %s failed: %s", notification.pk, delivery.channel, error)
+        failed = attempts >= max_attempts()
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=DeliveryState.FAILED if failed else DeliveryState.RETRYING,
+            next_try_at=None if failed else now + backoff(attempts),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        return False
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=DeliveryState.SENT, sent_at=timezone.now(), next_try_at=None
+    )
+    return True
+
+
+def _message(notification: Notification) -> payloads.Message:
+    person = notification.person
+    profile = getattr(person, "profile", None)
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        label = gettext("Open")
+    return payloads.Message(
+        subject=notification.subject,
+        body=notification.body,
+        link=absolute(notification.link),
+        link_label=label,
+        mobile=(profile.phone if profile else "") or "",
+    )
+
+
+def _send(channel: str, notification: Notification) -> None:
+    if channel == registry.EMAIL:
+        body = notification.body
+        link = absolute(notification.link)
+        if link and link not in body:
+            body = f"{body.rstrip()}\n\n{link}\n"
+        send_mail(notification.subject, body, None, [notification.person.email])
+    elif channel == registry.DINGTALK:
+        url = payloads.dingtalk_url(
+            settings.LMS_DINGTALK_WEBHOOK,
+            getattr(settings, "LMS_DINGTALK_SECRET", ""),
+            int(time.time() * 1000),
+        )
+        _post(url, payloads.dingtalk_payload(_message(notification)))
+    elif channel == registry.WECOM:
+        _post(settings.LMS_WECOM_WEBHOOK, payloads.wecom_payload(_message(notification)))
+    else:
+        raise ValueError(f"unknown channel {channel!r}")
+
+
+def _post(url: str, payload: dict) -> None:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        answer = json.loads(raw or b"null")
+    except ValueError:
+        answer = None
+    ok, problem = payloads.robot_answer_ok(status, answer)
+    if not ok:
+        raise RuntimeError(problem)

@@ -1,0 +1,38 @@
+"""The kinds of event people are told about: each app registers its own (in its AppConfig.ready),
+so that lms never imports them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The channels, in the order pages show them. The inbox is always on.
+INBOX, EMAIL, DINGTALK, WECOM = "inbox", "email", "dingtalk", "wecom"
+CHANNELS = (INBOX, EMAIL, DINGTALK, WECOM)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # stored on each notification, e.g. "sessions.cancelled"
+    label: str  # translatable (a lazy string), shown on the preferences page
+    channels: tuple[str, ...] = (INBOX, EMAIL)  # on by default, within what is enabled
+    audience: str = ""  # who receives it, for the preferences page and the docs
+    urgent: bool = False  # urgent kinds are not held back by the quiet hours
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> Kind:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise LookupError(f"notification kind {name!r} is not registered") from None
+
+
+def kinds() -> list[Kind]:
+    return sorted(_KINDS.values(), key=lambda kind: kind.name)
