@@ -7,13 +7,13 @@ import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
 from lms.integrations.services import token_authenticate
+from lms.platform.cache import window_count
 
 clock = time.time  # the limit's minutes (a test holds it still)
 
@@ -41,7 +41,8 @@ class TokenAuth(HttpBearer):
 
 class TokenRateThrottle(BaseThrottle):
     """At most `LMS_API_PER_MINUTE` calls per token in each minute of the clock, counted in
-    the shared cache (so across every app server); the rest get 429 and Retry-After."""
+    the shared cache (so across every app server; in each process's memory while Redis is
+    unreachable, lms.platform.cache); the rest get 429 and Retry-After."""
 
     def allow_request(self, request) -> bool:
         token = getattr(request, "auth", None)
@@ -49,13 +50,7 @@ class TokenRateThrottle(BaseThrottle):
             return True
         window = int(clock() // 60)
         key = f"api-rate:{token.pk}:{window}"
-        cache.add(key, 0, timeout=90)
-        try:
-            used = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=90)
-            used = 1
-        return used <= settings.LMS_API_PER_MINUTE
+        return window_count(key, 90) <= settings.LMS_API_PER_MINUTE
 
     def wait(self) -> float:
         """Seconds until the next minute starts."""

@@ -19,7 +19,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from assessments.models.certificates import (
     CertificateKind,
     CertificateStatus,
 )
+from lms.platform.cache import window_count
 
 # Crockford's base32 (no I, L, O, U): what `assessments.certificates.new_code` draws from.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -220,12 +220,7 @@ def lookup_allowed(client: str | None, *, now: float | None = None) -> RateDecis
         limit = getattr(settings, setting, default)
         window = int(now // seconds)
         key = f"verify:{who}:{seconds}:{window}"
-        cache.add(key, 0, timeout=seconds + 5)
-        try:
-            used = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds + 5)
-            used = 1
+        used = window_count(key, seconds + 5)
         if used > limit:
             retry_after = max(retry_after, int((window + 1) * seconds - now) + 1)
     return RateDecision(allowed=retry_after == 0, retry_after=retry_after)

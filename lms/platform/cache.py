@@ -22,9 +22,9 @@ What a skipped operation answers:
   for a lock no one can hold.
 - `incr` raises ValueError, as Django does for a missing key (callers handle it).
 - Rate-limit counters (the keys starting with `LOCAL_PREFIXES`: allauth's sign-in limits, the
-  public verification page's) are kept meanwhile in this process's memory instead: the limits
-  still apply, per process rather than for the whole site, and nobody is locked out for want
-  of a counter (docs/security.md).
+  public verification page's, the API's per token: `window_count`) are kept meanwhile in this
+  process's memory instead: the limits still apply, per process rather than for the whole
+  site, and nobody is locked out for want of a counter (docs/security.md).
 
 A write that was skipped may have been an invalidation (a new version token, a session
 deleted at sign-out): the entry it should have replaced is still in Redis. So the keys of
@@ -61,7 +61,7 @@ RETRY_AFTER = 5.0
 LOG_EVERY = 60.0
 MAX_LOST_KEYS = 10_000
 # Keys (as the callers name them) counted in process memory while Redis is unreachable.
-LOCAL_PREFIXES = ("allauth:rl:", "verify:")
+LOCAL_PREFIXES = ("allauth:rl:", "verify:", "api-rate:")
 # Failures of the connection (redis' ConnectionError and TimeoutError are RedisErrors; a
 # socket error the client did not wrap is an OSError). A programming error still raises.
 ERRORS = (RedisError, OSError)
@@ -111,6 +111,21 @@ def _health_of(name: str) -> _Health:
 
 def _local(key: str) -> bool:
     return key.startswith(LOCAL_PREFIXES)
+
+
+def window_count(key: str, timeout: int) -> int:
+    """Count one more under `key`, a fixed window's counter of the default cache kept
+    `timeout` seconds; the count so far, this one included. (A key that expired between
+    the `add` and the `incr` starts again at one.) Name the key with one of
+    `LOCAL_PREFIXES`, so that the count goes on while Redis is unreachable."""
+    from django.core.cache import cache
+
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 class RedisCache(DjangoRedisCache):

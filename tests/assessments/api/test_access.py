@@ -199,3 +199,18 @@ def test_problem_messages_follow_accept_language(people, api, make_token):
     assert english["Content-Language"] == "en"
     assert "Line 2" in english.json()["problems"][0]["message"]
     assert "第 2 行" in chinese.json()["problems"][0]["message"]
+
+
+def test_the_limit_still_holds_with_redis_unreachable(
+    people, api, make_token, settings, monkeypatch
+):
+    """Counted in the process's memory meanwhile (lms.platform.cache), as the sign-in and
+    verification limits are: neither switched off nor refusing everyone."""
+    from tests.faults.site_requests import use_redis
+
+    use_redis(settings, "redis://127.0.0.1:1/0")  # nothing listens: refused at once
+    settings.LMS_API_PER_MINUTE = 2
+    monkeypatch.setattr("assessments.api.auth.clock", lambda: 1_900_000_015.0)
+    token = make_token()
+    statuses = [api.get("/results", token=token).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
