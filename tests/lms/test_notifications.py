@@ -353,3 +353,42 @@ def test_the_resend_command_delivers_what_is_due(robots, person, settings):
     call_command("notifications_send", stdout=out)
     assert Delivery.objects.get().state == "sent"
     assert "1 delivered" in out.getvalue()
+
+
+def test_many_people_at_once_each_with_their_own_link_in_a_few_queries(
+    robots, make_staff, person, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """A cycle's results or a course for a whole station: 60 people told in a bounded number of
+    queries, each with their own link, the unread badge right for each, and the same event
+    again changes nothing."""
+    staff = [make_staff(number=f"B{n:04d}").user for n in range(60)]
+    staff[0].is_active = False
+    staff[0].save()
+    services.preferences_set(person=staff[1], choices={("tests.hello", "email"): False})
+    recipients = [services.Recipient(u, f"/results/{u.pk}/") for u in staff]
+    with django_assert_max_num_queries(12), django_capture_on_commit_callbacks() as callbacks:
+        created = services.notify_each(
+            kind="tests.hello", key="cycle-7", recipients=recipients, subject="成绩已公布"
+        )
+    assert len(created) == 59  # the leaver is not told
+    assert len(callbacks) == 1  # one delivery task for the lot
+    told = Notification.objects.get(person=staff[5], key="cycle-7")
+    assert told.link == f"/results/{staff[5].pk}/"
+    assert services.selectors.unread_badge(staff[5]) == 1
+    assert not Notification.objects.filter(person=staff[0]).exists()
+    # Person 1 turned e-mail off for this kind; people without an address get no e-mail.
+    assert "email" not in set(
+        Delivery.objects.filter(notification__person=staff[1]).values_list("channel", flat=True)
+    )
+    again = services.notify_each(kind="tests.hello", key="cycle-7", recipients=recipients)
+    assert again == []
+    assert Notification.objects.filter(key="cycle-7").count() == 59
+
+
+def test_a_batch_that_meets_an_earlier_notification_still_tells_the_others(person, make_staff):
+    """Told already (by a concurrent run, say): that person is skipped, the rest are told."""
+    other = make_staff(number="B0100").user
+    services.notify(kind="tests.hello", people=[person], key="race", subject="一")
+    created = services.notify(kind="tests.hello", people=[person, other], key="race", subject="一")
+    assert [n.person for n in created] == [other]
+    assert Notification.objects.filter(key="race").count() == 2
