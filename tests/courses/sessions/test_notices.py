@@ -314,4 +314,3 @@ def test_the_command_runs_the_day_before_reminders_once(people, make_session):
     the_day_before = (timezone.localdate() - DAY).isoformat()
     call_command("session_reminders", "--on", the_day_before, stdout=out)
     assert out.getvalue().count("0 people reminded") == 2
-
