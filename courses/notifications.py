@@ -7,6 +7,10 @@ from lms.notifications.registry import DINGTALK, EMAIL, INBOX, WECOM, Kind, regi
 REMINDERS = "learning.reminders"
 SESSION_PROMOTED = "sessions.promoted"
 SESSION_CANCELLED = "sessions.cancelled"
+# A place booked (or a place on the waiting list), the session moved, the day before.
+SESSION_BOOKED = "sessions.booked"
+SESSION_MOVED = "sessions.moved"
+SESSION_REMINDER = "sessions.reminder"
 
 
 def register_kinds() -> None:
@@ -34,5 +38,31 @@ def register_kinds() -> None:
             (INBOX, EMAIL, DINGTALK, WECOM),
             _("Everyone signed up"),
             urgent=True,
+        )
+    )
+    # A place booked, the session moved, the day before ------------------------------------
+    register(
+        Kind(
+            SESSION_BOOKED,
+            _("You signed up for a session: your place, or your place on the waiting list"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("The person signed up"),
+        )
+    )
+    register(
+        Kind(
+            SESSION_MOVED,
+            _("A session you signed up for moved to another time or place"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("Everyone signed up, and everyone waiting"),
+            urgent=True,
+        )
+    )
+    register(
+        Kind(
+            SESSION_REMINDER,
+            _("A session you have a place in is tomorrow"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("Everyone with a place"),
         )
     )

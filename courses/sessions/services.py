@@ -34,7 +34,12 @@ from courses.models.live import (
     SignUpStatus,
     TrainingSession,
 )
-from courses.sessions.notices import notify_after_commit
+from courses.sessions.notices import (
+    Arrangement,
+    notify_after_commit,
+    notify_booked,
+    notify_moved,
+)
 from courses.sessions.permissions import (
     audience_problems,
     in_audience,
@@ -140,7 +145,8 @@ def waiting_place(signup: SignUp) -> int | None:
 
 
 def signup_create(*, session: TrainingSession, user) -> SignUpResult:
-    """Sign `user` up: a confirmed place while there is room, else the waiting list."""
+    """Sign `user` up: a confirmed place while there is room, else the waiting list. The
+    person is told which (once per sign-up: signing up again while signed up tells nothing)."""
     with transaction.atomic():
         session = _locked(session)
         now = timezone.now()
@@ -159,7 +165,9 @@ def signup_create(*, session: TrainingSession, user) -> SignUpResult:
             signup = SignUp(session=session, user=user)
         signup.status, signup.queued_at = status, now
         signup.save()
-    return SignUpResult(signup, waiting_place(signup))
+        place = waiting_place(signup)
+        notify_booked(signup, place)
+    return SignUpResult(signup, place)
 
 
 def signup_cancel(*, session: TrainingSession, user) -> SignUp | None:
@@ -209,7 +217,8 @@ def session_capacity_change(*, session: TrainingSession, capacity: int) -> list[
 @transaction.atomic
 def session_update(*, session: TrainingSession, by, changes: dict) -> list:
     """Apply an edit form's changes; a larger capacity moves the waiting list up. The audience
-    follows the rule of scheduling, for `by` and the session's trainer.
+    follows the rule of scheduling, for `by` and the session's trainer. A new time or place
+    is told to everyone with a place or waiting (old → new).
 
     Returns the sign-ups confirmed from the waiting list.
     """
@@ -223,6 +232,7 @@ def session_update(*, session: TrainingSession, by, changes: dict) -> list:
     units = list(changes["audience_units"])
     everyone = bool(changes.get("audience_everyone", False))
     _check_audience(by=by, trainer=session.trainer, units=units, everyone=everyone)
+    before = Arrangement.of(session)
     fields = ["starts_at", "ends_at", "place", "description", "audience_positions"]
     for field in fields:
         setattr(session, field, changes[field])
@@ -230,6 +240,9 @@ def session_update(*, session: TrainingSession, by, changes: dict) -> list:
     session.full_clean()
     session.save(update_fields=[*fields, "audience_everyone"])
     session.audience_units.set(units)
+    # Told before the waiting list moves up: those moved up are told of their place with the
+    # new time and place already.
+    notify_moved(session, before)
     return session_capacity_change(session=session, capacity=changes["capacity"])
 
 
