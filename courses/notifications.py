@@ -7,9 +7,19 @@ from lms.notifications.registry import DINGTALK, EMAIL, INBOX, WECOM, Kind, regi
 REMINDERS = "learning.reminders"
 SESSION_PROMOTED = "sessions.promoted"
 SESSION_CANCELLED = "sessions.cancelled"
+COURSE_ASSIGNED = "learning.assigned"
+DRILL_REVIEW = "drills.review"
 
 
 def register_kinds() -> None:
+    register(
+        Kind(
+            COURSE_ASSIGNED,
+            _("A course was assigned to you"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("The learner"),
+        )
+    )
     register(
         Kind(
             REMINDERS,
@@ -34,5 +44,13 @@ def register_kinds() -> None:
             (INBOX, EMAIL, DINGTALK, WECOM),
             _("Everyone signed up"),
             urgent=True,
+        )
+    )
+    register(
+        Kind(
+            DRILL_REVIEW,
+            _("A drill is waiting for your review"),
+            (INBOX, EMAIL),
+            _("Lead trainers (not the drill's authors)"),
         )
     )
