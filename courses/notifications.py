@@ -11,9 +11,19 @@ SESSION_CANCELLED = "sessions.cancelled"
 SESSION_BOOKED = "sessions.booked"
 SESSION_MOVED = "sessions.moved"
 SESSION_REMINDER = "sessions.reminder"
+COURSE_ASSIGNED = "learning.assigned"
+DRILL_REVIEW = "drills.review"
 
 
 def register_kinds() -> None:
+    register(
+        Kind(
+            COURSE_ASSIGNED,
+            _("A course was assigned to you"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("The learner"),
+        )
+    )
     register(
         Kind(
             REMINDERS,
@@ -64,5 +74,13 @@ def register_kinds() -> None:
             _("A session you have a place in is tomorrow"),
             (INBOX, EMAIL, DINGTALK, WECOM),
             _("Everyone with a place"),
+        )
+    )
+    register(
+        Kind(
+            DRILL_REVIEW,
+            _("A drill is waiting for your review"),
+            (INBOX, EMAIL),
+            _("Lead trainers (not the drill's authors)"),
         )
     )

@@ -1,9 +1,11 @@
 """Every receiver of the courses app, connected in one place with its sender (`connect`, called
 by CoursesConfig.ready): onboarding for new staff, the demo training for `seed_demo`, the review
-workflow of a new drill index, the rubric kept with each published drill."""
+workflow of a new drill index, the rubric kept with each published drill, the lead trainers told
+of a drill waiting for their review (instead of Wagtail's own e-mail)."""
 
 from django.db.models.signals import post_save
-from wagtail.signals import page_published
+from wagtail.models import TaskState
+from wagtail.signals import page_published, task_submitted
 
 from courses.models.live import DrillIndexPage, DrillPage
 from lms.demo import company
@@ -21,6 +23,20 @@ def connect() -> None:
     page_published.connect(
         keep_rubric_version, sender=DrillPage, dispatch_uid="courses.rubric_version"
     )
+    task_submitted.connect(
+        tell_drill_reviewers, sender=TaskState, dispatch_uid="courses.drill_review_notice"
+    )
+    # Wagtail e-mails a group approval task's members when it starts; a drill's reviewers
+    # are told by `tell_drill_reviewers` instead (on the channels they chose), so not twice.
+    # Connected under Wagtail's own dispatch_uid, which keeps Wagtail's receiver out whichever
+    # app is ready first (courses is, in INSTALLED_APPS).
+    task_submitted.disconnect(sender=TaskState, dispatch_uid=WAGTAIL_SUBMISSION_EMAIL)
+    task_submitted.connect(
+        wagtail_submission_email, sender=TaskState, dispatch_uid=WAGTAIL_SUBMISSION_EMAIL
+    )
+
+
+WAGTAIL_SUBMISSION_EMAIL = "group_approval_task_submitted_email_notification"
 
 
 def onboard_new_staff(sender, profile, **kwargs):
@@ -49,3 +65,20 @@ def keep_rubric_version(sender, instance, **kwargs):
     from courses.drills.services import rubric_version_record
 
     rubric_version_record(instance)
+
+
+def tell_drill_reviewers(sender, instance, user=None, **kwargs):
+    from courses.drills.notices import review_requested_notify
+
+    review_requested_notify(task_state=instance, submitted_by=user)
+
+
+def wagtail_submission_email(sender, instance, **kwargs):
+    """Wagtail's e-mail to the reviewers of a group approval task, except a drill's review."""
+    from wagtail.admin.signal_handlers import task_submission_email_notifier
+
+    from courses.models.reviews import DrillReviewTask
+
+    if isinstance(instance.task.specific, DrillReviewTask):
+        return False
+    return task_submission_email_notifier(instance=instance, sender=sender, **kwargs)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.learning import completion
+from courses.learning.notices import assigned_notify
 from courses.learning.signals import course_completed, lesson_completed
 from courses.models.learning import (
     Assignment,
@@ -166,6 +167,8 @@ def _enrol(
 
     Someone already enrolled keeps their enrolment; an earlier due date from
     a new assignment replaces a later one (or none) while the course is open.
+    With an assignment, the people it enrolled and those whose due date it brought
+    forward are told (`assigned_notify`).
     """
     wanted = dict(people)
     if not wanted:
@@ -201,6 +204,9 @@ def _enrol(
         ],
         ignore_conflicts=True,
     )
+    if assignment is not None:
+        told = {**wanted, **{e.user_id: e.due_on for e in earlier}}
+        assigned_notify(assignment=assignment, course=course, due=told)
     return len(wanted)
 
 
@@ -383,7 +389,7 @@ def enrolment_reopen(
 ) -> Enrolment:
     """Give a person a course they have done again: its lessons are to be done again, and
     what they did before is kept as history (`PastCompletion`, and the enrolment's
-    `completed_before`), not lost."""
+    `completed_before`), not lost. The person is told (`assigned_notify`)."""
     now = timezone.now()
     done = list(
         LessonCompletion.objects.filter(user_id=enrolment.user_id, course_id=enrolment.course_id)
@@ -431,6 +437,9 @@ def enrolment_reopen(
             "last_lesson",
         ]
     )
+    assigned_notify(
+        assignment=assignment, course=assignment.course, due={enrolment.user_id: due_on}
+    )
     return enrolment
 
 
@@ -468,6 +477,7 @@ def assignment_for_cause(
             enrolled_at=timezone.now(),
             due_on=due_on,
         )
+        assigned_notify(assignment=assignment, course=course, due={user.pk: due_on})
     elif enrolment.completed_at:
         enrolment_reopen(enrolment=enrolment, assignment=assignment, due_on=due_on, why=reason)
     else:
@@ -478,6 +488,7 @@ def assignment_for_cause(
             fields.append("due_on")
             Reminder.objects.filter(enrolment=enrolment).delete()
         enrolment.save(update_fields=fields)
+        assigned_notify(assignment=assignment, course=course, due={user.pk: enrolment.due_on})
     audit_record(
         action=AuditAction.COURSE_ASSIGNED,
         actor_label=actor_label,

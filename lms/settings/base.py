@@ -377,6 +377,12 @@ LMS_QUESTION_IMPORT_MAX_CHARS = env.int("LMS_QUESTION_IMPORT_MAX_CHARS", default
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="") or _("Courier training and assessment")
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail e-mails every superuser when anything is submitted for review, beside the review's
+# own reviewers. Here the only reviews are the drills', whose reviewers (the lead trainers)
+# are told by the notifications ("drills.review", on the channels each chose; courses/
+# receivers.py keeps Wagtail's e-mail to them out): a superuser who is also a lead trainer
+# would be told twice, and every administrator of each drill the lead trainers review.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 # Gravatar is unreachable in mainland China: avatars are drawn locally from initials
 # (lms.platform.avatars, through the get_avatar_url hook) and nothing asks Gravatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

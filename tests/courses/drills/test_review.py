@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """Drills are published through the "Drill review" workflow (courses/drills/).
 
 A trainer writes and submits; a lead trainer approves (the drill goes live with rubric
@@ -8,16 +9,21 @@ new version; sessions scheduled before keep theirs.
 import datetime
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from courses.demo.live import DRILLS, _drill_page
+from courses.drills.permissions import drill_author_ids, is_drill_author
 from courses.drills.selectors import review_workflow
 from courses.models import DrillPage, RubricVersion
 from courses.sessions import services
+from lms import services as lms_services
+from lms.models import Notification
 from lms.roles import Role
+from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -332,3 +338,109 @@ def test_the_rubric_is_a_card_per_criterion_on_a_phone(
         assert f'data-label="{label}"' in table
     if language == "zh-hans":
         assert 'data-label="Weight"' not in table
+
+
+# Telling the reviewers ----------------------------------------------------------------------
+
+
+def review_notices(user):
+    return list(Notification.objects.filter(person=user, kind="drills.review").order_by("pk"))
+
+
+@pytest.fixture
+def reviewers(lead, other_lead):
+    """Both lead trainers have an e-mail address; the other one reads English."""
+    lead.email = "lead@example.com"
+    lead.save(update_fields=["email"])
+    other_lead.email, other_lead.language = "other@example.com", "en"
+    other_lead.save(update_fields=["email", "language"])
+    return lead, other_lead
+
+
+def test_the_lead_trainers_are_told_once_when_a_drill_is_submitted(
+    draft, trainer, reviewers, make_staff, client, django_capture_on_commit_callbacks
+):
+    """A trainer submits a drill: every lead trainer is told, in their language, with a link to
+    the drill in the admin, and gets one e-mail (the notification's; not Wagtail's as well); the
+    trainer who wrote it and a lead trainer who has left are not told, and Wagtail e-mails no
+    superuser."""
+    lead, other_lead = reviewers
+    leaver = make_staff("east", roles=[Role.LEAD_TRAINER], position="trainer", number="LT09")
+    lms_services.staff_mark_left(profile=leaver, on=timezone.localdate())
+    superuser = make_staff("co", roles=[Role.ADMINISTRATOR], number="AD09").user
+    superuser.is_superuser, superuser.email = True, "root@example.com"
+    superuser.save(update_fields=["is_superuser", "email"])
+    client.force_login(trainer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtailadmin_pages:edit", args=[draft.pk]), edit_form_data(draft, submit=1)
+        )
+    assert response.status_code == 302
+
+    edit = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    (chinese,) = review_notices(lead)
+    assert chinese.subject == f"待审核演练：{draft.title}"
+    assert f"培训师提交了演练“{draft.title}”，待您审核。" in chinese.body
+    assert chinese.link == edit and f"http://testserver{edit}" in chinese.body
+    (english,) = review_notices(other_lead)
+    assert english.subject == f"Drill to review: {draft.title}"
+    assert f"培训师 submitted the drill “{draft.title}” for review." in english.body
+    assert review_notices(trainer) == [] and review_notices(leaver.user) == []
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["lead@example.com", "other@example.com"]
+    assert {m.subject for m in mail.outbox} == {chinese.subject, english.subject}
+
+    client.force_login(other_lead)
+    assert english.subject in in_english(client).get("/inbox/").content.decode()
+
+
+def test_a_lead_trainer_who_wrote_the_drill_is_not_told(drill_index, lead, other_lead):
+    page = _drill_page(DRILLS["complaint"], owner=lead)
+    page.has_unpublished_changes = True
+    drill_index.add_child(instance=page)
+    page.save_revision(user=lead)
+    review_workflow().start(DrillPage.objects.get(pk=page.pk), lead)
+    assert review_notices(lead) == []
+    assert len(review_notices(other_lead)) == 1
+
+
+def test_a_drill_submitted_again_after_changes_is_told_again(draft, trainer, lead, other_lead):
+    review_workflow().start(draft, trainer)
+    task_state = in_progress_task(draft)
+    task_state.task.specific.on_action(task_state, lead, "reject", comment="请补充评分标准。")
+    draft.save_revision(user=trainer)
+    WorkflowState.objects.get(object_id=str(draft.pk)).resume(user=trainer)
+    assert in_progress_task(draft).pk != task_state.pk
+    assert len(review_notices(lead)) == 2
+    assert len(review_notices(other_lead)) == 2
+
+
+def test_other_group_approvals_keep_wagtails_own_email(index, make_staff, people):
+    """Only the drill review's e-mail is the notifications' own: a group approval of another
+    kind of page still e-mails its group, as Wagtail does."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    from tests.factories import course as make_course
+
+    editors = Group.objects.create(name="课程审核")
+    editor = make_staff("east", number="ED01", email="editor@example.com").user
+    editor.groups.add(editors)
+    task = GroupApprovalTask.objects.create(name="课程审批")
+    task.groups.set([editors])
+    workflow = Workflow.objects.create(name="课程审核")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    page, _lessons = make_course(index, "投诉处理", lessons=1)
+    page.save_revision(user=people["trainer"].user)
+    workflow.start(page, people["trainer"].user)
+    assert [m.to for m in mail.outbox] == [["editor@example.com"]]
+    assert not Notification.objects.filter(kind="drills.review").exists()
+
+
+def test_the_authors_at_once_are_the_authors_one_by_one(draft, trainer, lead, other_lead):
+    review_workflow().start(draft, trainer)
+    draft.title = "电话投诉(主培训师改过)"
+    draft.save_revision(user=lead)
+    everyone = [trainer, lead, other_lead]
+    assert {u.pk for u in everyone if is_drill_author(u, draft)} == drill_author_ids(draft)
+    assert drill_author_ids(draft) == {trainer.pk, lead.pk}

@@ -94,7 +94,7 @@ class TestReminders:
         with django_capture_on_commit_callbacks(execute=True):
             assert services.reminders_send() == 2
         assert Reminder.objects.filter(dismissed_at__isnull=True).count() == 2
-        failed = Delivery.objects.filter(channel="email")
+        failed = Delivery.objects.filter(channel="email", notification__kind="learning.reminders")
         assert [d.state for d in failed] == ["retrying", "retrying"]
         assert all("SMTP server unreachable" in d.last_error for d in failed)
 
