@@ -32,6 +32,7 @@ from assessments.certificates.printing import print_jobs_tidy
 from assessments.certificates.services import lost_renderings_requeue
 from assessments.models.certificates import Certificate, CertificateKind
 from assessments.notifications import CERTIFICATES_EXPIRING, CERTIFICATES_EXPIRING_HR
+from courses.learning.notices import assigned_notify
 from courses.learning.services import enrolment_reopen
 from courses.models.learning import Assignment, Enrolment, EnrolmentSource
 from lms.audit import audit_record
@@ -288,6 +289,7 @@ def course_reassign_for_expired(*, certificate_id: int, on: datetime.date) -> bo
             enrolled_at=timezone.now(),
             due_on=due,
         )
+        assigned_notify(assignment=assignment, course=course, due={certificate.user_id: due})
     audit_record(
         action=AuditAction.COURSE_ASSIGNED,
         actor_label=SYSTEM_ACTOR,

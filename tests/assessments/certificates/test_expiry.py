@@ -24,7 +24,7 @@ from courses.models import (
     PastCompletion,
     Reminder,
 )
-from lms.models import AuditEvent, Delivery, StaffStatus
+from lms.models import AuditEvent, Delivery, Notification, StaffStatus
 from lms.models.audit import AuditAction
 from lms.notifications.delivery import deliver_due
 from tests.concurrency import postgresql_only, run_at_once
@@ -232,6 +232,9 @@ def test_a_holder_without_an_enrolment_is_enrolled(people, course):
     assert expired_courses_reassign(on=TODAY) == 1
     enrolment = Enrolment.objects.get(user=certificate.user)
     assert enrolment.completed_at is None and enrolment.assignment is not None
+    # Told, as one whose enrolment is reopened is: the course is theirs to do again, and why.
+    (told,) = Notification.objects.filter(person=certificate.user, kind="learning.assigned")
+    assert certificate.serial in told.body
 
 
 def test_the_command_runs_both_and_is_safe_to_repeat(mailboxes, course, completed):
