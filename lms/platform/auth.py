@@ -16,6 +16,7 @@ from lms.models.accounts import User
 from lms.models.audit import AuditAction
 from lms.platform.user_cache import cached_user
 from lms.roles import Role, roles_of
+from lms.sso import reauth
 
 
 class _WithProfile:
@@ -103,6 +104,18 @@ class AccountAdapter(DefaultAccountAdapter):
             else path
             for path in super().get_login_stages()
         ]
+
+    def get_reauthentication_methods(self, user):
+        """allauth's ways to confirm access, without the password for whoever may not sign in
+        with one (LMS_SSO_ONLY), and with the company's identity (lms.sso.reauth)."""
+        found = super().get_reauthentication_methods(user)
+        if user.is_authenticated and not keeps_password(user):
+            found = [method for method in found if method["id"] != "reauthenticate"]
+        return found + reauth.methods(user)
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        return required and not reauth.recently_confirmed(self.request)
 
     def send_password_reset_mail(self, user, email, context):
         # With LMS_SSO_ONLY only administrators get a link; the page says the same to everyone.
