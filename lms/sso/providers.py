@@ -1,5 +1,5 @@
 """The providers the operator configured (lms/settings/sso.py), and their names as people read
-them: on the sign-in buttons, and wherever the site says "sign in with ...". """
+them: on the sign-in buttons, and wherever the site says "sign in with ..."."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 # The order of the buttons: the company's own identity provider first, then DingTalk, Feishu.
 ORDER = ("openid_connect", "dingtalk", "feishu")
+
 
 def configured() -> list[str]:
     """The ids of the configured providers, in the order of the buttons."""
