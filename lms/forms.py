@@ -1,10 +1,12 @@
 """Forms for sign-in and for HR's staff pages."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from lms.models.accounts import Position
@@ -25,6 +27,32 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].widget.attrs["placeholder"] = ""
         # allauth puts a "forgot your password?" link under the field; the page has its own.
         self.fields["password"].help_text = ""
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    """allauth's "choose a password" of a set-password or reset link, refused for whoever signs
+    in with the company account alone (LMS_SSO_ONLY): a link sent before it was switched on
+    would otherwise give them a password nothing accepts. `company_sign_in` names the
+    providers for the page to say so before anything is typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lms.platform.auth import keeps_password
+        from lms.sso.providers import names
+
+        self.company_sign_in = names() if self.user and not keeps_password(self.user) else ""
+
+    def clean(self):
+        if self.company_sign_in:
+            raise forms.ValidationError(
+                _(
+                    "You sign in with the company account (%(providers)s): passwords are kept "
+                    "for administrators only, so this link cannot set one."
+                )
+                % {"providers": self.company_sign_in},
+                code="sso_only",
+            )
+        return super().clean()
 
 
 class _VerificationCode:
@@ -74,6 +102,11 @@ class StaffCreateForm(forms.Form):
 
     def __init__(self, *args, org_units=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if settings.LMS_SSO_ONLY:
+            self.fields["email"].help_text = _(
+                "Staff sign in with the company account: no set-password link is sent, except "
+                "to administrators."
+            )
         self.fields["org_unit"].queryset = (
             org_units if org_units is not None else OrgUnit.objects.all()
         )

@@ -22,8 +22,10 @@ from lms.models.accounts import Position, StaffProfile, StaffStatus, User
 from lms.models.audit import AuditAction
 from lms.models.org import CHILD_KIND, OrgUnit, OrgUnitKind
 from lms.permissions import forget_scope, may_give_roles, may_manage_account
+from lms.platform.auth import keeps_password
 from lms.roles import Role, forget_roles
 from lms.signals import staff_created
+from lms.sso import providers as sso
 
 logger = logging.getLogger(__name__)
 
@@ -264,9 +266,27 @@ class Invitation:
     emailed: bool
 
 
+def signs_in_with_company_account(user: User) -> bool:
+    """LMS_SSO_ONLY and not an administrator: the person signs in with the company's identity
+    only, so a set-password link would give them a password nothing accepts."""
+    return not keeps_password(user)
+
+
+def company_sign_in_message(user: User) -> str:
+    profile = getattr(user, "profile", None)
+    return _(
+        "%(name)s signs in with the company account (%(providers)s): passwords are kept for "
+        "administrators only, so no set-password link is sent."
+    ) % {"name": profile.full_name if profile else user.username, "providers": sso.names()}
+
+
 def staff_invite(*, user: User, by: User | None = None) -> Invitation:
-    """A new one-time set-password link, e-mailed where the person has an address."""
+    """A new one-time set-password link, e-mailed where the person has an address; refused
+    (ValidationError, nothing sent nor recorded) for whoever signs in with the company account
+    alone (`signs_in_with_company_account`)."""
     _require_account_rule(by, user)
+    if signs_in_with_company_account(user):
+        raise ValidationError(company_sign_in_message(user), code="sso_only")
     url = set_password_url(user)
     emailed = False
     if user.email:
@@ -287,10 +307,13 @@ def staff_invite(*, user: User, by: User | None = None) -> Invitation:
     return Invitation(url=url, emailed=emailed)
 
 
-def staff_add(*, by: User | None, **fields) -> tuple[StaffProfile, Invitation]:
+def staff_add(*, by: User | None, **fields) -> tuple[StaffProfile, Invitation | None]:
     """A new member of staff (`staff_create`) and their first set-password link, e-mailed where
-    they have an address (`staff_invite`): the account is kept should the e-mail fail."""
+    they have an address (`staff_invite`): the account is kept should the e-mail fail. No link
+    (None) for whoever signs in with the company account alone."""
     profile = staff_create(by=by, **fields)
+    if signs_in_with_company_account(profile.user):
+        return profile, None
     return profile, staff_invite(user=profile.user, by=by)
 
 

@@ -35,6 +35,7 @@ from lms.platform.home import home_sections
 from lms.platform.middleware import SUPPORTED_LANGUAGES, user_has_mfa
 from lms.platform.panels import NOTICE_ORDERS, home_panels, staff_panels
 from lms.roles import Role, roles_of
+from lms.sso.providers import names as sso_names
 
 PAGE_SIZE = 50
 
@@ -171,6 +172,10 @@ def staff_detail(request, employee_number: str):
             "unit_path": profile.org_unit.full_path_names(),
             "roles": [Role(group.name).label for group in profile.user.groups.all()],
             "may_manage_account": may_manage_account(request.user, profile.user),
+            # LMS_SSO_ONLY: no set-password link for them, the providers' names instead.
+            "company_sign_in": sso_names()
+            if services.signs_in_with_company_account(profile.user)
+            else "",
             "roles_form": roles_form,
             "leave_form": LeaveForm(initial={"left_on": timezone.localdate()}),
             "panels": staff_panels.render(request, profile.user),
@@ -193,15 +198,22 @@ def staff_create(request):
                 for message in errors:
                     form.add_error(target if target in form.fields else None, message)
         else:
-            _tell_invitation(request, invitation, created=True)
+            _tell_invitation(request, invitation, created=True, user=profile.user)
             return redirect("lms:staff_detail", employee_number=profile.user.username)
     return render(request, "lms/staff_form.html", {"form": form})
 
 
-def _tell_invitation(request, invitation: services.Invitation, *, created: bool = False) -> None:
+def _tell_invitation(
+    request, invitation: services.Invitation | None, *, created: bool = False, user=None
+) -> None:
     """Say where the set-password link went: a link is shown only when it could not be
-    e-mailed, to the person who was allowed to ask for it."""
-    if invitation.emailed:
+    e-mailed, to the person who was allowed to ask for it. No link (None): the person signs in
+    with the company account."""
+    if invitation is None:
+        message = _("Account created. %(how_they_sign_in)s") % {
+            "how_they_sign_in": services.company_sign_in_message(user)
+        }
+    elif invitation.emailed:
         message = (
             _("Account created; the set-password link was e-mailed.")
             if created
@@ -222,7 +234,12 @@ def staff_invite(request, employee_number: str):
     require(may_manage_staff(request.user))
     profile = _visible_profile(request.user, employee_number)
     require(may_manage_account(request.user, profile.user))
-    _tell_invitation(request, services.staff_invite(user=profile.user, by=request.user))
+    try:
+        invitation = services.staff_invite(user=profile.user, by=request.user)
+    except ValidationError as refusal:  # signs in with the company account: no link to send
+        messages.error(request, refusal.messages[0])
+    else:
+        _tell_invitation(request, invitation)
     return redirect("lms:staff_detail", employee_number=employee_number)
 
 

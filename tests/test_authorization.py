@@ -101,6 +101,7 @@ MATRIX = [
     # People and the organisation
     get("lms:account",                           "L 200 200 200 200 200 200"),
     get("lms:account_access",                    "L 200 200 200 200 200 200"),  # each their own
+    get("sso_reauthenticate",                    "L 404 404 404 404 404 404"),  # no provider configured here
     get("lms:my_data",                           "L 200 200 200 200 200 200"),  # each their own
     get("lms:staff_list",                        "L 403 403 200 200 200 200"),
     get("lms:staff_create",                      "L 403 403 403 403 200 200"),

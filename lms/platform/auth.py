@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import backends
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lms.audit import audit_record
@@ -16,6 +17,8 @@ from lms.models.accounts import User
 from lms.models.audit import AuditAction
 from lms.platform.user_cache import cached_user
 from lms.roles import Role, roles_of
+from lms.sso import reauth
+from lms.sso.providers import names as sso_names
 
 
 class _WithProfile:
@@ -104,10 +107,32 @@ class AccountAdapter(DefaultAccountAdapter):
             for path in super().get_login_stages()
         ]
 
+    def get_reauthentication_methods(self, user):
+        """allauth's ways to confirm access, without the password for whoever may not sign in
+        with one (LMS_SSO_ONLY), and with the company's identity (lms.sso.reauth)."""
+        found = super().get_reauthentication_methods(user)
+        if user.is_authenticated and not keeps_password(user):
+            found = [method for method in found if method["id"] != "reauthenticate"]
+        return found + reauth.methods(user)
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        return required and not reauth.recently_confirmed(self.request)
+
     def send_password_reset_mail(self, user, email, context):
-        # With LMS_SSO_ONLY only administrators get a link; the page says the same to everyone.
+        """With LMS_SSO_ONLY only administrators get a link; everyone else is told, in its
+        place, to sign in with the company account (the page says the same to everyone)."""
         if keeps_password(user):
             super().send_password_reset_mail(user, email, context)
+            return
+        login_url = reverse("account_login")
+        if self.request is not None:
+            login_url = self.request.build_absolute_uri(login_url)
+        self.send_mail(
+            "account/email/password_reset_sso",
+            email,
+            {"user": user, "providers": sso_names(), "login_url": login_url},
+        )
 
     def _account(self, request, credentials) -> str:
         given = credentials.get("email") or credentials.get("username") or ""

@@ -11,12 +11,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
 from lms.platform import health, media
+from lms.sso import views as sso_views
 
 urlpatterns = [
     # For load balancers and monitoring: database, cache, task queue (deploy/README.md).
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg")),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # "Confirm access" with the company's identity, beside allauth's own ways (lms.sso.reauth).
+    path("accounts/reauthenticate/company/", sso_views.reauthenticate, name="sso_reauthenticate"),
     path("accounts/", include("allauth.urls")),
     # The Wagtail admin signs in through allauth, with its rate limits and MFA.
     path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),

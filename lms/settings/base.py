@@ -172,7 +172,11 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "lms.platform.auth.AccountAdapter"
-ACCOUNT_FORMS = {"login": "lms.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "lms.forms.LoginForm",
+    # With LMS_SSO_ONLY, a set-password link sets nothing for staff (lms.forms).
+    "reset_password_from_key": "lms.forms.ResetPasswordKeyForm",
+}
 # Staff sign in with their employee number (the username) or their e-mail.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]

@@ -1,7 +1,8 @@
 """allauth's social sign-in, for staff only: a person signing in with the company's identity is
 matched to the account HR made for them (lms.sso.selectors) and their social account linked to
 it; nobody is ever created, leavers are refused, and every refusal is in the audit log as a
-failed sign-in, with a page in the site's layout saying what to do."""
+failed sign-in, with a page in the site's layout saying what to do. A sign-in that confirms
+access (allauth's reauthentication) is finished by lms.sso.reauth."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.shortcuts import render
 
 from lms.audit import audit_record
 from lms.models.audit import AuditAction
+from lms.sso import reauth
 from lms.sso.identity import Identity, identity_from
 from lms.sso.selectors import Refusal, staff_for_identity
 
@@ -72,6 +74,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.state.get("process") == "connect":
             _refuse(request, identity, Refusal.CONNECT)
         match = staff_for_identity(identity, match_email=settings.LMS_SSO_MATCH_EMAIL)
+        if sociallogin.state.get("process") == reauth.REAUTHENTICATE:
+            reauth.complete(request, sociallogin, identity, match)  # ends the callback
         if match.user is None:
             _refuse(request, identity, match.refusal, match.by)
         if sociallogin.is_existing:

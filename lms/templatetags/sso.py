@@ -2,7 +2,8 @@
 
 from django import template
 from django.conf import settings
-from django.utils.translation import gettext as _
+
+from lms.sso import providers as sso
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ def sso_providers(context) -> list:
     then Feishu (allauth's `get_providers` sorts them by name, which differs by language)."""
     from allauth.socialaccount.adapter import get_adapter
 
-    order = {"openid_connect": 0, "dingtalk": 1, "feishu": 2}
+    order = {provider: i for i, provider in enumerate(sso.ORDER)}
     providers = get_adapter().list_providers(context["request"])
     return sorted(providers, key=lambda provider: order.get(provider.id, len(order)))
 
@@ -22,9 +23,14 @@ def sso_providers(context) -> list:
 def sso_name(provider) -> str:
     """A provider's name for its button: the company's own for OpenID Connect (LMS_OIDC_NAME),
     else its name in the reader's language."""
-    if provider.id == "openid_connect":
-        return provider.app.name or _("your company account")
-    return {"dingtalk": _("DingTalk"), "feishu": _("Feishu")}.get(provider.id, provider.name)
+    app = getattr(provider, "app", None)
+    return sso.display_name(provider.id, getattr(app, "name", "") or "")
+
+
+@register.simple_tag
+def sso_names() -> str:
+    """The configured providers' names in one phrase ("DingTalk or Feishu")."""
+    return sso.names()
 
 
 @register.simple_tag

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lms import services
 from lms.models.accounts import User
+from lms.platform.auth import keeps_password
 
 
 class Command(BaseCommand):
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         if inactive:
             raise CommandError(
                 f"These people have left; reinstate them first: {', '.join(inactive)}"
+            )
+        company_sign_in = [n for n in employee_numbers if not keeps_password(users[n])]
+        if company_sign_in:
+            raise CommandError(
+                "These people sign in with the company account (LMS_SSO_ONLY), a set-password "
+                f"link would not work for them: {', '.join(company_sign_in)}"
             )
         for number in employee_numbers:
             invitation = services.staff_invite(user=users[number])
