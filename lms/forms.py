@@ -136,5 +136,61 @@ class OrgUnitForm(forms.Form):
     )
 
 
+class UnitRobotsForm(forms.Form):
+    """An org unit's group robots. The saved webhooks and secret are never put back in the
+    fields: a blank field keeps what is saved, "remove" clears it."""
+
+    dingtalk_webhook = forms.CharField(
+        label=_("DingTalk robot webhook"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}
+        ),
+    )
+    dingtalk_secret = forms.CharField(
+        label=_("DingTalk signing secret (加签)"),
+        max_length=200,
+        required=False,
+        # Not the administrator's own password: the browser should not fill it in.
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    dingtalk_remove = forms.BooleanField(
+        label=_("Remove this unit's DingTalk robot"), required=False
+    )
+    wecom_webhook = forms.CharField(
+        label=_("WeCom robot webhook"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}
+        ),
+    )
+    wecom_remove = forms.BooleanField(label=_("Remove this unit's WeCom robot"), required=False)
+
+    def __init__(self, *args, saved=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lms.notifications.robots import masked
+
+        fields = self.fields
+        fields["dingtalk_webhook"].widget.attrs["placeholder"] = (
+            "https://oapi.dingtalk.com/robot/send?access_token=…"
+        )
+        fields["wecom_webhook"].widget.attrs["placeholder"] = (
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
+        )
+        for name in ("dingtalk_webhook", "dingtalk_secret", "wecom_webhook"):
+            value = getattr(saved, name, "") if saved else ""
+            fields[name].help_text = (
+                _("Saved: %(value)s. Leave blank to keep it.") % {"value": masked(value)}
+                if value
+                else _("None saved.")
+            )
+        if not (saved and (saved.dingtalk_webhook or saved.dingtalk_secret)):
+            del fields["dingtalk_remove"]
+        if not (saved and saved.wecom_webhook):
+            del fields["wecom_remove"]
+
+
 class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -144,6 +144,12 @@ def may_change_org(user) -> bool:
     return Role.ADMINISTRATOR in roles_of(user)
 
 
+def may_set_robots(user) -> bool:
+    """Only administrators set, remove and try an org unit's group robots (their webhooks
+    post into the company's group chats)."""
+    return Role.ADMINISTRATOR in roles_of(user)
+
+
 def can_read_audit_log(user) -> bool:
     """HR and administrators read the audit log."""
     return is_hr(user)

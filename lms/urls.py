@@ -21,5 +21,7 @@ urlpatterns = [
     path("org/", views.org_tree, name="org_tree"),
     path("org/add/", views.org_unit_add, name="org_company_add"),
     path("org/<slug:code>/add/", views.org_unit_add, name="org_unit_add"),
+    path("org/<slug:code>/robots/", views.org_unit_robots, name="org_unit_robots"),
+    path("org/<slug:code>/robots/test/", views.org_unit_robot_test, name="org_unit_robot_test"),
     path("audit/", views.audit_log, name="audit_log"),
 ]

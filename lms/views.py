@@ -17,9 +17,13 @@ from django.views.i18n import set_language as django_set_language
 from lms import selectors, services
 from lms.audit import PersonalRecord, personal_exported, personal_viewed
 from lms.filters import AuditFilter, StaffFilter
-from lms.forms import LeaveForm, OrgUnitForm, RolesForm, StaffCreateForm
+from lms.forms import LeaveForm, OrgUnitForm, RolesForm, StaffCreateForm, UnitRobotsForm
 from lms.models.accounts import StaffProfile
-from lms.models.org import OrgUnit
+from lms.models.notifications import Channel
+from lms.models.org import OrgUnit, UnitRobots
+from lms.notifications import selectors as notification_selectors
+from lms.notifications import services as notification_services
+from lms.notifications.robots import ROBOT_CHANNELS, masked
 from lms.permissions import (
     can_read_audit_log,
     may_change_org,
@@ -27,6 +31,7 @@ from lms.permissions import (
     may_manage_account,
     may_manage_staff,
     may_read_org,
+    may_set_robots,
     may_set_roles,
     require,
 )
@@ -294,15 +299,100 @@ def staff_roles(request, employee_number: str):
 @login_required
 def org_tree(request):
     require(may_read_org(request.user))
+    rows = selectors.org_tree_with_counts()
+    can_set_robots = may_set_robots(request.user)
+    robots = notification_selectors.units_with_robots() if can_set_robots else {}
     return render(
         request,
         "lms/org_tree.html",
         {
-            "rows": selectors.org_tree_with_counts(),
+            "rows": [(unit, own, total, robots.get(unit.pk)) for unit, own, total in rows],
             "can_edit": may_change_org(request.user),
+            "can_set_robots": can_set_robots,
             "form": OrgUnitForm(),
         },
     )
+
+
+def _unit_by_code(code: str) -> OrgUnit:
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@login_required
+def org_unit_robots(request, code: str):
+    """An org unit's DingTalk and WeCom group robots: which one reaches its staff, set or
+    remove its own, send a test message."""
+    require(may_set_robots(request.user))
+    unit = _unit_by_code(code)
+    saved = UnitRobots.objects.filter(unit=unit).first()
+    form = UnitRobotsForm(request.POST if request.method == "POST" else None, saved=saved)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = notification_services.unit_robots_change(
+                unit=unit,
+                change=notification_services.RobotChange(**form.cleaned_data),
+                by=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request, _("The group robots are saved.") if changed else _("Nothing changed.")
+            )
+            return redirect("lms:org_unit_robots", code=unit.code)
+    directory = notification_selectors.robot_directory()
+    enabled = notification_services.enabled_channels(directory)
+    reach = []
+    for channel in ROBOT_CHANNELS:
+        robot = directory.robot(channel, unit.path)
+        reach.append(
+            {
+                "channel": channel,
+                "label": Channel(channel).label,
+                "robot": robot,
+                "own": robot is not None and channel in directory.units.get(unit.path, {}),
+                "webhook": masked(robot.webhook) if robot else "",
+                "enabled": channel in enabled,
+            }
+        )
+    return render(
+        request,
+        "lms/org_unit_robots.html",
+        {"unit": unit, "unit_path": unit.full_path_names(), "form": form, "reach": reach},
+    )
+
+
+@require_POST
+@login_required
+def org_unit_robot_test(request, code: str):
+    """Send a test message now through the robot that reaches the unit's staff."""
+    require(may_set_robots(request.user))
+    unit = _unit_by_code(code)
+    channel = request.POST.get("channel", "")
+    if channel not in ROBOT_CHANNELS:
+        raise Http404
+    label = Channel(channel).label
+    result = notification_services.robot_test_send(unit=unit, channel=channel, by=request.user)
+    if result.robot is None:
+        messages.error(request, _("No %(channel)s robot reaches this unit.") % {"channel": label})
+    elif result.ok:
+        messages.success(
+            request,
+            _("The %(channel)s robot took the test message; it answered: %(answer)s")
+            % {"channel": label, "answer": result.answer},
+        )
+    else:
+        messages.error(
+            request,
+            _("The %(channel)s robot did not take the test message: %(answer)s")
+            % {"channel": label, "answer": result.answer},
+        )
+    return redirect("lms:org_unit_robots", code=unit.code)
 
 
 @require_POST

@@ -115,6 +115,9 @@ MATRIX = [
     get("lms:org_tree",                          "L 403 403 403 403 200 200"),
     post("lms:org_company_add",                  "L 403 403 403 403 403 200|302"),
     post("lms:org_unit_add",                     "L 403 403 403 403 403 200|302", code="unit_code"),
+    get("lms:org_unit_robots",                   "L 403 403 403 403 403 200", code="unit_code"),
+    post("lms:org_unit_robots",                  "L 403 403 403 403 403 302", code="unit_code"),
+    post("lms:org_unit_robot_test",              "L 403 403 403 403 403 302", {"channel": "wecom"}, code="unit_code"),
     get("lms:audit_log",                         "L 403 403 403 403 200 200"),
     # Learning
     get("learning:my_learning",                  "L 200 200 200 200 200 200"),

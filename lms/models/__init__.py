@@ -9,7 +9,7 @@ from lms.models.notifications import (
     Notification,
     NotificationPreference,
 )
-from lms.models.org import OrgUnit, OrgUnitKind
+from lms.models.org import OrgUnit, OrgUnitKind, UnitRobots
 from lms.models.pages import HomePage
 
 __all__ = [
@@ -28,5 +28,6 @@ __all__ = [
     "StaffProfile",
     "StaffStatus",
     "TokenScope",
+    "UnitRobots",
     "User",
 ]

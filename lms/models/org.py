@@ -52,3 +52,27 @@ class OrgUnit(MP_Node):
     def full_path_names(self) -> list[str]:
         """Names from the company down to this unit, e.g. 华东区/上海/浦东站."""
         return [unit.name for unit in self.get_ancestors()] + [self.name]
+
+
+class UnitRobots(models.Model):
+    """The group robots of one org unit: the DingTalk and WeCom group chats of a station or a
+    team. Its staff, and the staff of the units below without robots of their own, are
+    @-mentioned there (lms.notifications.robots resolves whose robot is whose).
+
+    The webhooks and the secret are kept as given (the robots need them in full) but shown
+    back masked (`lms.notifications.robots.masked`)."""
+
+    unit = models.OneToOneField(
+        OrgUnit, on_delete=models.CASCADE, related_name="robots", verbose_name=_("org unit")
+    )
+    dingtalk_webhook = models.CharField(_("DingTalk robot webhook"), max_length=500, blank=True)
+    dingtalk_secret = models.CharField(_("DingTalk robot secret"), max_length=200, blank=True)
+    wecom_webhook = models.CharField(_("WeCom robot webhook"), max_length=500, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("group robots of an org unit")
+        verbose_name_plural = _("group robots of org units")
+
+    def __str__(self) -> str:
+        return str(self.unit)

@@ -1,7 +1,9 @@
 """Delivering notifications over the external channels: e-mail, DingTalk's and WeCom's group
-robots. A channel that fails is tried again with back-off (`LMS_NOTIFY_MAX_ATTEMPTS` tries in
-all) by `manage.py notifications_send` (cron, every few minutes); during the company's quiet
-hours (`LMS_NOTIFY_QUIET_HOURS`, the site's time zone) a non-urgent message waits for their end.
+robots (the robot of the person's org unit at the time of sending, else the nearest above it,
+else the company's: lms.notifications.robots). A channel that fails is tried again with
+back-off (`LMS_NOTIFY_MAX_ATTEMPTS` tries in all) by `manage.py notifications_send` (cron,
+every few minutes); during the company's quiet hours (`LMS_NOTIFY_QUIET_HOURS`, the site's
+time zone) a non-urgent message waits for their end.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from lms.models import Delivery, DeliveryState, Notification
-from lms.notifications import payloads, registry
+from lms.notifications import payloads, registry, selectors
+from lms.notifications.robots import ROBOT_CHANNELS, Robot, RobotDirectory
 
 log = logging.getLogger(__name__)
 
@@ -69,18 +72,25 @@ def deliveries_due(*, now=None, notification_ids=None):
     found = Delivery.objects.filter(_due_q(now))
     if notification_ids is not None:
         found = found.filter(notification_id__in=notification_ids)
-    return found.select_related("notification__person__profile").order_by("pk")
+    return found.select_related("notification__person__profile__org_unit").order_by("pk")
 
 
 def deliver_due(*, now=None, notification_ids=None) -> int:
     """Try every delivery that is due; the number sent."""
     sent = 0
+    robots = None
     for delivery in deliveries_due(now=now, notification_ids=notification_ids):
-        sent += deliver(delivery, now=now)
+        if robots is None and delivery.channel in ROBOT_CHANNELS:
+            robots = selectors.robot_directory()  # once for the lot
+        sent += deliver(delivery, now=now, robots=robots)
     return sent
 
 
-def deliver(delivery: Delivery, *, now=None) -> bool:
+class NoRobot(Exception):
+    """No group robot reaches the person any more (their unit's was removed, say)."""
+
+
+def deliver(delivery: Delivery, *, now=None, robots: RobotDirectory | None = None) -> bool:
     """Send one delivery, if it is still due and no other worker took it; record the outcome."""
     now = now or timezone.now()
     notification = delivery.notification
@@ -97,10 +107,12 @@ def deliver(delivery: Delivery, *, now=None) -> bool:
         return False
     attempts = delivery.attempts + 1
     try:
-        _send(delivery.channel, notification)
+        _send(delivery.channel, notification, robots)
     except Exception as error:  # any failure of a channel is recorded and retried
         log.warning("Notification %s over %s failed: %s", notification.pk, delivery.channel, error)
-        failed = attempts >= max_attempts()
+        # Without a robot, trying again changes nothing: failed at once, for an administrator
+        # to see (and try again once the unit has a robot).
+        failed = attempts >= max_attempts() or isinstance(error, NoRobot)
         Delivery.objects.filter(pk=delivery.pk).update(
             state=DeliveryState.FAILED if failed else DeliveryState.RETRYING,
             next_try_at=None if failed else now + backoff(attempts),
@@ -127,27 +139,34 @@ def _message(notification: Notification) -> payloads.Message:
     )
 
 
-def _send(channel: str, notification: Notification) -> None:
+def _send(channel: str, notification: Notification, robots: RobotDirectory | None) -> None:
     if channel == registry.EMAIL:
         body = notification.body
         link = absolute(notification.link)
         if link and link not in body:
             body = f"{body.rstrip()}\n\n{link}\n"
         send_mail(notification.subject, body, None, [notification.person.email])
-    elif channel == registry.DINGTALK:
-        url = payloads.dingtalk_url(
-            settings.LMS_DINGTALK_WEBHOOK,
-            getattr(settings, "LMS_DINGTALK_SECRET", ""),
-            int(time.time() * 1000),
-        )
-        _post(url, payloads.dingtalk_payload(_message(notification)))
-    elif channel == registry.WECOM:
-        _post(settings.LMS_WECOM_WEBHOOK, payloads.wecom_payload(_message(notification)))
+    elif channel in ROBOT_CHANNELS:
+        robots = robots or selectors.robot_directory()
+        # The person's unit now: they may have moved since they were told.
+        robot = robots.robot(channel, selectors.unit_path_of(notification.person))
+        if robot is None:
+            raise NoRobot(f"no {channel} robot for this person's org unit or the company")
+        robot_send(robot, _message(notification))
     else:
         raise ValueError(f"unknown channel {channel!r}")
 
 
-def _post(url: str, payload: dict) -> None:
+def robot_send(robot: Robot, message: payloads.Message) -> dict:
+    """Post `message` to a group robot (DingTalk's signed); its answer. Raises when the robot
+    does not take it."""
+    if robot.channel == registry.DINGTALK:
+        url = payloads.dingtalk_url(robot.webhook, robot.secret, int(time.time() * 1000))
+        return _post(url, payloads.dingtalk_payload(message))
+    return _post(robot.webhook, payloads.wecom_payload(message))
+
+
+def _post(url: str, payload: dict) -> dict:
     request = urllib.request.Request(
         url,
         data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
@@ -166,3 +185,4 @@ def _post(url: str, payload: dict) -> None:
     ok, problem = payloads.robot_answer_ok(status, answer)
     if not ok:
         raise RuntimeError(problem)
+    return answer

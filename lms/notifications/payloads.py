@@ -6,8 +6,12 @@ query parameters, `timestamp` (milliseconds) and `sign`, the URL-encoded base64 
 HMAC-SHA256 of "timestamp\\nsecret" keyed with the secret. A person is @-mentioned by mobile:
 "@<mobile>" in the text and the number in `at.atMobiles`.
 
-WeCom group robot (群机器人): POST JSON {"msgtype": "markdown", "markdown": {"content": ...}} to
-https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY.
+WeCom group robot (群机器人): POST JSON to https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY.
+Its markdown message {"msgtype": "markdown", "markdown": {"content": ...}} mentions people only
+by WeCom user id, which staff records do not hold; its text message
+{"msgtype": "text", "text": {"content": ..., "mentioned_mobile_list": [mobile]}} mentions by
+mobile. So a person with a mobile on their staff record gets the text message (subject, body
+and link as plain text, at most 2048 bytes), @-mentioning them; anyone else the markdown one.
 
 Both answer HTTP 200 with {"errcode": 0, "errmsg": "ok"}; any other errcode is a failure.
 """
@@ -63,7 +67,32 @@ def dingtalk_payload(message: Message) -> dict:
     }
 
 
+WECOM_TEXT_BYTES = 2048  # the most a WeCom text message may hold, in UTF-8
+
+
+def _plain(message: Message, limit: int = WECOM_TEXT_BYTES) -> str:
+    """Subject, body and link as plain text, the body cut short (with …) to fit `limit`
+    bytes; the subject and the link are always whole."""
+    head = message.subject.strip()
+    tail = f"{message.link_label}: {message.link}" if message.link else ""
+    body = message.body.strip()
+
+    def joined(text: str) -> str:
+        return "\n\n".join(part for part in (head, text, tail) if part)
+
+    if len(joined(body).encode()) <= limit:
+        return joined(body)
+    room = limit - len(joined("…").encode())
+    cut = body.encode()[: max(room, 0)].decode("utf-8", "ignore").rstrip()
+    return joined(f"{cut}…")
+
+
 def wecom_payload(message: Message) -> dict:
+    if message.mobile:
+        return {
+            "msgtype": "text",
+            "text": {"content": _plain(message), "mentioned_mobile_list": [message.mobile]},
+        }
     return {"msgtype": "markdown", "markdown": {"content": _markdown(message)}}
 
 

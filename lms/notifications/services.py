@@ -1,4 +1,5 @@
-"""Writes of notifications: `notify`, delivering over a channel, reading, preferences.
+"""Writes of notifications: `notify`, delivering over a channel, reading, preferences, the
+group robots of the org units.
 
 `notify` stores one Notification per person (unique on person, kind and key: a second call for
 the same event changes nothing) with one Delivery per external channel the person gets; once the
@@ -8,17 +9,37 @@ it at once.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from lms.models import Delivery, DeliveryState, Notification, NotificationPreference
-from lms.notifications import registry, selectors
-from lms.notifications.delivery import absolute
+from lms.audit import audit_record
+from lms.models import (
+    Delivery,
+    DeliveryState,
+    Notification,
+    NotificationPreference,
+    OrgUnit,
+    UnitRobots,
+)
+from lms.models.audit import AuditAction
+from lms.notifications import payloads, registry, selectors
+from lms.notifications.delivery import absolute, robot_send
+from lms.notifications.robots import (
+    DEFAULT_HOSTS,
+    ROBOT_CHANNELS,
+    Robot,
+    RobotDirectory,
+    webhook_problem,
+)
 from lms.notifications.tasks import deliver_notifications
 
 log = logging.getLogger(__name__)
@@ -29,41 +50,67 @@ EXTERNAL = (registry.EMAIL, registry.DINGTALK, registry.WECOM)
 # Settings ---------------------------------------------------------------------------------
 
 
-def enabled_channels() -> tuple[str, ...]:
-    """The channels the company enabled (LMS_NOTIFY_CHANNELS), a robot only with its webhook;
-    the inbox always."""
-    wanted = set(getattr(settings, "LMS_NOTIFY_CHANNELS", [registry.INBOX, registry.EMAIL]))
-    configured = {
-        registry.INBOX: True,
-        registry.EMAIL: True,
-        registry.DINGTALK: bool(getattr(settings, "LMS_DINGTALK_WEBHOOK", "")),
-        registry.WECOM: bool(getattr(settings, "LMS_WECOM_WEBHOOK", "")),
-    }
+def _wanted() -> set[str]:
+    return set(getattr(settings, "LMS_NOTIFY_CHANNELS", [registry.INBOX, registry.EMAIL]))
+
+
+def enabled_channels(directory: RobotDirectory | None = None) -> tuple[str, ...]:
+    """The channels the company enabled (LMS_NOTIFY_CHANNELS), a robot channel only when some
+    robot exists (the company-wide one or an org unit's); the inbox always."""
+    wanted = _wanted()
+    if directory is None and wanted & set(ROBOT_CHANNELS):
+        directory = selectors.robot_directory()
     return tuple(
-        c for c in registry.CHANNELS if c == registry.INBOX or (c in wanted and configured[c])
+        c
+        for c in registry.CHANNELS
+        if c == registry.INBOX
+        or (c in wanted and (c not in ROBOT_CHANNELS or directory.exists(c)))
     )
 
 
 # Choosing channels -------------------------------------------------------------------------
 
 
-def channels_for(person, kind: registry.Kind, choices: dict | None = None) -> list[str]:
+def channels_for(
+    person, kind: registry.Kind, choices: dict | None = None, robots: frozenset | None = None
+) -> list[str]:
     """The channels `person` gets `kind` on: the kind's defaults, changed by the person's
-    choices, within what the company enabled. The inbox is always one."""
+    choices, within what the company enabled; a robot channel only when a robot reaches the
+    person (`robots`, from `selectors.robot_channels_for`: looked up when not given). The
+    inbox is always one."""
     if choices is None:
         choices = {
             (c.kind, c.channel): c.enabled
             for c in NotificationPreference.objects.filter(person=person, kind=kind.name)
         }
+    wanted = _wanted()
+    if robots is None:
+        robots = selectors.robot_channels_for(person) if wanted & set(ROBOT_CHANNELS) else ()
     chosen = [registry.INBOX]
-    for channel in enabled_channels():
-        if channel == registry.INBOX:
+    for channel in registry.CHANNELS:
+        if channel == registry.INBOX or channel not in wanted:
+            continue
+        if channel in ROBOT_CHANNELS and channel not in robots:
+            continue
+        if channel == registry.EMAIL and not person.email:
             continue
         if choices.get((kind.name, channel), channel in kind.channels):
-            if channel == registry.EMAIL and not person.email:
-                continue
             chosen.append(channel)
     return chosen
+
+
+def channels_offered(person) -> tuple[list[str], frozenset[str]]:
+    """The external channels `person` may choose among (a robot channel only when a robot
+    reaches them), and the robot channels that do (for `channels_for`)."""
+    wanted = _wanted()
+    directory = selectors.robot_directory() if wanted & set(ROBOT_CHANNELS) else None
+    robots = selectors.robot_channels_for(person, directory) if directory else frozenset()
+    offered = [
+        c
+        for c in registry.CHANNELS
+        if c != registry.INBOX and c in wanted and (c not in ROBOT_CHANNELS or c in robots)
+    ]
+    return offered, robots
 
 
 def preferences_set(*, person, choices: dict[tuple[str, str], bool]) -> None:
@@ -139,9 +186,11 @@ def notify_each(
             chosen.setdefault(recipient.person.pk, recipient)
     created: list[Notification] = []
     ids = list(chosen)
+    # Every robot, read once: each person's is found by their org unit's path, no query each.
+    directory = selectors.robot_directory() if _wanted() & set(ROBOT_CHANNELS) else None
     for start in range(0, len(ids), BATCH):
         batch = [chosen[pk] for pk in ids[start : start + BATCH]]
-        created += _notify_batch(spec, key, batch, subject, body, template)
+        created += _notify_batch(spec, key, batch, subject, body, template, directory)
     if created:
         _refresh_unread_many([n.person_id for n in created])
     to_send = [n.pk for n in created if n.delivery_count]
@@ -151,7 +200,7 @@ def notify_each(
     return created
 
 
-def _notify_batch(spec, key, batch, subject, body, template) -> list[Notification]:
+def _notify_batch(spec, key, batch, subject, body, template, directory) -> list[Notification]:
     person_ids = [r.person.pk for r in batch]
     told = set(
         Notification.objects.filter(kind=spec.name, key=key, person_id__in=person_ids).values_list(
@@ -166,11 +215,17 @@ def _notify_batch(spec, key, batch, subject, body, template) -> list[Notificatio
         person_id__in=[r.person.pk for r in batch], kind=spec.name
     ):
         choices.setdefault(choice.person_id, {})[(choice.kind, choice.channel)] = choice.enabled
+    paths = {}
+    if directory is not None and directory.per_unit:
+        paths = selectors.unit_paths_of(r.person.pk for r in batch)
     notifications, channels = [], []
     for recipient in batch:
         notification = _written(spec, key, recipient, subject, body, template)
         notifications.append(notification)
-        wanted = channels_for(recipient.person, spec, choices.get(recipient.person.pk, {}))
+        robots = directory.channels(paths.get(recipient.person.pk)) if directory else ()
+        wanted = channels_for(
+            recipient.person, spec, choices.get(recipient.person.pk, {}), robots=robots
+        )
         channels.append([c for c in wanted if c != registry.INBOX])
     try:
         with transaction.atomic():
@@ -252,3 +307,146 @@ def retry_now(*, delivery: Delivery) -> None:
         state=DeliveryState.RETRYING, attempts=0, next_try_at=None
     )
     transaction.on_commit(lambda: deliver_notifications.enqueue([delivery.notification_id]))
+
+
+# Group robots of the org units -------------------------------------------------------------
+
+
+def robot_hosts() -> list[str]:
+    """The hosts a robot's webhook may point at (LMS_ROBOT_HOSTS)."""
+    return list(getattr(settings, "LMS_ROBOT_HOSTS", DEFAULT_HOSTS))
+
+
+def robot_webhook_check(channel: str, url: str) -> None:
+    """ValidationError unless `url` is a webhook of `channel`'s group robot on an allowed
+    host."""
+    problem = webhook_problem(channel, url, robot_hosts())
+    if not problem:
+        return
+    example = {
+        registry.DINGTALK: "https://oapi.dingtalk.com/robot/send?access_token=…",
+        registry.WECOM: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+    }[channel]
+    messages = {
+        "not_a_url": _("Paste the robot's whole webhook URL, e.g. %(example)s."),
+        "host": _("The webhook must be on %(hosts)s (the setting LMS_ROBOT_HOSTS)."),
+        "https": _("The webhook must start with https://."),
+        "shape": _("This is not the robot's webhook: it looks like %(example)s."),
+    }
+    raise ValidationError(
+        messages[problem] % {"example": example, "hosts": ", ".join(robot_hosts())},
+        code=problem,
+    )
+
+
+def robot_secret_check(secret: str) -> None:
+    if not secret.startswith("SEC"):
+        raise ValidationError(
+            _(
+                "DingTalk's signing secret starts with SEC (Security settings → Additional "
+                "signature)."
+            ),
+            code="secret",
+        )
+
+
+@dataclass(frozen=True)
+class RobotChange:
+    """What an administrator asks of a unit's robots: a blank value keeps the old one."""
+
+    dingtalk_webhook: str = ""
+    dingtalk_secret: str = ""
+    dingtalk_remove: bool = False
+    wecom_webhook: str = ""
+    wecom_remove: bool = False
+
+
+@transaction.atomic
+def unit_robots_change(*, unit: OrgUnit, change: RobotChange, by) -> list[str]:
+    """Set or remove the group robots of `unit`; what changed, as codes such as
+    "dingtalk.webhook", "dingtalk.secret", "wecom.removed" (kept in the audit log, never the
+    values)."""
+    robots = UnitRobots.objects.select_for_update().filter(unit=unit).first()
+    robots = robots or UnitRobots(unit=unit)
+    changed: list[str] = []
+    errors: dict[str, list] = {}
+
+    def take(field: str, value: str, check) -> None:
+        value = value.strip()
+        if not value or value == getattr(robots, field):
+            return
+        try:
+            check(value)
+        except ValidationError as error:
+            errors[field] = error.messages
+            return
+        setattr(robots, field, value)
+        changed.append(field.replace("_", ".", 1))
+
+    if change.dingtalk_remove:
+        if robots.dingtalk_webhook or robots.dingtalk_secret:
+            robots.dingtalk_webhook = robots.dingtalk_secret = ""
+            changed.append("dingtalk.removed")
+    else:
+        take(
+            "dingtalk_webhook",
+            change.dingtalk_webhook,
+            lambda v: robot_webhook_check(registry.DINGTALK, v),
+        )
+        take("dingtalk_secret", change.dingtalk_secret, robot_secret_check)
+        if robots.dingtalk_secret and not robots.dingtalk_webhook:
+            errors.setdefault("dingtalk_webhook", []).append(
+                _("Give the robot's webhook with its secret.")
+            )
+    if change.wecom_remove:
+        if robots.wecom_webhook:
+            robots.wecom_webhook = ""
+            changed.append("wecom.removed")
+    else:
+        take(
+            "wecom_webhook", change.wecom_webhook, lambda v: robot_webhook_check(registry.WECOM, v)
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        return []
+    if robots.dingtalk_webhook or robots.wecom_webhook:
+        robots.save()
+    elif robots.pk:
+        robots.delete()
+    audit_record(
+        action=AuditAction.ORG_ROBOTS_CHANGED, actor=by, target=unit, details={"changed": changed}
+    )
+    return changed
+
+
+@dataclass(frozen=True)
+class RobotTest:
+    robot: Robot | None  # None: no robot reaches this unit
+    ok: bool = False
+    answer: str = ""  # what the robot answered, or the error
+
+
+def robot_test_send(*, unit: OrgUnit, channel: str, by) -> RobotTest:
+    """Send a test message now through the robot that reaches the staff of `unit` (its own,
+    else the nearest above it, else the company's); what the robot answered."""
+    robot = selectors.robot_directory().robot(channel, unit.path)
+    if robot is None:
+        return RobotTest(None)
+    profile = getattr(by, "profile", None)
+    message = payloads.Message(
+        subject=_("Test message from %(site)s") % {"site": settings.SITE_TITLE},
+        body=_(
+            "This robot reaches the staff of %(unit)s. %(name)s sent this test from the org "
+            "unit's page."
+        )
+        % {"unit": "/".join(unit.full_path_names()), "name": by.display_name},
+        link=absolute(reverse("lms:org_unit_robots", args=[unit.code])),
+        link_label=_("Open"),
+        mobile=(profile.phone if profile else "") or "",
+    )
+    try:
+        answer = robot_send(robot, message)
+    except Exception as error:  # the administrator is shown whatever went wrong
+        return RobotTest(robot, False, f"{type(error).__name__}: {error}"[:500])
+    return RobotTest(robot, True, json.dumps(answer, ensure_ascii=False)[:500])

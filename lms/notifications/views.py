@@ -47,7 +47,7 @@ def read_all(request):
 
 @login_required
 def preferences(request):
-    channels = [c for c in services.enabled_channels() if c != registry.INBOX]
+    channels, robots = services.channels_offered(request.user)
     kinds = registry.kinds()
     if request.method == "POST":
         services.preferences_set(
@@ -64,7 +64,7 @@ def preferences(request):
     labels = dict(Delivery._meta.get_field("channel").choices)
     rows = []
     for kind in kinds:
-        chosen = set(services.channels_for(request.user, kind, choices))
+        chosen = set(services.channels_for(request.user, kind, choices, robots=robots))
         rows.append(
             {
                 "kind": kind,

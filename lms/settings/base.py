@@ -558,12 +558,17 @@ SITE_TITLE = _("Courier training and assessment")
 
 # Notifications (lms/notifications; README "Configuration", deploy/README.md "Notifications").
 # The channels the company enables besides the in-app inbox (always on): email, dingtalk,
-# wecom; a group robot only with its webhook. One company-wide robot each: DingTalk's custom
+# wecom; a group robot only when some robot exists. The company-wide robots: DingTalk's custom
 # robot webhook URL and its "加签" secret, WeCom's group robot webhook URL (with its key).
 LMS_NOTIFY_CHANNELS = env.list("LMS_NOTIFY_CHANNELS", default=["email"])
 LMS_DINGTALK_WEBHOOK = env.str("LMS_DINGTALK_WEBHOOK", default="")
 LMS_DINGTALK_SECRET = env.str("LMS_DINGTALK_SECRET", default="")
 LMS_WECOM_WEBHOOK = env.str("LMS_WECOM_WEBHOOK", default="")
+# Administrators give a station or a team robots of its own (Organisation → the unit → Group
+# robots); a person's robot is their unit's, else the nearest unit's above, else the company's
+# above. A webhook pasted there must be HTTPS on one of these hosts (plain HTTP is accepted
+# only for 127.0.0.1 or localhost, when listed: tests and trials).
+LMS_ROBOT_HOSTS = env.list("LMS_ROBOT_HOSTS", default=["oapi.dingtalk.com", "qyapi.weixin.qq.com"])
 # "22:00-07:00" (the site's time zone): non-urgent e-mail and robot messages wait until the end.
 LMS_NOTIFY_QUIET_HOURS = env.str("LMS_NOTIFY_QUIET_HOURS", default="")
 # A failed delivery is tried again after 1, 2, 4... times LMS_NOTIFY_RETRY_SECONDS (at most

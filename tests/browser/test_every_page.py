@@ -178,6 +178,7 @@ ROUTES: dict[str, Route] = {
     "lms:staff_detail":              Route(("learner", "trainer", "hr", "admin"),
                                            {"employee_number": "learner_number"}),
     "lms:org_tree":                  Route(HR),
+    "lms:org_unit_robots":           Route(("admin",), {"code": "unit_code"}),
     "lms:audit_log":                 Route(HR),
     # The administrators' connections: integration tokens, learning records
     "integrations:token_list":       Route(("admin",)),
@@ -239,6 +240,7 @@ EXCLUDED: dict[str, str] = {
     "lms:staff_roles": "answers a POST with a redirect",
     "lms:org_company_add": "answers a POST with a redirect",
     "lms:org_unit_add": "answers a POST with a redirect",
+    "lms:org_unit_robot_test": "answers a POST with a redirect",
     "notifications:open": "answers a POST with a redirect",
     "notifications:read_all": "answers a POST with a redirect",
     "notifications:retry": "answers a POST with a redirect",
@@ -418,12 +420,21 @@ def _build() -> dict:
         attempts=6,
         last_error="RuntimeError: answer {'errcode': 310000, 'errmsg': 'sign not match'}",
     )
+    # The learner's unit has a DingTalk robot of its own (its page shows it masked).
+    from lms.models import UnitRobots
+
+    UnitRobots.objects.create(
+        unit=learner.profile.org_unit,
+        dingtalk_webhook="https://oapi.dingtalk.com/robot/send?access_token=" + "a1b2" * 16,
+        dingtalk_secret="SEC" + "c3d4" * 16,
+    )
     upcoming = TrainingSession.objects.get(kind="classroom")
     drill = DrillPage.objects.live().get()
     lesson = LessonPage.objects.child_of(course).order_by("path").last()
     return {
         "learner_id": learner.pk,
         "learner_number": learner.username,
+        "unit_code": learner.profile.org_unit.code,
         "session": upcoming.pk,
         "drill_session": TrainingSession.objects.get(kind="drill").pk,
         "check_in_code": sessions_services.check_in_token(upcoming),

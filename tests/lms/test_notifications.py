@@ -1,20 +1,13 @@
 """The notification service: the inbox, e-mail, and DingTalk's and WeCom's group robots, checked
-by a local HTTP server the tests start (it checks each robot's documented JSON and recomputes
-DingTalk's signature from the shared secret); at most once, retried with back-off, quiet
-hours, each person's choices, failures shown to administrators."""
+by a local HTTP server the tests start (tests/lms/robot_server.py: it checks each robot's
+documented JSON and recomputes DingTalk's signature from the shared secret); at most once,
+retried with back-off, quiet hours, each person's choices, failures shown to administrators.
+A robot per org unit: tests/lms/test_group_robots.py."""
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
-import hmac
-import json
-import threading
-import time
-import urllib.parse
 import zoneinfo
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -27,7 +20,6 @@ from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "SEC-test-secret-加签"
 KIND = registry.register(
     registry.Kind(
         "tests.hello",
@@ -43,86 +35,6 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 @pytest.fixture(autouse=True)
 def _no_second_factor(settings):
     settings.LMS_ENFORCE_MFA = False  # the second factor has its own tests
-
-
-class Robots(BaseHTTPRequestHandler):
-    """DingTalk's robot at /dingtalk, WeCom's at /wecom; `answers` are HTTP statuses to give
-    first (then 200)."""
-
-    received: list = []
-    problems: list = []
-    answers: list = []
-
-    def log_message(self, *args):
-        pass
-
-    def do_POST(self):
-        url = urllib.parse.urlsplit(self.path)
-        query = urllib.parse.parse_qs(url.query)
-        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        problem = ""
-        if url.path == "/dingtalk":
-            problem = self._dingtalk(query, payload)
-        elif url.path == "/wecom":
-            problem = self._wecom(query, payload)
-        else:
-            problem = f"unknown path {url.path}"
-        type(self).received.append((url.path, payload))
-        if problem:
-            type(self).problems.append(problem)
-        status = type(self).answers.pop(0) if type(self).answers else 200
-        body = {"errcode": 310000 if problem else 0, "errmsg": problem or "ok"}
-        raw = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    @staticmethod
-    def _dingtalk(query, payload) -> str:
-        if query.get("access_token") != ["robot-token"]:
-            return "access_token"
-        timestamp = query["timestamp"][0]
-        if abs(int(timestamp) - time.time() * 1000) > 3600_000:
-            return "timestamp out of range"
-        expected = base64.b64encode(
-            hmac.new(SECRET.encode(), f"{timestamp}\n{SECRET}".encode(), hashlib.sha256).digest()
-        ).decode()
-        if query["sign"] != [expected]:
-            return "sign mismatch"
-        if payload.get("msgtype") != "markdown":
-            return "msgtype"
-        if set(payload["markdown"]) != {"title", "text"}:
-            return "markdown fields"
-        if not isinstance(payload.get("at", {}).get("atMobiles"), list):
-            return "at"
-        return ""
-
-    @staticmethod
-    def _wecom(query, payload) -> str:
-        if query.get("key") != ["wecom-key"]:
-            return "key"
-        if payload.get("msgtype") != "markdown" or set(payload["markdown"]) != {"content"}:
-            return "wecom markdown"
-        return ""
-
-
-@pytest.fixture
-def robots(settings):
-    Robots.received, Robots.problems, Robots.answers = [], [], []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.LMS_NOTIFY_CHANNELS = ["email", "dingtalk", "wecom"]
-    settings.LMS_DINGTALK_WEBHOOK = f"{base}/dingtalk?access_token=robot-token"
-    settings.LMS_DINGTALK_SECRET = SECRET
-    settings.LMS_WECOM_WEBHOOK = f"{base}/wecom?key=wecom-key"
-    settings.LMS_NOTIFY_QUIET_HOURS = ""
-    yield Robots
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
@@ -155,13 +67,22 @@ def test_each_channel_gets_its_documented_message_and_dingtalks_signature(
     (notification,) = _notify(django_capture_on_commit_callbacks, [person])
 
     assert robots.problems == []
-    paths = sorted(path for path, _ in robots.received)
-    assert paths == ["/dingtalk", "/wecom"]
-    dingtalk = next(p for path, p in robots.received if path == "/dingtalk")
+    assert sorted((vendor, robot) for vendor, robot, _ in robots.received) == [
+        ("dingtalk", "robot-token"),
+        ("wecom", "wecom-key"),
+    ]
+    dingtalk = next(p for vendor, _, p in robots.received if vendor == "dingtalk")
     assert dingtalk["at"]["atMobiles"] == ["13800000001"]
     assert "@13800000001" in dingtalk["markdown"]["text"]
     assert "派送规范课堂已取消" in dingtalk["markdown"]["text"]
     assert "http://" in dingtalk["markdown"]["text"]  # the link to the thing
+    # WeCom mentions by mobile only in a text message: subject, body and link as plain text.
+    wecom = next(p for vendor, _, p in robots.received if vendor == "wecom")
+    assert wecom["msgtype"] == "text"
+    assert wecom["text"]["mentioned_mobile_list"] == ["13800000001"]
+    content = wecom["text"]["content"]
+    assert content.startswith("派送规范课堂已取消\n\n原定于明天的课堂已取消。")
+    assert content.endswith("http://testserver/learning/sessions/")
     (email,) = mail.outbox
     assert email.to == ["wz@example.com"] and email.subject == "派送规范课堂已取消"
     assert "/learning/sessions/" in email.body
@@ -295,7 +216,7 @@ def test_each_person_chooses_channels_within_what_the_company_enabled(
 
     _notify(django_capture_on_commit_callbacks, [person])
     assert mail.outbox == []
-    assert [path for path, _ in robots.received] == ["/dingtalk"]
+    assert [vendor for vendor, _, _ in robots.received] == ["dingtalk"]
     assert Notification.objects.filter(person=person).count() == 1  # the inbox, always
 
 
