@@ -9,6 +9,8 @@ CERTIFICATES_EXPIRING = "certificates.expiring"
 CERTIFICATES_EXPIRING_HR = "certificates.expiring_hr"
 IMPORT_FINISHED = "imports.finished"
 APPEAL_ANSWERED = "appeals.answered"
+RESULTS_PUBLISHED = "results.published"
+CERTIFICATES_ISSUED = "certificates.issued"
 
 
 def register_kinds() -> None:
@@ -42,5 +44,21 @@ def register_kinds() -> None:
             _("Your appeal was answered"),
             (INBOX, EMAIL, DINGTALK, WECOM),
             _("The person who appealed"),
+        )
+    )
+    register(
+        Kind(
+            RESULTS_PUBLISHED,
+            _("Your assessment result is final"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("Each person with a result in the cycle"),
+        )
+    )
+    register(
+        Kind(
+            CERTIFICATES_ISSUED,
+            _("You were issued a certificate"),
+            (INBOX, EMAIL, DINGTALK, WECOM),
+            _("The holder"),
         )
     )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from assessments.cycles.selectors import average_scores, branch_of
-from assessments.models.certificates import CertificateTemplate
+from assessments.models.certificates import Certificate, CertificateTemplate
 from assessments.models.cycles import AssessmentCycle, AssessmentResult
 from assessments.scoring.explain import PARTS_AND_OVERALL
 from courses.models.learning import Enrolment
@@ -18,6 +18,16 @@ from lms.models.accounts import User
 from lms.models.org import OrgUnit
 
 # What a certificate says ---------------------------------------------------------------------
+
+
+def subject_of(certificate: Certificate) -> str:
+    """The course's title or the cycle's name as the certificate says it (its snapshot)."""
+    content = certificate.content or {}
+    if certificate.course_id:
+        return (content.get("course") or {}).get("title") or certificate.course.title
+    return (content.get("cycle") or {}).get("name") or (
+        certificate.cycle.name if certificate.cycle_id else ""
+    )
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

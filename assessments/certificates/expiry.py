@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from assessments.certificates.content import subject_of
 from assessments.certificates.printing import print_jobs_tidy
 from assessments.certificates.services import lost_renderings_requeue
 from assessments.models.certificates import Certificate, CertificateKind
@@ -110,13 +111,6 @@ def certificate_reminders_send(*, on: datetime.date | None = None) -> int:
     return len(claimed)
 
 
-def _subject_of(certificate: Certificate) -> str:
-    content = certificate.content or {}
-    if certificate.kind == CertificateKind.COURSE:
-        return (content.get("course") or {}).get("title") or certificate.course.title
-    return (content.get("cycle") or {}).get("name") or certificate.cycle.name
-
-
 def _email_holder(user: User, certificates: list[Certificate]) -> None:
     notify(
         kind=CERTIFICATES_EXPIRING,
@@ -128,7 +122,7 @@ def _email_holder(user: User, certificates: list[Certificate]) -> None:
             "items": [
                 {
                     "certificate": c,
-                    "subject": _subject_of(c),
+                    "subject": subject_of(c),
                     "course": c.kind == CertificateKind.COURSE,
                 }
                 for c in certificates
@@ -149,7 +143,7 @@ def summarise(certificates: list[Certificate]) -> list[ExpirySummary]:
     """The certificates by kind and course or cycle: how many, and the first to expire."""
     groups: dict[tuple[str, str], list[Certificate]] = defaultdict(list)
     for certificate in certificates:
-        groups[(certificate.kind, _subject_of(certificate))].append(certificate)
+        groups[(certificate.kind, subject_of(certificate))].append(certificate)
     return sorted(
         (
             ExpirySummary(kind, subject, len(group), min(c.expires_on for c in group))

@@ -134,6 +134,17 @@ def render_later(certificate_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: _enqueue_rendering(ids), robust=True)
 
 
+def tell_later(certificate_ids: Iterable[int]) -> None:
+    """Tell the holders of new certificates in the background once the transaction commits
+    (assessments.certificates.notices); as with the rendering, a failure to enqueue is logged,
+    not raised: the certificates are issued."""
+    ids = list(certificate_ids)
+    if ids:
+        from assessments.certificates import tasks
+
+        transaction.on_commit(lambda: tasks.tell_holders.enqueue(ids), robust=True)
+
+
 # A certificate's rendering is queued when it is issued and takes seconds; one still without
 # its PDF this long after was lost (its worker killed, the queue's row gone).
 RENDERING_LOST_AFTER = datetime.timedelta(hours=1)
@@ -300,6 +311,7 @@ def certificates_issue_for_cycle(
     _audit_issued_many(certificates, by=by, cycle=cycle.name)
     render_later(c.pk for c in certificates)
     certificates_issued.send(sender=Certificate, certificates=certificates)
+    tell_later(c.pk for c in certificates)
     return certificates
 
 
@@ -348,6 +360,7 @@ def certificate_issue_for_course(*, enrolment: Enrolment) -> Certificate | None:
         _audit_issued(certificate, by=None, course=enrolment.course.title)
         render_later([certificate.pk])
         certificates_issued.send(sender=Certificate, certificates=[certificate])
+        tell_later([certificate.pk])
     return certificate
 
 
@@ -454,6 +467,7 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
     _audit_issued(new, by=by, supersedes=old.serial)
     render_later([new.pk])
     certificates_issued.send(sender=Certificate, certificates=[new])
+    tell_later([new.pk])
     return new
 
 

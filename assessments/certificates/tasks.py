@@ -1,9 +1,9 @@
 """Background tasks of certificates (django-tasks): rendering each PDF once, after it is
-issued, and joining a print job's PDFs.
+issued, telling the holders, and joining a print job's PDFs.
 
 All are safe to run again after their worker was lost (`lms.platform.jobs`): a certificate is
-rendered once (its PDF recorded only if it has none, so a second run skips it), and a print
-job's joined PDF is made again from the stored certificates."""
+rendered once (its PDF recorded only if it has none, so a second run skips it), a holder is
+told once, and a print job's joined PDF is made again from the stored certificates."""
 
 from django_tasks import task
 
@@ -76,3 +76,18 @@ def print_certificates(job_id: int) -> dict:
 
     job = print_job_run(PrintJob.objects.get(pk=job_id))
     return {"state": job.state, "count": job.count}
+
+
+@job_kind(
+    label="Certificates: tell the holders of newly issued certificates",
+    rerun_safe=True,
+    why="each holder is told of a certificate once (the notification's key): a second run "
+    "tells only those the first did not reach",
+)
+@task()
+def tell_holders(certificate_ids: list[int]) -> dict:
+    """Tell each holder of the certificates just issued about theirs (queued by the issuing,
+    once it commits)."""
+    from assessments.certificates.notices import certificates_issued_tell
+
+    return {"told": certificates_issued_tell(certificate_ids)}

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from assessments.certificates import filters as certificates_filters
 from assessments.certificates import printing, selectors, services
 from assessments.certificates import verification as certificates_verification
+from assessments.certificates.content import subject_of
 from assessments.certificates.forms import IssueForm, PrintForm, ReasonForm
 from assessments.certificates.permissions import may_manage_certificates
 from assessments.certificates.selectors import certificates_of
@@ -34,7 +35,7 @@ from assessments.certificates.verification import (
     normalise_code,
     verification_url,
 )
-from assessments.models.certificates import Certificate, CertificateStatus
+from assessments.models.certificates import CertificateStatus
 from assessments.models.cycles import AssessmentCycle, CycleState
 from assessments.models.printing import PrintJob
 from assessments.scoring.labels import GRADE_LABELS, PART_LABELS
@@ -55,7 +56,7 @@ def my_certificates(request):
         {
             "certificate": certificate,
             "status": certificate.status(today),
-            "title": _subject(certificate),
+            "title": subject_of(certificate),
             "seal_url": certificates_verification.seal_url(certificate.seal),
             "verification_url": (
                 verification_url(certificate)
@@ -69,16 +70,6 @@ def my_certificates(request):
         request,
         "certificates/mine.html",
         {"rows": rows, "statuses": CertificateStatus},
-    )
-
-
-def _subject(certificate: Certificate) -> str:
-    """The course's title or the cycle's name as the certificate says it (its snapshot)."""
-    content = certificate.content or {}
-    if certificate.course_id:
-        return (content.get("course") or {}).get("title") or certificate.course.title
-    return (content.get("cycle") or {}).get("name") or (
-        certificate.cycle.name if certificate.cycle_id else ""
     )
 
 

@@ -110,7 +110,8 @@ def cycle_change_policy(cycle: AssessmentCycle, *, policy: ScoringPolicy, by) ->
 
 @transaction.atomic
 def cycle_finalise(cycle: AssessmentCycle, *, by) -> AssessmentCycle:
-    """Lock a computed cycle: its results stay as they are."""
+    """Lock a computed cycle: its results stay as they are, and each person with a result is
+    told (`tasks.announce_results`, once the finalisation commits)."""
     cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.state != CycleState.COMPUTED:
         raise ValidationError(_("Only a computed cycle can be finalised."))
@@ -127,6 +128,8 @@ def cycle_finalise(cycle: AssessmentCycle, *, by) -> AssessmentCycle:
     cycle.state, cycle.finalised_at, cycle.finalised_by = CycleState.FINALISED, timezone.now(), by
     cycle.save(update_fields=["state", "finalised_at", "finalised_by"])
     transaction.on_commit(lambda: cycle_finalised.send(sender=AssessmentCycle, cycle=cycle))
+    # Everyone assessed is told, by a worker: thousands of messages do not hold up HR's page.
+    transaction.on_commit(lambda: tasks.announce_results.enqueue(cycle.pk), robust=True)
     return cycle
 
 

@@ -28,3 +28,18 @@ def compute_cycle(cycle_id: int) -> dict:
     cycle = AssessmentCycle.objects.get(pk=cycle_id)
     people = cycle_compute(cycle, on_progress=progress_reporter(cycle))
     return {"people": people}
+
+
+@job_kind(
+    label="Cycles: tell the people assessed that their results are final",
+    rerun_safe=True,
+    why="each person is told of a finalisation once (the notification's key): a second run "
+    "tells only those the first did not reach",
+)
+@task()
+def announce_results(cycle_id: int) -> dict:
+    """Tell every person with a result in a cycle just finalised (queued by `cycle_finalise`
+    once it commits)."""
+    from assessments.cycles.notices import results_announce
+
+    return {"told": results_announce(cycle_id)}

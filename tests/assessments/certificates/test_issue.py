@@ -170,8 +170,8 @@ def test_the_eligible_people_of_a_finalised_cycle_get_their_certificates(
     assert [c.user for c in issued] == [people[k].user for k in ("learner", "colleague", "south")]
     assert [c.serial for c in issued] == [f"{YEAR}-A-00000{n}" for n in (1, 2, 3)]
     assert len({c.code for c in issued}) == 3
-    # Rendered in the background once committed, not before.
-    assert len(callbacks) == 1 and sorted(rendered) == sorted(c.pk for c in issued)
+    # Rendered, and the holders told, in the background once committed, not before.
+    assert len(callbacks) == 2 and sorted(rendered) == sorted(c.pk for c in issued)
 
     mine = Certificate.objects.get(user=people["learner"].user)
     assert (mine.kind, mine.cycle, mine.course, mine.issued_by) == ("cycle", cycle, None, hr)
