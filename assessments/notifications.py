@@ -44,6 +44,8 @@ def register_kinds() -> None:
             _("Your appeal was answered"),
             (INBOX, EMAIL, DINGTALK, WECOM),
             _("The person who appealed"),
+            # HR's answer is not for the group chat.
+            private=True,
         )
     )
     register(

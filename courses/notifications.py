@@ -22,6 +22,8 @@ def register_kinds() -> None:
             _("A course was assigned to you"),
             (INBOX, EMAIL, DINGTALK, WECOM),
             _("The learner"),
+            # Why a course was given (a complaint, a low score) is not for the group chat.
+            private=True,
         )
     )
     register(

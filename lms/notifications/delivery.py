@@ -9,6 +9,7 @@ time zone) a non-urgent message waits for their end.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import logging
 import time
@@ -24,6 +25,7 @@ from django.utils.translation import gettext
 from lms.models import Delivery, DeliveryState, Notification
 from lms.notifications import payloads, registry, selectors
 from lms.notifications.robots import ROBOT_CHANNELS, Robot, RobotDirectory
+from lms.platform.cache import window_count
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,9 @@ def deliver(delivery: Delivery, *, now=None, robots: RobotDirectory | None = Non
     if not notification.urgent and (until := quiet_until(now)):
         Delivery.objects.filter(pk=delivery.pk).filter(_due_q(now)).update(next_try_at=until)
         return False
+    if delivery.channel in ROBOT_CHANNELS and (until := _robot_busy_until(delivery, robots, now)):
+        Delivery.objects.filter(pk=delivery.pk).filter(_due_q(now)).update(next_try_at=until)
+        return False
     # Claim it: a concurrent worker that read the same row finds it taken.
     claimed = (
         Delivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts)
@@ -125,16 +130,44 @@ def deliver(delivery: Delivery, *, now=None, robots: RobotDirectory | None = Non
     return True
 
 
-def _message(notification: Notification) -> payloads.Message:
+def robot_per_minute() -> int:
+    return int(getattr(settings, "LMS_ROBOT_PER_MINUTE", 20))
+
+
+def _robot_busy_until(delivery: Delivery, robots, now) -> datetime.datetime | None:
+    """When the person's robot has posted its `LMS_ROBOT_PER_MINUTE` messages this minute
+    (DingTalk and WeCom take 20 a minute and refuse the rest), the start of the next minute:
+    the message waits for it, no try spent. A cycle's results for a station go out paced,
+    not refused."""
+    robots = robots or selectors.robot_directory()
+    robot = robots.robot(delivery.channel, selectors.unit_path_of(delivery.notification.person))
+    if robot is None:
+        return None  # the sending fails and says why
+    minute = int(now.timestamp() // 60)
+    digest = hashlib.sha256(robot.webhook.encode()).hexdigest()[:16]
+    if window_count(f"robot-rate:{digest}:{minute}", 90) <= robot_per_minute():
+        return None
+    return datetime.datetime.fromtimestamp((minute + 1) * 60, tz=datetime.UTC)
+
+
+def _message(notification: Notification, *, robot: bool = False) -> payloads.Message:
     person = notification.person
     profile = getattr(person, "profile", None)
+    kind = registry.find(notification.kind)
     with translation.override(person.language or settings.LANGUAGE_CODE):
         label = gettext("Open")
+        link = absolute(notification.link)
+        line = gettext("Open: %(link)s") % {"link": link}
+        subject, body = notification.subject, notification.body
+        if robot and kind is not None and kind.private:
+            subject = gettext("A message for you on the training site")
+            body = gettext("It is in your inbox: only you can read it there.")
     return payloads.Message(
-        subject=notification.subject,
-        body=notification.body,
-        link=absolute(notification.link),
+        subject=subject,
+        body=body,
+        link=link,
         link_label=label,
+        link_line=line,
         mobile=(profile.phone if profile else "") or "",
     )
 
@@ -152,7 +185,7 @@ def _send(channel: str, notification: Notification, robots: RobotDirectory | Non
         robot = robots.robot(channel, selectors.unit_path_of(notification.person))
         if robot is None:
             raise NoRobot(f"no {channel} robot for this person's org unit or the company")
-        robot_send(robot, _message(notification))
+        robot_send(robot, _message(notification, robot=True))
     else:
         raise ValueError(f"unknown channel {channel!r}")
 

@@ -32,6 +32,7 @@ class Message:
     link: str = ""  # absolute URL of the thing
     link_label: str = "Open"
     mobile: str = ""  # the person's mobile, to @-mention them in a group
+    link_line: str = ""  # the link as a line of plain text, in the person's language
 
 
 def dingtalk_sign(timestamp_ms: int, secret: str) -> str:
@@ -74,7 +75,7 @@ def _plain(message: Message, limit: int = WECOM_TEXT_BYTES) -> str:
     """Subject, body and link as plain text, the body cut short (with …) to fit `limit`
     bytes; the subject and the link are always whole."""
     head = message.subject.strip()
-    tail = f"{message.link_label}: {message.link}" if message.link else ""
+    tail = (message.link_line or f"{message.link_label}: {message.link}") if message.link else ""
     body = message.body.strip()
 
     def joined(text: str) -> str:

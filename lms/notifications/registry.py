@@ -17,6 +17,9 @@ class Kind:
     channels: tuple[str, ...] = (INBOX, EMAIL)  # on by default, within what is enabled
     audience: str = ""  # who receives it, for the preferences page and the docs
     urgent: bool = False  # urgent kinds are not held back by the quiet hours
+    # A group robot posts in a group chat, which others read: for a private kind it says only
+    # that a message is in the person's inbox (and links to the thing), not what it says.
+    private: bool = False
 
 
 _KINDS: dict[str, Kind] = {}
@@ -32,6 +35,10 @@ def get(name: str) -> Kind:
         return _KINDS[name]
     except KeyError:
         raise LookupError(f"notification kind {name!r} is not registered") from None
+
+
+def find(name: str) -> Kind | None:
+    return _KINDS.get(name)
 
 
 def kinds() -> list[Kind]:

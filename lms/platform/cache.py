@@ -22,7 +22,8 @@ What a skipped operation answers:
   for a lock no one can hold.
 - `incr` raises ValueError, as Django does for a missing key (callers handle it).
 - Rate-limit counters (the keys starting with `LOCAL_PREFIXES`: allauth's sign-in limits, the
-  public verification page's, the API's per token: `window_count`) are kept meanwhile in this
+  public verification page's, the API's per token, the group robots' per minute:
+  `window_count`) are kept meanwhile in this
   process's memory instead: the limits still apply, per process rather than for the whole
   site, and nobody is locked out for want of a counter (docs/security.md).
 
@@ -61,7 +62,7 @@ RETRY_AFTER = 5.0
 LOG_EVERY = 60.0
 MAX_LOST_KEYS = 10_000
 # Keys (as the callers name them) counted in process memory while Redis is unreachable.
-LOCAL_PREFIXES = ("allauth:rl:", "verify:", "api-rate:")
+LOCAL_PREFIXES = ("allauth:rl:", "verify:", "api-rate:", "robot-rate:")
 # Failures of the connection (redis' ConnectionError and TimeoutError are RedisErrors; a
 # socket error the client did not wrap is an OSError). A programming error still raises.
 ERRORS = (RedisError, OSError)

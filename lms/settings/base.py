@@ -569,6 +569,8 @@ LMS_WECOM_WEBHOOK = env.str("LMS_WECOM_WEBHOOK", default="")
 # above. A webhook pasted there must be HTTPS on one of these hosts (plain HTTP is accepted
 # only for 127.0.0.1 or localhost, when listed: tests and trials).
 LMS_ROBOT_HOSTS = env.list("LMS_ROBOT_HOSTS", default=["oapi.dingtalk.com", "qyapi.weixin.qq.com"])
+# The most messages posted through one group robot in a minute (the vendors refuse the 21st).
+LMS_ROBOT_PER_MINUTE = env.int("LMS_ROBOT_PER_MINUTE", default=20)
 # "22:00-07:00" (the site's time zone): non-urgent e-mail and robot messages wait until the end.
 LMS_NOTIFY_QUIET_HOURS = env.str("LMS_NOTIFY_QUIET_HOURS", default="")
 # A failed delivery is tried again after 1, 2, 4... times LMS_NOTIFY_RETRY_SECONDS (at most

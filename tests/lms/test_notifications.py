@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """The notification service: the inbox, e-mail, and DingTalk's and WeCom's group robots, checked
 by a local HTTP server the tests start (tests/lms/robot_server.py: it checks each robot's
 documented JSON and recomputes DingTalk's signature from the shared secret); at most once,
@@ -7,6 +8,7 @@ A robot per org unit: tests/lms/test_group_robots.py."""
 from __future__ import annotations
 
 import datetime
+import json
 import zoneinfo
 
 import pytest
@@ -29,6 +31,14 @@ KIND = registry.register(
     )
 )
 URGENT = registry.register(registry.Kind("tests.urgent", "An urgent test event", urgent=True))
+PRIVATE = registry.register(
+    registry.Kind(
+        "tests.private",
+        "A private test event",
+        (registry.INBOX, registry.EMAIL, registry.DINGTALK, registry.WECOM),
+        private=True,
+    )
+)
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
@@ -82,7 +92,7 @@ def test_each_channel_gets_its_documented_message_and_dingtalks_signature(
     assert wecom["text"]["mentioned_mobile_list"] == ["13800000001"]
     content = wecom["text"]["content"]
     assert content.startswith("派送规范课堂已取消\n\n原定于明天的课堂已取消。")
-    assert content.endswith("http://testserver/learning/sessions/")
+    assert content.endswith("查看：http://testserver/learning/sessions/")  # Chinese punctuation
     (email,) = mail.outbox
     assert email.to == ["wz@example.com"] and email.subject == "派送规范课堂已取消"
     assert "/learning/sessions/" in email.body
@@ -313,3 +323,46 @@ def test_a_batch_that_meets_an_earlier_notification_still_tells_the_others(perso
     created = services.notify(kind="tests.hello", people=[person, other], key="race", subject="一")
     assert [n.person for n in created] == [other]
     assert Notification.objects.filter(key="race").count() == 2
+
+
+def test_a_private_kind_tells_the_group_only_that_a_message_waits(
+    robots, person, django_capture_on_commit_callbacks
+):
+    """An appeal's answer or why a course was given goes to the person's inbox and e-mail; the
+    group chat reads only that a message is waiting for them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            kind="tests.private",
+            people=[person],
+            key="p",
+            subject="您对第三季度考核的申诉已答复",
+            body="经复核，客户投诉与您无关，满意度得分已更正。",
+            link="/assessment/mine/",
+        )
+    assert robots.problems == []
+    posted = json.dumps([p for _, _, p in robots.received], ensure_ascii=False)
+    assert len(robots.received) == 2
+    assert "申诉" not in posted and "投诉" not in posted
+    assert "收件箱" in posted and "/assessment/mine/" in posted and "13800000001" in posted
+    (email,) = mail.outbox
+    assert "客户投诉与您无关" in email.body
+
+
+def test_a_robot_posts_at_most_its_limit_a_minute_and_the_rest_wait_untried(
+    robots, make_staff, settings, django_capture_on_commit_callbacks
+):
+    """DingTalk and WeCom refuse a robot's 21st message in a minute: the rest wait for the
+    next minute without spending a try, and all are posted in the end."""
+    settings.LMS_ROBOT_PER_MINUTE = 3
+    settings.LMS_NOTIFY_CHANNELS = ["dingtalk"]
+    staff = [make_staff(number=f"R{n:03d}").user for n in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(kind="tests.hello", people=staff, key="paced", subject="课表", body="")
+    assert len(robots.received) == 3
+    waiting = Delivery.objects.filter(state="pending")
+    assert waiting.count() == 2 and all(d.attempts == 0 for d in waiting)
+    assert all(d.next_try_at.second == 0 for d in waiting)  # the next minute
+    # The next run, a minute on, posts the rest.
+    later = timezone.now() + datetime.timedelta(minutes=1)
+    assert delivery.deliver_due(now=later) == 2
+    assert len(robots.received) == 5 and robots.problems == []
