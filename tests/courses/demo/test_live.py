@@ -162,7 +162,8 @@ def test_a_second_run_adds_nothing_and_is_fast(seed_output):
 
 def test_loading_takes_a_bounded_number_of_queries(seed_output, django_assert_max_num_queries):
     """Not a timed test (a loaded machine fails it): the number of queries, which does not
-    depend on the machine (2,733 when written)."""
+    depend on the machine (2,733 when written; 3,010 since each sign-up tells the person their
+    place, a notification in their inbox)."""
     with transaction.atomic():
         DrillEvaluation.objects.all().delete()
         SignUp.objects.all().delete()
@@ -171,7 +172,7 @@ def test_loading_takes_a_bounded_number_of_queries(seed_output, django_assert_ma
         RubricVersion.objects.all().delete()
         for page in DrillIndexPage.objects.all():
             page.delete()
-        with django_assert_max_num_queries(3_000):
+        with django_assert_max_num_queries(3_300):
             load_demo_live()
         assert DrillPage.objects.live().count() == len(DRILLS)
         transaction.set_rollback(True)
