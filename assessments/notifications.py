@@ -4,6 +4,7 @@ ready."""
 from django.utils.translation import gettext_lazy as _
 
 from lms.notifications.registry import DINGTALK, EMAIL, INBOX, WECOM, Kind, register
+from lms.roles import HR_ROLES
 
 CERTIFICATES_EXPIRING = "certificates.expiring"
 CERTIFICATES_EXPIRING_HR = "certificates.expiring_hr"
@@ -28,6 +29,7 @@ def register_kinds() -> None:
             _("Certificates of the staff expire soon"),
             (INBOX, EMAIL),
             _("HR"),
+            roles=HR_ROLES,
         )
     )
     register(
@@ -36,6 +38,7 @@ def register_kinds() -> None:
             _("An import you confirmed finished or failed"),
             (INBOX, EMAIL),
             _("HR who confirmed it"),
+            roles=HR_ROLES,
         )
     )
     register(

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from lms.notifications.registry import DINGTALK, EMAIL, INBOX, WECOM, Kind, register
+from lms.roles import Role
 
 REMINDERS = "learning.reminders"
 SESSION_PROMOTED = "sessions.promoted"
@@ -84,5 +85,6 @@ def register_kinds() -> None:
             _("A drill is waiting for your review"),
             (INBOX, EMAIL),
             _("Lead trainers (not the drill's authors)"),
+            roles=(Role.LEAD_TRAINER,),
         )
     )

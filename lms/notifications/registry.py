@@ -20,6 +20,9 @@ class Kind:
     # A group robot posts in a group chat, which others read: for a private kind it says only
     # that a message is in the person's inbox (and links to the thing), not what it says.
     private: bool = False
+    # The roles whose people receive it (a Role's value each); () for everyone. Only those
+    # are offered its choices.
+    roles: tuple[str, ...] = ()
 
 
 _KINDS: dict[str, Kind] = {}
@@ -43,3 +46,9 @@ def find(name: str) -> Kind | None:
 
 def kinds() -> list[Kind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.name)
+
+
+def kinds_for(roles) -> list[Kind]:
+    """The kinds a person holding `roles` may receive: the preferences they are offered."""
+    held = {str(role) for role in roles}
+    return [kind for kind in kinds() if not kind.roles or held.intersection(kind.roles)]

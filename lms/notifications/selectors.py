@@ -36,12 +36,15 @@ def _unread_key(person_id) -> str:
 
 
 def unread_badge(person) -> int:
-    """The unread count the shell shows on every page, read from the cache only (no query on
-    any page): written whenever a notification of the person's is created or read, and when
-    they open the inbox. Should the cache lose it, the badge is gone until one of those."""
+    """The unread count the shell shows on every page, from the cache: written whenever a
+    notification of the person's is created or read, and when they open the inbox. Should the
+    cache have lost it (Redis restarted, the key evicted), one indexed count puts it back."""
     from django.core.cache import cache
 
-    return cache.get(_unread_key(person.pk)) or 0
+    count = cache.get(_unread_key(person.pk))
+    if count is None:
+        count = refresh_unread(person.pk)
+    return count
 
 
 def refresh_unread(person_id) -> int:

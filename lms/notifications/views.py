@@ -13,6 +13,7 @@ from lms.models import Delivery, Notification
 from lms.notifications import registry, selectors, services
 from lms.notifications.permissions import may_see_deliveries
 from lms.permissions import require
+from lms.roles import roles_of
 
 
 @login_required
@@ -48,7 +49,7 @@ def read_all(request):
 @login_required
 def preferences(request):
     channels, robots = services.channels_offered(request.user)
-    kinds = registry.kinds()
+    kinds = registry.kinds_for(roles_of(request.user))
     if request.method == "POST":
         services.preferences_set(
             person=request.user,

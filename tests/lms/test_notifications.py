@@ -366,3 +366,27 @@ def test_a_robot_posts_at_most_its_limit_a_minute_and_the_rest_wait_untried(
     later = timezone.now() + datetime.timedelta(minutes=1)
     assert delivery.deliver_due(now=later) == 2
     assert len(robots.received) == 5 and robots.problems == []
+
+
+def test_the_unread_badge_comes_back_when_the_cache_lost_it(person, login):
+    """Redis restarted or the key was evicted: the next page counts once and shows it again."""
+    from django.core.cache import cache
+
+    for number in range(3):
+        services.notify(kind="tests.hello", people=[person], key=f"l{number}", subject="s")
+    cache.clear()
+    client = login(person)
+    assert b">3<" in client.get("/").content
+    assert cache.get(f"notifications:unread:{person.pk}") == 3
+
+
+def test_each_person_is_offered_only_the_kinds_they_can_receive(people, login):
+    """A courier is not asked about HR's imports or the lead trainers' drill reviews."""
+    learner = login(people["learner"].user).get("/account/notifications/").content.decode()
+    assert "learning.assigned:" in learner and "sessions.booked:" in learner
+    assert "imports.finished:" not in learner
+    assert "certificates.expiring_hr:" not in learner
+    assert "drills.review:" not in learner
+    hr = login(people["hr"].user).get("/account/notifications/").content.decode()
+    assert "imports.finished:" in hr and "certificates.expiring_hr:" in hr
+    assert "drills.review:" not in hr
