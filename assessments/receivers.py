@@ -8,7 +8,7 @@ import logging
 
 from django.db import transaction
 
-from assessments.certificates.signals import certificates_issued
+from assessments.certificates.signals import certificate_revoked, certificates_issued
 from assessments.cycles.signals import cycle_finalised
 from assessments.imports.signals import import_applied
 from assessments.models.certificates import Certificate
@@ -45,6 +45,7 @@ def connect() -> None:
         (attendance_recorded, record_attendance, SignUp),
         (drill_scored, record_drill_score, DrillEvaluation),
         (certificates_issued, record_certificates, Certificate),
+        (certificate_revoked, record_certificate_revoked, Certificate),
     ]:
         uid = f"assessments.xapi.{receiver.__name__}"
         signal.connect(receiver, sender=sender, dispatch_uid=uid)
@@ -138,3 +139,8 @@ def record_drill_score(sender, evaluation, **kwargs):
 def record_certificates(sender, certificates, **kwargs):
     what = f"certificates {[c.pk for c in certificates]}"
     _record("certificates_issued_record", what, certificates=certificates)
+
+
+def record_certificate_revoked(sender, certificate, **kwargs):
+    what = f"certificate {certificate.pk} revoked"
+    _record("certificate_revoked_record", what, certificate=certificate)

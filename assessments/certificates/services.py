@@ -29,7 +29,7 @@ from assessments.certificates.printing import (
     print_filters,
     progress_reporter,
 )
-from assessments.certificates.signals import certificates_issued
+from assessments.certificates.signals import certificate_revoked, certificates_issued
 from assessments.certificates.verification import CODE_ALPHABET, CODE_LENGTH
 from assessments.models.certificates import (
     SERIAL_LETTERS,
@@ -394,6 +394,7 @@ def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str
     certificate.revoked_at, certificate.revoked_by = timezone.now(), by
     certificate.revoke_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    certificate_revoked.send(sender=Certificate, certificate=certificate)
     audit_record(
         action=AuditAction.CERTIFICATE_REVOKED,
         actor=by,
@@ -441,6 +442,7 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
     # The old one stops being in force first (one cycle certificate in force per person).
     old.revoked_at, old.revoked_by, old.revoke_reason = now, by, reason
     old.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    certificate_revoked.send(sender=Certificate, certificate=old)
     new = Certificate.objects.create(
         serial=next_serial(old.kind, issued_on.year),
         code=_codes_new(1)[0],

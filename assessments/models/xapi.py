@@ -17,6 +17,7 @@ class XapiKind(models.TextChoices):
     SESSION_ATTENDED = "session-attended", _("Session attended")
     DRILL_SCORED = "drill-scored", _("Drill scored")
     CERTIFICATE_EARNED = "certificate-earned", _("Certificate earned")
+    CERTIFICATE_REVOKED = "certificate-revoked", _("Certificate revoked (earning voided)")
 
 
 class XapiStatement(models.Model):

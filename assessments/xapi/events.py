@@ -152,3 +152,12 @@ def certificates_earned(certificates: Sequence[Certificate]) -> list[statements.
             )
         )
     return events
+
+
+def certificate_revoked(certificate: Certificate) -> statements.CertificateRevoked:
+    return statements.CertificateRevoked(
+        user_id=certificate.user_id,
+        person=certificate.user.username,
+        certificate_id=certificate.pk,
+        at=certificate.revoked_at,
+    )

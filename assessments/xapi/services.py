@@ -83,6 +83,20 @@ def certificates_issued_record(*, certificates: Sequence[Certificate]) -> int:
     return statements_record(events.certificates_earned(certificates))
 
 
+def certificate_revoked_record(*, certificate: Certificate) -> int:
+    """A certificate revoked: its earning taken back. Not sent yet, the statement is dropped
+    from the outbox (the LRS never hears of it); sent, a statement voiding it is queued."""
+    if not configured():
+        return 0
+    revoked = events.certificate_revoked(certificate)
+    earned = XapiStatement.objects.filter(statement_id=revoked.voids(events.site()))
+    if earned.filter(sent_at__isnull=True).delete()[0]:
+        return 0
+    if not earned.exists():
+        return 0  # recorded before an LRS was configured: nothing to take back
+    return statements_record([revoked])
+
+
 def send_soon() -> None:
     """Queue a sending run for a task worker (or run it now, with the immediate backend)."""
     from assessments.xapi.tasks import send_statements

@@ -1,7 +1,7 @@
 """The xAPI statements of the product's learning events, as plain data (no ORM): each event a
 frozen dataclass in, each statement a dict out, ready to be POSTed to a Learning Record Store.
 
-Five events, five verbs, each from a published vocabulary:
+Five events, five verbs, each from a published vocabulary, and the voiding of one:
 
 - a lesson completed: `http://adlnet.gov/expapi/verbs/completed` (ADL: "the actor finished
   or concluded the activity normally");
@@ -15,7 +15,10 @@ Five events, five verbs, each from a published vocabulary:
 - a certificate earned: `http://id.tincanapi.com/verb/earned` (the xAPI registry's: "the
   actor has earned or has been awarded the object"). ADL's vocabulary has no verb for being
   awarded something; this is the one LRSs and learning analytics (Open edX's among them)
-  read for certificates and badges.
+  read for certificates and badges;
+- a certificate revoked after its earning was sent: `http://adlnet.gov/expapi/verbs/voided`
+  with the earning's statement as a StatementRef (xAPI's own way to take a statement back;
+  the actor is the holder, whose record it was).
 
 The person is an account actor: the employee number on the site's home page (the
 `BASE_URL` that the certificates' verification links use). Activity ids are the site's own
@@ -46,6 +49,7 @@ FAILED = ADL + "failed"
 ATTENDED = ADL + "attended"
 SCORED = ADL + "scored"
 EARNED = "http://id.tincanapi.com/verb/earned"
+VOIDED = ADL + "voided"
 
 # How each verb reads, in both languages of the site.
 VERB_DISPLAY = {
@@ -55,6 +59,7 @@ VERB_DISPLAY = {
     ATTENDED: {"en-US": "attended", "zh-CN": "出席了"},
     SCORED: {"en-US": "scored", "zh-CN": "得分于"},
     EARNED: {"en-US": "earned", "zh-CN": "获得了"},
+    VOIDED: {"en-US": "voided", "zh-CN": "作废了"},
 }
 
 # Activity types ----------------------------------------------------------------------------
@@ -192,7 +197,34 @@ class CertificateEarned:
         return (self.user_id, self.certificate_id)
 
 
-Event = LessonCompleted | AttemptGraded | SessionAttended | DrillScored | CertificateEarned
+@dataclass(frozen=True)
+class CertificateRevoked:
+    """A certificate revoked (or replaced by a re-issue) after its earning was sent: the
+    statement of its earning is voided (xAPI 1.0.3, 2.3.2: the verb `voided`, the object a
+    StatementRef to it), so that an LRS no longer counts it."""
+
+    KIND: ClassVar[str] = "certificate-revoked"
+    user_id: int
+    person: str
+    certificate_id: int
+    at: datetime.datetime
+
+    def identity(self) -> tuple:
+        return (self.user_id, self.certificate_id)
+
+    def voids(self, site: Site) -> uuid.UUID:
+        """The id of the statement of the certificate's earning."""
+        return _statement_id(site, CertificateEarned.KIND, self.identity())
+
+
+Event = (
+    LessonCompleted
+    | AttemptGraded
+    | SessionAttended
+    | DrillScored
+    | CertificateEarned
+    | CertificateRevoked
+)
 
 KINDS = tuple(kind.KIND for kind in Event.__args__)
 
@@ -202,20 +234,30 @@ KINDS = tuple(kind.KIND for kind in Event.__args__)
 
 def statement_id(site: Site, event: Event) -> uuid.UUID:
     """The same for the same event on the same site, different for any other."""
+    return _statement_id(site, event.KIND, event.identity())
+
+
+def _statement_id(site: Site, kind: str, identity: tuple) -> uuid.UUID:
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, site.home_page)
-    name = "/".join([event.KIND, *(str(part) for part in event.identity())])
-    return uuid.uuid5(namespace, name)
+    return uuid.uuid5(namespace, "/".join([kind, *(str(part) for part in identity)]))
 
 
 def statement(site: Site, event: Event) -> dict:
     """The xAPI 1.0.3 statement of `event`, as JSON-ready data."""
+    if isinstance(event, CertificateRevoked):
+        return {
+            "id": str(statement_id(site, event)),
+            "actor": _actor(site, event.person),
+            "verb": {"id": VOIDED, "display": VERB_DISPLAY[VOIDED]},
+            "object": {"objectType": "StatementRef", "id": str(event.voids(site))},
+            # No platform: xAPI allows it only when the object is an activity.
+            "context": {"language": LANGUAGE},
+            "timestamp": timestamp(event.at),
+        }
     verb, target, result, context = _parts(event)
     made = {
         "id": str(statement_id(site, event)),
-        "actor": {
-            "objectType": "Agent",
-            "account": {"homePage": site.home_page, "name": event.person},
-        },
+        "actor": _actor(site, event.person),
         "verb": {"id": verb, "display": VERB_DISPLAY[verb]},
         "object": target.as_object(),
         "context": {"platform": site.platform, "language": LANGUAGE, **context},
@@ -224,6 +266,10 @@ def statement(site: Site, event: Event) -> dict:
     if result:
         made["result"] = result
     return made
+
+
+def _actor(site: Site, person: str) -> dict:
+    return {"objectType": "Agent", "account": {"homePage": site.home_page, "name": person}}
 
 
 def _parts(event: Event) -> tuple[str, Activity, dict, dict]:

@@ -168,3 +168,32 @@ def test_a_wrong_secret_keeps_the_statements_and_says_why(people, course, lrs, s
     settings.LMS_XAPI_SECRET = ralph.PASSWORD
     assert sending.statements_send(now=timezone.now() + LATER).sent == 1
     assert sent(row) and row.attempts == 2
+
+
+def test_a_revoked_certificate_voids_its_earning_at_the_lrs(people, lrs):
+    """HR revokes a certificate whose earning the LRS holds: a statement voiding it (xAPI's
+    `voided`, a StatementRef to the earning) is taken and valid. One revoked before its
+    earning was sent never reaches the LRS at all."""
+    cycle = make_cycle("2026年第三季度考核", state=CycleState.FINALISED)
+    assessment_result(cycle, people["learner"])
+    assessment_result(cycle, people["colleague"])
+    issued = certificates.certificates_issue_for_cycle(cycle=cycle, by=people["hr"].user)
+    sent_one, unsent_one = sorted(issued, key=lambda c: c.user.username)
+    earned = {row.person: row for row in XapiStatement.objects.all()}
+    XapiStatement.objects.filter(pk=earned[unsent_one.user.username].pk).update(
+        next_attempt_at=timezone.now() + LATER
+    )
+    assert sending.statements_send().sent == 1
+
+    certificates.certificate_revoke(certificate=sent_one, by=people["hr"].user, reason="冒名顶替")
+    certificates.certificate_revoke(certificate=unsent_one, by=people["hr"].user, reason="重复")
+    assert not XapiStatement.objects.filter(pk=earned[unsent_one.user.username].pk).exists()
+    voiding = XapiStatement.objects.get(kind="certificate-revoked")
+    assert voiding.payload["object"] == {
+        "objectType": "StatementRef",
+        "id": str(earned[sent_one.user.username].statement_id),
+    }
+    assert sending.statements_send().sent == 1
+    held = lrs.statement(str(voiding.statement_id))
+    assert held["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided"
+    assert ralph.validate([held]) == {}
