@@ -45,6 +45,8 @@ def connect() -> None:
         (m2m_changed, _roles_changed, User.groups.through),
     ]:
         signal.connect(receiver, sender=sender, dispatch_uid=f"lms.audit.{receiver.__name__}")
+    # The unread badge, counted at sign-in: every page reads it from the cache.
+    user_logged_in.connect(_count_unread, sender=User, dispatch_uid="lms.notifications.unread")
     # The pages' version: any page, site, view restriction, image or document saved or deleted,
     # any page saved, published, unpublished or moved (as its own class: LessonPage...).
     pages = [(post_save, m) for m in routing.content_models()]
@@ -68,6 +70,12 @@ def connect() -> None:
 
 def _logged_in(sender, request, user, **kwargs):
     audit_record(action=AuditAction.LOGIN, actor=user, target=user, request=request)
+
+
+def _count_unread(sender, request, user, **kwargs):
+    from lms.notifications.selectors import refresh_unread
+
+    refresh_unread(user.pk)
 
 
 def _logged_out(sender, request, user, **kwargs):

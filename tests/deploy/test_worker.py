@@ -213,7 +213,12 @@ def test_an_uploaded_import_is_checked_and_applied_by_a_worker(
         ("W-1", "L001"),
         ("W-2", "L002"),
     }
-    done = DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL)
+    # The worker records a task's success once the task has returned: just after the batch
+    # says "done".
+    done = DBTaskResult.objects.filter(
+        status=TaskResultStatus.SUCCESSFUL, task_path__contains="_import"
+    )
+    workers.wait(lambda: done.count() == 2, "the worker to record the import's success")
     assert sorted(r.task_path.rsplit(".", 1)[1] for r in done) == ["apply_import", "check_import"]
     assert {tuple(r.worker_ids) for r in done} == {("test-worker-1",)}
 
