@@ -10,6 +10,7 @@ class LmsConfig(AppConfig):
     def ready(self):
         from lms import receivers, views
         from lms.models.pages import HomePage
+        from lms.notifications import checks as notification_checks  # noqa: F401
         from lms.personal_data import personal_data, profile_section
         from lms.platform import checks, converters, user_cache  # noqa: F401
         from lms.platform.groups import translate_group_names

@@ -71,6 +71,12 @@ def enabled_channels(directory: RobotDirectory | None = None) -> tuple[str, ...]
 # Choosing channels -------------------------------------------------------------------------
 
 
+def default_channels(kind: registry.Kind) -> tuple[str, ...]:
+    """The channels `kind` goes out on until a person chooses: the company's
+    (LMS_NOTIFY_DEFAULTS), else the product's."""
+    return getattr(settings, "LMS_NOTIFY_DEFAULTS", {}).get(kind.name, kind.channels)
+
+
 def channels_for(
     person, kind: registry.Kind, choices: dict | None = None, robots: frozenset | None = None
 ) -> list[str]:
@@ -94,7 +100,7 @@ def channels_for(
             continue
         if channel == registry.EMAIL and not person.email:
             continue
-        if choices.get((kind.name, channel), channel in kind.channels):
+        if choices.get((kind.name, channel), channel in default_channels(kind)):
             chosen.append(channel)
     return chosen
 

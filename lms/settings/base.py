@@ -8,7 +8,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from lms.settings.env import BASE_DIR, cache_config, env, is_shared
+from lms.settings.env import BASE_DIR, cache_config, env, is_shared, notify_defaults
 from lms.settings.sso import social_providers
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -571,6 +571,10 @@ LMS_WECOM_WEBHOOK = env.str("LMS_WECOM_WEBHOOK", default="")
 LMS_ROBOT_HOSTS = env.list("LMS_ROBOT_HOSTS", default=["oapi.dingtalk.com", "qyapi.weixin.qq.com"])
 # The most messages posted through one group robot in a minute (the vendors refuse the 21st).
 LMS_ROBOT_PER_MINUTE = env.int("LMS_ROBOT_PER_MINUTE", default=20)
+# The channels each kind is sent on until a person chooses otherwise, where the company wants
+# other defaults than the product's: "results.published=email;certificates.issued=email" (the
+# inbox always; "kind=" for the inbox alone). Kinds: deploy/README.md, Notifications.
+LMS_NOTIFY_DEFAULTS = notify_defaults(env.str("LMS_NOTIFY_DEFAULTS", default=""))
 # "22:00-07:00" (the site's time zone): non-urgent e-mail and robot messages wait until the end.
 LMS_NOTIFY_QUIET_HOURS = env.str("LMS_NOTIFY_QUIET_HOURS", default="")
 # A failed delivery is tried again after 1, 2, 4... times LMS_NOTIFY_RETRY_SECONDS (at most

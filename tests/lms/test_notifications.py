@@ -390,3 +390,53 @@ def test_each_person_is_offered_only_the_kinds_they_can_receive(people, login):
     hr = login(people["hr"].user).get("/account/notifications/").content.decode()
     assert "imports.finished:" in hr and "certificates.expiring_hr:" in hr
     assert "drills.review:" not in hr
+
+
+def test_the_company_sets_a_kinds_default_channels_and_people_may_still_choose(
+    robots, person, settings, login, django_capture_on_commit_callbacks
+):
+    """LMS_NOTIFY_DEFAULTS: a cycle's results by e-mail only, not in the group chats, unless
+    a person turns their robot on."""
+    settings.LMS_NOTIFY_DEFAULTS = {"tests.hello": ("email",)}
+    _notify(django_capture_on_commit_callbacks, [person])
+    assert len(mail.outbox) == 1 and robots.received == []
+    client = login(person)
+    client.post("/account/notifications/", {"tests.hello:email": "on", "tests.hello:wecom": "on"})
+    _notify(django_capture_on_commit_callbacks, [person], key="event-2")
+    assert [vendor for vendor, _, _ in robots.received] == ["wecom"]
+
+
+def test_the_defaults_setting_is_read_and_checked():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from lms.notifications.checks import defaults_name_known_kinds
+    from lms.settings.env import notify_defaults
+
+    assert notify_defaults("") == {}
+    assert notify_defaults(" results.published = email ; certificates.issued= ; ") == {
+        "results.published": ("email",),
+        "certificates.issued": (),
+    }
+    for wrong in ("results.published", "results.published=sms", "=email"):
+        with pytest.raises(ImproperlyConfigured, match="LMS_NOTIFY_DEFAULTS"):
+            notify_defaults(wrong)
+    assert defaults_name_known_kinds(None) == []
+
+
+def test_a_misspelt_kind_in_the_defaults_stops_the_check(settings):
+    from lms.notifications.checks import defaults_name_known_kinds
+
+    settings.LMS_NOTIFY_DEFAULTS = {"results.publish": ("email",)}
+    (error,) = defaults_name_known_kinds(None)
+    assert error.id == "lms.E002" and "results.publish" in error.msg
+    assert "results.published" in error.hint
+
+
+def test_the_deploy_guide_names_every_kind_an_operator_may_set():
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    guide = (Path(django_settings.BASE_DIR) / "deploy" / "README.md").read_text()
+    missing = [k.name for k in registry.kinds() if not k.name.startswith("tests.")]
+    assert [name for name in missing if f"`{name}`" not in guide] == []
