@@ -99,9 +99,14 @@ def deliver(delivery: Delivery, *, now=None, robots: RobotDirectory | None = Non
     if not notification.urgent and (until := quiet_until(now)):
         Delivery.objects.filter(pk=delivery.pk).filter(_due_q(now)).update(next_try_at=until)
         return False
-    if delivery.channel in ROBOT_CHANNELS and (until := _robot_busy_until(delivery, robots, now)):
-        Delivery.objects.filter(pk=delivery.pk).filter(_due_q(now)).update(next_try_at=until)
-        return False
+    robot = None
+    if delivery.channel in ROBOT_CHANNELS:
+        # The person's unit now: they may have moved since they were told.
+        robots = robots or selectors.robot_directory()
+        robot = robots.robot(delivery.channel, selectors.unit_path_of(notification.person))
+        if robot is not None and (until := _robot_busy_until(robot, now)):
+            Delivery.objects.filter(pk=delivery.pk).filter(_due_q(now)).update(next_try_at=until)
+            return False
     # Claim it: a concurrent worker that read the same row finds it taken.
     claimed = (
         Delivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts)
@@ -112,7 +117,7 @@ def deliver(delivery: Delivery, *, now=None, robots: RobotDirectory | None = Non
         return False
     attempts = delivery.attempts + 1
     try:
-        _send(delivery.channel, notification, robots)
+        _send(delivery.channel, notification, robot)
     except Exception as error:  # any failure of a channel is recorded and retried
         log.warning("Notification %s over %s failed: %s", notification.pk, delivery.channel, error)
         # Without a robot, trying again changes nothing: failed at once, for an administrator
@@ -134,15 +139,10 @@ def robot_per_minute() -> int:
     return int(getattr(settings, "LMS_ROBOT_PER_MINUTE", 20))
 
 
-def _robot_busy_until(delivery: Delivery, robots, now) -> datetime.datetime | None:
-    """When the person's robot has posted its `LMS_ROBOT_PER_MINUTE` messages this minute
-    (DingTalk and WeCom take 20 a minute and refuse the rest), the start of the next minute:
-    the message waits for it, no try spent. A cycle's results for a station go out paced,
-    not refused."""
-    robots = robots or selectors.robot_directory()
-    robot = robots.robot(delivery.channel, selectors.unit_path_of(delivery.notification.person))
-    if robot is None:
-        return None  # the sending fails and says why
+def _robot_busy_until(robot: Robot, now) -> datetime.datetime | None:
+    """When `robot` has posted its `LMS_ROBOT_PER_MINUTE` messages this minute (DingTalk and
+    WeCom take 20 a minute and refuse the rest), the start of the next minute: the message
+    waits for it, no try spent. A cycle's results for a station go out paced, not refused."""
     minute = int(now.timestamp() // 60)
     digest = hashlib.sha256(robot.webhook.encode()).hexdigest()[:16]
     if window_count(f"robot-rate:{digest}:{minute}", 90) <= robot_per_minute():
@@ -172,7 +172,9 @@ def _message(notification: Notification, *, robot: bool = False) -> payloads.Mes
     )
 
 
-def _send(channel: str, notification: Notification, robots: RobotDirectory | None) -> None:
+def _send(channel: str, notification: Notification, robot: Robot | None) -> None:
+    """Send over `channel`; for a robot channel, `robot` is the one that reaches the person
+    (None: none does)."""
     if channel == registry.EMAIL:
         body = notification.body
         link = absolute(notification.link)
@@ -180,9 +182,6 @@ def _send(channel: str, notification: Notification, robots: RobotDirectory | Non
             body = f"{body.rstrip()}\n\n{link}\n"
         send_mail(notification.subject, body, None, [notification.person.email])
     elif channel in ROBOT_CHANNELS:
-        robots = robots or selectors.robot_directory()
-        # The person's unit now: they may have moved since they were told.
-        robot = robots.robot(channel, selectors.unit_path_of(notification.person))
         if robot is None:
             raise NoRobot(f"no {channel} robot for this person's org unit or the company")
         robot_send(robot, _message(notification, robot=True))
