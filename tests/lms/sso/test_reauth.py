@@ -58,6 +58,17 @@ def confirm_at_provider(live_server, issuer, browser, page, sub: str):
     return browser.post(to_provider.headers["Location"], data={"sub": sub}, timeout=30)
 
 
+def remove_authenticator(live_server, browser):
+    """POST the removal of the authenticator app, a change that asks to confirm access."""
+    return browser.post(
+        live_server.url + DEACTIVATE,
+        data={"csrfmiddlewaretoken": csrf(browser)},
+        headers={"Referer": live_server.url + DEACTIVATE},
+        allow_redirects=False,
+        timeout=10,
+    )
+
+
 def totp_code(secret: str) -> str:
     return f"{hotp_value(secret, int(time.time()) // 30):06d}"
 
@@ -79,13 +90,7 @@ def test_a_change_asked_for_by_post_goes_through_after_confirming_at_the_provide
     learner = people["learner"].user
     TOTP.activate(learner, generate_totp_secret())
 
-    asked = browser.post(
-        live_server.url + DEACTIVATE,
-        data={"csrfmiddlewaretoken": csrf(browser)},
-        headers={"Referer": live_server.url + DEACTIVATE},
-        allow_redirects=False,
-        timeout=10,
-    )
+    asked = remove_authenticator(live_server, browser)
     # They have an authenticator: its code is the first way offered, the company account next.
     assert asked.status_code == 302
     assert asked.headers["Location"].startswith(CONFIRM_BY_CODE)
@@ -103,13 +108,7 @@ def test_a_change_asked_for_by_post_goes_through_after_confirming_at_the_provide
     assert AuditEvent.objects.filter(action=AuditAction.MFA_REMOVED, actor=learner).exists()
     # Confirmed for a while, as with a password: the next change is not asked again.
     TOTP.activate(learner, generate_totp_secret())
-    again = browser.post(
-        live_server.url + DEACTIVATE,
-        data={"csrfmiddlewaretoken": csrf(browser)},
-        headers={"Referer": live_server.url + DEACTIVATE},
-        allow_redirects=False,
-        timeout=10,
-    )
+    again = remove_authenticator(live_server, browser)
     assert (again.status_code, again.headers["Location"]) == (302, "/accounts/2fa/")
     assert not Authenticator.objects.filter(user=learner, type=Authenticator.Type.TOTP).exists()
 
@@ -120,13 +119,7 @@ def test_another_employees_company_account_confirms_nothing(live_server, sso_onl
     set_claims(sso_only, "bob-sub", employee_number="L002")
     learner = people["learner"].user
     TOTP.activate(learner, generate_totp_secret())
-    asked = browser.post(
-        live_server.url + DEACTIVATE,
-        data={"csrfmiddlewaretoken": csrf(browser)},
-        headers={"Referer": live_server.url + DEACTIVATE},
-        allow_redirects=False,
-        timeout=10,
-    )
+    asked = remove_authenticator(live_server, browser)
     confirm_path = asked.headers["Location"].replace(CONFIRM_BY_CODE, CONFIRM_BY_SSO)
     page = browser.get(live_server.url + confirm_path, timeout=10)
 
@@ -141,13 +134,7 @@ def test_another_employees_company_account_confirms_nothing(live_server, sso_onl
     assert failed.details["identity"] == "L002"
     # Still signed in as themselves, still unconfirmed; the other person's account untouched.
     assert "王喆" in browser.get(f"{live_server.url}/account/", timeout=10).text
-    still = browser.post(
-        live_server.url + DEACTIVATE,
-        data={"csrfmiddlewaretoken": csrf(browser)},
-        headers={"Referer": live_server.url + DEACTIVATE},
-        allow_redirects=False,
-        timeout=10,
-    )
+    still = remove_authenticator(live_server, browser)
     assert still.headers["Location"].startswith(CONFIRM_BY_CODE)
     assert not people["colleague"].user.socialaccount_set.exists()
 
