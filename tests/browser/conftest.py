@@ -6,6 +6,8 @@ installs it. Without it the tests are skipped locally and fail in CI.
 
 import contextlib
 import os
+import threading
+import time
 
 import pytest
 
@@ -40,6 +42,61 @@ def _keep_restorable(serialized) -> None:
 @pytest.fixture(autouse=True)
 def _restorable_db(_serialized_db):
     _keep_restorable(_serialized_db)
+
+
+class _Answering:
+    """How many requests the live server is answering now: a page closed mid-load leaves
+    its request running in a server thread, and a test that ends then must not empty the
+    tables under it (SQLite refuses, "database table is locked", while a query of that
+    thread reads them)."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def patch(self) -> None:
+        from django.core.servers.basehttp import ServerHandler
+
+        if getattr(ServerHandler.run, "_answering", None) is self:
+            return
+        answer = ServerHandler.run
+        answering = self
+
+        def run(handler, application):
+            with answering.changed:
+                answering.count += 1
+            try:
+                answer(handler, application)
+            finally:
+                with answering.changed:
+                    answering.count -= 1
+                    answering.changed.notify_all()
+
+        run._answering = self
+        ServerHandler.run = run
+
+    def wait_idle(self, timeout: float = 30.0, settle: float = 0.1) -> None:
+        """Until no request has been running for `settle` seconds (a request the browser
+        sent just before its context closed may not have started yet), at most `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.changed:
+                self.changed.wait_for(lambda: self.count == 0, deadline - time.monotonic())
+            time.sleep(settle)
+            if self.count == 0:
+                return
+
+
+_ANSWERING = _Answering()
+
+
+@pytest.fixture(autouse=True)
+def _server_idle_at_teardown():
+    """The live server has answered every request before the test's data is flushed (set
+    up after pytest-django's database fixture, so torn down before it)."""
+    _ANSWERING.patch()
+    yield
+    _ANSWERING.wait_idle()
 
 
 @pytest.fixture(scope="session")
