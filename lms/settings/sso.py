@@ -25,7 +25,7 @@ def social_providers(env: environ.Env) -> dict:
             "APPS": [
                 {
                     "provider_id": "company",
-                    # The button's label; empty means the translated "Company account".
+                    # The button's label; empty means the translated "company single sign-on".
                     "name": env.str("LMS_OIDC_NAME", default=""),
                     "client_id": client_id,
                     "secret": env.str("LMS_OIDC_CLIENT_SECRET", default=""),

@@ -18,9 +18,10 @@ def configured() -> list[str]:
 
 def display_name(provider_id: str, app_name: str = "") -> str:
     """A provider's name in the reader's language; the company's own for OpenID Connect
-    (LMS_OIDC_NAME, the app's name), else "your company account"."""
+    (LMS_OIDC_NAME, the app's name), else "company single sign-on" (not "company account",
+    which the sentences that name the providers already say: "the company account (…)")."""
     if provider_id == "openid_connect":
-        return app_name or _("your company account")
+        return app_name or _("company single sign-on")
     return {"dingtalk": _("DingTalk"), "feishu": _("Feishu")}.get(provider_id, provider_id)
 
 

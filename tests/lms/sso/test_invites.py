@@ -136,6 +136,29 @@ def test_a_reset_asked_for_by_staff_answers_with_the_company_sign_in(client, sso
 
 
 @pytest.mark.django_db
+def test_an_unnamed_openid_provider_is_named_by_what_it_is_not_company_account_twice(
+    client, settings, configure_sso, make_staff
+):
+    configure_sso(
+        LMS_OIDC_ISSUER="https://id.example.com",
+        LMS_OIDC_CLIENT_ID="lms",
+        LMS_OIDC_CLIENT_SECRET="s3cret",
+    )
+    settings.LMS_SSO_ONLY = True
+    make_staff(number="E5001", email="staff@example.com")
+
+    assert "使用统一身份认证登录" in text(client.get("/accounts/login/"))  # the button
+    page = text(client.get("/accounts/password/reset/"))
+    assert "员工使用公司账户登录（统一身份认证）" in page
+    assert "（公司账户）" not in page
+    client.post("/accounts/password/reset/", {"email": "staff@example.com"})
+    assert "统一身份认证" in mail.outbox[0].body and "（公司账户）" not in mail.outbox[0].body
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Sign in with company single sign-on" in text(client.get("/accounts/login/"))
+
+
+@pytest.mark.django_db
 def test_a_link_sent_before_sso_only_sets_no_password(client, settings, configure_sso, people):
     configure_sso(LMS_FEISHU_APP_ID="cli_a1b2c3", LMS_FEISHU_APP_SECRET="fs-secret")
     learner = people["learner"].user
