@@ -5,16 +5,21 @@ Once per assignment and person: the key is the assignment, so the daily run of a
 only the people it enrols that day, and a course given again (an expired certificate, a
 retraining rule's cause) is a new assignment, so a new event. A course someone starts of
 their own choice is not announced; leavers are not told (`notify_each`).
+
+A new member of staff's onboarding path is told in one message, not one per course: the
+courses in their order, each with its due date, and a link to My learning.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
+
 from courses.models.learning import Assignment
 from courses.notifications import COURSE_ASSIGNED
 from lms.models.accounts import User
-from lms.notifications.services import Recipient, notify_each
+from lms.notifications.services import Recipient, notify, notify_each
 
 BATCH = 500
 
@@ -47,4 +52,23 @@ def assigned_notify(
         key=f"assignment:{assignment.pk}",
         recipients=recipients,
         template="courses/email/course_assigned",
+    )
+
+
+def onboarding_notify(*, profile, path: list[tuple[object, datetime.date]]) -> None:
+    """Tell a new member of staff (`profile`) the onboarding courses just given to them,
+    `path`: (course, due date) in the path's order. Once per hire date: someone hired
+    again is told their path again."""
+    if not path:
+        return
+    notify(
+        kind=COURSE_ASSIGNED,
+        key=f"onboarding:{profile.hire_date.isoformat()}",
+        people=[profile.user],
+        template="courses/email/onboarding",
+        context={
+            "courses": [{"title": course.title, "due_on": due} for course, due in path],
+            "count": len(path),
+        },
+        link=reverse("learning:my_learning"),
     )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.learning import completion
-from courses.learning.notices import assigned_notify
+from courses.learning.notices import assigned_notify, onboarding_notify
 from courses.learning.signals import course_completed, lesson_completed
 from courses.models.learning import (
     Assignment,
@@ -219,13 +219,17 @@ def onboarding_courses() -> list[CoursePage]:
 
 
 def staff_onboard(*, profile: StaffProfile) -> None:
-    """Give a new member of staff the onboarding path and every rule that matches them."""
+    """Give a new member of staff the onboarding path (told in one message, its courses and
+    their due dates) and every rule that matches them (each told as any assignment is)."""
     if profile.status != StaffStatus.ACTIVE:
         return
     with transaction.atomic():
+        path = []
         for course in onboarding_courses():
             due = profile.hire_date + datetime.timedelta(days=course.onboarding_due_days)
-            _enrol([(profile.user_id, due)], course, source=EnrolmentSource.ONBOARDING)
+            if _enrol([(profile.user_id, due)], course, source=EnrolmentSource.ONBOARDING):
+                path.append((course, due))
+        onboarding_notify(profile=profile, path=path)
         for assignment in _rules_matching(profile):
             _enrol(
                 [(profile.user_id, _due_for(assignment, profile.hire_date))],

@@ -200,3 +200,40 @@ def test_a_whole_unit_is_told_in_a_bounded_number_of_queries(
     assert result.enrolled == 51  # the 50 and 黄丽 (L004)
     assert Notification.objects.filter(kind=KIND).count() == 6 + 51
     assert len(large.captured_queries) <= len(small.captured_queries)
+
+
+def test_a_new_member_of_staff_is_told_their_onboarding_path_in_one_message(
+    people, index, django_capture_on_commit_callbacks
+):
+    from tests import factories
+
+    for order in (2, 1):
+        factories.course(
+            index, f"模块{order}", lessons=1, onboarding_order=order, onboarding_due_days=7 * order
+        )
+    factories.course(index, "选修课", lessons=1)  # not on the path: not in the message
+    hired = in_days(-3)
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = lms_services.staff_create(
+            employee_number="N100", full_name="新同事", org_unit=people["learner"].org_unit,
+            position="courier", hire_date=hired, email="new@example.com",
+        )  # fmt: skip
+
+    (message,) = told(profile.user)
+    assert message.subject == "您的入职培训路径：2 门课程"
+    assert message.link == "/learning/"
+    first, second = (hired + datetime.timedelta(days=days) for days in (7, 14))
+    assert f"1. “模块1”，{as_date(first, 'zh-hans')}前完成" in message.body
+    assert f"2. “模块2”，{as_date(second, 'zh-hans')}前完成" in message.body
+    assert "选修课" not in message.body
+    (sent,) = [m for m in mail.outbox if m.to == ["new@example.com"] and "入职" in m.subject]
+    assert "http://testserver/learning/" in sent.body
+
+    services.staff_onboard(profile=profile)  # run again (a re-sent hook): told once
+    assert len(told(profile.user)) == 1
+
+
+def test_no_onboarding_path_no_message(people, course, make_staff):
+    newcomer = make_staff("xihu", number="N011", position="courier")
+    services.staff_onboard(profile=newcomer)
+    assert told(newcomer.user) == []
