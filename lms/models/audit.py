@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     STAFF_INVITED = "staff.invited", _("Set-password link sent")
     ORG_UNIT_CREATED = "org.created", _("Org unit added")
     ORG_ROBOTS_CHANGED = "org.robots_changed", _("Org unit's group robots changed")
+    ORG_ROBOT_TESTED = "org.robot_tested", _("Test message sent to a group robot")
     COURSE_ASSIGNED = "course.assigned", _("Course assigned")
     COURSE_ASSIGNMENT_CANCELLED = "course.unassigned", _("Course assignment cancelled")
     ANSWER_GRADED = "quiz.graded", _("Answer graded by hand")

@@ -435,10 +435,26 @@ class RobotTest:
 
 def robot_test_send(*, unit: OrgUnit, channel: str, by) -> RobotTest:
     """Send a test message now through the robot that reaches the staff of `unit` (its own,
-    else the nearest above it, else the company's); what the robot answered."""
+    else the nearest above it, else the company's); what the robot answered. A message sent
+    (taken or not) is in the audit log: it went into a group chat in the company's name."""
     robot = selectors.robot_directory().robot(channel, unit.path)
     if robot is None:
         return RobotTest(None)
+    result = _robot_test(robot, unit, by)
+    audit_record(
+        action=AuditAction.ORG_ROBOT_TESTED,
+        actor=by,
+        target=unit,
+        details={
+            "channel": channel,
+            "robot": robot.unit_name or "company",
+            "ok": result.ok,  # not the answer: an error may quote the webhook's token
+        },
+    )
+    return result
+
+
+def _robot_test(robot: Robot, unit: OrgUnit, by) -> RobotTest:
     profile = getattr(by, "profile", None)
     message = payloads.Message(
         subject=_("Test message from %(site)s") % {"site": settings.SITE_TITLE},

@@ -503,6 +503,14 @@ def test_a_test_message_is_sent_now_and_the_robots_answer_shown(
     assert client.post("/org/pudong/robots/test/", {"channel": "sms"}).status_code == 404
     assert len(robots.received) == 2
 
+    # Each message sent is in the audit log, taken or not (none where no robot was reached),
+    # and no answer in it: an error may quote the webhook's access token.
+    tested = AuditEvent.objects.filter(action="org.robot_tested").order_by("pk")
+    assert [(e.actor_id, e.object_repr, e.details) for e in tested] == [
+        (admin.user_id, "浦东收派组", {"channel": "dingtalk", "robot": "浦东站", "ok": True}),
+        (admin.user_id, "浦东站", {"channel": "dingtalk", "robot": "浦东站", "ok": False}),
+    ]
+
 
 def test_the_company_wide_secret_still_signs_for_people_of_units_without_robots(
     robots, people, django_capture_on_commit_callbacks
