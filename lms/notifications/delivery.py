@@ -4,6 +4,10 @@ else the company's: lms.notifications.robots). A channel that fails is tried aga
 back-off (`LMS_NOTIFY_MAX_ATTEMPTS` tries in all) by `manage.py notifications_send` (cron,
 every few minutes); during the company's quiet hours (`LMS_NOTIFY_QUIET_HOURS`, the site's
 time zone) a non-urgent message waits for their end.
+
+E-mail goes over one connection to the mail server for a run of deliveries (`Mailer`), not a
+connection per message: a relay's handshake (TLS and login included) costs more than the
+message, and a cycle's results are thousands of messages.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import datetime
 import hashlib
 import json
 import logging
+import smtplib
 import time
 import urllib.error
 import urllib.request
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -81,19 +86,78 @@ def deliver_due(*, now=None, notification_ids=None) -> int:
     """Try every delivery that is due; the number sent."""
     sent = 0
     robots = None
-    for delivery in deliveries_due(now=now, notification_ids=notification_ids):
-        if robots is None and delivery.channel in ROBOT_CHANNELS:
-            robots = selectors.robot_directory()  # once for the lot
-        sent += deliver(delivery, now=now, robots=robots)
+    with Mailer() as mailer:
+        for delivery in deliveries_due(now=now, notification_ids=notification_ids):
+            if robots is None and delivery.channel in ROBOT_CHANNELS:
+                robots = selectors.robot_directory()  # once for the lot
+            sent += deliver(delivery, now=now, robots=robots, mailer=mailer)
     return sent
+
+
+class Mailer:
+    """One connection to the mail server (EMAIL_BACKEND) for many e-mails: opened with the
+    first, closed at the end of the run. A connection that fails is dropped, and the next
+    e-mail opens a new one.
+
+    Relays close a connection after so many messages, or after a while: a message refused
+    at its start (MAIL FROM) or cut off by the closed connection on a connection that has
+    already carried messages is sent once more, on a new one. Any other failure is the
+    delivery's (recorded, tried again later)."""
+
+    def __init__(self):
+        self.connection = None
+        self.carried = 0  # messages sent over the open connection
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def send(self, message: EmailMessage) -> None:
+        reused = self.carried > 0
+        try:
+            self._send(message)
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPServerDisconnected):
+            if not reused:
+                raise
+            self._send(message)  # the old connection is closed: on a new one
+
+    def _send(self, message: EmailMessage) -> None:
+        if self.connection is None:
+            connection = get_connection()
+            connection.open()
+            self.connection = connection
+        message.connection = self.connection
+        try:
+            message.send()
+        except Exception:
+            self.close()
+            raise
+        self.carried += 1
+
+    def close(self) -> None:
+        connection, self.connection, self.carried = self.connection, None, 0
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # a connection already broken has nothing left to close
+                log.debug("Closing the mail connection failed", exc_info=True)
 
 
 class NoRobot(Exception):
     """No group robot reaches the person any more (their unit's was removed, say)."""
 
 
-def deliver(delivery: Delivery, *, now=None, robots: RobotDirectory | None = None) -> bool:
-    """Send one delivery, if it is still due and no other worker took it; record the outcome."""
+def deliver(
+    delivery: Delivery,
+    *,
+    now=None,
+    robots: RobotDirectory | None = None,
+    mailer: Mailer | None = None,
+) -> bool:
+    """Send one delivery, if it is still due and no other worker took it; record the outcome.
+    E-mail goes over `mailer`'s connection (else a connection of its own)."""
     now = now or timezone.now()
     notification = delivery.notification
     if not notification.urgent and (until := quiet_until(now)):
@@ -117,7 +181,11 @@ def deliver(delivery: Delivery, *, now=None, robots: RobotDirectory | None = Non
         return False
     attempts = delivery.attempts + 1
     try:
-        _send(delivery.channel, notification, robot)
+        if mailer is None:
+            with Mailer() as own:
+                _send(delivery.channel, notification, robot, own)
+        else:
+            _send(delivery.channel, notification, robot, mailer)
     except Exception as error:  # any failure of a channel is recorded and retried
         log.warning("Notification %s over %s failed: %s", notification.pk, delivery.channel, error)
         # Without a robot, trying again changes nothing: failed at once, for an administrator
@@ -172,15 +240,15 @@ def _message(notification: Notification, *, robot: bool = False) -> payloads.Mes
     )
 
 
-def _send(channel: str, notification: Notification, robot: Robot | None) -> None:
+def _send(channel: str, notification: Notification, robot: Robot | None, mailer: Mailer) -> None:
     """Send over `channel`; for a robot channel, `robot` is the one that reaches the person
-    (None: none does)."""
+    (None: none does); e-mail through `mailer`."""
     if channel == registry.EMAIL:
         body = notification.body
         link = absolute(notification.link)
         if link and link not in body:
             body = f"{body.rstrip()}\n\n{link}\n"
-        send_mail(notification.subject, body, None, [notification.person.email])
+        mailer.send(EmailMessage(notification.subject, body, None, [notification.person.email]))
     elif channel in ROBOT_CHANNELS:
         if robot is None:
             raise NoRobot(f"no {channel} robot for this person's org unit or the company")

@@ -480,6 +480,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="lms@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Seconds to wait for the mail server: Django waits for ever, and a relay that accepts the
+# connection and says nothing would hold a worker (or a password-reset request) as long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Security ---------------------------------------------------------------
 

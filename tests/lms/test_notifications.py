@@ -440,3 +440,80 @@ def test_the_deploy_guide_names_every_kind_an_operator_may_set():
     guide = (Path(django_settings.BASE_DIR) / "deploy" / "README.md").read_text()
     missing = [k.name for k in registry.kinds() if not k.name.startswith("tests.")]
     assert [name for name in missing if f"`{name}`" not in guide] == []
+
+
+# E-mail over a real SMTP connection (tests/lms/smtp_server.py) ------------------------------
+
+
+def _mail_to_many(make_staff, count, key="results-1"):
+    staff = []
+    for n in range(count):
+        user = make_staff(number=f"M{n:04d}").user
+        user.email = f"m{n:04d}@example.com"
+        user.save(update_fields=["email"])
+        staff.append(user)
+    services.preferences_set(person=staff[0], choices={})  # (defaults: e-mail on)
+    services.notify_each(
+        kind="tests.hello",
+        key=key,
+        recipients=[services.Recipient(u, f"/results/{u.pk}/") for u in staff],
+        subject="成绩已公布",
+        body="您的考核结果已确定。",
+    )
+    return staff
+
+
+def _emailed(relay):
+    return sorted(recipients[0] for _, _, recipients, _ in relay.messages)
+
+
+def test_a_run_of_e_mails_goes_over_one_connection_to_the_mail_server(
+    smtp_relay, make_staff, settings
+):
+    settings.LMS_NOTIFY_CHANNELS = ["inbox", "email"]
+    staff = _mail_to_many(make_staff, 25)
+
+    assert delivery.deliver_due() == 25
+    assert smtp_relay.connections == 1  # not one handshake a message
+    assert _emailed(smtp_relay) == sorted(u.email for u in staff)
+    _, _, _, message = smtp_relay.messages[0]
+    assert message["Subject"] == "成绩已公布"
+    assert "您的考核结果已确定。" in message.get_content()
+    assert set(Delivery.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_a_relay_that_closes_connections_after_some_messages_still_gets_each_once(
+    smtp_relay, make_staff, settings
+):
+    """Relays limit the messages a connection carries (421 at the next MAIL FROM): the run
+    goes on over a new connection, each message sent once, none left for a retry."""
+    settings.LMS_NOTIFY_CHANNELS = ["inbox", "email"]
+    smtp_relay.per_connection = 10
+    staff = _mail_to_many(make_staff, 25)
+
+    assert delivery.deliver_due() == 25
+    assert smtp_relay.connections == 3
+    assert _emailed(smtp_relay) == sorted(u.email for u in staff)  # each once
+    assert not Delivery.objects.exclude(state="sent").exists()
+
+
+def test_a_mail_server_that_says_nothing_holds_a_worker_only_for_email_timeout(
+    smtp_relay, make_staff, settings
+):
+    settings.LMS_NOTIFY_CHANNELS = ["inbox", "email"]
+    settings.EMAIL_TIMEOUT = 1
+    smtp_relay.hang.set()
+    _mail_to_many(make_staff, 2)
+
+    started = timezone.now()
+    assert delivery.deliver_due() == 0
+    assert timezone.now() - started < datetime.timedelta(seconds=10)  # not for ever
+    waiting = list(Delivery.objects.filter(channel="email"))
+    assert {d.state for d in waiting} == {"retrying"}  # tried again later, with back-off
+    assert all("timed out" in d.last_error for d in waiting)
+
+
+def test_the_site_waits_for_the_mail_server_a_bounded_time_by_default():
+    from django.conf import settings as site
+
+    assert site.EMAIL_TIMEOUT == 20

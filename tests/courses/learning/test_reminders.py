@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -99,9 +100,8 @@ class TestReminders:
         assert all("SMTP server unreachable" in d.last_error for d in failed)
 
 
-class BrokenBackend:
-    def __init__(self, *args, **kwargs):
-        pass
+class BrokenBackend(BaseEmailBackend):
+    """A mail server that cannot be reached."""
 
     def send_messages(self, messages):
         raise OSError("SMTP server unreachable")
