@@ -207,8 +207,9 @@ def test_a_worker_killed_while_checking_an_import_is_replaced_and_the_check_comp
     batch.refresh_from_db()
     assert batch.rows_total == ROWS and batch.problem_count == 0
     assert not SurveyResult.objects.exists()  # a check writes nothing
-    task = task_of(batch.task_id)
-    assert task.status == "SUCCESSFUL" and task.worker_ids == ["victim", "rescuer"]
+    # The worker records the task's outcome just after the check's own last write.
+    site.wait(lambda: task_of(batch.task_id).status == "SUCCESSFUL", "the task's outcome")
+    assert task_of(batch.task_id).worker_ids == ["victim", "rescuer"]
 
 
 def test_a_worker_killed_while_writing_an_import_wrote_nothing_and_the_import_completes(site):
@@ -312,8 +313,10 @@ def test_a_worker_killed_while_rendering_certificates_leaves_no_duplicate_and_al
     for certificate in Certificate.objects.all():
         with certificate.pdf.open("rb") as pdf:
             assert pdf.read(5) == b"%PDF-"
-    (task,) = DBTaskResult.objects.filter(task_path__endswith=".render_certificates")
-    assert task.status == "SUCCESSFUL" and task.worker_ids == ["victim", "rescuer"]
+    rendering = DBTaskResult.objects.filter(task_path__endswith=".render_certificates")
+    # The worker records the task's outcome just after the last certificate is stored.
+    site.wait(lambda: rendering.get().status == "SUCCESSFUL", "the task's outcome")
+    assert rendering.get().worker_ids == ["victim", "rescuer"]
 
 
 # The database restarted -----------------------------------------------------------------------
