@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 Cell = str | int | float | bool | None
 
 
 class RowsIn(Schema):
+    # A key the payload doesn't have is refused, not skipped: "fullRoster" for
+    # "full_roster" would otherwise sync a full roster that marks nobody as left.
+    model_config = ConfigDict(extra="forbid")
+
     rows: list[dict[str, Cell]] = Field(
         ...,
         description=(

@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -26,12 +26,22 @@ from assessments.imports.services import import_rows
 from assessments.models.metrics import ImportKind, ImportState
 from lms.models.integrations import TokenScope
 
+MAX_PAGE_SIZE = 500
+MAX_PAGE = 2**31 - 1  # so that the page's offset stays a number the database takes
+
 
 class Page(PageNumberPagination):
-    """Pages of 100 (page_size up to 500); the count and the page's length are audited."""
+    """Pages of 100 (page_size up to 500); the count and the page's length are audited.
+
+    A page_size beyond 500 is refused (422), not cut to 500: a caller stepping through
+    pages of the size it asked for would skip rows without knowing."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
 
     def __init__(self, **kwargs):
-        super().__init__(page_size=100, max_page_size=500, **kwargs)
+        super().__init__(page_size=100, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
@@ -150,7 +160,7 @@ READ_ANSWERS = {401: Message, 403: Message, 429: Message}
 
 
 class ResultFilter(Schema):
-    cycle: int | None = None
+    cycle: int | None = Field(None, ge=1, le=2**63 - 1)  # a BigAutoField's range
     employee_number: str | None = None
 
 
