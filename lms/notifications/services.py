@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -337,6 +338,10 @@ def robot_webhook_check(channel: str, url: str) -> None:
         "not_a_url": _("Paste the robot's whole webhook URL, e.g. %(example)s."),
         "host": _("The webhook must be on %(hosts)s (the setting LMS_ROBOT_HOSTS)."),
         "https": _("The webhook must start with https://."),
+        "address": _(
+            "The webhook must be the robot's address alone: no user name, password or port "
+            "before its path."
+        ),
         "shape": _("This is not the robot's webhook: it looks like %(example)s."),
     }
     raise ValidationError(
@@ -352,6 +357,11 @@ def robot_secret_check(secret: str) -> None:
                 "DingTalk's signing secret starts with SEC (Security settings → Additional "
                 "signature)."
             ),
+            code="secret",
+        )
+    if any(ch.isspace() or not ch.isprintable() for ch in secret):
+        raise ValidationError(
+            _("DingTalk's signing secret is one word: no spaces, tabs or line breaks in it."),
             code="secret",
         )
 
@@ -382,6 +392,8 @@ def unit_robots_change(*, unit: OrgUnit, change: RobotChange, by) -> list[str]:
         if not value or value == getattr(robots, field):
             return
         try:
+            # What the column holds at most, whoever calls: too long is refused, not cut.
+            MaxLengthValidator(UnitRobots._meta.get_field(field).max_length)(value)
             check(value)
         except ValidationError as error:
             errors[field] = error.messages
