@@ -208,6 +208,36 @@ def test_quiet_hours_windows():
     assert not payloads.in_quiet_hours("22:00-07:00", 12 * 60)
     assert payloads.in_quiet_hours("12:00-13:30", 13 * 60)
     assert not payloads.in_quiet_hours("", 23 * 60)
+    assert payloads.in_quiet_hours("7-8", 7 * 60 + 30)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "25:00-07:00",
+        "22:00-24:00",
+        "22:75-07:00",
+        "22:00",
+        "22:00-",
+        "-07:00",
+        "22:00-22:00",
+        "7:00-7",
+        "ten-seven",
+        "22:00-07:00-08:00",
+        "22.00-07.00",
+    ],
+)
+def test_quiet_hours_that_are_no_window_stop_the_site_saying_why(wrong):
+    """Read when the site starts: a wrong value is an error there, not a delivery that fails
+    (or, for "22:75", quiet hours ending at 23:15) at the first message sent."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from lms.settings.env import quiet_hours
+
+    with pytest.raises(ImproperlyConfigured, match="LMS_NOTIFY_QUIET_HOURS"):
+        quiet_hours(wrong)
+    assert quiet_hours(" 22:00-07:00 ") == "22:00-07:00"
+    assert quiet_hours("") == ""
 
 
 def test_each_person_chooses_channels_within_what_the_company_enabled(
