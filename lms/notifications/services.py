@@ -309,10 +309,21 @@ def mark_all_read(*, person) -> int:
 
 
 def retry_now(*, delivery: Delivery) -> None:
-    """An administrator asks for a failed delivery to be tried again."""
-    Delivery.objects.filter(pk=delivery.pk).update(
+    """An administrator asks for a failed delivery (or one waiting for its next try) to be
+    tried again. One sent, or not tried yet, is left as it is (ValidationError): trying it
+    again would send the message a second time."""
+    troubled = [DeliveryState.FAILED, DeliveryState.RETRYING]
+    updated = Delivery.objects.filter(pk=delivery.pk, state__in=troubled).update(
         state=DeliveryState.RETRYING, attempts=0, next_try_at=None
     )
+    if not updated:
+        raise ValidationError(
+            _(
+                "This delivery has not failed (it was sent, or is still to be tried): nothing to "
+                "try again."
+            ),
+            code="not_failed",
+        )
     transaction.on_commit(lambda: deliver_notifications.enqueue([delivery.notification_id]))
 
 
