@@ -183,6 +183,9 @@ ACCOUNT_FORMS = {
     "login": "lms.forms.LoginForm",
     # With LMS_SSO_ONLY, a set-password link sets nothing for staff (lms.forms).
     "reset_password_from_key": "lms.forms.ResetPasswordKeyForm",
+    # ...nor do the pages that change or set one of a signed-in person.
+    "change_password": "lms.forms.ChangePasswordForm",
+    "set_password": "lms.forms.SetPasswordForm",
 }
 # Staff sign in with their employee number (the username) or their e-mail.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
