@@ -1,12 +1,15 @@
 """Forms for sign-in and for HR's staff pages."""
 
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.conf import settings
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from lms.models.accounts import Position
@@ -53,6 +56,44 @@ class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
                 code="sso_only",
             )
         return super().clean()
+
+
+class _CompanySignInOnly:
+    """allauth's "change password" and "set password" of a signed-in person, refused for
+    whoever signs in with the company account alone (LMS_SSO_ONLY): a password nothing
+    accepts, and no way to test the current one either (nothing is checked, nothing saved)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lms.platform.auth import keeps_password
+        from lms.sso.providers import names
+
+        self.company_sign_in = names() if self.user and not keeps_password(self.user) else ""
+
+    def full_clean(self):
+        if not (self.is_bound and self.company_sign_in):
+            super().full_clean()
+            return
+        self._errors, self.cleaned_data = ErrorDict(), {}
+        self.add_error(
+            None,
+            forms.ValidationError(
+                _(
+                    "You sign in with the company account (%(providers)s): passwords are "
+                    "kept for administrators only."
+                )
+                % {"providers": self.company_sign_in},
+                code="sso_only",
+            ),
+        )
+
+
+class ChangePasswordForm(_CompanySignInOnly, AllauthChangePasswordForm):
+    pass
+
+
+class SetPasswordForm(_CompanySignInOnly, AllauthSetPasswordForm):
+    pass
 
 
 class _VerificationCode:

@@ -266,6 +266,17 @@ def robot_send(robot: Robot, message: payloads.Message) -> dict:
     return _post(robot.webhook, payloads.wecom_payload(message))
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A robot answers where it was asked: a redirect (to an address inside the company's
+    network, say) is not followed but is the robot's answer, a failure ("HTTP 302")."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def _post(url: str, payload: dict) -> dict:
     request = urllib.request.Request(
         url,
@@ -274,7 +285,7 @@ def _post(url: str, payload: dict) -> dict:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with _opener.open(request, timeout=10) as response:
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, raw = error.code, error.read()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import urllib.parse
 from dataclasses import dataclass
 
@@ -118,17 +119,27 @@ def in_quiet_hours(spec: str, minute_of_day: int) -> bool:
     return minute_of_day >= start or minute_of_day < end
 
 
+_TIME = re.compile(r"([01]?[0-9]|2[0-3])(?::([0-5][0-9]))?")
+
+
 def quiet_window(spec: str) -> tuple[int, int] | None:
+    """The quiet hours "HH:MM-HH:MM" as (start, end) in minutes after midnight; None for "".
+    ValueError, saying why, for anything else: a time that is no time of day ("25:00",
+    "22:75"), a missing end, a window that starts where it ends (no quiet hours, or all day?)."""
     spec = (spec or "").strip()
     if not spec:
         return None
-    start, _, end = spec.partition("-")
+    start, sep, end = spec.partition("-")
 
     def minutes(text: str) -> int:
-        hours, _, mins = text.strip().partition(":")
-        value = int(hours) * 60 + int(mins or 0)
-        if not 0 <= value < 24 * 60:
-            raise ValueError(f"not a time of day: {text!r}")
-        return value
+        found = _TIME.fullmatch(text.strip())
+        if not found:
+            raise ValueError(f"not a time of day (HH:MM): {text.strip()!r}")
+        return int(found[1]) * 60 + int(found[2] or 0)
 
-    return minutes(start), minutes(end)
+    if not sep:
+        raise ValueError(f"not a window HH:MM-HH:MM: {spec!r}")
+    window = minutes(start), minutes(end)
+    if window[0] == window[1]:
+        raise ValueError(f"the quiet hours start when they end: {spec!r}")
+    return window

@@ -78,16 +78,25 @@ def webhook_problem(channel: str, url: str, allowed_hosts) -> str:
     HTTPS on a host of `allowed_hosts` (LMS_ROBOT_HOSTS: by default the vendors' own), with the
     vendor's path and the parameter that names the robot; plain HTTP only to this machine
     (127.0.0.1, localhost), for tests and trials, and only when it is in `allowed_hosts` too.
+    The address alone: no user name or password before the host, no port but on this machine,
+    and nothing but printable ASCII (no space, line break or lookalike letter, which
+    `urlsplit` would drop or the resolver map to another host than the one checked).
     Returns a code; the form words it."""
+    url = url.strip()
+    if not url or any(not "!" <= ch <= "~" for ch in url):
+        return "not_a_url"
     try:
-        parts = urllib.parse.urlsplit(url.strip())
+        parts = urllib.parse.urlsplit(url)
         host = (parts.hostname or "").lower()
+        port = parts.port
     except ValueError:
         return "not_a_url"
     if parts.scheme not in ("https", "http") or not host:
         return "not_a_url"
     if host not in {h.strip().lower() for h in allowed_hosts}:
         return "host"
+    if "@" in parts.netloc or (port is not None and host not in LOOPBACK):
+        return "address"
     if parts.scheme != "https" and host not in LOOPBACK:
         return "https"
     path, parameter = WEBHOOK_SHAPES[channel]

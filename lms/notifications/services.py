@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -308,10 +309,21 @@ def mark_all_read(*, person) -> int:
 
 
 def retry_now(*, delivery: Delivery) -> None:
-    """An administrator asks for a failed delivery to be tried again."""
-    Delivery.objects.filter(pk=delivery.pk).update(
+    """An administrator asks for a failed delivery (or one waiting for its next try) to be
+    tried again. One sent, or not tried yet, is left as it is (ValidationError): trying it
+    again would send the message a second time."""
+    troubled = [DeliveryState.FAILED, DeliveryState.RETRYING]
+    updated = Delivery.objects.filter(pk=delivery.pk, state__in=troubled).update(
         state=DeliveryState.RETRYING, attempts=0, next_try_at=None
     )
+    if not updated:
+        raise ValidationError(
+            _(
+                "This delivery has not failed (it was sent, or is still to be tried): nothing to "
+                "try again."
+            ),
+            code="not_failed",
+        )
     transaction.on_commit(lambda: deliver_notifications.enqueue([delivery.notification_id]))
 
 
@@ -337,6 +349,10 @@ def robot_webhook_check(channel: str, url: str) -> None:
         "not_a_url": _("Paste the robot's whole webhook URL, e.g. %(example)s."),
         "host": _("The webhook must be on %(hosts)s (the setting LMS_ROBOT_HOSTS)."),
         "https": _("The webhook must start with https://."),
+        "address": _(
+            "The webhook must be the robot's address alone: no user name, password or port "
+            "before its path."
+        ),
         "shape": _("This is not the robot's webhook: it looks like %(example)s."),
     }
     raise ValidationError(
@@ -352,6 +368,11 @@ def robot_secret_check(secret: str) -> None:
                 "DingTalk's signing secret starts with SEC (Security settings → Additional "
                 "signature)."
             ),
+            code="secret",
+        )
+    if any(ch.isspace() or not ch.isprintable() for ch in secret):
+        raise ValidationError(
+            _("DingTalk's signing secret is one word: no spaces, tabs or line breaks in it."),
             code="secret",
         )
 
@@ -382,6 +403,8 @@ def unit_robots_change(*, unit: OrgUnit, change: RobotChange, by) -> list[str]:
         if not value or value == getattr(robots, field):
             return
         try:
+            # What the column holds at most, whoever calls: too long is refused, not cut.
+            MaxLengthValidator(UnitRobots._meta.get_field(field).max_length)(value)
             check(value)
         except ValidationError as error:
             errors[field] = error.messages

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -83,12 +84,13 @@ def preferences(request):
 
 
 @login_required
-def failures(request):
+def failures(request, status: int = 200):
     require(may_see_deliveries(request.user))
     return render(
         request,
         "lms/notifications/failures.html",
         {"deliveries": list(selectors.troubled_deliveries())},
+        status=status,
     )
 
 
@@ -97,6 +99,10 @@ def failures(request):
 def retry(request, pk: int):
     require(may_see_deliveries(request.user))
     delivery = get_object_or_404(Delivery, pk=pk)
-    services.retry_now(delivery=delivery)
+    try:
+        services.retry_now(delivery=delivery)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return failures(request, status=409)
     messages.success(request, _("The delivery will be tried again."))
     return redirect("notifications:failures")

@@ -8,7 +8,14 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from lms.settings.env import BASE_DIR, cache_config, env, is_shared, notify_defaults
+from lms.settings.env import (
+    BASE_DIR,
+    cache_config,
+    env,
+    is_shared,
+    notify_defaults,
+    quiet_hours,
+)
 from lms.settings.sso import social_providers
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -176,6 +183,9 @@ ACCOUNT_FORMS = {
     "login": "lms.forms.LoginForm",
     # With LMS_SSO_ONLY, a set-password link sets nothing for staff (lms.forms).
     "reset_password_from_key": "lms.forms.ResetPasswordKeyForm",
+    # ...nor do the pages that change or set one of a signed-in person.
+    "change_password": "lms.forms.ChangePasswordForm",
+    "set_password": "lms.forms.SetPasswordForm",
 }
 # Staff sign in with their employee number (the username) or their e-mail.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
@@ -579,7 +589,7 @@ LMS_ROBOT_PER_MINUTE = env.int("LMS_ROBOT_PER_MINUTE", default=20)
 # inbox always; "kind=" for the inbox alone). Kinds: deploy/README.md, Notifications.
 LMS_NOTIFY_DEFAULTS = notify_defaults(env.str("LMS_NOTIFY_DEFAULTS", default=""))
 # "22:00-07:00" (the site's time zone): non-urgent e-mail and robot messages wait until the end.
-LMS_NOTIFY_QUIET_HOURS = env.str("LMS_NOTIFY_QUIET_HOURS", default="")
+LMS_NOTIFY_QUIET_HOURS = quiet_hours(env.str("LMS_NOTIFY_QUIET_HOURS", default=""))
 # A failed delivery is tried again after 1, 2, 4... times LMS_NOTIFY_RETRY_SECONDS (at most
 # 2 hours), LMS_NOTIFY_MAX_ATTEMPTS tries in all, then shown as failed to administrators.
 LMS_NOTIFY_RETRY_SECONDS = env.int("LMS_NOTIFY_RETRY_SECONDS", default=60)

@@ -75,3 +75,18 @@ def notify_defaults(spec: str) -> dict[str, tuple[str, ...]]:
             )
         found[kind.strip()] = names
     return found
+
+
+def quiet_hours(spec: str) -> str:
+    """LMS_NOTIFY_QUIET_HOURS, "22:00-07:00" or "" (none), checked when the site starts: a
+    value that is no window ("25:00", "22:00", "22:00-22:00") stops it, saying why, rather than
+    every delivery failing at the first message sent."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from lms.notifications.payloads import quiet_window
+
+    try:
+        quiet_window(spec)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"LMS_NOTIFY_QUIET_HOURS: {error}") from None
+    return spec.strip()

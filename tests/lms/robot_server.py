@@ -37,11 +37,32 @@ class Robots(BaseHTTPRequestHandler):
     problems: list = []
     answers: list = []
     base = ""
+    # When set, every POST is answered "302 Found" to this address (a robot's host sending the
+    # site on inside the company's network); `fetched` holds the paths asked for by GET.
+    redirect_to = ""
+    fetched: list = []
 
     def log_message(self, *args):
         pass
 
+    def do_GET(self):
+        type(self).fetched.append(self.path)
+        raw = json.dumps({"errcode": 0, "errmsg": "internal secrets"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
     def do_POST(self):
+        if type(self).redirect_to:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            type(self).received.append(("redirected", self.path, None))
+            self.send_response(302)
+            self.send_header("Location", type(self).redirect_to)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -124,6 +145,7 @@ def wecom_webhook(base: str, key: str) -> str:
 def robots(settings):
     """The robot server, with the company-wide robots pointing at it and every channel on."""
     Robots.received, Robots.problems, Robots.answers = [], [], []
+    Robots.redirect_to, Robots.fetched = "", []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -164,6 +165,50 @@ def test_a_webhook_is_the_vendors_robot_over_https_on_an_allowed_host(
     channel, url, hosts, problem
 ):
     assert webhook_problem(channel, url, hosts) == problem
+
+
+DING = "/robot/send?access_token=a"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        # A user name before the host: urllib would send it as Basic credentials.
+        ("https://evil.example@oapi.dingtalk.com" + DING, "address"),
+        ("https://user:pass@oapi.dingtalk.com" + DING, "address"),
+        # Another port of the vendor's host is another service; a port that is no number.
+        ("https://oapi.dingtalk.com:8443" + DING, "address"),
+        ("https://oapi.dingtalk.com:443" + DING, "address"),
+        ("https://oapi.dingtalk.com:abc" + DING, "not_a_url"),
+        # IP literals, lookalikes and spellings of the host that are not it.
+        ("https://127.0.0.1" + DING, "host"),
+        ("https://[::1]" + DING, "host"),
+        ("https://2130706433" + DING, "host"),
+        ("https://oapi.dingtalk.xn--com-9o0a" + DING, "host"),
+        ("https://oapi.dingtalk.c\u043em" + DING, "not_a_url"),  # a Cyrillic o
+        ("https://\uff4fapi.dingtalk.com" + DING, "not_a_url"),  # a full-width o
+        ("https://oapi.dingtalk.com." + DING, "host"),
+        # Whitespace and control characters inside, which urlsplit would silently drop.
+        ("https://oapi.dingtalk.com/robot/send?access_token=a\nX-Evil: 1", "not_a_url"),
+        ("https://evil.example\t@oapi.dingtalk.com" + DING, "not_a_url"),
+        ("https://oapi.dingtalk.com\n@evil.example" + DING, "not_a_url"),
+        ("https://oapi.dingtalk.com/robot/send?access_token=a b", "not_a_url"),
+        ("https://oapi.dingtalk.com/robot/send?access_token=a\x00", "not_a_url"),
+        # The vendor's host however it is capitalised is the vendor's host.
+        ("https://OAPI.DingTalk.com" + DING, ""),
+        ("  https://oapi.dingtalk.com" + DING + "\n", ""),
+    ],
+)
+def test_a_webhook_is_the_address_alone_with_no_tricks_around_the_host(url, problem):
+    assert webhook_problem("dingtalk", url, DEFAULT_HOSTS) == problem
+
+
+def test_the_local_test_robot_keeps_its_port_and_plain_http():
+    url = "http://127.0.0.1:8000" + DING
+    assert webhook_problem("dingtalk", url, ["127.0.0.1"]) == ""
+    assert webhook_problem("dingtalk", "http://u@127.0.0.1:8000" + DING, ["127.0.0.1"]) == (
+        "address"
+    )
 
 
 def test_secrets_are_shown_by_their_last_characters_only():
@@ -445,6 +490,34 @@ def test_an_administrator_sets_a_units_robots_and_sees_them_only_in_part(
             "starts with SEC",
         ),
         ({"dingtalk_secret": "SEC123456789"}, "dingtalk_webhook", "webhook with its secret"),
+        (
+            {"dingtalk_webhook": "https://evil@oapi.dingtalk.com/robot/send?access_token=x"},
+            "dingtalk_webhook",
+            "no user name, password or port",
+        ),
+        (
+            {"wecom_webhook": "https://qyapi.weixin.qq.com:8443/cgi-bin/webhook/send?key=k"},
+            "wecom_webhook",
+            "no user name, password or port",
+        ),
+        (
+            {"wecom_webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\r\nX: 1"},
+            "wecom_webhook",
+            "Paste the robot&#x27;s whole webhook URL",
+        ),
+        (
+            {
+                "dingtalk_webhook": "https://oapi.dingtalk.com/robot/send?access_token=x",
+                "dingtalk_secret": "SEC123\r\nX-Evil: 1",
+            },
+            "dingtalk_secret",
+            "no spaces, tabs or line breaks",
+        ),
+        (
+            {"dingtalk_webhook": "https://oapi.dingtalk.com/robot/send?access_token=" + "x" * 600},
+            "dingtalk_webhook",
+            "at most 500 characters",
+        ),
     ],
 )
 def test_a_webhook_off_the_vendors_hosts_or_a_wrong_secret_is_refused(
@@ -521,3 +594,44 @@ def test_the_company_wide_secret_still_signs_for_people_of_units_without_robots(
     assert robots.problems == []
     kinds = {(vendor, robot, p["msgtype"]) for vendor, robot, p in robots.received}
     assert kinds == {("dingtalk", "robot-token", "markdown"), ("wecom", "wecom-key", "markdown")}
+
+
+def test_a_service_caller_cannot_store_more_than_the_column_holds(org, people):
+    """The form stops a long value; the service refuses it too, rather than the database."""
+    with pytest.raises(ValidationError) as refused:
+        _set_robots(
+            org["pudong"],
+            people["admin"],
+            dingtalk_webhook="https://oapi.dingtalk.com/robot/send?access_token=" + "x" * 600,
+        )
+    assert "dingtalk_webhook" in refused.value.message_dict
+    assert not UnitRobots.objects.exists()
+
+
+def test_a_robot_that_answers_with_a_redirect_is_not_followed(
+    robots, org, people, login, django_capture_on_commit_callbacks
+):
+    """A robot's host answering "302 Found" to an address inside the company's network: the
+    site does not go there (no GET of it, nothing of its answer shown); the test message and
+    a notification's delivery both fail with the robot's status."""
+    admin = people["admin"]
+    _set_robots(
+        org["pudong"],
+        admin,
+        dingtalk_webhook=dingtalk_webhook(robots.base, "pudong-token"),
+        dingtalk_secret="SEC-pudong",
+    )
+    robots.redirect_to = f"{robots.base}/internal/admin?token=secret"
+    client = in_english(login(admin))
+
+    html = client.post(
+        "/org/pudong/robots/test/", {"channel": "dingtalk"}, follow=True
+    ).content.decode()
+    assert "The DingTalk robot did not take the test message: RuntimeError: HTTP 302" in html
+    assert "internal secrets" not in html
+    assert robots.fetched == []
+
+    _tell(django_capture_on_commit_callbacks, [people["learner"].user])
+    failed = Delivery.objects.get(channel="dingtalk")
+    assert failed.state == "retrying" and "HTTP 302" in failed.last_error
+    assert robots.fetched == []

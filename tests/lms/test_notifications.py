@@ -171,6 +171,47 @@ def test_after_its_last_try_a_delivery_is_failed_and_administrators_see_it(
     assert failed.state == "sent"
 
 
+@pytest.mark.parametrize("state", ["sent", "pending"])
+def test_a_delivery_that_has_not_failed_is_not_tried_again(
+    robots, person, people, settings, login, django_capture_on_commit_callbacks, state
+):
+    """ "Try again" on a delivery sent meanwhile (a stale page, an id typed in) would send the
+    message twice: refused, said so, nothing changed, nothing sent."""
+    settings.LMS_NOTIFY_CHANNELS = ["wecom"]
+    _notify(django_capture_on_commit_callbacks, [person])
+    sent = Delivery.objects.get()
+    assert sent.state == "sent"
+    Delivery.objects.filter(pk=sent.pk).update(state=state)
+    before = Delivery.objects.filter(pk=sent.pk).values().get()
+    admin = in_english(login(people["admin"]))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        page = admin.post(f"/notifications/failed/{sent.pk}/retry/")
+    assert page.status_code == 409
+    assert "This delivery has not failed" in page.content.decode()
+    assert callbacks == []
+    assert Delivery.objects.filter(pk=sent.pk).values().get() == before
+    assert len(robots.received) == 1
+
+
+def test_only_administrators_try_a_delivery_again_and_only_one_that_exists(
+    robots, person, people, settings, login, django_capture_on_commit_callbacks
+):
+    settings.LMS_NOTIFY_CHANNELS = ["wecom"]
+    robots.answers = [503]
+    _notify(django_capture_on_commit_callbacks, [person])
+    retrying = Delivery.objects.get()
+    before = Delivery.objects.filter(pk=retrying.pk).values().get()
+    for name in ("learner", "hr", "trainer"):
+        client = login(people[name])
+        assert client.get("/notifications/failed/").status_code == 403
+        assert client.post(f"/notifications/failed/{retrying.pk}/retry/").status_code == 403
+    admin = login(people["admin"])
+    for wrong in ("999999", "-1", "abc", str(2**63), "9" * 30):
+        assert admin.post(f"/notifications/failed/{wrong}/retry/").status_code == 404
+    assert admin.get(f"/notifications/failed/{retrying.pk}/retry/").status_code == 405
+    assert Delivery.objects.filter(pk=retrying.pk).values().get() == before
+
+
 def test_quiet_hours_hold_back_external_channels_but_not_the_inbox(
     robots, person, settings, login, django_capture_on_commit_callbacks
 ):
@@ -208,6 +249,36 @@ def test_quiet_hours_windows():
     assert not payloads.in_quiet_hours("22:00-07:00", 12 * 60)
     assert payloads.in_quiet_hours("12:00-13:30", 13 * 60)
     assert not payloads.in_quiet_hours("", 23 * 60)
+    assert payloads.in_quiet_hours("7-8", 7 * 60 + 30)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "25:00-07:00",
+        "22:00-24:00",
+        "22:75-07:00",
+        "22:00",
+        "22:00-",
+        "-07:00",
+        "22:00-22:00",
+        "7:00-7",
+        "ten-seven",
+        "22:00-07:00-08:00",
+        "22.00-07.00",
+    ],
+)
+def test_quiet_hours_that_are_no_window_stop_the_site_saying_why(wrong):
+    """Read when the site starts: a wrong value is an error there, not a delivery that fails
+    (or, for "22:75", quiet hours ending at 23:15) at the first message sent."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from lms.settings.env import quiet_hours
+
+    with pytest.raises(ImproperlyConfigured, match="LMS_NOTIFY_QUIET_HOURS"):
+        quiet_hours(wrong)
+    assert quiet_hours(" 22:00-07:00 ") == "22:00-07:00"
+    assert quiet_hours("") == ""
 
 
 def test_each_person_chooses_channels_within_what_the_company_enabled(

@@ -102,3 +102,53 @@ def test_confirming_access_offers_signing_in_again_with_the_company_account(
     )
     assert action in text(page)
     assert "使用飞书确认" in text(page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("has_password", [True, False])
+def test_staff_signed_in_cannot_change_or_set_a_password(client, sso_only, people, has_password):
+    """A staff member's session posting to the password pages directly: refused, said so,
+    the current password not even checked; nothing saved, nothing in the audit log."""
+    user = people["learner"].user
+    if not has_password:
+        user.set_unusable_password()
+        user.save()
+    before = user.password
+    client.force_login(user)
+    new = "N3w-courier-pass!"
+    # allauth sends whoever has a password from "set" to "change" and back: both are tried.
+    refused = 0
+    for url, data in (
+        ("/accounts/password/change/", {"oldpassword": PASSWORD}),
+        ("/accounts/password/change/", {"oldpassword": "wrong-one"}),
+        ("/accounts/password/set/", {}),
+    ):
+        response = client.post(url, {**data, "password1": new, "password2": new})
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:  # the page this person has: says why, checks nothing
+            assert "密码仅供管理员使用" in text(response), url
+            assert "当前密码不正确" not in text(response)
+            refused += 1
+        else:
+            assert response["Location"] != url
+    assert refused >= 1
+    user.refresh_from_db()
+    assert user.password == before
+    assert not AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED).exists()
+    # Straight to the sign-in form, without asking for it: refused as well.
+    client.logout()
+    client.post(LOGIN, {"login": "L001", "password": PASSWORD})
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_an_administrator_still_changes_their_password(client, sso_only, people):
+    user = people["admin"].user
+    client.force_login(user)
+    new = "N3w-admin-pass-42!"
+    client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": new, "password2": new},
+    )
+    user.refresh_from_db()
+    assert user.check_password(new)
