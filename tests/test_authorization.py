@@ -221,6 +221,7 @@ MATRIX = [
     # and documentation page are public; administrators manage the tokens
     get("api:api-root",                          "404 404 404 404 404 404 404"),
     get("api:openapi-json",                      "200 200 200 200 200 200 200"),
+    get("api:not_found",                         "404 404 404 404 404 404 404", path="api_typo"),
     get("api:openapi-view",                      "200 200 200 200 200 200 200"),
     post("api:roster",                           "401 401 401 401 401 401 401"),
     post("api:metrics_surveys",                  "401 401 401 401 401 401 401"),
@@ -364,6 +365,7 @@ def world(seed_output, django_db_blocker):
                 AttemptItem.objects.filter(attempt__user=own), "answer"
             ).version.question_id,
             "batch": _first(ImportBatch.objects.order_by("-pk"), "import batch").pk,
+            "api_typo": "rooster",
             "template_kind": "roster",
             "template_language": "zh",
             "template_fmt": "csv",

@@ -154,4 +154,4 @@ def _not_found(request, path=""):
 
 
 app_name = api.urls_namespace
-urlpatterns = [*_patterns(), re_path(r"^(?P<path>.*)$", _not_found)]
+urlpatterns = [*_patterns(), re_path(r"^(?P<path>.*)$", _not_found, name="not_found")]

@@ -269,6 +269,7 @@ EXCLUDED: dict[str, str] = {
     # django-ninja's Swagger UI, checked under the site's CSP by tests/browser/test_api_pages.py.
     "api:api-root": "JSON for machines (the API's root)",
     "api:openapi-json": "the API's OpenAPI schema (JSON)",
+    "api:not_found": "JSON for machines (the API's 404 for a path that is no endpoint)",
     "api:openapi-view": "django-ninja's Swagger UI, not the site's layout (test_api_pages.py)",
     "api:roster": "JSON for machines (the API)",
     "api:metrics_surveys": "JSON for machines (the API)",
