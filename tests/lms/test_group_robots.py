@@ -51,6 +51,16 @@ def _set_robots(unit, admin, **change):
     )
 
 
+def _pudong_dingtalk(robots, org, admin):
+    """浦东站's own DingTalk robot (signed), set by an administrator."""
+    return _set_robots(
+        org["pudong"],
+        admin,
+        dingtalk_webhook=dingtalk_webhook(robots.base, "pudong-token"),
+        dingtalk_secret="SEC-pudong",
+    )
+
+
 def _phones(people, **numbers):
     for name, phone in numbers.items():
         StaffProfile.objects.filter(pk=people[name].pk).update(phone=phone)
@@ -297,12 +307,7 @@ def test_a_robot_on_one_unit_alone_reaches_its_staff_and_no_one_else(
 ):
     settings.LMS_DINGTALK_WEBHOOK = settings.LMS_WECOM_WEBHOOK = ""  # no company-wide robots
     assert services.enabled_channels() == ("inbox", "email")
-    _set_robots(
-        org["pudong"],
-        people["admin"],
-        dingtalk_webhook=dingtalk_webhook(robots.base, "pudong-token"),
-        dingtalk_secret="SEC-pudong",
-    )
+    _pudong_dingtalk(robots, org, people["admin"])
     assert services.enabled_channels() == ("inbox", "email", "dingtalk")
 
     learner, south = people["learner"].user, people["south"].user
@@ -330,12 +335,7 @@ def test_the_robot_is_the_one_of_the_persons_unit_when_it_is_sent(robots, org, p
     """Told while in 浦东收派组, sent after a move to 天河站: 华南区's group gets it. Moved
     where no robot reaches, the delivery fails at once, for an administrator to see."""
     admin = people["admin"]
-    _set_robots(
-        org["pudong"],
-        admin,
-        dingtalk_webhook=dingtalk_webhook(robots.base, "pudong-token"),
-        dingtalk_secret="SEC-pudong",
-    )
+    _pudong_dingtalk(robots, org, admin)
     _set_robots(org["south"], admin, wecom_webhook=wecom_webhook(robots.base, "south-key"))
     learner = people["learner"]
     _phones(people, learner="13800000001")
@@ -374,12 +374,7 @@ def test_notify_each_finds_everyones_robot_in_a_few_queries_whatever_their_numbe
         dingtalk_webhook=dingtalk_webhook(robots.base, "east-token"),
         dingtalk_secret="SEC-east",
     )
-    _set_robots(
-        org["pudong"],
-        admin,
-        dingtalk_webhook=dingtalk_webhook(robots.base, "pudong-token"),
-        dingtalk_secret="SEC-pudong",
-    )
+    _pudong_dingtalk(robots, org, admin)
     _set_robots(org["south"], admin, wecom_webhook=wecom_webhook(robots.base, "south-key"))
     units = ["pudong-team", "xihu", "tianhe"]
     staff = [make_staff(units[n % 3], number=f"R{n:04d}").user for n in range(90)]
@@ -546,12 +541,7 @@ def test_a_test_message_is_sent_now_and_the_robots_answer_shown(
     robots, org, people, settings, login
 ):
     admin = people["admin"]
-    _set_robots(
-        org["pudong"],
-        admin,
-        dingtalk_webhook=dingtalk_webhook(robots.base, "pudong-token"),
-        dingtalk_secret="SEC-pudong",
-    )
+    _pudong_dingtalk(robots, org, admin)
     client = in_english(login(admin))
 
     page = client.post("/org/pudong-team/robots/test/", {"channel": "dingtalk"}, follow=True)
@@ -615,12 +605,7 @@ def test_a_robot_that_answers_with_a_redirect_is_not_followed(
     site does not go there (no GET of it, nothing of its answer shown); the test message and
     a notification's delivery both fail with the robot's status."""
     admin = people["admin"]
-    _set_robots(
-        org["pudong"],
-        admin,
-        dingtalk_webhook=dingtalk_webhook(robots.base, "pudong-token"),
-        dingtalk_secret="SEC-pudong",
-    )
+    _pudong_dingtalk(robots, org, admin)
     robots.redirect_to = f"{robots.base}/internal/admin?token=secret"
     client = in_english(login(admin))
 
