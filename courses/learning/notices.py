@@ -17,6 +17,7 @@ import datetime
 from django.urls import reverse
 
 from courses.models.learning import Assignment
+from courses.models.pages import CoursePage
 from courses.notifications import COURSE_ASSIGNED
 from lms.models.accounts import User
 from lms.notifications.services import Recipient, notify, notify_each
@@ -55,7 +56,7 @@ def assigned_notify(
     )
 
 
-def onboarding_notify(*, profile, path: list[tuple[object, datetime.date]]) -> None:
+def onboarding_notify(*, profile, path: list[tuple[CoursePage, datetime.date]]) -> None:
     """Tell a new member of staff (`profile`) the onboarding courses just given to them,
     `path`: (course, due date) in the path's order. Once per hire date: someone hired
     again is told their path again."""
