@@ -147,12 +147,12 @@ def test_an_unnamed_openid_provider_is_named_by_what_it_is_not_company_account_t
     settings.LMS_SSO_ONLY = True
     make_staff(number="E5001", email="staff@example.com")
 
-    assert "使用统一身份认证登录" in text(client.get("/accounts/login/"))  # the button
+    assert "使用统一身份验证登录" in text(client.get("/accounts/login/"))  # the button
     page = text(client.get("/accounts/password/reset/"))
-    assert "员工使用公司账户登录（统一身份认证）" in page
+    assert "员工使用公司账户登录（统一身份验证）" in page
     assert "（公司账户）" not in page
     client.post("/accounts/password/reset/", {"email": "staff@example.com"})
-    assert "统一身份认证" in mail.outbox[0].body and "（公司账户）" not in mail.outbox[0].body
+    assert "统一身份验证" in mail.outbox[0].body and "（公司账户）" not in mail.outbox[0].body
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Sign in with company single sign-on" in text(client.get("/accounts/login/"))
