@@ -32,11 +32,10 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].help_text = ""
 
 
-class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
-    """allauth's "choose a password" of a set-password or reset link, refused for whoever signs
-    in with the company account alone (LMS_SSO_ONLY): a link sent before it was switched on
-    would otherwise give them a password nothing accepts. `company_sign_in` names the
-    providers for the page to say so before anything is typed."""
+class _CompanySignIn:
+    """A password form of allauth's for `self.user`: `company_sign_in` names the providers
+    when that person signs in with the company account alone (LMS_SSO_ONLY), else ""; the
+    page says so before anything is typed."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,6 +43,12 @@ class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
         from lms.sso.providers import names
 
         self.company_sign_in = names() if self.user and not keeps_password(self.user) else ""
+
+
+class ResetPasswordKeyForm(_CompanySignIn, AllauthResetPasswordKeyForm):
+    """allauth's "choose a password" of a set-password or reset link, refused for whoever signs
+    in with the company account alone (LMS_SSO_ONLY): a link sent before it was switched on
+    would otherwise give them a password nothing accepts."""
 
     def clean(self):
         if self.company_sign_in:
@@ -58,17 +63,10 @@ class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
         return super().clean()
 
 
-class _CompanySignInOnly:
+class _CompanySignInOnly(_CompanySignIn):
     """allauth's "change password" and "set password" of a signed-in person, refused for
     whoever signs in with the company account alone (LMS_SSO_ONLY): a password nothing
     accepts, and no way to test the current one either (nothing is checked, nothing saved)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from lms.platform.auth import keeps_password
-        from lms.sso.providers import names
-
-        self.company_sign_in = names() if self.user and not keeps_password(self.user) else ""
 
     def full_clean(self):
         if not (self.is_bound and self.company_sign_in):
