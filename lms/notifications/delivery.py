@@ -154,10 +154,10 @@ def deliver(
     *,
     now=None,
     robots: RobotDirectory | None = None,
-    mailer: Mailer | None = None,
+    mailer: Mailer,
 ) -> bool:
     """Send one delivery, if it is still due and no other worker took it; record the outcome.
-    E-mail goes over `mailer`'s connection (else a connection of its own)."""
+    E-mail goes over `mailer`'s connection."""
     now = now or timezone.now()
     notification = delivery.notification
     if not notification.urgent and (until := quiet_until(now)):
@@ -181,11 +181,7 @@ def deliver(
         return False
     attempts = delivery.attempts + 1
     try:
-        if mailer is None:
-            with Mailer() as own:
-                _send(delivery.channel, notification, robot, own)
-        else:
-            _send(delivery.channel, notification, robot, mailer)
+        _send(delivery.channel, notification, robot, mailer)
     except Exception as error:  # any failure of a channel is recorded and retried
         log.warning("Notification %s over %s failed: %s", notification.pk, delivery.channel, error)
         # Without a robot, trying again changes nothing: failed at once, for an administrator

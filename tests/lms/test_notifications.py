@@ -523,7 +523,6 @@ def _mail_to_many(make_staff, count, key="results-1"):
         user.email = f"m{n:04d}@example.com"
         user.save(update_fields=["email"])
         staff.append(user)
-    services.preferences_set(person=staff[0], choices={})  # (defaults: e-mail on)
     services.notify_each(
         kind="tests.hello",
         key=key,
