@@ -52,14 +52,13 @@ def cache_config(url: str | None, prefix: str = "lms") -> dict:
     return {**environ.Env.cache_url_config(url), "KEY_PREFIX": prefix}
 
 
-NOTIFY_CHANNELS = ("inbox", "email", "dingtalk", "wecom")
-
-
 def notify_defaults(spec: str) -> dict[str, tuple[str, ...]]:
     """LMS_NOTIFY_DEFAULTS, "results.published=email;certificates.issued=email", as
     {kind: channels}: the channels each kind named is sent on by default (the inbox always).
-    A channel that is not one of NOTIFY_CHANNELS stops the site, saying which."""
+    A channel that is not one of the notifications' channels stops the site, saying which."""
     from django.core.exceptions import ImproperlyConfigured
+
+    from lms.notifications.registry import CHANNELS
 
     found: dict[str, tuple[str, ...]] = {}
     for part in spec.split(";"):
@@ -67,11 +66,11 @@ def notify_defaults(spec: str) -> dict[str, tuple[str, ...]]:
             continue
         kind, sep, channels = part.partition("=")
         names = tuple(c.strip() for c in channels.split(",") if c.strip())
-        unknown = [c for c in names if c not in NOTIFY_CHANNELS]
+        unknown = [c for c in names if c not in CHANNELS]
         if not sep or not kind.strip() or unknown:
             raise ImproperlyConfigured(
                 f"LMS_NOTIFY_DEFAULTS: {part.strip()!r} is not kind=channel,channel "
-                f"(channels: {', '.join(NOTIFY_CHANNELS)})"
+                f"(channels: {', '.join(CHANNELS)})"
             )
         found[kind.strip()] = names
     return found
